@@ -1,0 +1,162 @@
+package scenarios
+
+import "time"
+
+// Scenario is one experiment: the targets to compare, the load that drives
+// them, the slow downstream they forward to, and the limits they run under.
+// A Scenario returned by Parse has passed Validate and has its defaults
+// filled in.
+type Scenario struct {
+	// Name identifies the scenario ("upload-proxy"); it names output folders.
+	Name string `yaml:"name" json:"name"`
+	// Description is one or two sentences a person reads in `oomlab list`.
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Pattern names the backpressure lesson this scenario demonstrates
+	// ("upload-proxy", "write-drain", ...). Report uses it for advice.
+	Pattern string `yaml:"pattern,omitempty" json:"pattern,omitempty"`
+	// Targets are run one after another under the same load and timeline.
+	Targets []Target `yaml:"targets" json:"targets"`
+	// MemoryLimit is the limit each target runs under (default 256 MiB).
+	MemoryLimit ByteSize `yaml:"memory_limit,omitempty" json:"memory_limit_bytes"`
+	// SampleInterval is how often each target is sampled (default 100ms).
+	SampleInterval Duration `yaml:"sample_interval,omitempty" json:"sample_interval"`
+	// Deadline bounds the whole run, all targets included (default: the
+	// load's duration plus a grace period, for every target, plus 30s).
+	Deadline Duration `yaml:"deadline,omitempty" json:"deadline"`
+	// Load is the request stream sent to each target.
+	Load Load `yaml:"load" json:"load"`
+	// Downstream is the mock downstream's timeline.
+	Downstream Downstream `yaml:"downstream" json:"downstream"`
+}
+
+// Target is one server under test.
+type Target struct {
+	// Name is unique within the scenario.
+	Name string `yaml:"name" json:"name"`
+	// Builtin names a server compiled into oomlab ("upload-naive") or
+	// embedded Node.js fixture ("node-upload-naive"). Exactly one of
+	// Builtin and Command is set.
+	Builtin string `yaml:"builtin,omitempty" json:"builtin,omitempty"`
+	// Command is an argv run without a shell. In YAML it may be a list or a
+	// string split into words (quotes group words).
+	Command Command `yaml:"command,omitempty" json:"command,omitempty"`
+	// Runtime is "go", "node" or "other"; empty means detect from the
+	// builtin or the command's first word. It decides how GC is traced.
+	Runtime string `yaml:"runtime,omitempty" json:"runtime,omitempty"`
+	// Role is "naive" or "aware" (optional); reports use it.
+	Role string `yaml:"role,omitempty" json:"role,omitempty"`
+	// Env is added to the target's environment (PORT and DOWNSTREAM_URL
+	// are always set by the harness).
+	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
+	// ReadyPath is polled over HTTP for readiness when set; otherwise a TCP
+	// connect to the port is enough.
+	ReadyPath string `yaml:"ready_path,omitempty" json:"ready_path,omitempty"`
+	// ReadyTimeout bounds the wait for readiness (default 10s).
+	ReadyTimeout Duration `yaml:"ready_timeout,omitempty" json:"ready_timeout"`
+	// Expect is what this target should do; report judges it.
+	Expect Expectation `yaml:"expect,omitempty" json:"expect"`
+}
+
+// Expectation says what a target is expected to do. Zero fields are not checked.
+type Expectation struct {
+	// Outcomes lists acceptable outcomes ("survived", "oom-killed",
+	// "limit-stall", "crashed"); empty means any.
+	Outcomes []string `yaml:"outcome,omitempty" json:"outcome,omitempty"`
+	// OOMWithin is the latest acceptable time of an OOM kill or stall,
+	// counted from the load's start.
+	OOMWithin Duration `yaml:"oom_within,omitempty" json:"oom_within,omitempty"`
+	// MaxRSS bounds the peak RSS.
+	MaxRSS ByteSize `yaml:"max_rss,omitempty" json:"max_rss_bytes,omitempty"`
+	// MinRSS requires the peak RSS to reach at least this (a naive target
+	// that is not killed must still show its growth).
+	MinRSS ByteSize `yaml:"min_rss,omitempty" json:"min_rss_bytes,omitempty"`
+	// MinSuccessRatio bounds the share of 2xx/3xx answers over the run.
+	MinSuccessRatio float64 `yaml:"min_success_ratio,omitempty" json:"min_success_ratio,omitempty"`
+}
+
+// Load is an open-loop request stream at rising rates.
+type Load struct {
+	// Stages run in order; each holds a constant rate for its duration.
+	Stages []Stage `yaml:"stages" json:"stages"`
+	// Request is what every hit sends.
+	Request Request `yaml:"request" json:"request"`
+	// MaxWorkers bounds the attacker's concurrent requests (default 1024).
+	MaxWorkers int `yaml:"max_workers,omitempty" json:"max_workers"`
+	// MaxConnections bounds the idle and open connections per host
+	// (default MaxWorkers).
+	MaxConnections int `yaml:"max_connections,omitempty" json:"max_connections"`
+}
+
+// Stage is one step of the rate schedule.
+type Stage struct {
+	// Rate is the offered requests per second (> 0).
+	Rate float64 `yaml:"rate" json:"rate_per_second"`
+	// Duration of the stage (> 0).
+	Duration Duration `yaml:"duration" json:"duration"`
+}
+
+// Request describes the HTTP request sent on each hit.
+type Request struct {
+	Method  string            `yaml:"method,omitempty" json:"method"` // default POST when a body is given, else GET
+	Path    string            `yaml:"path,omitempty" json:"path"`     // default "/"
+	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	Body    Body              `yaml:"body,omitempty" json:"body"`
+	// Timeout bounds each request (default 30s).
+	Timeout Duration `yaml:"timeout,omitempty" json:"timeout"`
+}
+
+// Body is either generated (Size bytes of Kind) or read from File; File
+// is resolved relative to the scenario file's directory.
+type Body struct {
+	Size ByteSize `yaml:"size,omitempty" json:"size_bytes,omitempty"`
+	// Kind is "random" (default), "zeros", "ndjson" or "json": the shape of a
+	// generated body.
+	Kind string `yaml:"kind,omitempty" json:"kind,omitempty"`
+	File string `yaml:"file,omitempty" json:"file,omitempty"`
+}
+
+// Downstream is the mock downstream's timeline. Times are counted from the
+// load's start; before the first phase and between phases the downstream
+// answers at once at full speed.
+type Downstream struct {
+	Phases []Phase `yaml:"phases" json:"phases"`
+}
+
+// Phase is one period of downstream behaviour.
+type Phase struct {
+	// Name labels the phase on plots ("slow db").
+	Name string `yaml:"name,omitempty" json:"name,omitempty"`
+	// At is when the phase starts.
+	At Duration `yaml:"at" json:"at"`
+	// Duration is how long it lasts; zero means until the run ends.
+	Duration Duration `yaml:"duration,omitempty" json:"duration"`
+	// Latency is waited before the request body is read.
+	Latency Duration `yaml:"latency,omitempty" json:"latency"`
+	// ReadBandwidth is bytes per second read from each request's body
+	// ("1MB/s"); zero means unthrottled.
+	ReadBandwidth ByteRate `yaml:"read_bandwidth,omitempty" json:"read_bandwidth_bytes_per_second"`
+	// Capacity is how many requests are served at once; the rest wait in
+	// the downstream's queue, unread. Zero means unlimited.
+	Capacity int `yaml:"capacity,omitempty" json:"capacity"`
+	// ErrorRate is the share of requests answered 503 (0..1).
+	ErrorRate float64 `yaml:"error_rate,omitempty" json:"error_rate"`
+	// Stall holds every request until the phase ends.
+	Stall bool `yaml:"stall,omitempty" json:"stall"`
+}
+
+// End returns when the phase ends, or 0 when it lasts until the run ends.
+func (p Phase) End() time.Duration {
+	if p.Duration == 0 {
+		return 0
+	}
+	return time.Duration(p.At + p.Duration)
+}
+
+// TotalDuration is the sum of the stages' durations.
+func (l Load) TotalDuration() time.Duration {
+	var d time.Duration
+	for _, s := range l.Stages {
+		d += time.Duration(s.Duration)
+	}
+	return d
+}

@@ -1,0 +1,140 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"go.yaml.in/yaml/v3"
+)
+
+// Duration is a time.Duration written as "10s" or "1m30s" in YAML and JSON.
+type Duration time.Duration
+
+// D returns d as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Seconds returns d in seconds.
+func (d Duration) Seconds() float64 { return time.Duration(d).Seconds() }
+
+// String formats d as time.Duration does.
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// UnmarshalYAML parses a Go duration string ("250ms", "10s").
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("want a duration such as \"10s\"")
+	}
+	v, err := time.ParseDuration(strings.TrimSpace(n.Value))
+	if err != nil {
+		return fmt.Errorf("want a duration such as \"10s\", got %q", n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration string.
+func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
+
+// MarshalJSON writes the duration string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON reads a duration string.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// ByteSize is a count of bytes written as "256MiB", "1MB" (10^6) or a
+// plain integer in YAML; in JSON it is a plain integer.
+type ByteSize int64
+
+// UnmarshalYAML parses sizes with SI (kB, MB) or IEC (KiB, MiB) units.
+func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
+	v, err := parseBytes(n)
+	if err != nil {
+		return err
+	}
+	*b = ByteSize(v)
+	return nil
+}
+
+// MarshalYAML writes the size in IEC units.
+func (b ByteSize) MarshalYAML() (any, error) { return humanize.IBytes(uint64(b)), nil }
+
+// String formats the size in IEC units ("256 MiB").
+func (b ByteSize) String() string { return humanize.IBytes(uint64(b)) }
+
+// ByteRate is bytes per second, written "1MB/s" or "512KiB/s" in YAML.
+type ByteRate int64
+
+// UnmarshalYAML parses a size per second; the "/s" suffix is optional.
+func (r *ByteRate) UnmarshalYAML(n *yaml.Node) error {
+	c := *n
+	c.Value = strings.TrimSuffix(strings.TrimSpace(c.Value), "/s")
+	v, err := parseBytes(&c)
+	if err != nil {
+		return fmt.Errorf("want a rate such as \"1MB/s\", got %q", n.Value)
+	}
+	*r = ByteRate(v)
+	return nil
+}
+
+// MarshalYAML writes the rate with a "/s" suffix.
+func (r ByteRate) MarshalYAML() (any, error) { return humanize.Bytes(uint64(r)) + "/s", nil }
+
+// String formats the rate ("1.0 MB/s").
+func (r ByteRate) String() string { return humanize.Bytes(uint64(r)) + "/s" }
+
+func parseBytes(n *yaml.Node) (int64, error) {
+	if n.Kind != yaml.ScalarNode {
+		return 0, fmt.Errorf("want a size such as \"256MiB\"")
+	}
+	s := strings.TrimSpace(n.Value)
+	if strings.HasPrefix(s, "-") {
+		return 0, fmt.Errorf("want a size >= 0, got %q", n.Value)
+	}
+	v, err := humanize.ParseBytes(s)
+	if err != nil {
+		return 0, fmt.Errorf("want a size such as \"256MiB\", got %q", n.Value)
+	}
+	if v > 1<<62 {
+		return 0, fmt.Errorf("size %q is too large", n.Value)
+	}
+	return int64(v), nil
+}
+
+// Command is an argv. In YAML it is a list of words or one string split
+// into words as a POSIX shell would (quotes group, no expansion).
+type Command []string
+
+// UnmarshalYAML accepts a sequence or a string.
+func (c *Command) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		var words []string
+		if err := n.Decode(&words); err != nil {
+			return err
+		}
+		*c = words
+		return nil
+	case yaml.ScalarNode:
+		words, err := SplitWords(n.Value)
+		if err != nil {
+			return err
+		}
+		*c = words
+		return nil
+	}
+	return fmt.Errorf("want a command as a string or a list of words")
+}
