@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,8 +70,9 @@ func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// MarshalYAML writes the size in IEC units.
-func (b ByteSize) MarshalYAML() (any, error) { return humanize.IBytes(uint64(b)), nil }
+// MarshalYAML writes the size exactly, in the largest unit that divides it
+// ("256MiB", "1MB", "1500"), so that it reads back as the same number.
+func (b ByteSize) MarshalYAML() (any, error) { return exactBytes(int64(b)), nil }
 
 // String formats the size in IEC units ("256 MiB").
 func (b ByteSize) String() string { return humanize.IBytes(uint64(b)) }
@@ -90,8 +92,8 @@ func (r *ByteRate) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// MarshalYAML writes the rate with a "/s" suffix.
-func (r ByteRate) MarshalYAML() (any, error) { return humanize.Bytes(uint64(r)) + "/s", nil }
+// MarshalYAML writes the rate exactly with a "/s" suffix ("1MB/s").
+func (r ByteRate) MarshalYAML() (any, error) { return exactBytes(int64(r)) + "/s", nil }
 
 // String formats the rate ("1.0 MB/s").
 func (r ByteRate) String() string { return humanize.Bytes(uint64(r)) + "/s" }
@@ -122,9 +124,16 @@ type Command []string
 func (c *Command) UnmarshalYAML(n *yaml.Node) error {
 	switch n.Kind {
 	case yaml.SequenceNode:
-		var words []string
-		if err := n.Decode(&words); err != nil {
-			return err
+		words := make([]string, 0, len(n.Content))
+		for _, w := range n.Content {
+			for w.Kind == yaml.AliasNode && w.Alias != nil {
+				w = w.Alias
+			}
+			var s string
+			if w.Kind != yaml.ScalarNode || w.Decode(&s) != nil {
+				return fmt.Errorf("want each word of a command to be a string")
+			}
+			words = append(words, s)
 		}
 		*c = words
 		return nil
@@ -137,4 +146,22 @@ func (c *Command) UnmarshalYAML(n *yaml.Node) error {
 		return nil
 	}
 	return fmt.Errorf("want a command as a string or a list of words")
+}
+
+// exactBytes formats v with the unit, SI or IEC, that leaves the smallest
+// whole number (IEC on a tie), or as a plain integer when no unit divides it.
+func exactBytes(v int64) string {
+	best, unit := v, ""
+	for _, u := range []struct {
+		name string
+		size int64
+	}{
+		{"EiB", 1 << 60}, {"PiB", 1 << 50}, {"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10},
+		{"EB", 1e18}, {"PB", 1e15}, {"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"kB", 1e3},
+	} {
+		if v != 0 && v%u.size == 0 && v/u.size < best {
+			best, unit = v/u.size, u.name
+		}
+	}
+	return strconv.FormatInt(best, 10) + unit
 }

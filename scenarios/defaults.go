@@ -1,0 +1,100 @@
+package scenarios
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Defaults filled in by Parse for fields a scenario leaves out.
+const (
+	// DefaultMemoryLimit is memory_limit: room for a healthy server, small
+	// enough that an unbounded one reaches it within a minute.
+	DefaultMemoryLimit ByteSize = 256 << 20
+	// DefaultSampleInterval is sample_interval: 10 samples a second cost
+	// about 0.6% of a core.
+	DefaultSampleInterval = Duration(100 * time.Millisecond)
+	// DefaultTimeout is load.request.timeout.
+	DefaultTimeout = Duration(30 * time.Second)
+	// DefaultReadyTimeout is a target's ready_timeout.
+	DefaultReadyTimeout = Duration(10 * time.Second)
+	// DefaultMaxWorkers is load.max_workers; max_connections defaults to
+	// max_workers.
+	DefaultMaxWorkers = 1024
+	// DeadlineGrace is added to the load's duration for each target when
+	// the deadline is left out (start-up, draining, shutdown).
+	DeadlineGrace = Duration(15 * time.Second)
+	// DeadlineSlack is added once to the default deadline.
+	DeadlineSlack = Duration(30 * time.Second)
+)
+
+// fillDefaults completes a valid scenario:
+//
+//	memory_limit     256MiB
+//	sample_interval  100ms
+//	deadline         (load duration + 15s) × number of targets + 30s
+//	load.max_workers 1024; max_connections = max_workers
+//	request.method   POST when there is a body, else GET
+//	request.path     "/"
+//	request.timeout  30s
+//	body.kind        random, for a generated body (body.size)
+//	ready_timeout    10s
+//	runtime          detected, see detectRuntime
+func (s *Scenario) fillDefaults() {
+	setIfZero(&s.MemoryLimit, DefaultMemoryLimit)
+	setIfZero(&s.SampleInterval, DefaultSampleInterval)
+	for i := range s.Targets {
+		t := &s.Targets[i]
+		setIfZero(&t.ReadyTimeout, DefaultReadyTimeout)
+		setIfZero(&t.Runtime, detectRuntime(*t))
+	}
+	l := &s.Load
+	setIfZero(&l.MaxWorkers, DefaultMaxWorkers)
+	setIfZero(&l.MaxConnections, l.MaxWorkers)
+	r := &l.Request
+	if r.Body.Size > 0 || r.Body.File != "" {
+		setIfZero(&r.Method, "POST")
+	}
+	setIfZero(&r.Method, "GET")
+	setIfZero(&r.Path, "/")
+	setIfZero(&r.Timeout, DefaultTimeout)
+	if r.Body.Size > 0 {
+		setIfZero(&r.Body.Kind, "random")
+	}
+	n := Duration(len(s.Targets))
+	setIfZero(&s.Deadline, (Duration(l.TotalDuration())+DeadlineGrace)*n+DeadlineSlack)
+}
+
+func setIfZero[T comparable](p *T, v T) {
+	var zero T
+	if *p == zero {
+		*p = v
+	}
+}
+
+// detectRuntime guesses how a target's garbage collector can be traced:
+// builtins named "node-..." are Node.js and other builtins Go; a command
+// whose program (after any "env VAR=x") is node or nodejs is Node.js.
+// Anything else, Python and Go binaries included (a compiled Go program
+// cannot be told by its name), is "other": set runtime: go for those.
+func detectRuntime(t Target) string {
+	if t.Builtin != "" {
+		if strings.HasPrefix(t.Builtin, "node-") {
+			return "node"
+		}
+		return "go"
+	}
+	words := t.Command
+	if len(words) > 0 && filepath.Base(words[0]) == "env" {
+		i := 1
+		for i < len(words) && (strings.Contains(words[i], "=") || strings.HasPrefix(words[i], "-")) {
+			i++
+		}
+		words = words[i:]
+	}
+	if len(words) > 0 && slices.Contains([]string{"node", "nodejs"}, filepath.Base(words[0])) {
+		return "node"
+	}
+	return "other"
+}
