@@ -1,0 +1,322 @@
+package report
+
+import (
+	"image/color"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// fonts are the text sizes of one figure, in points. Figures are drawn
+// for a projector: large text, thick lines.
+type fonts struct {
+	Title, Axis, Tick, Label, Legend vg.Length
+}
+
+var sansFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+func textStyle(size vg.Length, c color.Color) text.Style {
+	return text.Style{Color: c, Font: font.From(sansFont, size), Handler: plot.DefaultTextHandler,
+		XAlign: draw.XLeft, YAlign: draw.YBottom}
+}
+
+// newPlot returns a plot with the figure's fonts and a light grid.
+func newPlot(f fonts, yLabel string) *plot.Plot {
+	p := plot.New()
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font = font.From(sansFont, f.Axis)
+		ax.Label.Padding = f.Tick * 0.4
+		ax.Tick.Label.Font = font.From(sansFont, f.Tick)
+		ax.LineStyle.Width = vg.Points(1)
+		ax.Tick.LineStyle.Width = vg.Points(1)
+		ax.Tick.Marker = niceTicks{N: 10}
+	}
+	p.Y.Tick.Marker = niceTicks{N: 6}
+	p.Y.Label.Text = yLabel
+	p.X.Padding, p.Y.Padding = 0, 0
+	return p
+}
+
+// span is a shaded interval of the time axis with an optional label.
+type span struct {
+	Start, End float64
+	Fill       color.Color
+	Label      string
+	LabelColor color.Color
+	Row        int // label row, 0 = top
+}
+
+// bands shades spans over the full height of the data area. Add it first
+// so the data draws over it.
+type bands struct{ Spans []span }
+
+// Plot implements plot.Plotter.
+func (b bands) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	for _, s := range b.Spans {
+		x0, x1 := trX(math.Max(s.Start, p.X.Min)), trX(math.Min(s.End, p.X.Max))
+		if x1 <= x0 || s.Fill == nil {
+			continue
+		}
+		c.FillPolygon(s.Fill, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
+	}
+}
+
+// bandLabels writes span labels at the top of the data area, centred in
+// their span, one row per Row. A label wider than its span is left out
+// rather than overlap its neighbours.
+type bandLabels struct {
+	Spans []span
+	Size  vg.Length
+}
+
+// Plot implements plot.Plotter.
+func (b bandLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	sty := textStyle(b.Size, color.Black)
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+	pad := b.Size * 0.3
+	for _, s := range b.Spans {
+		if s.Label == "" {
+			continue
+		}
+		x0, x1 := trX(math.Max(s.Start, p.X.Min)), trX(math.Min(s.End, p.X.Max))
+		if sty.Width(s.Label) > x1-x0-pad {
+			continue
+		}
+		sty.Color = s.LabelColor
+		if sty.Color == nil {
+			sty.Color = color.Black
+		}
+		y := c.Max.Y - pad - vg.Length(s.Row)*b.Size*1.35
+		c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: y}, s.Label)
+	}
+}
+
+// hline is a horizontal line across the data area with a label above its
+// left end: the memory limit.
+type hline struct {
+	Y     float64
+	Line  draw.LineStyle
+	Label string
+	Size  vg.Length
+}
+
+// Plot implements plot.Plotter.
+func (h hline) Plot(c draw.Canvas, p *plot.Plot) {
+	if h.Y < p.Y.Min || h.Y > p.Y.Max {
+		return
+	}
+	_, trY := p.Transforms(&c)
+	y := trY(h.Y)
+	c.StrokeLine2(h.Line, c.Min.X, y, c.Max.X, y)
+	if h.Label != "" {
+		sty := textStyle(h.Size, h.Line.Color)
+		c.FillText(sty, vg.Point{X: c.Min.X + h.Size*0.4, Y: y + h.Size*0.25}, h.Label)
+	}
+}
+
+// mark is an X at a point with a label: where a target was killed.
+type mark struct {
+	X, Y  float64
+	Color color.Color
+	Label string
+}
+
+// marks draws marks and their labels. Labels go right of the mark, or
+// left when they would leave the data area, and each later label is one
+// line lower so two kills at the same time stay readable.
+type marks struct {
+	Marks  []mark
+	Size   vg.Length // label size; the X is 0.6× as large
+	Labels bool
+}
+
+// Plot implements plot.Plotter.
+func (m marks) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for i, mk := range m.Marks {
+		pt := vg.Point{X: trX(mk.X), Y: trY(mk.Y)}
+		r := m.Size * 0.45
+		x := draw.LineStyle{Color: mk.Color, Width: vg.Points(5)}
+		c.StrokeLine2(x, pt.X-r, pt.Y-r, pt.X+r, pt.Y+r)
+		c.StrokeLine2(x, pt.X-r, pt.Y+r, pt.X+r, pt.Y-r)
+		if !m.Labels || mk.Label == "" {
+			continue
+		}
+		sty := textStyle(m.Size, mk.Color)
+		sty.YAlign = draw.YTop
+		pos := vg.Point{X: pt.X + m.Size*0.8, Y: pt.Y - m.Size*0.6 - vg.Length(i)*m.Size*1.3}
+		if pos.X+sty.Width(mk.Label) > c.Max.X {
+			sty.XAlign = draw.XRight
+			pos.X = pt.X - m.Size*0.8
+		}
+		c.FillText(sty, pos, mk.Label)
+	}
+}
+
+// maxPlotPoints bounds the points drawn per series: more than a figure
+// has pixels across only costs time. Decimation keeps each bucket's
+// minimum and maximum, so peaks survive.
+const maxPlotPoints = 2400
+
+// segments returns the finite stretches of (x, y) as separate point
+// lists, broken at NaN, decimated to about maxPlotPoints in all. Points
+// with x < xMin are dropped.
+func segments(x, y []float64, xMin float64) []plotter.XYs {
+	n := min(len(x), len(y))
+	var segs []plotter.XYs
+	var cur plotter.XYs
+	flush := func() {
+		if len(cur) > 0 {
+			segs = append(segs, cur)
+		}
+		cur = nil
+	}
+	if n <= maxPlotPoints {
+		for i := range n {
+			if x[i] < xMin {
+				continue
+			}
+			if math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
+				flush()
+				continue
+			}
+			cur = append(cur, plotter.XY{X: x[i], Y: y[i]})
+		}
+		flush()
+		return segs
+	}
+	lo, hi := math.Max(x[0], xMin), x[n-1]
+	width := (hi - lo) / float64(maxPlotPoints/2)
+	bucket, iMin, iMax := -1, -1, -1
+	emit := func() {
+		if iMin < 0 {
+			return
+		}
+		a, b := iMin, iMax
+		if a > b {
+			a, b = b, a
+		}
+		cur = append(cur, plotter.XY{X: x[a], Y: y[a]})
+		if b != a {
+			cur = append(cur, plotter.XY{X: x[b], Y: y[b]})
+		}
+		iMin, iMax = -1, -1
+	}
+	for i := range n {
+		if x[i] < xMin {
+			continue
+		}
+		if math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
+			emit()
+			flush()
+			continue
+		}
+		bk := int((x[i] - lo) / width)
+		if bk != bucket {
+			emit()
+			bucket = bk
+		}
+		if iMin < 0 || y[i] < y[iMin] {
+			iMin = i
+		}
+		if iMax < 0 || y[i] > y[iMax] {
+			iMax = i
+		}
+	}
+	emit()
+	flush()
+	return segs
+}
+
+// addLines adds the series as lines broken at gaps, all in one style.
+func addLines(p *plot.Plot, x, y []float64, xMin float64, sty draw.LineStyle) {
+	for _, seg := range segments(x, y, xMin) {
+		l, err := plotter.NewLine(seg)
+		if err != nil {
+			continue // only non-finite points fail, and segments has none
+		}
+		l.LineStyle = sty
+		p.Add(l)
+	}
+}
+
+// finiteMax returns the largest finite value of v, or NaN.
+func finiteMax(v []float64) float64 {
+	m := math.NaN()
+	for _, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) && (math.IsNaN(m) || x > m) {
+			m = x
+		}
+	}
+	return m
+}
+
+// finiteMin returns the smallest finite value of v, or NaN.
+func finiteMin(v []float64) float64 {
+	m := math.NaN()
+	for _, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) && (math.IsNaN(m) || x < m) {
+			m = x
+		}
+	}
+	return m
+}
+
+// blankLabels keeps the default tick positions but writes no labels:
+// the upper panels of the dashboard share the bottom panel's time axis.
+var blankLabels = plot.TickerFunc(func(min, max float64) []plot.Tick {
+	ts := niceTicks{N: 10}.Ticks(min, max)
+	for i := range ts {
+		ts[i].Label = ""
+	}
+	return ts
+})
+
+// grid returns light grid lines.
+func grid() *plotter.Grid {
+	g := plotter.NewGrid()
+	g.Vertical.Color = color.Gray{Y: 215}
+	g.Horizontal.Color = color.Gray{Y: 215}
+	g.Vertical.Width, g.Horizontal.Width = vg.Points(0.6), vg.Points(0.6)
+	return g
+}
+
+// niceTicks puts about N major ticks at steps of 1, 2 or 5 × 10^k, with
+// a minor tick between two majors.
+type niceTicks struct{ N int }
+
+// Ticks implements plot.Ticker.
+func (n niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || n.N < 1 {
+		return nil
+	}
+	raw := (hi - lo) / float64(n.N)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag * 10
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	var ts []plot.Tick
+	for i := math.Ceil(lo / step * 2); i <= math.Floor(hi/step*2) && len(ts) < 4*n.N+4; i++ {
+		v := i * step / 2
+		t := plot.Tick{Value: v}
+		if math.Mod(i, 2) == 0 {
+			t.Label = strconv.FormatFloat(v, 'g', 6, 64)
+		}
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+var _ plot.Ticker = niceTicks{}
