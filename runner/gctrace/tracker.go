@@ -1,0 +1,75 @@
+package gctrace
+
+import "sync"
+
+// Tracker keeps the running GC figures of one target from its trace
+// lines. Feed and Snapshot may be called from different goroutines (a
+// stream reader and a sampler); its memory does not grow with the number
+// of lines or events.
+//
+// A nil *Tracker stands for a runtime whose GC cannot be read: its
+// methods are safe to call, Feed does nothing and Snapshot reports -1.
+type Tracker struct {
+	parse func(string) (Event, bool)
+	// seqCounts is true for Go, whose trace numbers its cycles.
+	seqCounts bool
+
+	mu        sync.Mutex
+	count     int64
+	heapAfter int64
+}
+
+// NewTracker returns a Tracker for runtime RuntimeGo or RuntimeNode, and
+// nil for any other runtime ("other", ""), whose GC it cannot read.
+//
+// What is counted: for Go, completed GC cycles, taken from the cycle
+// number the runtime prints ("gc 20 ..."), so a garbled or lost line does
+// not make the count fall behind; scavenger lines are not cycles. For
+// Node, every event V8 prints counts as one, minor collections
+// (Scavenge, Minor Mark-Sweep) included: in V8 those are the frequent
+// ones, and a rate of GC events is what the report shows.
+func NewTracker(runtime string) *Tracker {
+	switch runtime {
+	case RuntimeGo:
+		return &Tracker{parse: ParseGo, seqCounts: true, heapAfter: -1}
+	case RuntimeNode:
+		return &Tracker{parse: ParseNode, heapAfter: -1}
+	}
+	return nil
+}
+
+// Feed reads one line of the target's output (without its newline);
+// lines that are not GC events are ignored. Feed is safe to call
+// concurrently with Snapshot and with itself.
+func (t *Tracker) Feed(line string) {
+	if t == nil {
+		return
+	}
+	ev, ok := t.parse(line)
+	if !ok {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.seqCounts {
+		if ev.Seq < t.count {
+			return // older than what was seen: keep the latest figures
+		}
+		t.count = ev.Seq
+	} else {
+		t.count++
+	}
+	t.heapAfter = ev.HeapAfterBytes
+}
+
+// Snapshot returns the number of GC cycles so far and the heap left by
+// the latest one (-1 before the first). A nil Tracker returns (-1, -1):
+// not available, which is not the same as zero.
+func (t *Tracker) Snapshot() (count int64, heapAfterBytes int64) {
+	if t == nil {
+		return -1, -1
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.count, t.heapAfter
+}
