@@ -1,0 +1,19 @@
+//go:build !linux
+
+package proc
+
+import (
+	"context"
+	"fmt"
+	"os"
+)
+
+// Start returns ErrUnsupported: target processes are started on Linux only.
+func Start(ctx context.Context, s Spec) (*Process, error) {
+	return nil, fmt.Errorf("proc: start %s: %w", s.name(), ErrUnsupported)
+}
+
+// Signal returns ErrUnsupported: no Process is ever started on this platform.
+func (p *Process) Signal(sig os.Signal) error {
+	return ErrUnsupported
+}
