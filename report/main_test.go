@@ -12,7 +12,7 @@ var update = flag.Bool("update", false, "regenerate testdata and golden files")
 const uploadDir = "testdata/upload-proxy"
 
 // TestTestdata regenerates the recorded run in testdata with -update and
-// checks that it loads.
+// checks that it loads cleanly.
 func TestTestdata(t *testing.T) {
 	if *update {
 		if err := uploadProxy().writeDir(uploadDir); err != nil {
@@ -28,7 +28,9 @@ func TestTestdata(t *testing.T) {
 	}
 }
 
-func TestScratchMemory(t *testing.T) {
+// TestScratch writes every output of the testdata run to $REPORT_SCRATCH
+// for a person to look at.
+func TestScratch(t *testing.T) {
 	out := os.Getenv("REPORT_SCRATCH")
 	if out == "" {
 		t.Skip("REPORT_SCRATCH not set")
@@ -37,7 +39,19 @@ func TestScratchMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := WriteMemoryPlot(run, filepath.Clean(out)); err != nil {
+	files, err := WriteAll([]*Run{run}, filepath.Clean(out))
+	if err != nil {
 		t.Fatal(err)
 	}
+	Terminal(os.Stdout, run, files.Verdicts)
+}
+
+// loadUpload loads the testdata run or fails the test.
+func loadUpload(t testing.TB) *Run {
+	t.Helper()
+	run, err := Load(uploadDir)
+	if err != nil {
+		t.Fatalf("Load(%s): %v", uploadDir, err)
+	}
+	return run
 }

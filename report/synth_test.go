@@ -24,7 +24,7 @@ type synthTarget struct {
 	Name, Role, Runtime string
 	// EndAt is when the target died or was stopped (0: it ran to the end).
 	EndAt   float64
-	Outcome string // default survived
+	Outcome string                  // default survived
 	RSS     func(t float64) float64 // MiB
 	Heap    func(t float64) float64 // MiB; < 0 unknown
 	GCRate  func(t float64) float64 // cycles per second; < 0 unknown
@@ -316,16 +316,16 @@ func uploadProxy() synthSpec {
 		Scenario: "upload-proxy", Pattern: "upload-proxy",
 		Rates: []float64{10, 20, 40, 80}, StageSeconds: 10, Interval: 0.1, LimitMiB: 256,
 		Phases: []results.PhaseSpan{
-			{Name: "slow reads", StartSeconds: 5, EndSeconds: 30, LatencySeconds: 2, ReadBandwidthBytesPerSecond: 1_000_000, Capacity: 64},
+			{Name: "slow reads", StartSeconds: 10, EndSeconds: 30, LatencySeconds: 2, ReadBandwidthBytesPerSecond: 1_000_000, Capacity: 64},
 			{Name: "stall", StartSeconds: 30, EndSeconds: 40, Stall: true},
 		},
 		Targets: []synthTarget{
 			{Name: "upload-naive", Role: "naive", Runtime: "go", EndAt: killAt, Outcome: results.OutcomeOOMKilled,
-				RSS:     naiveRSS(10, 256, 5, killAt),
-				Heap:    func(t float64) float64 { return naiveRSS(10, 256, 5, killAt)(t) * 0.55 },
-				GCRate:  func(t float64) float64 { return 1.3 - 0.03*t },
+				RSS:     naiveRSS(10, 256, 10, killAt),
+				Heap:    func(t float64) float64 { return naiveRSS(10, 256, 10, killAt)(t) * 0.55 },
+				GCRate:  func(t float64) float64 { return 1.3 - 0.035*t },
 				CPU:     func(t float64) float64 { return 6 + 0.6*t },
-				P95Ms:   slowDownstreamP95(12, 5),
+				P95Ms:   slowDownstreamP95(12, 10),
 				Success: func(t float64) float64 { return 1 },
 				Expect: scenarios.Expectation{Outcomes: []string{results.OutcomeOOMKilled, results.OutcomeLimitStall},
 					OOMWithin: scenarios.Duration(60 * time.Second), MinRSS: 200 * mib}},
@@ -334,7 +334,7 @@ func uploadProxy() synthSpec {
 				Heap:    func(t float64) float64 { return 4.2 + 0.3*math.Sin(t/2) },
 				GCRate:  func(t float64) float64 { return 0.2 },
 				CPU:     func(t float64) float64 { return 4 + 0.15*t },
-				P95Ms:   slowDownstreamP95(11, 5),
+				P95Ms:   slowDownstreamP95(11, 10),
 				Success: awareSuccess,
 				Expect: scenarios.Expectation{Outcomes: []string{results.OutcomeSurvived}, MaxRSS: 64 * mib,
 					MinSuccessRatio: 0.1}},
@@ -357,10 +357,10 @@ func naiveRSS(start, limit, slowAt, killAt float64) func(float64) float64 {
 
 func slowDownstreamP95(fast, slowAt float64) func(float64) float64 {
 	return func(t float64) float64 {
-		if t < slowAt {
+		if t <= slowAt {
 			return fast
 		}
-		return 2900 + 120*(t-slowAt)
+		return 2900 + 150*(t-slowAt)
 	}
 }
 
@@ -375,4 +375,17 @@ func awareSuccess(t float64) float64 {
 	default:
 		return 0.3
 	}
+}
+
+// longRun is the benchmark's run: ten minutes sampled every 100 ms, two
+// targets surviving to the end (12,000 sample rows, 1,200 load rows).
+func longRun() synthSpec {
+	s := uploadProxy()
+	s.StageSeconds = 150
+	s.Phases = []results.PhaseSpan{{Name: "slow reads", StartSeconds: 60, EndSeconds: 480}, {Name: "stall", StartSeconds: 480, EndSeconds: 600, Stall: true}}
+	s.Targets[0].EndAt, s.Targets[0].Outcome = 0, ""
+	s.Targets[0].RSS = func(t float64) float64 { return 10 + 0.3*t }
+	s.Targets[0].Heap = func(t float64) float64 { return 5 + 0.15*t }
+	s.Targets[0].GCRate = func(t float64) float64 { return 1.3 }
+	return s
 }

@@ -1,0 +1,111 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+// expectationOf returns the scenario's expectation for the named target.
+func expectationOf(res *results.Results, name string) scenarios.Expectation {
+	if res.ScenarioSpec == nil {
+		return scenarios.Expectation{}
+	}
+	for _, t := range res.ScenarioSpec.Targets {
+		if t.Name == name {
+			return t.Expect
+		}
+	}
+	return scenarios.Expectation{}
+}
+
+func isZero(e scenarios.Expectation) bool {
+	return len(e.Outcomes) == 0 && e.OOMWithin == 0 && e.MaxRSS == 0 && e.MinRSS == 0 && e.MinSuccessRatio == 0
+}
+
+// checkExpectations checks the target against its expect: block. A
+// target that was skipped or failed to start fails a "ran" check instead:
+// a gate that passes because nothing ran would hide the problem.
+func checkExpectations(res *results.Results, t results.Target, v Verdict) []Check {
+	e := expectationOf(res, t.Name)
+	if isZero(e) {
+		return nil
+	}
+	if (t.Outcome == results.OutcomeSkipped || t.Outcome == results.OutcomeFailedToStart) &&
+		!slices.Contains(e.Outcomes, t.Outcome) {
+		return []Check{{Name: "ran", Text: tick(false, fmt.Sprintf("expected the target to run: %s (%s)", t.Outcome,
+			firstNonEmpty(t.Error, t.OutcomeDetail, "no reason recorded")))}}
+	}
+	var out []Check
+	if len(e.Outcomes) > 0 {
+		ok := slices.Contains(e.Outcomes, t.Outcome)
+		out = append(out, Check{Name: "outcome", Pass: ok,
+			Text: tick(ok, fmt.Sprintf("expected outcome %s: %s", strings.Join(e.Outcomes, " or "), t.Outcome))})
+	}
+	if e.OOMWithin > 0 {
+		what := "oom-killed"
+		if len(e.Outcomes) > 0 && !slices.Contains(e.Outcomes, results.OutcomeOOMKilled) {
+			what = strings.Join(e.Outcomes, " or ")
+		}
+		got, ok := "not killed", false
+		if t.OOMAtSeconds != nil {
+			verb := "killed"
+			if t.Outcome == results.OutcomeLimitStall {
+				verb = "stalled"
+			}
+			got = fmt.Sprintf("%s at %.1f s", verb, *t.OOMAtSeconds)
+			ok = *t.OOMAtSeconds <= e.OOMWithin.Seconds()
+		}
+		out = append(out, Check{Name: "oom_within", Pass: ok,
+			Text: tick(ok, fmt.Sprintf("expected %s within %s: %s", what, formatDuration(e.OOMWithin.D()), got))})
+	}
+	if e.MaxRSS > 0 {
+		limit := float64(e.MaxRSS) / mib
+		ok := v.PeakRSSMiB <= limit
+		out = append(out, Check{Name: "max_rss", Pass: ok,
+			Text: tick(ok, fmt.Sprintf("expected peak RSS ≤ %s: %s", formatMiB(limit), formatMiB(v.PeakRSSMiB)))})
+	}
+	if e.MinRSS > 0 {
+		floor := float64(e.MinRSS) / mib
+		ok := v.PeakRSSMiB >= floor
+		out = append(out, Check{Name: "min_rss", Pass: ok,
+			Text: tick(ok, fmt.Sprintf("expected peak RSS ≥ %s: %s", formatMiB(floor), formatMiB(v.PeakRSSMiB)))})
+	}
+	if e.MinSuccessRatio > 0 {
+		ok := v.SuccessRatio >= e.MinSuccessRatio
+		out = append(out, Check{Name: "min_success_ratio", Pass: ok,
+			Text: tick(ok, fmt.Sprintf("expected success ≥ %s: %s", formatPercent(e.MinSuccessRatio), formatPercent(v.SuccessRatio)))})
+	}
+	return out
+}
+
+// tick appends ✓ or ✗.
+func tick(ok bool, s string) string {
+	if ok {
+		return s + " ✓"
+	}
+	return s + " ✗"
+}
+
+// formatDuration writes whole seconds as "60s", anything else as
+// time.Duration does.
+func formatDuration(d time.Duration) string {
+	if d%time.Second == 0 {
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	}
+	return d.String()
+}
+
+// formatPercent writes a ratio as "99.2%" ("100%" and "0%" exact).
+func formatPercent(r float64) string {
+	p := r * 100
+	if p == float64(int64(p)) {
+		return fmt.Sprintf("%.0f%%", p)
+	}
+	return fmt.Sprintf("%.1f%%", p)
+}

@@ -1,0 +1,154 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/dustin/go-humanize"
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// writeMarkdown writes summary.md: GitHub-flavoured Markdown for a CI job
+// summary — a headline with pass/fail, one table of all targets, and per
+// target its stage table and verdict lines. verdicts[i] holds run i's.
+func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
+	var b strings.Builder
+	all := flatten(verdicts)
+	icon := "✅ pass"
+	if !Gate(all) {
+		icon = "❌ fail"
+	}
+	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", scenarioNames(runs), icon)
+	for i, r := range runs {
+		res := r.Results
+		prefix := ""
+		if len(runs) > 1 {
+			prefix = "**" + runLabel(i) + "** (" + r.Dir + "): "
+		}
+		fmt.Fprintf(&b, "%s%s\n\n", prefix, runLine(res))
+	}
+	b.WriteString("| target | outcome | killed at | peak RSS | RSS slope | GC/s max | success | p95 last stage | verdict |\n")
+	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|---|\n")
+	for _, v := range all {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %+.1f MiB/s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), v.Outcome,
+			killedAt(v), formatMiB(v.PeakRSSMiB), v.SlopeMiBPerSec, gcMax(v), formatPercent(v.SuccessRatio), p95Last(v),
+			v.Class, passIcon(v.Pass))
+	}
+	for i, r := range runs {
+		for j, t := range r.Results.Targets {
+			v := verdicts[i][j]
+			fmt.Fprintf(&b, "\n### %s: %s %s\n\n", mdEscape(v.Target), v.Class, passIcon(v.Pass))
+			for _, s := range v.Symptoms {
+				fmt.Fprintf(&b, "- %s\n", mdEscape(s))
+			}
+			for _, c := range v.Expectations {
+				fmt.Fprintf(&b, "- %s\n", mdEscape(c.Text))
+			}
+			if v.Recommendation != "" {
+				fmt.Fprintf(&b, "\n> %s\n", v.Recommendation)
+			}
+			if len(t.Stages) > 0 {
+				b.WriteString("\n| stage | offered | achieved | success | p50 | p95 | p99 | status codes |\n")
+				b.WriteString("|--:|--:|--:|--:|--:|--:|--:|---|\n")
+				for _, st := range t.Stages {
+					fmt.Fprintf(&b, "| %d | %s/s | %.1f/s%s | %s | %s | %s | %s | %s |\n", st.Index+1,
+						formatRate(st.OfferedRatePerSecond), st.AchievedRatePerSecond, behind(st), formatPercent(st.SuccessRatio),
+						formatMs(st.LatencyP50Ms), formatMs(st.LatencyP95Ms), formatMs(st.LatencyP99Ms), statusCodes(st.StatusCodes))
+				}
+			}
+		}
+	}
+	for _, r := range runs {
+		for _, n := range r.Notes {
+			fmt.Fprintf(&b, "\n> **note:** %s\n", mdEscape(n))
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", gateLine(all))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// runLine describes the run in one line: limit, load, downstream.
+func runLine(res *results.Results) string {
+	var parts []string
+	if res.MemoryLimitBytes > 0 {
+		parts = append(parts, fmt.Sprintf("limit %s (%s)", formatMiB(float64(res.MemoryLimitBytes)/mib), res.LimitMode))
+	}
+	if n := len(res.Stages); n > 0 {
+		rates := make([]string, n)
+		for i, s := range res.Stages {
+			rates[i] = formatRate(s.RatePerSecond)
+		}
+		parts = append(parts, fmt.Sprintf("load %s rps over %.0f s", strings.Join(rates, "→"), res.Stages[n-1].EndSeconds))
+	}
+	if n := len(res.Phases); n > 0 {
+		names := make([]string, n)
+		for i, p := range res.Phases {
+			names[i] = fmt.Sprintf("%s from %.0f s", phaseName(p, i), p.StartSeconds)
+		}
+		parts = append(parts, "downstream: "+strings.Join(names, ", "))
+	}
+	if res.Partial {
+		parts = append(parts, "**partial run**")
+	}
+	return strings.Join(parts, " · ")
+}
+
+func behind(st results.Stage) string {
+	if st.Behind {
+		return " (behind)"
+	}
+	return ""
+}
+
+// statusCodes writes "200 ×98, 503 ×2", codes in order; "0" is a request
+// that got no answer.
+func statusCodes(m map[string]uint64) string {
+	keys := make([]string, 0, len(m))
+	for k, n := range m {
+		if n > 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		name := k
+		if k == "0" {
+			name = "no answer"
+		}
+		parts[i] = fmt.Sprintf("%s ×%s", name, humanize.Comma(int64(m[k])))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func passIcon(ok bool) string {
+	if ok {
+		return "✅"
+	}
+	return "❌"
+}
+
+// mdEscape keeps table cells and list items intact.
+func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+func flatten(vs [][]Verdict) []Verdict {
+	var out []Verdict
+	for _, v := range vs {
+		out = append(out, v...)
+	}
+	return out
+}
+
+func scenarioNames(runs []*Run) string {
+	names := make([]string, len(runs))
+	for i, r := range runs {
+		names[i] = r.Results.Scenario
+	}
+	return strings.Join(dedupe(names), " vs ")
+}

@@ -1,0 +1,240 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/dustin/go-humanize"
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// Symptom thresholds: a symptom is listed only when it is clearly there.
+const (
+	// quietCPUPercent: memory climbing while CPU stays under this is the
+	// signature of bytes waiting, not work being done.
+	quietCPUPercent = 50
+	// latencyRiseFactor: p95 of the last stage over that of the first.
+	latencyRiseFactor = 3
+	// gcRiseFactor: highest stage GC rate over the first stage's.
+	gcRiseFactor = 2
+	// outsideHeapFactor and outsideHeapMiB: RSS this many times the
+	// runtime heap, and this much above it, is memory the heap misses.
+	outsideHeapFactor = 3
+	outsideHeapMiB    = 64
+)
+
+// symptoms returns the findings with numbers for target i.
+func symptoms(run *Run, i int, v Verdict) []string {
+	res, t, s := run.Results, run.Results.Targets[i], run.Series[i]
+	var out []string
+	add := func(s string) {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	add(endSymptom(t))
+	add(climbSymptom(s, v))
+	add(latencySymptom(res, t))
+	add(gcSymptom(res, s, v))
+	add(heapSymptom(t, s))
+	add(sheddingSymptom(t, s, v))
+	return out
+}
+
+// endSymptom says how the target ended when that is a finding.
+func endSymptom(t results.Target) string {
+	at := 0.0
+	if t.OOMAtSeconds != nil {
+		at = *t.OOMAtSeconds
+	}
+	mech := ""
+	if t.OOMMechanism != nil {
+		mech = *t.OOMMechanism
+	}
+	switch t.Outcome {
+	case results.OutcomeOOMKilled:
+		if mech == results.MechanismWatchdog {
+			return fmt.Sprintf("killed by oomlab's watchdog at %.1f s (RSS reached the limit; no memory cgroup here), restarted n/a", at)
+		}
+		return fmt.Sprintf("killed by the kernel at %.1f s (%s oom_kill), restarted n/a", at, mech)
+	case results.OutcomeLimitStall:
+		return fmt.Sprintf("stalled at the limit at %.1f s: alive but not answering, cgroup failcnt %s",
+			at, humanize.Comma(t.CgroupFailCount))
+	case results.OutcomeCrashed:
+		how := "crashed"
+		switch {
+		case t.Exit.Signal != "":
+			how += " with " + t.Exit.Signal
+		case t.Exit.Code != nil:
+			how += fmt.Sprintf(" with exit code %d", *t.Exit.Code)
+		}
+		if line := lastLine(t.StderrTail); line != "" {
+			how += ": " + line
+		}
+		return how
+	case results.OutcomeFailedToStart, results.OutcomeSkipped:
+		why := firstNonEmpty(t.Error, t.OutcomeDetail, "no reason recorded")
+		return strings.ReplaceAll(t.Outcome, "-", " ") + ": " + why
+	case results.OutcomeInterrupted:
+		return "interrupted before its load finished: " + firstNonEmpty(t.OutcomeDetail, "the run was stopped")
+	}
+	return ""
+}
+
+// climbSymptom: "RSS +4.1 MiB/s while CPU stayed under 30%".
+func climbSymptom(s *Series, v Verdict) string {
+	if v.SlopeMiBPerSec <= GrowthSlopeMiBPerSec || v.SlopeR2 < GrowthMinR2 {
+		return ""
+	}
+	var win Fit
+	for _, f := range append(append([]Fit(nil), v.StageFits...), v.PhaseFits...) {
+		if f.Window == v.SlopeWindow {
+			win = f
+		}
+	}
+	var cpu []float64
+	for i, t := range s.T {
+		if t >= win.StartSeconds && t <= win.EndSeconds && !math.IsNaN(s.CPUPercent[i]) {
+			cpu = append(cpu, s.CPUPercent[i])
+		}
+	}
+	climb := fmt.Sprintf("RSS +%.1f MiB/s over %s", v.SlopeMiBPerSec, v.SlopeWindow)
+	if len(cpu) == 0 {
+		return climb
+	}
+	slices.Sort(cpu)
+	p90 := cpu[(len(cpu)-1)*9/10]
+	if p90 < quietCPUPercent {
+		under := math.Floor(p90/10)*10 + 10
+		return fmt.Sprintf("RSS +%.1f MiB/s while CPU stayed under %.0f%% (%s): memory climbing, not work", v.SlopeMiBPerSec, under, v.SlopeWindow)
+	}
+	return climb + fmt.Sprintf(" with CPU up to %.0f%%", cpu[len(cpu)-1])
+}
+
+// latencySymptom: "p95 rose from 12 ms to 2.3 s with 0 errors", first
+// stage against the last full stage (or the last before a kill).
+func latencySymptom(res *results.Results, t results.Target) string {
+	first, last := -1, -1
+	for k, st := range t.Stages {
+		if st.Requests == 0 || st.LatencyP95Ms <= 0 {
+			continue
+		}
+		if first < 0 {
+			first = k
+		}
+		full := k < len(res.Stages) && st.DurationSeconds >= 0.9*(res.Stages[k].EndSeconds-res.Stages[k].StartSeconds)
+		if full || t.OOMAtSeconds != nil {
+			last = k
+		}
+	}
+	if first < 0 || last <= first {
+		return ""
+	}
+	a, b := t.Stages[first].LatencyP95Ms, t.Stages[last].LatencyP95Ms
+	if b < latencyRiseFactor*a || b-a < 50 {
+		return ""
+	}
+	var errs uint64
+	for _, st := range t.Stages[:last+1] {
+		errs += st.Requests - min(st.Successes, st.Requests)
+	}
+	return fmt.Sprintf("p95 rose from %s to %s with %s errors (stage %d → %d)", formatMs(a), formatMs(b),
+		humanize.Comma(int64(errs)), first+1, last+1)
+}
+
+// gcSymptom: "GC 3.1→19 cycles/s" (first stage against the busiest), or a
+// falling rate while the heap grew.
+func gcSymptom(res *results.Results, s *Series, v Verdict) string {
+	rates := stageGCRates(res, s)
+	if len(rates) < 2 {
+		return ""
+	}
+	first, top, last := rates[0], slices.Max(rates), rates[len(rates)-1]
+	if top >= gcRiseFactor*first && top >= 1 {
+		return fmt.Sprintf("GC %s→%s cycles/s", formatRateShort(first), formatRateShort(top))
+	}
+	growing := v.Class == ClassGrowing || v.Class == ClassOOMKilled || v.Class == ClassLimitStall
+	if growing && first >= 0.5 && last <= first/gcRiseFactor {
+		return fmt.Sprintf("GC %s→%s cycles/s: fewer, larger collections as the heap grew",
+			formatRateShort(first), formatRateShort(last))
+	}
+	return ""
+}
+
+// heapSymptom: "heap 6 MiB while RSS 250 MiB: memory outside the runtime
+// heap (Buffers)". A runtime's heap figures do not count memory held
+// outside them (Node's Buffers, Go's stacks and cgo), so a small heap
+// does not clear the process: the memory is still memory.
+func heapSymptom(t results.Target, s *Series) string {
+	heap := finiteMax(s.HeapMiB)
+	rss := math.Max(finiteMax(s.RSSMiB), float64(t.RSSPeakBytes)/mib)
+	if math.IsNaN(heap) || rss < outsideHeapFactor*heap || rss-heap < outsideHeapMiB {
+		return ""
+	}
+	where := "outside the runtime heap"
+	switch t.Runtime {
+	case "node":
+		where = "outside the runtime heap (Buffers, process.memoryUsage().arrayBuffers)"
+	case "go":
+		where = "outside the Go heap (goroutine stacks, cgo, mmap)"
+	}
+	return fmt.Sprintf("heap %s while RSS %s: memory %s", formatMiB(heap), formatMiB(rss), where)
+}
+
+// sheddingSymptom: a bounded target that answered 503 shed load — the
+// backpressure working.
+func sheddingSymptom(t results.Target, s *Series, v Verdict) string {
+	if v.Class != ClassBounded {
+		return ""
+	}
+	var shed uint64
+	for _, st := range t.Stages {
+		shed += st.StatusCodes["503"] + st.StatusCodes["429"]
+	}
+	lo, hi := finiteMin(s.RSSMiB), finiteMax(s.RSSMiB)
+	if shed == 0 || math.IsNaN(lo) {
+		return ""
+	}
+	return fmt.Sprintf("shed load: %s requests answered 503/429 while RSS stayed within %s–%s",
+		humanize.Comma(int64(shed)), strings.TrimSuffix(formatMiB(lo), " MiB"), formatMiB(hi))
+}
+
+// formatMs writes a latency: "12 ms", "2.3 s".
+func formatMs(ms float64) string {
+	switch {
+	case ms >= 1000:
+		return fmt.Sprintf("%.1f s", ms/1000)
+	case ms >= 10:
+		return fmt.Sprintf("%.0f ms", ms)
+	default:
+		return fmt.Sprintf("%.1f ms", ms)
+	}
+}
+
+// formatRateShort writes a rate with two significant digits: 0.5, 3.1, 19.
+func formatRateShort(r float64) string {
+	if r >= 10 {
+		return fmt.Sprintf("%.0f", r)
+	}
+	return fmt.Sprintf("%.1f", r)
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	l := strings.TrimSpace(lines[len(lines)-1])
+	if r := []rune(l); len(r) > 120 {
+		l = string(r[:117]) + "..."
+	}
+	return l
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

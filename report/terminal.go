@@ -1,0 +1,91 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// Terminal writes the plain-text summary printed at the end of a run: an
+// aligned table (target, outcome, killed at, peak RSS, GC, success, p95 of
+// the last stage, verdict), then each verdict's symptoms, checks and
+// advice, then the run's notes and the gate. verdicts are Judge(run)'s
+// (or Files.Verdicts). Errors writing to w are ignored, as fmt.Fprint's are.
+func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
+	res := run.Results
+	limit, label := limitMiB([]*Run{run})
+	head := res.Scenario
+	if limit > 0 {
+		head += " — " + strings.TrimPrefix(label, "limit ") + " limit"
+	}
+	fmt.Fprintf(w, "%s\n\n", head)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tP95 LAST\tVERDICT\t")
+	for _, v := range verdicts {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), formatMiB(v.PeakRSSMiB),
+			gcMax(v), formatPercent(v.SuccessRatio), p95Last(v), v.Class+" "+passWord(v.Pass))
+	}
+	tw.Flush()
+	for _, v := range verdicts {
+		fmt.Fprintf(w, "\n%s: %s (RSS %+.1f MiB/s over %s)\n", v.Target, v.Class, v.SlopeMiBPerSec, firstNonEmpty(v.SlopeWindow, "no window"))
+		for _, s := range v.Symptoms {
+			fmt.Fprintf(w, "  - %s\n", s)
+		}
+		for _, c := range v.Expectations {
+			fmt.Fprintf(w, "  %s\n", c.Text)
+		}
+		if v.Recommendation != "" && v.Class != ClassBounded {
+			fmt.Fprintf(w, "  → %s\n", v.Recommendation)
+		}
+	}
+	for _, n := range run.Notes {
+		fmt.Fprintf(w, "\nnote: %s\n", n)
+	}
+	fmt.Fprintf(w, "\n%s\n", gateLine(verdicts))
+}
+
+func killedAt(v Verdict) string {
+	if v.KilledAtSeconds == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f s", *v.KilledAtSeconds)
+}
+
+func gcMax(v Verdict) string {
+	if v.GCPerSecondMax == nil {
+		return "n/a"
+	}
+	return formatRateShort(*v.GCPerSecondMax)
+}
+
+func p95Last(v Verdict) string {
+	if v.P95LastStageMs <= 0 {
+		return "-"
+	}
+	return formatMs(v.P95LastStageMs)
+}
+
+func passWord(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+// gateLine is the last line: "expectations: PASS (5 checks)".
+func gateLine(verdicts []Verdict) string {
+	var n, failed int
+	for _, v := range verdicts {
+		for _, c := range v.Expectations {
+			n++
+			if !c.Pass {
+				failed++
+			}
+		}
+	}
+	if failed > 0 {
+		return fmt.Sprintf("expectations: FAIL (%d of %d checks failed)", failed, n)
+	}
+	return fmt.Sprintf("expectations: PASS (%d checks)", n)
+}

@@ -1,0 +1,290 @@
+package report
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/oomlab/oomlab/runner/results"
+	"gonum.org/v1/gonum/stat"
+)
+
+// Verdict classes. The first four repeat the runner's outcome; growing
+// and bounded are decided here from the RSS curve.
+const (
+	ClassOOMKilled     = results.OutcomeOOMKilled
+	ClassLimitStall    = results.OutcomeLimitStall
+	ClassCrashed       = results.OutcomeCrashed
+	ClassFailedToStart = results.OutcomeFailedToStart
+	ClassGrowing       = "growing"
+	ClassBounded       = "bounded"
+	// ClassSkipped is a target the runner could not run here.
+	ClassSkipped = results.OutcomeSkipped
+	// ClassNoData is a target that ran but left no samples to judge.
+	ClassNoData = "no-data"
+)
+
+// Thresholds of the growing/bounded decision. A surviving target is
+// growing when either holds:
+//
+//   - over the decisive window (the last downstream phase with data, else
+//     the last stage, else the whole run) the least-squares RSS slope is
+//     above GrowthSlopeMiBPerSec and the line explains the curve (R² ≥
+//     GrowthMinR2) — a steady climb, not noise;
+//   - RSS ends above GrowthEndRatio × its start and above GrowthEndMiB —
+//     a climb in steps the line fit would miss.
+//
+// Otherwise it is bounded. 0.5 MiB/s is 1.8 GiB an hour: far above what
+// a healthy server's caches and pools settle into, far below what the
+// naive pattern shows (10-20 MiB/s under a few dozen requests per second).
+const (
+	GrowthSlopeMiBPerSec = 0.5
+	GrowthMinR2          = 0.6
+	GrowthEndRatio       = 2.0
+	GrowthEndMiB         = 50.0
+)
+
+// minFitSamples and minFitSeconds: a window with fewer samples or a
+// shorter span gets no fit.
+const (
+	minFitSamples = 5
+	minFitSeconds = 1.0
+)
+
+// Verdict is the judgement of one target.
+type Verdict struct {
+	Target string `json:"target"`
+	// Class is one of the Class constants.
+	Class string `json:"class"`
+	// SlopeMiBPerSec is the RSS slope over SlopeWindow.
+	SlopeMiBPerSec float64 `json:"slope_mib_per_sec"`
+	// Symptoms are the findings with numbers, each only when seen.
+	Symptoms []string `json:"symptoms"`
+	// Expectations are the scenario's expect: entries, checked.
+	Expectations []Check `json:"expectations"`
+	// Pass is true when every expectation holds (or there are none).
+	Pass bool `json:"pass"`
+	// Recommendation is what to do about it, for this pattern and runtime.
+	Recommendation string `json:"recommendation"`
+
+	Outcome     string  `json:"outcome"`
+	Runtime     string  `json:"runtime,omitempty"`
+	SlopeWindow string  `json:"slope_window,omitempty"`
+	SlopeR2     float64 `json:"slope_r2"`
+	// KilledAtSeconds is when the target was OOM-killed or stalled.
+	KilledAtSeconds *float64 `json:"killed_at_seconds,omitempty"`
+	PeakRSSMiB      float64  `json:"peak_rss_mib"`
+	// GCPerSecondMax is the highest per-stage GC rate, nil when unknown.
+	GCPerSecondMax *float64 `json:"gc_per_second_max,omitempty"`
+	SuccessRatio   float64  `json:"success_ratio"`
+	// P95LastStageMs is the p95 latency of the last stage with requests.
+	P95LastStageMs float64 `json:"p95_last_stage_ms"`
+	StageFits      []Fit   `json:"stage_fits,omitempty"`
+	PhaseFits      []Fit   `json:"phase_fits,omitempty"`
+}
+
+// Check is one expectation and whether it held.
+type Check struct {
+	// Name is the expect: key ("outcome", "oom_within", "max_rss",
+	// "min_rss", "min_success_ratio") or "ran".
+	Name string `json:"name"`
+	Pass bool   `json:"pass"`
+	// Text reads "expected oom-killed within 60s: killed at 27.3 s ✓".
+	Text string `json:"text"`
+}
+
+// Fit is a straight line fitted to RSS over one window.
+type Fit struct {
+	Window         string  `json:"window"`
+	StartSeconds   float64 `json:"start_seconds"`
+	EndSeconds     float64 `json:"end_seconds"`
+	SlopeMiBPerSec float64 `json:"slope_mib_per_sec"`
+	R2             float64 `json:"r2"`
+	Samples        int     `json:"samples"`
+}
+
+// Judge returns one verdict per target of run, in target order.
+func Judge(run *Run) []Verdict {
+	out := make([]Verdict, 0, len(run.Results.Targets))
+	for i := range run.Results.Targets {
+		out = append(out, judgeTarget(run, i))
+	}
+	return out
+}
+
+// Gate reports whether every expectation of every verdict passed: the
+// exit status for CI.
+func Gate(verdicts []Verdict) bool {
+	for _, v := range verdicts {
+		if !v.Pass {
+			return false
+		}
+	}
+	return true
+}
+
+func judgeTarget(run *Run, i int) Verdict {
+	res, t, s := run.Results, run.Results.Targets[i], run.Series[i]
+	v := Verdict{Target: t.Name, Outcome: t.Outcome, Runtime: t.Runtime, KilledAtSeconds: t.OOMAtSeconds,
+		PeakRSSMiB: float64(t.RSSPeakBytes) / mib, SuccessRatio: successRatio(t.Stages)}
+	if m := finiteMax(s.RSSMiB); m > v.PeakRSSMiB {
+		v.PeakRSSMiB = m
+	}
+	if st := lastStageWithRequests(t.Stages); st != nil {
+		v.P95LastStageMs = st.LatencyP95Ms
+	}
+	if rates := stageGCRates(res, s); len(rates) > 0 {
+		m := rates[0]
+		for _, r := range rates {
+			m = math.Max(m, r)
+		}
+		v.GCPerSecondMax = &m
+	}
+	for k, st := range res.Stages {
+		if f, ok := fitRSS(s, st.StartSeconds, st.EndSeconds); ok {
+			f.Window = fmt.Sprintf("stage %d (%s rps)", k+1, formatRate(st.RatePerSecond))
+			v.StageFits = append(v.StageFits, f)
+		}
+	}
+	for k, ph := range res.Phases {
+		if f, ok := fitRSS(s, ph.StartSeconds, ph.EndSeconds); ok {
+			f.Window = "phase " + phaseName(ph, k)
+			v.PhaseFits = append(v.PhaseFits, f)
+		}
+	}
+	if f, ok := decisiveFit(v, s); ok {
+		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = round(f.SlopeMiBPerSec, 3), round(f.R2, 3), f.Window
+	}
+	v.Class = classify(t, s, v)
+	v.Symptoms = symptoms(run, i, v)
+	v.Expectations = checkExpectations(res, t, v)
+	v.Pass = true
+	for _, c := range v.Expectations {
+		v.Pass = v.Pass && c.Pass
+	}
+	v.Recommendation = recommend(res, t, v)
+	return v
+}
+
+func phaseName(ph results.PhaseSpan, k int) string {
+	if ph.Name != "" {
+		return ph.Name
+	}
+	return fmt.Sprintf("%d", k+1)
+}
+
+// decisiveFit is the fit the class rests on: the last phase with data,
+// else the last stage with data, else every sample from the load's start.
+func decisiveFit(v Verdict, s *Series) (Fit, bool) {
+	if n := len(v.PhaseFits); n > 0 {
+		return v.PhaseFits[n-1], true
+	}
+	if n := len(v.StageFits); n > 0 {
+		return v.StageFits[n-1], true
+	}
+	f, ok := fitRSS(s, 0, math.Inf(1))
+	f.Window = "whole run"
+	return f, ok
+}
+
+// fitRSS fits RSS = α + β·t by least squares (gonum stat.LinearRegression)
+// over the samples with t0 ≤ t ≤ t1; β is the slope in MiB/s and R² =
+// 1 − Σ(residual²)/Σ(y − ȳ)² says how well a line describes the window
+// (0 for a flat line, where it is undefined).
+func fitRSS(s *Series, t0, t1 float64) (Fit, bool) {
+	var xs, ys []float64
+	for i, t := range s.T {
+		if t >= t0 && t <= t1 && !math.IsNaN(s.RSSMiB[i]) {
+			xs, ys = append(xs, t), append(ys, s.RSSMiB[i])
+		}
+	}
+	if len(xs) < minFitSamples || xs[len(xs)-1]-xs[0] < minFitSeconds {
+		return Fit{}, false
+	}
+	alpha, beta := stat.LinearRegression(xs, ys, nil, false)
+	r2 := stat.RSquared(xs, ys, nil, alpha, beta)
+	if math.IsNaN(r2) || math.IsInf(r2, 0) {
+		r2 = 0
+	}
+	return Fit{StartSeconds: xs[0], EndSeconds: xs[len(xs)-1], SlopeMiBPerSec: round(beta, 3), R2: round(r2, 3),
+		Samples: len(xs)}, true
+}
+
+func classify(t results.Target, s *Series, v Verdict) string {
+	switch t.Outcome {
+	case results.OutcomeOOMKilled, results.OutcomeLimitStall, results.OutcomeCrashed,
+		results.OutcomeFailedToStart, results.OutcomeSkipped:
+		return t.Outcome
+	}
+	first, last := firstLastRSS(s)
+	if math.IsNaN(first) {
+		return ClassNoData
+	}
+	if v.SlopeMiBPerSec > GrowthSlopeMiBPerSec && v.SlopeR2 >= GrowthMinR2 {
+		return ClassGrowing
+	}
+	if last > GrowthEndRatio*first && last > GrowthEndMiB {
+		return ClassGrowing
+	}
+	return ClassBounded
+}
+
+// firstLastRSS returns the RSS at the first sample from the load's start
+// on, and at the last sample; NaN when there is none.
+func firstLastRSS(s *Series) (first, last float64) {
+	first, last = math.NaN(), math.NaN()
+	for i, t := range s.T {
+		r := s.RSSMiB[i]
+		if t < 0 || math.IsNaN(r) {
+			continue
+		}
+		if math.IsNaN(first) {
+			first = r
+		}
+		last = r
+	}
+	return first, last
+}
+
+func successRatio(stages []results.Stage) float64 {
+	var req, ok uint64
+	for _, s := range stages {
+		req += s.Requests
+		ok += s.Successes
+	}
+	if req == 0 {
+		return 0
+	}
+	return float64(ok) / float64(req)
+}
+
+func lastStageWithRequests(stages []results.Stage) *results.Stage {
+	for i := len(stages) - 1; i >= 0; i-- {
+		if stages[i].Requests > 0 {
+			return &stages[i]
+		}
+	}
+	return nil
+}
+
+// stageGCRates returns the GC rate of each stage that has GC counts:
+// (last count − first count) ÷ (last t − first t) over the stage's
+// samples. Stages with less than half a second of counts are left out.
+func stageGCRates(res *results.Results, s *Series) []float64 {
+	var out []float64
+	for _, st := range res.Stages {
+		t0, c0, t1, c1 := math.NaN(), 0.0, math.NaN(), 0.0
+		for i, t := range s.T {
+			if t < st.StartSeconds || t > st.EndSeconds || math.IsNaN(s.GCCount[i]) {
+				continue
+			}
+			if math.IsNaN(t0) {
+				t0, c0 = t, s.GCCount[i]
+			}
+			t1, c1 = t, s.GCCount[i]
+		}
+		if !math.IsNaN(t0) && t1-t0 >= 0.5 {
+			out = append(out, (c1-c0)/(t1-t0))
+		}
+	}
+	return out
+}

@@ -1,0 +1,109 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Output file names written by WriteAll.
+const (
+	HTMLFile     = "report.html"
+	MarkdownFile = "summary.md"
+	VerdictsFile = "verdicts.json"
+)
+
+// VerdictsSchema is the schema string of verdicts.json.
+const VerdictsSchema = "oomlab.verdicts/v1"
+
+// Files is what WriteAll wrote, and the verdicts it wrote them from.
+type Files struct {
+	// Paths lists every file written, in the order written.
+	Paths []string
+	// Verdicts are every run's verdicts in order; when comparing, target
+	// names carry the run's label ("A:upload-naive").
+	Verdicts []Verdict
+	// Pass is Gate(Verdicts).
+	Pass bool
+}
+
+// verdictsDoc is the content of verdicts.json.
+type verdictsDoc struct {
+	Schema    string    `json:"schema"`
+	Scenarios []string  `json:"scenarios"`
+	Pass      bool      `json:"pass"`
+	Verdicts  []Verdict `json:"verdicts"`
+}
+
+// WriteAll judges the runs and writes every output to dir: memory.png/svg,
+// dashboard.png/svg, report.html, summary.md and verdicts.json. One run is
+// a normal report; two are a comparison (targets named "A:…", "B:…").
+func WriteAll(runs []*Run, dir string) (Files, error) {
+	var files Files
+	if len(runs) == 0 {
+		return files, errors.New("report: no run")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return files, fmt.Errorf("report: %w", err)
+	}
+	verdicts := judgeRuns(runs)
+	files.Verdicts = flatten(verdicts)
+	files.Pass = Gate(files.Verdicts)
+
+	paths, memSVG, err := memoryFigure(runs).write(dir, "memory")
+	files.Paths = append(files.Paths, paths...)
+	if err != nil {
+		return files, err
+	}
+	paths, dashSVG, err := dashboardFigure(runs).write(dir, "dashboard")
+	files.Paths = append(files.Paths, paths...)
+	if err != nil {
+		return files, err
+	}
+	outputs := []struct {
+		name   string
+		render func(*bytes.Buffer) error
+	}{
+		{HTMLFile, func(b *bytes.Buffer) error { return writeHTML(b, runs, verdicts, dashSVG, memSVG) }},
+		{MarkdownFile, func(b *bytes.Buffer) error { return writeMarkdown(b, runs, verdicts) }},
+		{VerdictsFile, func(b *bytes.Buffer) error {
+			doc := verdictsDoc{Schema: VerdictsSchema, Pass: files.Pass, Verdicts: files.Verdicts}
+			for _, r := range runs {
+				doc.Scenarios = append(doc.Scenarios, r.Results.Scenario)
+			}
+			enc := json.NewEncoder(b)
+			enc.SetIndent("", "  ")
+			return enc.Encode(doc)
+		}},
+	}
+	for _, o := range outputs {
+		var buf bytes.Buffer
+		if err := o.render(&buf); err != nil {
+			return files, fmt.Errorf("report: %s: %w", o.name, err)
+		}
+		p := filepath.Join(dir, o.name)
+		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+			return files, fmt.Errorf("report: writing %s: %w", o.name, err)
+		}
+		files.Paths = append(files.Paths, p)
+	}
+	return files, nil
+}
+
+// judgeRuns judges each run; when comparing, target names get the run's
+// label.
+func judgeRuns(runs []*Run) [][]Verdict {
+	out := make([][]Verdict, len(runs))
+	for i, r := range runs {
+		out[i] = Judge(r)
+		if len(runs) > 1 {
+			for j := range out[i] {
+				out[i][j].Target = runLabel(i) + ":" + out[i][j].Target
+			}
+		}
+	}
+	return out
+}
