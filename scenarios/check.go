@@ -142,9 +142,7 @@ func (c *checker) scenario(s *Scenario) {
 
 func (c *checker) targets(ts []Target) {
 	if len(ts) == 0 {
-		if !c.given["targets"] {
-			c.errf("targets", "missing: a scenario needs at least one target")
-		}
+		c.errf("targets", "missing: a scenario needs at least one target")
 		return
 	}
 	if len(ts) > maxTargets {
@@ -252,7 +250,7 @@ func (c *checker) load(l *Load) {
 		}
 		total += st.Duration.D()
 		if total > maxDuration {
-			c.errf(path, "the stages last more than %s", maxDuration)
+			c.errf(path+".duration", "the stages add up to more than %s", maxDuration)
 			break
 		}
 	}

@@ -17,6 +17,9 @@ const maxNodes = 100_000
 // the default deadline far from overflowing.
 const maxDuration = 24 * time.Hour
 
+// maxDeadline bounds the deadline: the longest default deadline.
+const maxDeadline = (maxDuration+time.Duration(DeadlineGrace))*maxTargets + time.Duration(DeadlineSlack)
+
 type position struct{ line, col int }
 
 // decoder fills a Scenario from a yaml.Node tree by walking it along the
@@ -89,11 +92,15 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		if v.Type() == durationType {
+			limit := maxDuration
+			if path == "deadline" {
+				limit = maxDeadline
+			}
 			switch dur := time.Duration(v.Int()); {
 			case dur < 0:
 				d.fail(n, path, "must not be negative, got %s", dur)
-			case dur > maxDuration:
-				d.fail(n, path, "must be at most %s, got %s", maxDuration, dur)
+			case dur > limit:
+				d.fail(n, path, "must be at most %s, got %s", limit, dur)
 			}
 		}
 		return

@@ -52,12 +52,13 @@ func IsInvalid(err error) bool { return errors.Is(err, ErrInvalid) }
 
 // problems collects *Errors in a bounded list.
 type problems struct {
-	file string
-	list []*Error
+	file  string
+	list  []*Error
+	total int // problems found, kept or not
 }
 
 func (p *problems) add(line, col int, field, format string, args ...any) {
-	if len(p.list) > 2*maxErrors {
+	if p.total++; len(p.list) >= 2*maxErrors {
 		return
 	}
 	p.list = append(p.list, &Error{File: p.file, Line: line, Column: col, Field: field, Msg: fmt.Sprintf(format, args...)})
@@ -79,7 +80,7 @@ func (p *problems) err() error {
 	list := p.list
 	if len(list) > maxErrors {
 		last := list[maxErrors-1]
-		list = append(list[:maxErrors-1:maxErrors-1], &Error{File: p.file, Line: last.Line, Msg: fmt.Sprintf("too many problems (%d); fix these first", len(p.list))})
+		list = append(list[:maxErrors-1:maxErrors-1], &Error{File: p.file, Line: last.Line, Msg: fmt.Sprintf("too many problems (%d); fix these first", p.total)})
 	}
 	if len(list) == 1 {
 		return list[0]

@@ -72,7 +72,13 @@ func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 
 // MarshalYAML writes the size exactly, in the largest unit that divides it
 // ("256MiB", "1MB", "1500"), so that it reads back as the same number.
-func (b ByteSize) MarshalYAML() (any, error) { return exactBytes(int64(b)), nil }
+func (b ByteSize) MarshalYAML() (any, error) {
+	s := exactBytes(int64(b))
+	if s == strconv.FormatInt(int64(b), 10) {
+		return int64(b), nil
+	}
+	return s, nil
+}
 
 // String formats the size in IEC units ("256 MiB").
 func (b ByteSize) String() string { return humanize.IBytes(uint64(b)) }
