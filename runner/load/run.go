@@ -1,0 +1,226 @@
+package load
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// Defaults used by Run for the zero values of Config's fields.
+const (
+	DefaultTimeout    = 30 * time.Second
+	DefaultMaxWorkers = 1024
+	DefaultWindow     = time.Second
+)
+
+// Config is one attack on one target.
+type Config struct {
+	// URL is requested on every hit. Its host must be on loopback
+	// (localhost, 127.0.0.0/8, ::1) unless AllowRemote is set.
+	URL string
+	// Method defaults to POST when Body is set, GET otherwise.
+	Method string
+	Header http.Header
+	// Body is sent with every request; it is shared, never copied.
+	Body []byte
+	// Stages is the rate schedule (see StagedPacer); each needs Rate > 0
+	// and Duration > 0.
+	Stages []Stage
+	// Timeout bounds each request, body included (default 30s).
+	Timeout time.Duration
+	// MaxWorkers bounds the requests in flight (default 1024). Vegeta
+	// starts with min(10, MaxWorkers) workers and adds more as needed.
+	MaxWorkers int
+	// MaxConnections bounds the open and the idle connections to the
+	// target (default MaxWorkers).
+	MaxConnections int
+	// Window is the length of one LoadRow (default 1s); windows are
+	// aligned to the attack's start.
+	Window time.Duration
+	// Name is sent in Vegeta's X-Vegeta-Attack header.
+	Name string
+	// AllowRemote lets URL point away from loopback.
+	AllowRemote bool
+}
+
+// withDefaults validates c and fills in its defaults.
+func (c Config) withDefaults() (Config, error) {
+	if !c.AllowRemote {
+		if err := checkLoopback(c.URL); err != nil {
+			return c, err
+		}
+	}
+	if len(c.Stages) == 0 {
+		return c, errors.New("load: no stages")
+	}
+	for i, s := range c.Stages {
+		if !(s.Rate > 0) || math.IsInf(s.Rate, 0) {
+			return c, fmt.Errorf("load: stage %d: rate must be > 0, is %v", i+1, s.Rate)
+		}
+		if s.Duration <= 0 {
+			return c, fmt.Errorf("load: stage %d: duration must be > 0, is %v", i+1, s.Duration)
+		}
+	}
+	if c.Timeout < 0 || c.MaxWorkers < 0 || c.MaxConnections < 0 || c.Window < 0 {
+		return c, errors.New("load: timeout, max workers, max connections and window must not be negative")
+	}
+	if c.Method == "" {
+		c.Method = http.MethodGet
+		if len(c.Body) > 0 {
+			c.Method = http.MethodPost
+		}
+	}
+	if c.Timeout == 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.MaxWorkers == 0 {
+		c.MaxWorkers = DefaultMaxWorkers
+	}
+	if c.MaxConnections == 0 {
+		c.MaxConnections = c.MaxWorkers
+	}
+	if c.Window == 0 {
+		c.Window = DefaultWindow
+	}
+	return c, nil
+}
+
+// Run attacks cfg.URL with an open-loop, staged request stream and
+// returns the figures of each stage that began. It blocks until the
+// schedule has ended and every request in flight has finished or timed
+// out, or until ctx ends.
+//
+// While it runs, Run calls onWindow (if not nil) with one row per Window,
+// in time order, as soon as the window has passed on the wall clock, even
+// when no result arrives. A row's Target is left empty for the caller.
+// onWindow runs on the goroutine that reads Vegeta's results, so it must be
+// quick (write a CSV row, store a value): while it runs, finished requests
+// wait to be counted and the attack's workers block.
+//
+// When ctx ends, Run stops sending, aborts the requests in flight by
+// closing their connections (their errors count as "interrupted by the
+// harness"), and returns the stages run so far with an error wrapping
+// ctx.Err(). Other errors mean the attack could not start (ErrNotLoopback,
+// an invalid Config) and come with no stages. Run closes every connection
+// it opened before it returns; it is safe to call concurrently.
+func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) ([]results.Stage, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load: not started: %w", err)
+	}
+	pacer := StagedPacer{Stages: cfg.Stages}
+	abortCtx, abort := context.WithCancel(context.Background())
+	defer abort()
+
+	start := time.Now()
+	cs := newConns(pacer, start, abortCtx)
+	tr := &http.Transport{
+		DialContext:       cs.dialContext,
+		ForceAttemptHTTP2: false,
+		TLSNextProto:      map[string]func(string, *tls.Conn) http.RoundTripper{}, // HTTP/1.1 only
+	}
+	defer tr.CloseIdleConnections()
+	atk := vegeta.NewAttacker(
+		vegeta.Client(&http.Client{Transport: tr}),
+		vegeta.Workers(uint64(min(10, cfg.MaxWorkers))),
+		vegeta.MaxWorkers(uint64(cfg.MaxWorkers)),
+		vegeta.Connections(cfg.MaxConnections),
+		vegeta.MaxConnections(cfg.MaxConnections),
+		vegeta.MaxBody(0),
+		vegeta.Timeout(cfg.Timeout),
+		vegeta.KeepAlive(true),
+		vegeta.Redirects(vegeta.NoFollow),
+		vegeta.HTTP2(false),
+	)
+	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: cfg.Method, URL: cfg.URL, Body: cfg.Body, Header: cfg.Header})
+	tp := &trackedPacer{StagedPacer: pacer, done: ctx.Done(), lags: make([]time.Duration, len(pacer.Stages))}
+	agg := newAggregator(pacer, start, cfg.Window, onWindow)
+
+	resc := atk.Attack(targeter, tp, 0, cfg.Name)
+
+	// Vegeta's Attack takes no context: this loop is the one place that
+	// stops it when ctx ends, and it drains results until Vegeta closes
+	// the channel, which it does once every worker has returned.
+	timer := time.NewTimer(time.Until(start.Add(agg.windowEnd())))
+	defer timer.Stop()
+	done := ctx.Done()
+	ranUntil := pacer.Duration()
+	interrupted := false
+	for resc != nil {
+		select {
+		case r, ok := <-resc:
+			if !ok {
+				resc = nil
+				break
+			}
+			agg.add(r, tp.sent.Load())
+		case <-timer.C:
+			agg.tick(time.Since(start), tp.sent.Load())
+			timer.Reset(time.Until(start.Add(agg.windowEnd())))
+		case <-done:
+			done = nil
+			now := time.Since(start)
+			interrupted, ranUntil = true, min(now, ranUntil)
+			agg.interrupt(now)
+			atk.Stop()
+			abort()
+			cs.closeAll()
+		}
+	}
+	// Vegeta closed the channel after its pacing goroutine's last Pace
+	// call, so tp.lags is ours to read.
+	stages := agg.finish(time.Since(start), ranUntil, tp.sent.Load(), tp.lags)
+	for i := range cs.in {
+		in, out := cs.bytes(i)
+		if j := min(i, len(stages)-1); j >= 0 {
+			stages[j].BytesIn += in
+			stages[j].BytesOut += out
+		}
+	}
+	if interrupted {
+		return stages, fmt.Errorf("load: interrupted after %.1fs: %w", ranUntil.Seconds(), ctx.Err())
+	}
+	return stages, nil
+}
+
+// trackedPacer is the StagedPacer as Run hands it to Vegeta: it publishes
+// how many hits were sent, stops pacing once done is closed, and records
+// the largest lag it sees in each stage.
+type trackedPacer struct {
+	StagedPacer
+	done <-chan struct{}
+	sent atomic.Uint64
+	// lags is written by Vegeta's pacing goroutine only, and read once
+	// Vegeta has closed the results channel.
+	lags []time.Duration
+}
+
+var _ vegeta.Pacer = (*trackedPacer)(nil)
+
+// Pace implements vegeta.Pacer.
+func (p *trackedPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	p.sent.Store(hits)
+	select {
+	case <-p.done:
+		return 0, true
+	default:
+	}
+	// Past the end, the lag at the end is what the last stage left undone.
+	at := min(elapsed, p.Duration())
+	if i := p.stageIndex(at); i < len(p.lags) {
+		p.lags[i] = max(p.lags[i], p.Lag(at, hits))
+	}
+	return p.StagedPacer.Pace(elapsed, hits)
+}
