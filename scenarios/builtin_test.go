@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"strings"
@@ -72,6 +73,19 @@ func TestBuiltinUnknown(t *testing.T) {
 		_, err := Builtin(name)
 		if !errors.Is(err, ErrNoBuiltin) || !strings.Contains(err.Error(), "upload-proxy") {
 			t.Errorf("Builtin(%q) = %v; want ErrNoBuiltin listing the builtins", name, err)
+		}
+	}
+}
+
+func BenchmarkParseBuiltin(b *testing.B) {
+	data, err := builtinFS.ReadFile("builtin/upload-proxy.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse("upload-proxy.yaml", bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -63,3 +63,45 @@ func FuzzParse(f *testing.F) {
 		roundTrip(t, s)
 	})
 }
+
+// FuzzRoundTrip builds scenarios from fuzzed values, so that the encode and
+// decode of strings, numbers, sizes and durations is tried on valid
+// scenarios too (mutated YAML text is rarely a valid scenario).
+func FuzzRoundTrip(f *testing.F) {
+	f.Add("upload-proxy", "a description", "node srv.js", "32", "application/octet-stream", 10.0, int64(1e10), int64(1<<20), int64(1e6), 0.5)
+	f.Add("x", "", "", "", "", 1e-300, int64(1), int64(1), int64(1), 0.0)
+	f.Fuzz(func(t *testing.T, name, desc, cmd, env, header string, rate float64, dur, size, bw int64, ratio float64) {
+		in := &Scenario{
+			Name:        name,
+			Description: desc,
+			Targets: []Target{
+				{Name: "a", Command: Command{"sh", "-c", cmd}, Env: map[string]string{"V": env}},
+				{Name: "b", Builtin: "b", Expect: Expectation{MinSuccessRatio: ratio, MaxRSS: ByteSize(size)}},
+			},
+			Load: Load{
+				Stages:  []Stage{{Rate: rate, Duration: Duration(dur)}},
+				Request: Request{Headers: map[string]string{"X-V": header}, Body: Body{Size: ByteSize(size)}},
+			},
+			Downstream: Downstream{Phases: []Phase{{Name: desc, ReadBandwidth: ByteRate(bw), ErrorRate: ratio}}},
+		}
+		out, err := yaml.Marshal(in)
+		if err != nil {
+			t.Skip() // invalid UTF-8 map keys and the like
+		}
+		s, err := Parse("fuzz.yaml", bytes.NewReader(out))
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Parse error %v (%T) is not an *Error", err, err)
+			}
+			return
+		}
+		got := []any{s.Name, s.Description, s.Targets[0].Command, s.Targets[0].Env["V"], s.Load.Request.Headers["X-V"],
+			s.Load.Stages[0], s.Load.Request.Body.Size, s.Downstream.Phases[0].ReadBandwidth, s.Downstream.Phases[0].ErrorRate}
+		want := []any{name, desc, Command{"sh", "-c", cmd}, env, header, in.Load.Stages[0], ByteSize(size), ByteRate(bw), ratio}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Parse(Marshal(x)) = %v; want %v; encoded:\n%s", got, want, out)
+		}
+		roundTrip(t, s)
+	})
+}
