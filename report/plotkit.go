@@ -289,7 +289,8 @@ func grid() *plotter.Grid {
 	return g
 }
 
-// niceTicks puts about N major ticks at steps of 1, 2 or 5 × 10^k, with
+// niceTicks puts about N major ticks at steps of 1, 2 or 5 × 10^k (the
+// one nearest (max−min)/N on a log scale), with
 // a minor tick between two majors.
 type niceTicks struct{ N int }
 
@@ -300,11 +301,10 @@ func (n niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	raw := (hi - lo) / float64(n.N)
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	step := mag * 10
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*mag >= raw {
+	step := mag
+	for _, m := range []float64{2, 5, 10} {
+		if math.Abs(math.Log(m*mag/raw)) < math.Abs(math.Log(step/raw)) {
 			step = m * mag
-			break
 		}
 	}
 	var ts []plot.Tick

@@ -151,7 +151,7 @@ func judgeTarget(run *Run, i int) Verdict {
 			v.PhaseFits = append(v.PhaseFits, f)
 		}
 	}
-	if f, ok := decisiveFit(v, s); ok {
+	if f, ok := decisiveFit(v, s, t.OOMAtSeconds != nil); ok {
 		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = round(f.SlopeMiBPerSec, 3), round(f.R2, 3), f.Window
 	}
 	v.Class = classify(t, s, v)
@@ -174,12 +174,20 @@ func phaseName(ph results.PhaseSpan, k int) string {
 
 // decisiveFit is the fit the class rests on: the last phase with data,
 // else the last stage with data, else every sample from the load's start.
-func decisiveFit(v Verdict, s *Series) (Fit, bool) {
-	if n := len(v.PhaseFits); n > 0 {
-		return v.PhaseFits[n-1], true
-	}
-	if n := len(v.StageFits); n > 0 {
-		return v.StageFits[n-1], true
+// For a target that reached the limit (atLimit) the last window is flat
+// against the limit, so the steepest window of the same kind is used.
+func decisiveFit(v Verdict, s *Series, atLimit bool) (Fit, bool) {
+	for _, fits := range [][]Fit{v.PhaseFits, v.StageFits} {
+		if len(fits) == 0 {
+			continue
+		}
+		best := fits[len(fits)-1]
+		for _, f := range fits {
+			if atLimit && f.SlopeMiBPerSec > best.SlopeMiBPerSec {
+				best = f
+			}
+		}
+		return best, true
 	}
 	f, ok := fitRSS(s, 0, math.Inf(1))
 	f.Window = "whole run"

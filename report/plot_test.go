@@ -1,0 +1,272 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"image/png"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/plot"
+)
+
+func TestMemoryFigure(t *testing.T) {
+	run := loadUpload(t)
+	f := memoryFigure([]*Run{run})
+	if len(f.Plots) != 1 {
+		t.Fatalf("memoryFigure: %d plots; want 1", len(f.Plots))
+	}
+	p := f.Plots[0]
+	maxRSS := math.Max(finiteMax(run.Series[0].RSSMiB), finiteMax(run.Series[1].RSSMiB))
+	limit := float64(run.Results.MemoryLimitBytes) / mib
+	if p.Y.Max < maxRSS || p.Y.Max < limit {
+		t.Errorf("memory plot Y max = %.1f; want ≥ max RSS %.1f and limit %.1f", p.Y.Max, maxRSS, limit)
+	}
+	if p.Y.Min != 0 {
+		t.Errorf("memory plot Y min = %v; want 0", p.Y.Min)
+	}
+	if p.X.Min != 0 || p.X.Max < 40 {
+		t.Errorf("memory plot X = [%v, %v]; want [0, ≥ 40]", p.X.Min, p.X.Max)
+	}
+	if f.Title != "upload-proxy" {
+		t.Errorf("memory plot title = %q; want upload-proxy", f.Title)
+	}
+	ms := killMarks([]*Run{run}, traceStyles([]*Run{run}))
+	if len(ms) != 1 || ms[0].Label != "upload-naive OOM-killed at 27.3 s" || ms[0].Y < 250 {
+		t.Errorf("killMarks = %+v; want one at ~256 MiB labelled %q", ms, "upload-naive OOM-killed at 27.3 s")
+	}
+	_, label := limitMiB([]*Run{run})
+	if label != "limit 256 MiB (cgroup-v1)" {
+		t.Errorf("limit label = %q; want %q", label, "limit 256 MiB (cgroup-v1)")
+	}
+}
+
+func TestDashboardFigure(t *testing.T) {
+	run := loadUpload(t)
+	f := dashboardFigure([]*Run{run})
+	if len(f.Plots) != 5 {
+		t.Fatalf("dashboardFigure: %d panels; want 5", len(f.Plots))
+	}
+	for i, p := range f.Plots {
+		if p.X.Min != f.Plots[0].X.Min || p.X.Max != f.Plots[0].X.Max {
+			t.Errorf("panel %d X = [%v, %v]; want the shared [%v, %v]", i, p.X.Min, p.X.Max, f.Plots[0].X.Min, f.Plots[0].X.Max)
+		}
+	}
+	if p := f.Plots[0]; p.Y.Max < 256 {
+		t.Errorf("memory panel Y max = %v; want ≥ 256", p.Y.Max)
+	}
+	lat := f.Plots[2]
+	if _, ok := lat.Y.Scale.(plot.LogScale); !ok {
+		t.Errorf("latency panel scale = %T; want log (12 ms to seconds spans > 2 decades)", lat.Y.Scale)
+	}
+	if lat.Y.Max < finiteMax(run.Series[0].P99Ms) {
+		t.Errorf("latency panel Y max = %v; want ≥ max p99 %v", lat.Y.Max, finiteMax(run.Series[0].P99Ms))
+	}
+	if cpu := f.Plots[4]; cpu.Y.Max < finiteMax(run.Series[0].CPUPercent) {
+		t.Errorf("CPU panel Y max = %v; want ≥ %v", cpu.Y.Max, finiteMax(run.Series[0].CPUPercent))
+	}
+}
+
+// TestWritePlots renders both figures and checks the files: PNG decodes
+// at the expected size, SVG is well-formed XML.
+func TestWritePlots(t *testing.T) {
+	run := loadUpload(t)
+	dir := t.TempDir()
+	mem, err := WriteMemoryPlot(run, dir)
+	if err != nil {
+		t.Fatalf("WriteMemoryPlot: %v", err)
+	}
+	dash, err := WriteDashboard([]*Run{run}, dir)
+	if err != nil {
+		t.Fatalf("WriteDashboard: %v", err)
+	}
+	tests := []struct {
+		name string
+		w, h int
+	}{
+		{"memory.png", 1536, 864},
+		{"dashboard.png", 1536, 2112},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(dir, tt.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("png.Decode(%s): %v", tt.name, err)
+			}
+			if got := img.Bounds().Size(); got.X != tt.w || got.Y != tt.h {
+				t.Errorf("%s size = %v; want %dx%d", tt.name, got, tt.w, tt.h)
+			}
+		})
+	}
+	for _, p := range append(mem, dash...) {
+		if filepath.Ext(p) != ".svg" {
+			continue
+		}
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkXML(t, b)
+		})
+	}
+}
+
+func checkXML(t *testing.T, b []byte) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for i := 0; i < 1_000_000; i++ {
+		_, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("SVG does not parse as XML: %v", err)
+		}
+	}
+	t.Fatal("SVG has more than a million tokens")
+}
+
+func TestCompareStyles(t *testing.T) {
+	a, b := loadUpload(t), loadUpload(t)
+	st := traceStyles([]*Run{a, b})
+	if st[0][0].Label != "A:upload-naive" || st[1][0].Label != "B:upload-naive" {
+		t.Errorf("labels = %q, %q; want A:upload-naive, B:upload-naive", st[0][0].Label, st[1][0].Label)
+	}
+	if st[0][0].Color != st[1][0].Color {
+		t.Errorf("upload-naive colour A = %v, B = %v; want the same", st[0][0].Color, st[1][0].Color)
+	}
+	if st[0][0].Dashes != nil || st[1][0].Dashes == nil {
+		t.Errorf("dashes A = %v, B = %v; want solid A, dashed B", st[0][0].Dashes, st[1][0].Dashes)
+	}
+	if st[0][0].Color == st[0][1].Color {
+		t.Errorf("naive and aware share colour %v", st[0][0].Color)
+	}
+	r, g, bl, _ := st[0][0].Color.RGBA()
+	if r <= bl || r <= g {
+		t.Errorf("naive colour = %v; want a warm one", st[0][0].Color)
+	}
+	r, _, bl, _ = st[0][1].Color.RGBA()
+	if bl <= r {
+		t.Errorf("aware colour = %v; want a cool one", st[0][1].Color)
+	}
+}
+
+func TestWriteAllCompare(t *testing.T) {
+	a, b := loadUpload(t), loadUpload(t)
+	dir := t.TempDir()
+	files, err := WriteAll([]*Run{a, b}, dir)
+	if err != nil {
+		t.Fatalf("WriteAll: %v", err)
+	}
+	if len(files.Paths) != 7 {
+		t.Errorf("WriteAll wrote %d files; want 7: %q", len(files.Paths), files.Paths)
+	}
+	var names []string
+	for _, v := range files.Verdicts {
+		names = append(names, v.Target)
+	}
+	want := []string{"A:upload-naive", "A:upload-aware", "B:upload-naive", "B:upload-aware"}
+	if len(names) != len(want) {
+		t.Fatalf("verdict targets = %q; want %q", names, want)
+	}
+	for i := range want {
+		if names[i] != want[i] {
+			t.Errorf("verdict %d target = %q; want %q", i, names[i], want[i])
+		}
+	}
+	html, err := os.ReadFile(filepath.Join(dir, HTMLFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(html, []byte("<svg")) || bytes.Contains(html, []byte("<?xml")) {
+		t.Errorf("report.html: want inline SVG without XML declarations")
+	}
+}
+
+func TestSegments(t *testing.T) {
+	n := 20_000
+	x, y := make([]float64, n), make([]float64, n)
+	for i := range n {
+		x[i], y[i] = float64(i)*0.1, float64(i%100)
+	}
+	y[12_345] = 1000 // a spike must survive decimation
+	y[500] = math.NaN()
+	segs := segments(x, y, 0)
+	total, top := 0, 0.0
+	for _, s := range segs {
+		total += len(s)
+		for _, p := range s {
+			top = math.Max(top, p.Y)
+		}
+	}
+	if total > maxPlotPoints+10 {
+		t.Errorf("segments kept %d points; want ≤ %d", total, maxPlotPoints+10)
+	}
+	if top != 1000 {
+		t.Errorf("segments max = %v; want the spike 1000", top)
+	}
+	if len(segs) != 2 {
+		t.Errorf("segments = %d stretches; want 2 (broken at the NaN)", len(segs))
+	}
+}
+
+func TestGCPerSecond(t *testing.T) {
+	s := &Series{}
+	for i := range 50 { // 5 s at 10 Hz, 3 cycles a second
+		t := float64(i) * 0.1
+		s.T = append(s.T, t)
+		s.GCCount = append(s.GCCount, math.Floor(t*3))
+	}
+	ts, rates := gcPerSecond(s)
+	if len(rates) < 3 {
+		t.Fatalf("gcPerSecond: %d windows; want ≥ 3", len(rates))
+	}
+	for i, r := range rates[1:] {
+		if r < 2 || r > 4 {
+			t.Errorf("gcPerSecond window at %.1f s = %.2f; want about 3", ts[i+1], r)
+		}
+	}
+	none := &Series{T: []float64{0, 1, 2}, GCCount: []float64{math.NaN(), math.NaN(), math.NaN()}}
+	if _, r := gcPerSecond(none); len(r) != 0 {
+		t.Errorf("gcPerSecond(no counts) = %v; want none", r)
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	tests := []struct {
+		lo, hi float64
+		n      int
+		labels []string
+	}{
+		{0, 40, 10, []string{"0", "5", "10", "15", "20", "25", "30", "35", "40"}},
+		{0, 332.8, 6, []string{"0", "50", "100", "150", "200", "250", "300"}},
+		{0, 0.9, 6, []string{"0", "0.2", "0.4", "0.6", "0.8"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tk := range (niceTicks{N: tt.n}).Ticks(tt.lo, tt.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if len(got) != len(tt.labels) {
+			t.Errorf("niceTicks(%v, %v) = %q; want %q", tt.lo, tt.hi, got, tt.labels)
+			continue
+		}
+		for i := range got {
+			if got[i] != tt.labels[i] {
+				t.Errorf("niceTicks(%v, %v) = %q; want %q", tt.lo, tt.hi, got, tt.labels)
+				break
+			}
+		}
+	}
+}
