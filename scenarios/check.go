@@ -121,7 +121,7 @@ func (c *checker) scenario(s *Scenario) {
 	}
 	c.name("pattern", s.Pattern)
 	if c.given["memory_limit"] && s.MemoryLimit < MinMemoryLimit {
-		c.errf("memory_limit", "must be at least %s, got %s", MinMemoryLimit, s.MemoryLimit)
+		c.errf("memory_limit", "must be at least %s, got %s", exactBytes(int64(MinMemoryLimit)), exactBytes(int64(s.MemoryLimit)))
 	}
 	if c.given["sample_interval"] && s.SampleInterval < MinSampleInterval {
 		c.errf("sample_interval", "must be at least %s, got %s", MinSampleInterval, s.SampleInterval)
@@ -217,7 +217,7 @@ func (c *checker) expect(path string, e *Expectation) {
 	c.positive(path+".max_rss", e.MaxRSS == 0, "(none)")
 	c.positive(path+".min_rss", e.MinRSS == 0, "(none)")
 	if e.MaxRSS > 0 && e.MinRSS > e.MaxRSS {
-		c.errf(path+".min_rss", "%s is above max_rss %s", e.MinRSS, e.MaxRSS)
+		c.errf(path+".min_rss", "%s is above max_rss %s", exactBytes(int64(e.MinRSS)), exactBytes(int64(e.MaxRSS)))
 	}
 	c.ratio(path+".min_success_ratio", e.MinSuccessRatio)
 }

@@ -100,7 +100,7 @@ var parseErrorTests = []struct {
 	{"min above max rss", withTargets("  - name: a\n    builtin: x\n    expect: {max_rss: 10MiB, min_rss: 20MiB}\n"), []want{{5, "targets[0].expect.min_rss", "above max_rss"}}},
 	{"success ratio", withTargets("  - name: a\n    builtin: x\n    expect: {min_success_ratio: 1.5}\n"), []want{{5, "targets[0].expect.min_success_ratio", "between 0 and 1"}}},
 	{"negative size", withTargets("  - name: a\n    builtin: x\n    expect: {max_rss: -1MiB}\n"), []want{{5, "targets[0].expect.max_rss", "want a size >= 0"}}},
-	{"memory limit low", minimal + "memory_limit: 8MiB\n", []want{{9, "memory_limit", "at least 16 MiB"}}},
+	{"memory limit low", minimal + "memory_limit: 8MiB\n", []want{{9, "memory_limit", "must be at least 16MiB, got 8MiB"}}},
 	{"memory limit word", minimal + "memory_limit: lots\n", []want{{9, "memory_limit", `want a size such as "256MiB"`}}},
 	{"sample interval low", minimal + "sample_interval: 5ms\n", []want{{9, "sample_interval", "at least 10ms"}}},
 	{"deadline short", minimal + "deadline: 5s\n", []want{{9, "deadline", "shorter than the load"}}},
