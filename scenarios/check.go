@@ -28,16 +28,14 @@ const (
 	maxPhases  = 1000
 )
 
-// Names a scenario may use for a target's runtime and role and for an
-// expected outcome.
+// Names a scenario may use; read-only.
 var (
-	Runtimes = []string{"go", "node", "other"}
-	Roles    = []string{"naive", "aware"}
-	Outcomes = []string{"survived", "oom-killed", "limit-stall", "crashed"}
-	// BodyKinds are the shapes of a generated request body.
-	BodyKinds = []string{"random", "zeros", "ndjson", "json"}
-	// ReservedEnv are set by the harness for every target.
-	ReservedEnv = []string{"PORT", "DOWNSTREAM_URL"}
+	runtimes  = []string{"go", "node", "other"}
+	roles     = []string{"naive", "aware"}
+	outcomes  = []string{"survived", "oom-killed", "limit-stall", "crashed"}
+	bodyKinds = []string{"random", "zeros", "ndjson", "json"}
+	// reservedEnv are set by the harness for every target.
+	reservedEnv = []string{"PORT", "DOWNSTREAM_URL"}
 )
 
 // checker applies the rules that the types alone cannot express.
@@ -176,12 +174,12 @@ func (c *checker) target(path string, t *Target) {
 	case slices.ContainsFunc(t.Command, func(w string) bool { return strings.ContainsRune(w, 0) }):
 		c.errf(path+".command", "a word contains a NUL byte")
 	}
-	c.oneOf(path+".runtime", t.Runtime, Runtimes)
-	c.oneOf(path+".role", t.Role, Roles)
+	c.oneOf(path+".runtime", t.Runtime, runtimes)
+	c.oneOf(path+".role", t.Role, roles)
 	for k, v := range t.Env {
 		p := path + ".env." + k
 		switch {
-		case slices.Contains(ReservedEnv, k):
+		case slices.Contains(reservedEnv, k):
 			c.errf(p, "is set by the harness for every target; remove it")
 		case !envNameOK(k):
 			c.errf(p, "want a variable name of letters, digits and '_', not starting with a digit")
@@ -208,7 +206,7 @@ func envNameOK(k string) bool {
 func (c *checker) expect(path string, e *Expectation) {
 	for i, o := range e.Outcomes {
 		p := fmt.Sprintf("%s.outcome[%d]", path, i)
-		c.oneOf(p, o, Outcomes)
+		c.oneOf(p, o, outcomes)
 		if slices.Index(e.Outcomes, o) < i {
 			c.errf(p, "%q listed twice", o)
 		}
@@ -300,7 +298,7 @@ func (c *checker) body(path string, b *Body) {
 	case kind && !size:
 		c.errf(path+".kind", "applies to a generated body; set body.size too")
 	}
-	c.oneOf(path+".kind", b.Kind, BodyKinds)
+	c.oneOf(path+".kind", b.Kind, bodyKinds)
 	if file {
 		c.bodyFile(path+".file", b)
 	}
