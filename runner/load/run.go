@@ -106,10 +106,14 @@ func (c Config) withDefaults() (Config, error) {
 // quick (write a CSV row, store a value): while it runs, finished requests
 // wait to be counted and the attack's workers block.
 //
+// A stage counts the requests that started in it (latencies included);
+// its BytesOut and BytesIn are the bytes written to and read from the
+// target's connections while it ran, HTTP headers included.
+//
 // When ctx ends, Run stops sending, aborts the requests in flight by
 // closing their connections (their errors count as "interrupted by the
 // harness"), and returns the stages run so far with an error wrapping
-// ctx.Err(). Other errors mean the attack could not start (ErrNotLoopback,
+// ctx.Err(); it returns within one pacing interval (1/rate) of ctx ending. Other errors mean the attack could not start (ErrNotLoopback,
 // an invalid Config) and come with no stages. Run closes every connection
 // it opened before it returns; it is safe to call concurrently.
 func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) ([]results.Stage, error) {
@@ -132,18 +136,7 @@ func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) ([]res
 		TLSNextProto:      map[string]func(string, *tls.Conn) http.RoundTripper{}, // HTTP/1.1 only
 	}
 	defer tr.CloseIdleConnections()
-	atk := vegeta.NewAttacker(
-		vegeta.Client(&http.Client{Transport: tr}),
-		vegeta.Workers(uint64(min(10, cfg.MaxWorkers))),
-		vegeta.MaxWorkers(uint64(cfg.MaxWorkers)),
-		vegeta.Connections(cfg.MaxConnections),
-		vegeta.MaxConnections(cfg.MaxConnections),
-		vegeta.MaxBody(0),
-		vegeta.Timeout(cfg.Timeout),
-		vegeta.KeepAlive(true),
-		vegeta.Redirects(vegeta.NoFollow),
-		vegeta.HTTP2(false),
-	)
+	atk := newAttacker(cfg, tr)
 	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: cfg.Method, URL: cfg.URL, Body: cfg.Body, Header: cfg.Header})
 	tp := &trackedPacer{StagedPacer: pacer, done: ctx.Done(), lags: make([]time.Duration, len(pacer.Stages))}
 	agg := newAggregator(pacer, start, cfg.Window, onWindow)
@@ -193,6 +186,24 @@ func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) ([]res
 		return stages, fmt.Errorf("load: interrupted after %.1fs: %w", ranUntil.Seconds(), ctx.Err())
 	}
 	return stages, nil
+}
+
+// newAttacker returns an open-loop attacker that sends through tr: HTTP/1.1
+// with keep-alive, redirects not followed, response bodies discarded
+// unread (never kept), min(10, MaxWorkers) workers to start with.
+func newAttacker(cfg Config, tr *http.Transport) *vegeta.Attacker {
+	return vegeta.NewAttacker(
+		vegeta.Client(&http.Client{Transport: tr}), // first: the options below modify it
+		vegeta.Workers(uint64(min(10, cfg.MaxWorkers))),
+		vegeta.MaxWorkers(uint64(cfg.MaxWorkers)),
+		vegeta.Connections(cfg.MaxConnections),
+		vegeta.MaxConnections(cfg.MaxConnections),
+		vegeta.MaxBody(0),
+		vegeta.Timeout(cfg.Timeout),
+		vegeta.KeepAlive(true),
+		vegeta.Redirects(vegeta.NoFollow),
+		vegeta.HTTP2(false),
+	)
 }
 
 // trackedPacer is the StagedPacer as Run hands it to Vegeta: it publishes
