@@ -1,7 +1,9 @@
 package report
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,6 +20,29 @@ func TestDeps(t *testing.T) {
 			strings.HasPrefix(dep, "github.com/oomlab/oomlab/runner/") && dep != "github.com/oomlab/oomlab/runner/results"
 		if runner || strings.HasPrefix(dep, "github.com/tsenart/vegeta") || dep == "os/exec" {
 			t.Errorf("report depends on %s; it must read saved results only", dep)
+		}
+	}
+}
+
+// TestNoWallClock keeps the wall clock out of report: every time it
+// shows comes from the files it reads.
+func TestNoWallClock(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"time.Now(", "time.Since("} {
+			if strings.Contains(string(b), bad) {
+				t.Errorf("%s calls %s; report must not read the wall clock", f, bad)
+			}
 		}
 	}
 }

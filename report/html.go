@@ -66,6 +66,7 @@ th{background:#f3f3f3} td.l,th.l{text-align:left}
 .verdict.ok{border-color:#1a7f37} .verdict.bad{border-color:#cf222e}
 .note{background:#fff8c5;padding:.4em 1em} figure{margin:1em 0} figure svg{width:100%;height:auto}
 code{background:#f3f3f3;padding:0 .2em}
+figure svg text{font-family:"Liberation Sans",Arial,Helvetica,sans-serif !important}
 </style></head><body>
 <h1>oomlab: {{.Title}}</h1>
 <p class="{{if .Pass}}pass{{else}}fail{{end}}"><strong>{{.Gate}}</strong></p>

@@ -44,6 +44,9 @@ func TestScratch(t *testing.T) {
 		t.Fatal(err)
 	}
 	Terminal(os.Stdout, run, files.Verdicts)
+	if _, err := WriteAll([]*Run{run, loadUpload(t)}, filepath.Join(out, "compare")); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // loadUpload loads the testdata run or fails the test.

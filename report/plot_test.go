@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/oomlab/oomlab/runner/results"
 	"gonum.org/v1/plot"
 )
 
@@ -268,5 +269,18 @@ func TestNiceTicks(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestWriteAllEmpty renders a run with no targets, stages or samples
+// without failing: a harness that died early still gets a report.
+func TestWriteAllEmpty(t *testing.T) {
+	run := NewRun(&results.Results{Schema: results.Schema, Scenario: "empty"})
+	files, err := WriteAll([]*Run{run}, t.TempDir())
+	if err != nil {
+		t.Fatalf("WriteAll(empty run): %v", err)
+	}
+	if len(files.Verdicts) != 0 || !files.Pass {
+		t.Errorf("WriteAll(empty run) = %d verdicts, pass %v; want 0, true", len(files.Verdicts), files.Pass)
 	}
 }

@@ -130,7 +130,8 @@ type mark struct {
 }
 
 // marks draws marks and their labels. Labels go right of the mark, or
-// left when they would leave the data area, and each later label is one
+// end at the plot's right edge when they would leave it, on a light box;
+// each later label is one
 // line lower so two kills at the same time stay readable.
 type marks struct {
 	Marks  []mark
@@ -152,11 +153,17 @@ func (m marks) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		sty := textStyle(m.Size, mk.Color)
 		sty.YAlign = draw.YTop
+		w, h := sty.Width(mk.Label), sty.Height(mk.Label)
 		pos := vg.Point{X: pt.X + m.Size*0.8, Y: pt.Y - m.Size*0.6 - vg.Length(i)*m.Size*1.3}
-		if pos.X+sty.Width(mk.Label) > c.Max.X {
-			sty.XAlign = draw.XRight
-			pos.X = pt.X - m.Size*0.8
+		if pos.X+w > c.Max.X {
+			// Not enough room right of the mark: end at the plot's edge.
+			pos.X = max(c.Max.X-w-m.Size*0.3, c.Min.X)
 		}
+		// A light box keeps the label readable over the curves.
+		pad := m.Size * 0.15
+		c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 210}, []vg.Point{
+			{X: pos.X - pad, Y: pos.Y + pad}, {X: pos.X + w + pad, Y: pos.Y + pad},
+			{X: pos.X + w + pad, Y: pos.Y - h - pad}, {X: pos.X - pad, Y: pos.Y - h - pad}})
 		c.FillText(sty, pos, mk.Label)
 	}
 }
