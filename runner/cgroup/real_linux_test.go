@@ -1,0 +1,158 @@
+package cgroup
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// realManager returns the machine's Manager, or skips t when there is no
+// writable memory cgroup (not root, or no memory controller).
+func realManager(t testing.TB) *Manager {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("not root: cannot create memory cgroups")
+	}
+	m, err := Detect("/")
+	if err != nil {
+		t.Fatalf("Detect(/) = %v", err)
+	}
+	if m.Mode() == ModeNone {
+		t.Skipf("no writable memory cgroup: %s", m.Reason())
+	}
+	return m
+}
+
+// helper starts the test binary as helper mode with a stdin pipe.
+func helper(t *testing.T, ctx context.Context, mode string) (*exec.Cmd, io.WriteCloser) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, os.Args[0])
+	cmd.Env = append(os.Environ(), helperEnv+"="+mode, "GORACE=atexit_sleep_ms=0")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdin
+}
+
+// TestRealOOMKill puts a child that touches 200 MiB in a 64 MiB group and
+// expects the kernel to kill it.
+func TestRealOOMKill(t *testing.T) {
+	m := realManager(t)
+	t.Logf("mode %s, parent %s, reason %q", m.Mode(), m.Parent(), m.Reason())
+	g, err := m.New("real-oom", 64<<20)
+	if err != nil {
+		t.Fatalf("New() = %v", err)
+	}
+	defer g.Remove(context.Background())
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	cmd, stdin := helper(t, ctx, "alloc")
+	if err := g.Add(cmd.Process.Pid); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("Add(%d) = %v", cmd.Process.Pid, err)
+	}
+	if _, err := io.WriteString(stdin, "go\n"); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL || ctx.Err() != nil {
+		t.Fatalf("helper allocating 200 MiB under 64 MiB: Wait() = %v (ctx %v); want killed by SIGKILL", err, ctx.Err())
+	}
+	s, err := g.Stats()
+	if err != nil {
+		t.Fatalf("Stats() = %v", err)
+	}
+	t.Logf("Stats() = %+v", s)
+	if s.OOMKills < 1 || s.FailCount < 1 || s.PeakBytes < 60<<20 || s.PeakBytes > 65<<20 {
+		t.Errorf("Stats() = %+v; want OOMKills >= 1, FailCount >= 1, PeakBytes in [60, 65] MiB", s)
+	}
+	if err := g.Remove(context.Background()); err != nil {
+		t.Fatalf("Remove() = %v", err)
+	}
+	if _, err := os.Stat(g.Path()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after Remove, stat(%s) = %v; want not exist", g.Path(), err)
+	}
+}
+
+// TestRealRemoveKills checks that Remove kills what is left in a group.
+func TestRealRemoveKills(t *testing.T) {
+	m := realManager(t)
+	g, err := m.New("real-remove", 64<<20)
+	if err != nil {
+		t.Fatalf("New() = %v", err)
+	}
+	defer g.Remove(context.Background())
+	cmd, stdin := helper(t, context.Background(), "sleep")
+	defer stdin.Close()
+	if err := g.Add(cmd.Process.Pid); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("Add() = %v", err)
+	}
+	if err := g.Remove(context.Background()); err != nil {
+		t.Fatalf("Remove() = %v", err)
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Errorf("helper in a removed group: Wait() = %v; want killed by SIGKILL", err)
+	}
+	if _, err := os.Stat(g.Path()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after Remove, stat(%s) = %v; want not exist", g.Path(), err)
+	}
+}
+
+// TestRealSweep leaves a group as a SIGKILLed harness would (owner pid
+// 999999 is above this machine's pid_max) with a process in it.
+func TestRealSweep(t *testing.T) {
+	m := realManager(t)
+	stale := filepath.Join(m.Parent(), "oomlab-999999-stale")
+	if err := os.Mkdir(stale, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer m.removeDir(context.Background(), stale)
+	cmd, stdin := helper(t, context.Background(), "sleep")
+	defer stdin.Close()
+	g := &Group{m: m, path: stale}
+	if err := g.Add(cmd.Process.Pid); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatal(err)
+	}
+	removed, err := m.Sweep()
+	if err != nil || !slices.Contains(removed, stale) {
+		t.Fatalf("Sweep() = %v, %v; want %s removed", removed, err, stale)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Errorf("helper in a swept group exited cleanly; want it killed")
+	}
+}
+
+func BenchmarkStatsReal(b *testing.B) {
+	m := realManager(b)
+	g, err := m.New("bench", 64<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer g.Remove(context.Background())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := g.Stats(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
