@@ -22,9 +22,10 @@ type Stats struct {
 	// kernel has no memory.peak.
 	PeakBytes int64
 	// FailCount counts allocations that hit the limit: v1 memory.failcnt
-	// plus memory.memsw.failcnt (with swap accounting the memory+swap
-	// counter is charged first, so it is the one that fails), v2 the "max"
-	// line of memory.events.
+	// plus memory.memsw.failcnt (when a memory+swap limit is set, that
+	// counter is charged first and is the one that fails; Linux 6.12 and
+	// later leave its failcnt at 0, see Manager.New), v2 the "max" line of
+	// memory.events.
 	FailCount int64
 	// OOMKills counts processes the kernel OOM-killed in the group: the
 	// "oom_kill" line of v1 memory.oom_control or of v2 memory.events.

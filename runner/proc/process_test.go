@@ -123,6 +123,27 @@ func TestStopEscalates(t *testing.T) {
 	}
 }
 
+// TestCancelEscalates cancels Start's ctx under a process that ignores
+// SIGTERM: WaitDelay later its leader is killed.
+func TestCancelEscalates(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	on, ch := lines()
+	s := helperSpec("ignore-term")
+	s.OnStdoutLine = on
+	p := startT(t, ctx, s)
+	recv(t, ch, 5*time.Second)
+	start := time.Now()
+	cancel()
+	waitDone(t, p, WaitDelay+2*time.Second)
+	if took := time.Since(start); took < WaitDelay {
+		t.Errorf("process ignoring SIGTERM ended %s after cancel; want >= %s", took, WaitDelay)
+	}
+	if _, sig := p.Exit(); sig != "SIGKILL" {
+		t.Errorf("Exit() signal = %q; want SIGKILL", sig)
+	}
+}
+
 func TestStopConcurrent(t *testing.T) {
 	on, ch := lines()
 	s := helperSpec("ignore-term")
