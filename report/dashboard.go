@@ -2,6 +2,7 @@ package report
 
 import (
 	"errors"
+	"fmt"
 	"image/color"
 	"math"
 	"strconv"
@@ -115,11 +116,12 @@ func yTop(max, headroom float64) float64 {
 }
 
 func gcPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyle) *plot.Plot {
-	p := newPanel("GC cycles/s")
+	window := gcWindow(timeEnd(runs))
+	p := newPanel(fmt.Sprintf("GC cycles/s (%gs windows)", window))
 	top := math.NaN()
 	for i, r := range runs {
 		for j, s := range r.Series {
-			t, rate := gcPerSecond(s)
+			t, rate := gcPerSecond(s, window)
 			st := styles[i][j]
 			addLines(p, t, rate, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(3), Dashes: st.Dashes})
 			if m := finiteMax(rate); !(m <= top) {
@@ -134,16 +136,23 @@ func gcPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyl
 	return p
 }
 
-// gcPerSecond differentiates the cumulative GC count over one-second
-// windows: rate = (count at the window's last sample − count at the
-// previous window's last sample) ÷ the time between them, placed at the
-// window's end. Samples with no count (NaN) are skipped.
-func gcPerSecond(s *Series) (t, rate []float64) {
+// gcWindow is the GC panel's window: one second, widened to whole
+// seconds so that a run holds at most 100 windows — GC counts are whole
+// numbers, and a long run at one or two cycles a second in one-second
+// windows draws as a solid block of zig-zags.
+func gcWindow(end float64) float64 { return math.Max(1, math.Ceil(end/100)) }
+
+// gcPerSecond differentiates the cumulative GC count over windows of the
+// given length (seconds): rate = (count at the window's last sample −
+// count at the previous window's last sample) ÷ the time between them,
+// placed at the window's end. Samples with no count (NaN) are skipped; a
+// final window shorter than half the length is dropped.
+func gcPerSecond(s *Series, window float64) (t, rate []float64) {
 	prevT, prevC := math.NaN(), math.NaN()
 	lastT, lastC := math.NaN(), math.NaN()
-	window := math.Inf(-1)
+	bucket := math.Inf(-1)
 	flush := func() {
-		if !math.IsNaN(prevT) && !math.IsNaN(lastT) && lastT-prevT >= 0.5 {
+		if !math.IsNaN(prevT) && !math.IsNaN(lastT) && lastT-prevT >= window/2 {
 			t = append(t, lastT)
 			rate = append(rate, (lastC-prevC)/(lastT-prevT))
 		}
@@ -154,9 +163,9 @@ func gcPerSecond(s *Series) (t, rate []float64) {
 		if math.IsNaN(c) || x < 0 {
 			continue
 		}
-		if w := math.Floor(x); w != window {
+		if w := math.Floor(x / window); w != bucket {
 			flush()
-			window = w
+			bucket = w
 		}
 		lastT, lastC = x, c
 	}

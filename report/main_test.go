@@ -47,6 +47,9 @@ func TestScratch(t *testing.T) {
 	if _, err := WriteAll([]*Run{run, loadUpload(t)}, filepath.Join(out, "compare")); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := WriteAll([]*Run{longRun().run()}, filepath.Join(out, "long")); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // loadUpload loads the testdata run or fails the test.

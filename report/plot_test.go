@@ -227,7 +227,7 @@ func TestGCPerSecond(t *testing.T) {
 		s.T = append(s.T, t)
 		s.GCCount = append(s.GCCount, math.Floor(t*3))
 	}
-	ts, rates := gcPerSecond(s)
+	ts, rates := gcPerSecond(s, 1)
 	if len(rates) < 3 {
 		t.Fatalf("gcPerSecond: %d windows; want ≥ 3", len(rates))
 	}
@@ -237,7 +237,7 @@ func TestGCPerSecond(t *testing.T) {
 		}
 	}
 	none := &Series{T: []float64{0, 1, 2}, GCCount: []float64{math.NaN(), math.NaN(), math.NaN()}}
-	if _, r := gcPerSecond(none); len(r) != 0 {
+	if _, r := gcPerSecond(none, 1); len(r) != 0 {
 		t.Errorf("gcPerSecond(no counts) = %v; want none", r)
 	}
 }
