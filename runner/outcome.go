@@ -1,0 +1,149 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/oomlab/oomlab/fixtures"
+	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+// errSkip marks a target that cannot run on this machine (node missing).
+var errSkip = errors.New("skipped")
+
+// targetArgv resolves what to execute for a target: a built-in Go fixture
+// re-executes the oomlab binary, a built-in Node.js fixture is written to a
+// temporary directory and run with node, a command runs as given.
+func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
+	switch {
+	case len(t.Command) > 0:
+		return append([]string(nil), t.Command...), nil
+	case t.Runtime == "node":
+		script, ok := fixtures.NodeScript(t.Builtin)
+		if !ok {
+			return nil, fmt.Errorf("runner: no built-in Node.js target %q", t.Builtin)
+		}
+		node := h.opts.Node
+		if node == "" {
+			node = "node"
+		}
+		path, err := exec.LookPath(node)
+		if err != nil {
+			return nil, fmt.Errorf("%w: node is not installed (%v), so the Node.js target %s cannot run", errSkip, err, t.Name)
+		}
+		if h.tmpDir == "" {
+			if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
+				return nil, fmt.Errorf("runner: %w", err)
+			}
+		}
+		file := filepath.Join(h.tmpDir, t.Builtin+".js")
+		if err := os.WriteFile(file, script, 0o644); err != nil {
+			return nil, fmt.Errorf("runner: %w", err)
+		}
+		return []string{path, file}, nil
+	default:
+		return []string{h.opts.Executable, "fixture", t.Builtin}, nil
+	}
+}
+
+// cleanup ends the target's process group and removes its cgroup. It is
+// safe to call in every state, more than once.
+func (r *targetRun) cleanup() {
+	if r.p != nil {
+		select {
+		case <-r.p.Done():
+		default:
+			r.stopped = true
+			r.p.Stop(stopGrace)
+		}
+	}
+	if r.group != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.group.Remove(ctx); err != nil {
+			fmt.Fprintf(r.h.opts.Log, "  warning: %v\n", err)
+		}
+	}
+}
+
+// finish decides the outcome from how the process ended and what the
+// cgroup counted, and fills in the summary figures.
+func (r *targetRun) finish(ctx context.Context) {
+	res := &r.res
+	res.StderrTail = r.p.StderrTail()
+	res.Exit.Code, res.Exit.Signal = r.p.Exit()
+	res.Exit.ByHarness = r.stopped || r.killedBy != ""
+	res.RSSPeakBytes = r.peak
+	res.CgroupPeakBytes = r.cgPeak
+	res.CgroupFailCount = r.failCnt
+	if r.cpuN > 0 {
+		res.CPUPercentMean = r.cpuSum / float64(r.cpuN)
+	}
+	if n, _ := r.tracker.Snapshot(); n >= 0 {
+		res.GCCount = &n
+	}
+	at := r.killedAt.Seconds()
+	oomKills := r.oomKills
+	switch {
+	case r.killedBy == results.MechanismWatchdog:
+		res.Outcome, res.OOMKilled = results.OutcomeOOMKilled, true
+		res.OOMMechanism, res.OOMAtSeconds = ptr(results.MechanismWatchdog), &at
+		res.OutcomeDetail = fmt.Sprintf("RSS passed the %s limit at %.1f s; the harness's watchdog killed it (no cgroup on this machine)", mib(int64(r.h.opts.Scenario.MemoryLimit)), at)
+	case r.killedBy == "stall":
+		res.Outcome = results.OutcomeLimitStall
+		res.OOMMechanism, res.OOMAtSeconds = ptr(r.h.res.LimitMode), &at
+		res.OutcomeDetail = fmt.Sprintf("sat at the %s limit from %.1f s, alive but answering nothing, while the cgroup's fail counter rose to %d; the harness ended it after %s",
+			mib(int64(r.h.opts.Scenario.MemoryLimit)), at, r.failCnt, r.h.opts.StallWindow)
+	case r.stopped && oomKills == 0:
+		if ctx.Err() != nil && r.res.DurationSeconds < r.h.opts.Scenario.Load.TotalDuration().Seconds() {
+			res.Outcome, res.OutcomeDetail = results.OutcomeInterrupted, "the run was interrupted while this target was under load"
+		} else {
+			res.Outcome, res.OutcomeDetail = results.OutcomeSurvived, "alive at the end of the load; stopped by the harness"
+		}
+	case r.group != nil && (oomKills > 0 || res.Exit.Signal == "SIGKILL" && r.failCnt > 0):
+		res.Outcome, res.OOMKilled = results.OutcomeOOMKilled, true
+		res.OOMMechanism, res.OOMAtSeconds = ptr(r.group.Mode()), &at
+		res.OutcomeDetail = fmt.Sprintf("killed by the kernel at %.1f s: exit by %s, cgroup oom_kill counter %d, fail counter %d",
+			at, orNone(res.Exit.Signal), oomKills, r.failCnt)
+	default:
+		res.Outcome = results.OutcomeCrashed
+		res.OutcomeDetail = fmt.Sprintf("exited on its own at %.1f s: %s", at, exitText(res.Exit))
+	}
+}
+
+func exitText(e results.Exit) string {
+	switch {
+	case e.Signal != "":
+		return "signal " + e.Signal
+	case e.Code != nil:
+		return fmt.Sprintf("exit code %d", *e.Code)
+	}
+	return "unknown exit"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no signal"
+	}
+	return s
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// mib formats bytes as MiB with one decimal.
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+// ms formats milliseconds for people: "850ms", "2.31s".
+func ms(v float64) string {
+	if v >= 1000 {
+		return fmt.Sprintf("%.2fs", v/1000)
+	}
+	return strings.TrimSuffix(fmt.Sprintf("%.0fms", v), ".0")
+}

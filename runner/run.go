@@ -1,0 +1,289 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/oomlab/oomlab/fixtures/downstream"
+	"github.com/oomlab/oomlab/runner/cgroup"
+	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/runner/sample"
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+// Limit modes a user can ask for.
+const (
+	LimitAuto     = "auto"     // a cgroup where one can be made, else the watchdog
+	LimitCgroup   = "cgroup"   // a cgroup or fail
+	LimitWatchdog = "watchdog" // never a cgroup: the harness kills past the limit
+)
+
+// Options configure Run.
+type Options struct {
+	// Scenario is the parsed scenario (required).
+	Scenario *scenarios.Scenario
+	// OutDir receives results.json, samples.csv and load.csv; created if
+	// missing.
+	OutDir string
+	// Executable is the oomlab binary that built-in Go targets re-execute
+	// as "Executable fixture NAME" (default os.Executable()).
+	Executable string
+	// Node is the node executable for Node.js targets (default: "node"
+	// looked up in PATH).
+	Node string
+	// LimitMode is LimitAuto (default), LimitCgroup or LimitWatchdog.
+	LimitMode string
+	// CgroupRoot is the file system root cgroups are detected under
+	// (default "/"; tests point it at a fake tree).
+	CgroupRoot string
+	// AllowRemote lets the load reach addresses other than loopback.
+	AllowRemote bool
+	// Log receives one line per step (nil: discarded).
+	Log io.Writer
+	// Version is written to results.json.
+	Version string
+	// StallWindow is how long a target must sit at its limit, answering
+	// nothing, before it is called stalled (default 5s).
+	StallWindow time.Duration
+}
+
+// ErrInterrupted is returned (wrapped) when ctx ended the run early; the
+// results written are marked partial.
+var ErrInterrupted = errors.New("runner: run interrupted")
+
+// ErrDeadline is returned (wrapped) when the scenario's deadline ended the
+// run; the results written are marked partial.
+var ErrDeadline = errors.New("runner: scenario deadline reached")
+
+// Run runs every target of the scenario in turn and writes the results to
+// opts.OutDir. It always writes results.json, also when the run is
+// interrupted or a target fails to start (then marked partial or carrying
+// the failure); the returned Results is what was written. The error is
+// non-nil only for harness failures and interruptions, never for what a
+// target did: an OOM kill or a crash is a finding, recorded in Results.
+func Run(ctx context.Context, opts Options) (*results.Results, error) {
+	if opts.Scenario == nil {
+		return nil, errors.New("runner: no scenario")
+	}
+	if err := opts.defaults(); err != nil {
+		return nil, err
+	}
+	sc := opts.Scenario
+	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("runner: %w", err)
+	}
+	res := newResults(sc, opts.Version)
+	ctx, cancel := context.WithTimeoutCause(ctx, sc.Deadline.D(), fmt.Errorf("%w (%s)", ErrDeadline, sc.Deadline))
+	defer cancel()
+	defer func() { res.FinishedAt = time.Now().UTC() }()
+
+	h, err := newHarness(ctx, opts, res)
+	if err != nil {
+		res.Partial, res.PartialReason = true, err.Error()
+		return res, errors.Join(err, writeResults(opts.OutDir, res))
+	}
+	runErr := h.runAll(ctx)
+	closeErr := h.close()
+	if runErr != nil {
+		res.Partial = true
+		res.PartialReason = runErr.Error()
+	}
+	res.FinishedAt = time.Now().UTC()
+	return res, errors.Join(runErr, closeErr, writeResults(opts.OutDir, res))
+}
+
+func (o *Options) defaults() error {
+	if o.OutDir == "" {
+		return errors.New("runner: no output directory")
+	}
+	if o.Executable == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("runner: finding own executable: %w", err)
+		}
+		o.Executable = exe
+	}
+	if o.LimitMode == "" {
+		o.LimitMode = LimitAuto
+	}
+	if o.CgroupRoot == "" {
+		o.CgroupRoot = "/"
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	if o.StallWindow == 0 {
+		o.StallWindow = 5 * time.Second
+	}
+	return nil
+}
+
+// harness holds what lives for the whole run: the output files, the
+// downstream, the cgroup manager and the harness's own sampler.
+type harness struct {
+	opts     Options
+	res      *results.Results
+	samples  *csvSink
+	loads    *csvSink
+	down     *downstream.Server
+	downURL  string
+	cgroups  *cgroup.Manager // nil under the watchdog
+	self     *sample.Sampler
+	selfPeak int64
+	selfSum  int64
+	selfN    int64
+	tmpDir   string
+	body     []byte
+}
+
+func newHarness(ctx context.Context, opts Options, res *results.Results) (*harness, error) {
+	h := &harness{opts: opts, res: res}
+	var err error
+	if h.body, err = makeBody(opts.Scenario.Load.Request.Body); err != nil {
+		return nil, err
+	}
+	if err := h.setupLimits(); err != nil {
+		return nil, err
+	}
+	if h.samples, err = newCSVSink(filepath.Join(opts.OutDir, results.SamplesFile), results.SampleHeader); err != nil {
+		return nil, err
+	}
+	res.Files["samples"] = results.SamplesFile
+	if h.loads, err = newCSVSink(filepath.Join(opts.OutDir, results.LoadFile), results.LoadHeader); err != nil {
+		h.close()
+		return nil, err
+	}
+	res.Files["load"] = results.LoadFile
+	if h.self, err = sample.Self(); err != nil {
+		h.close()
+		return nil, err
+	}
+	h.down = downstream.New(downstreamPhases(opts.Scenario))
+	if h.downURL, err = h.down.Start(ctx, "127.0.0.1:0"); err != nil {
+		h.close()
+		return nil, fmt.Errorf("runner: starting the mock downstream: %w", err)
+	}
+	fmt.Fprintf(opts.Log, "downstream  %s  (%d phases)\n", h.downURL, len(opts.Scenario.Downstream.Phases))
+	return h, nil
+}
+
+// setupLimits chooses how the memory limit is enforced and removes groups
+// left behind by a harness that was killed before it could clean up.
+func (h *harness) setupLimits() error {
+	if h.opts.LimitMode == LimitWatchdog {
+		h.res.LimitMode = results.MechanismWatchdog
+		h.res.LimitNote = "watchdog asked for (--limit-mode watchdog): the harness kills a target whose RSS passes the limit"
+		return nil
+	}
+	m, err := cgroup.Detect(h.opts.CgroupRoot)
+	if err == nil && m.Mode() != "none" {
+		if removed, err := m.Sweep(); err == nil && len(removed) > 0 {
+			fmt.Fprintf(h.opts.Log, "cgroups     removed %d left by an earlier run\n", len(removed))
+		}
+		h.cgroups = m
+		h.res.LimitMode = m.Mode()
+		fmt.Fprintf(h.opts.Log, "limits      %s under %s\n", m.Mode(), m.Parent())
+		return nil
+	}
+	reason := "no cgroup memory controller"
+	if err != nil {
+		reason = err.Error()
+	} else if m.Reason() != "" {
+		reason = m.Reason()
+	}
+	if h.opts.LimitMode == LimitCgroup {
+		return fmt.Errorf("runner: --limit-mode cgroup: %s", reason)
+	}
+	h.res.LimitMode = results.MechanismWatchdog
+	h.res.LimitNote = "no cgroup could be made (" + reason + "): a watchdog stands in and kills a target whose RSS passes the limit; the kernel does not"
+	fmt.Fprintf(h.opts.Log, "limits      WATCHDOG: %s\n", h.res.LimitNote)
+	return nil
+}
+
+func (h *harness) runAll(ctx context.Context) error {
+	for i := range h.opts.Scenario.Targets {
+		t := &h.opts.Scenario.Targets[i]
+		if ctx.Err() != nil {
+			h.res.Targets = append(h.res.Targets, results.Target{
+				Name: t.Name, Role: t.Role, Runtime: t.Runtime, Outcome: results.OutcomeInterrupted,
+				OutcomeDetail: "not run: the run was interrupted before this target", Stages: []results.Stage{},
+			})
+			continue
+		}
+		tr := h.runTarget(ctx, t)
+		h.res.Targets = append(h.res.Targets, tr)
+	}
+	h.res.Harness.RSSPeakBytes = h.selfPeak
+	if h.selfN > 0 {
+		h.res.Harness.RSSMeanBytes = h.selfSum / h.selfN
+	}
+	if ctx.Err() != nil {
+		if cause := context.Cause(ctx); errors.Is(cause, ErrDeadline) {
+			return cause
+		}
+		return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
+	}
+	return nil
+}
+
+// sampleSelf records the harness's own RSS and returns it.
+func (h *harness) sampleSelf() int64 {
+	p, err := h.self.Sample()
+	if err != nil {
+		return -1
+	}
+	h.selfPeak = max(h.selfPeak, p.RSSBytes, p.HWMBytes)
+	h.selfSum += p.RSSBytes
+	h.selfN++
+	return p.RSSBytes
+}
+
+func (h *harness) close() error {
+	var errs []error
+	if h.down != nil {
+		errs = append(errs, h.down.Close())
+	}
+	if h.samples != nil {
+		errs = append(errs, h.samples.Close())
+	}
+	if h.loads != nil {
+		errs = append(errs, h.loads.Close())
+	}
+	if h.tmpDir != "" {
+		errs = append(errs, os.RemoveAll(h.tmpDir))
+	}
+	return errors.Join(errs...)
+}
+
+// writeResults writes results.json atomically: a temporary file in the
+// same directory, synced, then renamed over the old one.
+func writeResults(dir string, res *results.Results) error {
+	res.Files["results"] = results.ResultsFile
+	f, err := os.CreateTemp(dir, ".results-*.json")
+	if err != nil {
+		return fmt.Errorf("runner: %w", err)
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	err = enc.Encode(res)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, results.ResultsFile))
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("runner: writing results: %w", err)
+	}
+	return nil
+}

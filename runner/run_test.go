@@ -1,0 +1,224 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oomlab/oomlab/fixtures"
+	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+// TestMain lets the test binary serve as the built-in targets, as the
+// oomlab binary does: the runner re-executes "<exe> fixture NAME".
+func TestMain(m *testing.M) {
+	if len(os.Args) == 3 && os.Args[1] == "fixture" {
+		if err := fixtures.Run(context.Background(), os.Args[2], os.Getenv); err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func parse(t *testing.T, text string) *scenarios.Scenario {
+	t.Helper()
+	sc, err := scenarios.Parse("test.yaml", strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+func runScenario(t *testing.T, ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Results, string, error) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	opts.Scenario, opts.Executable, opts.Log = sc, exe, &log
+	if opts.OutDir == "" {
+		opts.OutDir = t.TempDir()
+	}
+	res, err := Run(ctx, opts)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(log.String())
+		}
+	})
+	// results.json on disk must say what Run returned.
+	b, rerr := os.ReadFile(filepath.Join(opts.OutDir, results.ResultsFile))
+	if rerr != nil {
+		t.Fatalf("results.json: %v", rerr)
+	}
+	var disk results.Results
+	if err := json.Unmarshal(b, &disk); err != nil {
+		t.Fatalf("results.json: %v", err)
+	}
+	if len(disk.Targets) != len(res.Targets) || disk.Partial != res.Partial {
+		t.Errorf("results.json differs from the returned results")
+	}
+	return res, opts.OutDir, err
+}
+
+const shortUpload = `
+name: short
+pattern: upload-proxy
+targets:
+  - {name: naive, builtin: upload-naive, role: naive}
+  - {name: aware, builtin: upload-aware, role: aware, env: {MAX_IN_FLIGHT: "8"}}
+memory_limit: 96MiB
+load:
+  stages:
+    - {rate: 20, duration: 3s}
+    - {rate: 60, duration: 5s}
+  request: {method: POST, path: /upload, body: {size: 1MiB}, timeout: 10s}
+downstream:
+  phases:
+    - {name: slow, at: 0s, latency: 1s, read_bandwidth: 2MB/s, capacity: 8}
+`
+
+// TestRunNaiveKilledAwareHolds is the whole loop on real subprocesses:
+// the naive proxy must meet its memory limit, the aware one must not.
+func TestRunNaiveKilledAwareHolds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real targets for about 20 s")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	res, out, err := runScenario(t, ctx, parse(t, shortUpload), Options{})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(res.Targets) != 2 {
+		t.Fatalf("targets = %d; want 2", len(res.Targets))
+	}
+	naive, aware := res.Targets[0], res.Targets[1]
+	if naive.Outcome != results.OutcomeOOMKilled && naive.Outcome != results.OutcomeLimitStall {
+		t.Errorf("naive outcome = %s (%s); want oom-killed or limit-stall", naive.Outcome, naive.OutcomeDetail)
+	}
+	if naive.OOMAtSeconds == nil || *naive.OOMAtSeconds <= 0 {
+		t.Errorf("naive oom_at_seconds = %v; want > 0", naive.OOMAtSeconds)
+	}
+	if aware.Outcome != results.OutcomeSurvived {
+		t.Errorf("aware outcome = %s (%s); want survived", aware.Outcome, aware.OutcomeDetail)
+	}
+	if aware.Downstream.Requests == 0 || aware.Downstream.GoodputRatio == nil {
+		t.Errorf("aware downstream = %+v; want requests and a goodput ratio", aware.Downstream)
+	}
+	var ok503 bool
+	for _, st := range aware.Stages {
+		if st.StatusCodes["503"] > 0 {
+			ok503 = true
+		}
+	}
+	if !ok503 {
+		t.Errorf("aware stages = %+v; want some 503 (it sheds past its bound)", aware.Stages)
+	}
+	rows := map[string]int{}
+	f, err := os.Open(filepath.Join(out, results.SamplesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := results.ReadSamples(f, func(r results.SampleRow) error { rows[r.Target]++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if rows["naive"] < 10 || rows["aware"] < 50 {
+		t.Errorf("sample rows = %v; want >= 10 for naive, >= 50 for aware", rows)
+	}
+}
+
+// TestRunWatchdog runs without a cgroup: the watchdog must kill the naive
+// target and say so, never pretending to be the kernel.
+func TestRunWatchdog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a real target")
+	}
+	sc := parse(t, strings.Replace(shortUpload, "  - {name: aware, builtin: upload-aware, role: aware, env: {MAX_IN_FLIGHT: \"8\"}}\n", "", 1))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, _, err := runScenario(t, ctx, sc, Options{LimitMode: LimitWatchdog})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	naive := res.Targets[0]
+	if res.LimitMode != results.MechanismWatchdog || res.LimitNote == "" {
+		t.Errorf("limit mode = %q, note %q; want watchdog with a note", res.LimitMode, res.LimitNote)
+	}
+	if naive.Outcome != results.OutcomeOOMKilled || naive.OOMMechanism == nil || *naive.OOMMechanism != results.MechanismWatchdog {
+		t.Errorf("naive = %s via %v; want oom-killed via watchdog", naive.Outcome, naive.OOMMechanism)
+	}
+}
+
+// TestRunFailedStartGoesOn: a target that exits before it listens is
+// reported with its stderr, and the next target still runs.
+func TestRunFailedStartGoesOn(t *testing.T) {
+	sc := parse(t, `
+name: fail
+targets:
+  - {name: broken, command: "sh -c 'echo no config here >&2; exit 3'"}
+  - {name: fine, builtin: upload-aware}
+load:
+  stages: [{rate: 5, duration: 1s}]
+  request: {path: /healthz}
+downstream:
+  phases: [{at: 0s}]
+`)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, _, err := runScenario(t, ctx, sc, Options{})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	broken, fine := res.Targets[0], res.Targets[1]
+	if broken.Outcome != results.OutcomeFailedToStart || !strings.Contains(broken.StderrTail, "no config here") {
+		t.Errorf("broken = %s, stderr %q; want failed-to-start with its stderr", broken.Outcome, broken.StderrTail)
+	}
+	if broken.Exit.Code == nil || *broken.Exit.Code != 3 {
+		t.Errorf("broken exit = %+v; want code 3", broken.Exit)
+	}
+	if fine.Outcome != results.OutcomeSurvived || fine.Stages[0].Successes == 0 {
+		t.Errorf("fine = %s, stages %+v; want survived with successes", fine.Outcome, fine.Stages)
+	}
+}
+
+// TestRunInterrupted cancels the run mid-load: results are written and
+// marked partial, the remaining targets recorded as not run.
+func TestRunInterrupted(t *testing.T) {
+	sc := parse(t, `
+name: intr
+targets:
+  - {name: first, builtin: upload-aware}
+  - {name: second, builtin: upload-aware}
+load:
+  stages: [{rate: 5, duration: 30s}]
+  request: {path: /healthz}
+downstream:
+  phases: [{at: 0s}]
+`)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(3*time.Second, cancel)
+	start := time.Now()
+	res, _, err := runScenario(t, ctx, sc, Options{})
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("Run took %s after cancel at 3s; want prompt stop", took)
+	}
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("Run error = %v; want interrupted", err)
+	}
+	if !res.Partial || len(res.Targets) != 2 {
+		t.Fatalf("partial = %v, targets %d; want partial with 2 targets", res.Partial, len(res.Targets))
+	}
+	if res.Targets[0].Outcome != results.OutcomeInterrupted || res.Targets[1].Outcome != results.OutcomeInterrupted {
+		t.Errorf("outcomes = %s, %s; want interrupted, interrupted", res.Targets[0].Outcome, res.Targets[1].Outcome)
+	}
+}

@@ -1,0 +1,305 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/cgroup"
+	"github.com/oomlab/oomlab/runner/gctrace"
+	"github.com/oomlab/oomlab/runner/load"
+	"github.com/oomlab/oomlab/runner/proc"
+	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/runner/sample"
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+// stopGrace is how long a target gets between SIGTERM and SIGKILL.
+const stopGrace = 3 * time.Second
+
+// targetRun is the state of one target while it runs.
+type targetRun struct {
+	h       *harness
+	t       *scenarios.Target
+	res     results.Target
+	p       *proc.Process
+	group   *cgroup.Group
+	sampler *sample.Sampler
+	tracker *gctrace.Tracker
+	t0      time.Time
+	addr    string
+
+	lastSuccess atomic.Int64 // ns since t0 of the latest window with a success; -1 none
+	lastRow     atomic.Pointer[results.LoadRow]
+
+	rss      int64 // latest RSS sample
+	cpuSum   float64
+	cpuN     int
+	peak     int64
+	cgPeak   int64
+	failCnt  int64
+	oomKills int64
+	killedBy string        // "watchdog" or "stall" when the harness killed for memory
+	killedAt time.Duration // when it did
+	stopped  bool          // the harness stopped the target (end of load, interrupt)
+}
+
+// runTarget runs one target from start to cleanup and returns its findings.
+// What the target does is a finding; only harness trouble is logged as an
+// error in the result's Error field.
+func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) results.Target {
+	r := &targetRun{h: h, t: t, res: results.Target{
+		Name: t.Name, Role: t.Role, Runtime: t.Runtime, Stages: []results.Stage{}, Command: []string{},
+	}}
+	r.lastSuccess.Store(-1)
+	fmt.Fprintf(h.opts.Log, "target      %s (%s)\n", t.Name, t.Runtime)
+	if err := r.start(ctx); err != nil {
+		r.cleanup()
+		if r.res.Outcome == "" {
+			r.res.Outcome = results.OutcomeFailedToStart
+		}
+		r.res.Error = err.Error()
+		if r.p != nil {
+			r.res.StderrTail = r.p.StderrTail()
+			r.res.Exit.Code, r.res.Exit.Signal = r.p.Exit()
+		}
+		fmt.Fprintf(h.opts.Log, "  %s: %s\n", r.res.Outcome, err)
+		return r.res
+	}
+	r.drive(ctx)
+	r.cleanup()
+	r.finish(ctx)
+	fmt.Fprintf(h.opts.Log, "  %s: %s\n", r.res.Outcome, r.res.OutcomeDetail)
+	return r.res
+}
+
+// start launches the target in its cgroup and waits until it listens.
+func (r *targetRun) start(ctx context.Context) error {
+	h, t := r.h, r.t
+	argv, err := h.targetArgv(t)
+	if err != nil {
+		if errors.Is(err, errSkip) {
+			r.res.Outcome = results.OutcomeSkipped
+		}
+		return err
+	}
+	port, err := proc.FreePort("127.0.0.1")
+	if err != nil {
+		return err
+	}
+	env := os.Environ()
+	for k, v := range t.Env {
+		env = append(env, k+"="+v)
+	}
+	env = append(env, "PORT="+strconv.Itoa(port), "DOWNSTREAM_URL="+h.downURL)
+	argv, env = gctrace.TraceArgs(t.Runtime, argv, env)
+	r.res.Command = argv
+	r.tracker = gctrace.NewTracker(t.Runtime)
+
+	if h.cgroups != nil {
+		if r.group, err = h.cgroups.New(t.Name, int64(h.opts.Scenario.MemoryLimit)); err != nil {
+			return fmt.Errorf("runner: cgroup for %s: %w", t.Name, err)
+		}
+	}
+	spec := proc.Spec{Name: t.Name, Argv: argv, Env: env}
+	// Go's gctrace goes to stderr; V8's --trace-gc to stdout (printf), and
+	// on a heap OOM V8 repeats recent GC lines on stderr, which must not be
+	// counted twice: read each runtime's trace from its own stream only.
+	if t.Runtime == "node" {
+		spec.OnStdoutLine = r.tracker.Feed
+	} else {
+		spec.OnStderrLine = r.tracker.Feed
+	}
+	r.p, err = proc.Start(ctx, spec)
+	if err != nil {
+		return err
+	}
+	if r.group != nil {
+		if err := r.group.Add(r.p.PID()); err != nil {
+			return fmt.Errorf("runner: moving %s into its cgroup: %w", t.Name, err)
+		}
+	}
+	if r.sampler, err = sample.New(r.p.PID()); err != nil {
+		return err
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	rctx, cancel := context.WithTimeout(ctx, t.ReadyTimeout.D())
+	defer cancel()
+	if err := proc.WaitReady(rctx, r.p, addr, t.ReadyPath); err != nil {
+		return err
+	}
+	r.res.Command = argv
+	r.addr = addr
+	return nil
+}
+
+// drive runs the load against the started target and samples it until the
+// load ends, the target dies, the harness kills it for memory, or ctx ends.
+func (r *targetRun) drive(ctx context.Context) {
+	h, sc := r.h, r.h.opts.Scenario
+	req := sc.Load.Request
+	header := http.Header{}
+	for k, v := range req.Headers {
+		header.Set(k, v)
+	}
+	cfg := load.Config{
+		Name: r.t.Name, URL: "http://" + r.addr + req.Path, Method: req.Method, Header: header, Body: h.body,
+		Stages: loadStages(sc.Load), Timeout: req.Timeout.D(), MaxWorkers: sc.Load.MaxWorkers,
+		MaxConnections: sc.Load.MaxConnections, AllowRemote: h.opts.AllowRemote,
+	}
+	loadCtx, cancelLoad := context.WithCancel(ctx)
+	defer cancelLoad()
+
+	r.t0 = time.Now()
+	h.down.Begin(r.t0)
+	r.res.LoadStartedAt = r.t0.UTC()
+	type loadResult struct {
+		stages []results.Stage
+		err    error
+	}
+	loadDone := make(chan loadResult, 1)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		st, err := load.Run(loadCtx, cfg, r.onWindow)
+		loadDone <- loadResult{st, err}
+	}()
+
+	stall := newStallDetector(int64(sc.MemoryLimit), h.opts.StallWindow)
+	tick := time.NewTicker(sc.SampleInterval.D())
+	defer tick.Stop()
+	lastLog := time.Duration(0)
+	var lr *loadResult
+	for lr == nil {
+		select {
+		case <-tick.C:
+			el := time.Since(r.t0)
+			if r.takeSample(el, stall) {
+				cancelLoad()
+			}
+			if el-lastLog >= time.Second {
+				lastLog = el
+				r.progress(el)
+			}
+		case <-r.p.Done():
+			// Died under load: the rest of the load would only meet a
+			// closed port, so stop it. When ctx ended, the process was
+			// stopped for us (exec's Cancel sends SIGTERM to the group).
+			if ctx.Err() != nil {
+				r.stopped = true
+			}
+			if r.killedBy == "" {
+				r.killedAt = time.Since(r.t0)
+			}
+			cancelLoad()
+			res := <-loadDone
+			lr = &res
+		case res := <-loadDone:
+			lr = &res
+		}
+	}
+	wg.Wait()
+	r.res.DurationSeconds = time.Since(r.t0).Seconds()
+	r.res.Stages = lr.stages
+	if r.res.Stages == nil {
+		r.res.Stages = []results.Stage{}
+	}
+	if lr.err != nil && !errors.Is(lr.err, context.Canceled) {
+		r.res.Error = lr.err.Error()
+	}
+	select {
+	case <-r.p.Done():
+	default:
+		r.stopped = true
+		r.p.Stop(stopGrace)
+	}
+	r.takeSample(time.Since(r.t0), nil) // final counters of the cgroup
+	ds := h.down.Stats()
+	r.res.Downstream = results.Downstream{
+		Requests: ds.Requests, Completed: ds.Completed, Errors: ds.Errors,
+		BytesAccepted: ds.BytesAccepted, GoodputRatio: ds.GoodputRatio,
+	}
+}
+
+// onWindow receives one load window; it runs on the load's aggregating
+// goroutine and stays quick: one CSV row and two atomic stores.
+func (r *targetRun) onWindow(row results.LoadRow) {
+	row.Target = r.t.Name
+	r.h.loads.write(row.Record())
+	if row.Successes > 0 {
+		r.lastSuccess.Store(int64(row.TSeconds * float64(time.Second)))
+	}
+	r.lastRow.Store(&row)
+}
+
+// takeSample samples the target, its cgroup and the harness, writes a row,
+// and enforces the watchdog and the stall rule (stall may be nil). It
+// returns true when it killed the target.
+func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) bool {
+	row := results.SampleRow{Target: r.t.Name, TSeconds: el.Seconds(), CgroupUsageBytes: -1, CgroupFailCount: -1, GCCount: -1, HeapBytes: -1}
+	alive := true
+	if p, err := r.sampler.Sample(); err == nil {
+		row.RSSBytes, row.HWMBytes, row.CPUPercent, row.Threads, row.FDs = p.RSSBytes, p.HWMBytes, p.CPUPercent, p.Threads, p.FDs
+		r.rss = p.RSSBytes
+		r.peak = max(r.peak, p.RSSBytes, p.HWMBytes)
+		r.cpuSum += p.CPUPercent
+		r.cpuN++
+	} else {
+		alive = false
+	}
+	if r.group != nil {
+		if st, err := r.group.Stats(); err == nil {
+			row.CgroupUsageBytes, row.CgroupFailCount = st.UsageBytes, st.FailCount
+			r.cgPeak = max(r.cgPeak, st.PeakBytes, st.UsageBytes)
+			r.failCnt = st.FailCount
+			r.oomKills = st.OOMKills
+		}
+	}
+	row.GCCount, row.HeapBytes = r.tracker.Snapshot()
+	row.HarnessRSSBytes = r.h.sampleSelf()
+	if !alive && stall != nil {
+		return false // the process is gone; Done will tell how
+	}
+	if alive {
+		r.h.samples.write(row.Record())
+	}
+	if stall == nil || r.killedBy != "" {
+		return false
+	}
+	limit := int64(r.h.opts.Scenario.MemoryLimit)
+	if r.group == nil && row.RSSBytes > limit {
+		r.killedBy, r.killedAt = results.MechanismWatchdog, el
+		r.p.Kill()
+		fmt.Fprintf(r.h.opts.Log, "  watchdog: RSS %s passed the limit %s at %.1fs: killed\n", mib(row.RSSBytes), mib(limit), el.Seconds())
+		return true
+	}
+	mem := max(row.RSSBytes, row.CgroupUsageBytes)
+	if stalled, since := stall.observe(el, mem, row.CgroupFailCount, time.Duration(r.lastSuccess.Load())); stalled {
+		r.killedBy, r.killedAt = "stall", since
+		r.p.Kill()
+		fmt.Fprintf(r.h.opts.Log, "  limit-stall: at the limit since %.1fs with no success: killed by the harness\n", since.Seconds())
+		return true
+	}
+	return false
+}
+
+// progress prints one line a second for people watching the run.
+func (r *targetRun) progress(el time.Duration) {
+	line := fmt.Sprintf("  %-20s t=%5.1fs  RSS %9s  peak %9s", r.t.Name, el.Seconds(), mib(r.rss), mib(r.peak))
+	if row := r.lastRow.Load(); row != nil {
+		line += fmt.Sprintf("  offered %5.0f/s  ok %5d/s  err %4d/s  p95 %s", row.OfferedPerSecond, row.Successes, row.Errors, ms(row.P95Ms))
+	}
+	if n, _ := r.tracker.Snapshot(); n >= 0 {
+		line += fmt.Sprintf("  GC %d", n)
+	}
+	fmt.Fprintln(r.h.opts.Log, line)
+}
+
