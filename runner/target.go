@@ -302,4 +302,3 @@ func (r *targetRun) progress(el time.Duration) {
 	}
 	fmt.Fprintln(r.h.opts.Log, line)
 }
-
