@@ -52,8 +52,8 @@ func recommend(res *results.Results, t results.Target, v Verdict) string {
 	}
 	switch v.Class {
 	case ClassBounded:
-		return fmt.Sprintf("No action: memory stayed bounded (peak %s, %+.1f MiB/s over %s).",
-			formatMiB(v.PeakRSSMiB), v.SlopeMiBPerSec, firstNonEmpty(v.SlopeWindow, "the run"))
+		return fmt.Sprintf("No action: memory stayed bounded (peak %s, %s over %s).",
+			formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec), firstNonEmpty(v.SlopeWindow, "the run"))
 	case ClassCrashed:
 		return "Read the stderr tail: the crash is not a memory kill; fix it before judging the memory."
 	case ClassFailedToStart, ClassSkipped:

@@ -51,7 +51,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"gc":      gcMax,
 	"p95last": p95Last,
 	"icon":    passIcon,
-	"slope":   func(v float64) string { return fmt.Sprintf("%+.1f MiB/s", v) },
+	"slope":   formatSlope,
 }).Parse(pageHTML))
 
 const pageHTML = `<!DOCTYPE html>

@@ -32,8 +32,8 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 	b.WriteString("| target | outcome | killed at | peak RSS | RSS slope | GC/s max | success | p95 last stage | verdict |\n")
 	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|---|\n")
 	for _, v := range all {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %+.1f MiB/s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), v.Outcome,
-			killedAt(v), formatMiB(v.PeakRSSMiB), v.SlopeMiBPerSec, gcMax(v), formatPercent(v.SuccessRatio), p95Last(v),
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), v.Outcome,
+			killedAt(v), formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec), gcMax(v), formatPercent(v.SuccessRatio), p95Last(v),
 			v.Class, passIcon(v.Pass))
 	}
 	for i, r := range runs {

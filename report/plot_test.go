@@ -61,8 +61,13 @@ func TestDashboardFigure(t *testing.T) {
 		t.Errorf("memory panel Y max = %v; want ≥ 256", p.Y.Max)
 	}
 	lat := f.Plots[2]
-	if _, ok := lat.Y.Scale.(plot.LogScale); !ok {
-		t.Errorf("latency panel scale = %T; want log (12 ms to seconds spans > 2 decades)", lat.Y.Scale)
+	if _, ok := lat.Y.Scale.(plot.LogScale); ok {
+		t.Errorf("latency panel scale = %T; want linear (1.6 s to 20 s spans < 2 decades)", lat.Y.Scale)
+	}
+	fast := loadUpload(t)
+	fast.Series[1].P50Ms[0] = 5 // 5 ms to 20 s: more than 2 decades
+	if sc := dashboardFigure([]*Run{fast}).Plots[2].Y.Scale; sc != (plot.LogScale{}) {
+		t.Errorf("latency panel scale = %T; want log for 5 ms to 20 s", sc)
 	}
 	if lat.Y.Max < finiteMax(run.Series[0].P99Ms) {
 		t.Errorf("latency panel Y max = %v; want ≥ max p99 %v", lat.Y.Max, finiteMax(run.Series[0].P99Ms))

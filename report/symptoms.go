@@ -238,3 +238,11 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
+
+// formatSlope writes a slope as "+4.1 MiB/s", with no "-0.0".
+func formatSlope(v float64) string {
+	if math.Abs(v) < 0.05 {
+		v = 0
+	}
+	return fmt.Sprintf("%+.1f MiB/s", v)
+}
