@@ -327,3 +327,11 @@ func (n niceTicks) Ticks(lo, hi float64) []plot.Tick {
 }
 
 var _ plot.Ticker = niceTicks{}
+
+var (
+	_ plot.Plotter = bands{}
+	_ plot.Plotter = bandLabels{}
+	_ plot.Plotter = hline{}
+	_ plot.Plotter = marks{}
+	_ plot.Plotter = note{}
+)
