@@ -289,3 +289,22 @@ func TestWriteAllEmpty(t *testing.T) {
 		t.Errorf("WriteAll(empty run) = %d verdicts, pass %v; want 0, true", len(files.Verdicts), files.Pass)
 	}
 }
+
+func TestStallMarkAndPlainPalette(t *testing.T) {
+	st := baseTarget("node-upload-naive")
+	st.Runtime, st.EndAt, st.Outcome = "node", 35, results.OutcomeLimitStall
+	st.RSS = naiveRSS(40, 256, 10, 30)
+	other := baseTarget("other")
+	spec := uploadProxy()
+	spec.Targets = []synthTarget{st, other}
+	run := spec.run()
+	styles := traceStyles([]*Run{run})
+	ms := killMarks([]*Run{run}, styles)
+	if len(ms) != 1 || ms[0].Label != "node-upload-naive stalled at the limit at 35.0 s" {
+		t.Errorf("killMarks = %+v; want one labelled %q", ms, "node-upload-naive stalled at the limit at 35.0 s")
+	}
+	// No roles: the fixed palette by target order.
+	if styles[0][0].Color != plainPalette[0] || styles[0][1].Color != plainPalette[1] {
+		t.Errorf("colours without roles = %v, %v; want plainPalette[0], [1]", styles[0][0].Color, styles[0][1].Color)
+	}
+}
