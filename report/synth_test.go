@@ -253,11 +253,6 @@ func (s synthSpec) stageSummaries(st synthTarget, rows []results.LoadRow, end fl
 	return out
 }
 
-func round(v float64, prec int) float64 {
-	p := math.Pow(10, float64(prec))
-	return math.Round(v*p) / p
-}
-
 // run returns the run in memory, as Load would read it.
 func (s synthSpec) run() *Run {
 	res, samples, loads := s.build()

@@ -296,3 +296,10 @@ func stageGCRates(res *results.Results, s *Series) []float64 {
 	}
 	return out
 }
+
+// round rounds v to prec decimal places, so verdicts.json and the golden
+// files do not carry float noise.
+func round(v float64, prec int) float64 {
+	p := math.Pow(10, float64(prec))
+	return math.Round(v*p) / p
+}
