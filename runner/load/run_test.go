@@ -278,3 +278,39 @@ func TestRunAllowRemoteSkipsCheck(t *testing.T) {
 		t.Errorf("stage: Requests %d, Errors %+v; want connection refused", s.Requests, s.Errors)
 	}
 }
+
+func TestRunRowsFlowWithoutResults(t *testing.T) {
+	srv := server(t, sleeping(time.Second))
+	type seen struct {
+		row results.LoadRow
+		at  time.Duration
+	}
+	var got []seen
+	begin := time.Now()
+	cfg := Config{URL: srv.URL, Window: 100 * time.Millisecond, Stages: []Stage{{Rate: 10, Duration: 500 * time.Millisecond}}}
+	_, err := Run(context.Background(), cfg, func(r results.LoadRow) { got = append(got, seen{r, time.Since(begin)}) })
+	if err != nil {
+		t.Fatalf("Run() error = %v", err)
+	}
+	// Nothing finishes before 1 s, yet a row comes every 100 ms.
+	if len(got) < 10 {
+		t.Fatalf("onWindow called %d times; want at least 10", len(got))
+	}
+	for i, s := range got[:9] {
+		want := 0.1 * float64(i+1)
+		if !within(s.row.TSeconds, want, 1e-9) || s.row.Done != 0 {
+			t.Errorf("rows[%d] = %+v; want TSeconds %v, Done 0", i, s.row, want)
+		}
+		if late := s.at.Seconds() - s.row.TSeconds; late > 0.25 {
+			t.Errorf("rows[%d] came %.3f s after its window closed; want promptly", i, late)
+		}
+	}
+	var sent, done uint64
+	for _, s := range got {
+		sent += s.row.Sent
+		done += s.row.Done
+	}
+	if sent != 5 || done != 5 {
+		t.Errorf("rows sum to Sent %d, Done %d; want 5 and 5", sent, done)
+	}
+}
