@@ -1,0 +1,52 @@
+# oomlab — every task a target; CI calls make targets only.
+GO      ?= go
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+BIN     := bin/oomlab
+LDFLAGS := -X main.version=$(VERSION)
+PKGS    := ./...
+FUZZTIME ?= 20s
+
+.PHONY: all build demo test test-short bench fuzz lint tidy-check catalog clean
+
+all: build
+
+## build: compile bin/oomlab (built-in Go targets are inside it)
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/oomlab
+
+## demo: run the built-in upload-proxy scenario (about 2 minutes) and print where the plots are
+demo: build
+	./$(BIN) run upload-proxy
+
+## test: the whole suite with the race detector (under 10 minutes on 2 cores)
+test:
+	$(GO) test -race -timeout 9m -count=1 $(PKGS)
+
+## test-short: skip the slow end-to-end runs
+test-short:
+	$(GO) test -race -short -timeout 5m -count=1 $(PKGS)
+
+## bench: benchmarks of the hot paths (sampling, trace parsing, aggregation, rendering)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 20m $(PKGS)
+
+## fuzz: each fuzz target for FUZZTIME
+fuzz:
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; done
+
+## lint: formatting, vet, and staticcheck when it is installed
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	@if command -v staticcheck >/dev/null; then staticcheck $(PKGS); else echo "staticcheck not installed: skipped"; fi
+
+## tidy-check: go.mod and go.sum are tidy
+tidy-check:
+	$(GO) mod tidy
+	git diff --exit-code go.mod go.sum
+
+clean:
+	rm -rf bin oomlab-out

@@ -1,0 +1,354 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// bin is the oomlab binary built once for the end-to-end tests: real
+// subprocesses all the way down, as a user runs them.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "oomlab-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin = filepath.Join(dir, "oomlab")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building oomlab:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// oomlab runs the binary to completion under a deadline and returns its
+// combined output and exit code.
+func oomlab(t *testing.T, timeout time.Duration, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("oomlab %v: still running after %s\n%s", args, timeout, out.String())
+	}
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("oomlab %v: %v", args, err)
+	}
+	return out.String(), code
+}
+
+func readResults(t *testing.T, dir string) *results.Results {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, results.ResultsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res results.Results
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatalf("results.json: %v", err)
+	}
+	if res.Schema != results.Schema {
+		t.Errorf("schema = %q; want %q", res.Schema, results.Schema)
+	}
+	return &res
+}
+
+func target(t *testing.T, res *results.Results, name string) results.Target {
+	t.Helper()
+	for _, tr := range res.Targets {
+		if tr.Name == name {
+			return tr
+		}
+	}
+	t.Fatalf("no target %q in results", name)
+	return results.Target{}
+}
+
+func TestRunKillsNaiveNotAware(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run of about 35 s")
+	}
+	out := t.TempDir()
+	text, code := oomlab(t, 2*time.Minute, "run", "testdata/short-upload.yaml", "--out", out)
+	t.Log(text)
+	res := readResults(t, out)
+	naive, aware := target(t, res, "upload-naive"), target(t, res, "upload-aware")
+	if naive.Outcome != results.OutcomeOOMKilled && naive.Outcome != results.OutcomeLimitStall {
+		t.Errorf("upload-naive outcome = %s (%s); want oom-killed or limit-stall", naive.Outcome, naive.OutcomeDetail)
+	}
+	if naive.OOMAtSeconds == nil || *naive.OOMAtSeconds > 20 {
+		t.Errorf("upload-naive oom_at_seconds = %v; want <= 20", naive.OOMAtSeconds)
+	}
+	if naive.OOMMechanism == nil || *naive.OOMMechanism != res.LimitMode {
+		t.Errorf("upload-naive oom_mechanism = %v; want %s", naive.OOMMechanism, res.LimitMode)
+	}
+	if aware.Outcome != results.OutcomeSurvived || aware.OOMKilled {
+		t.Errorf("upload-aware outcome = %s (%s); want survived", aware.Outcome, aware.OutcomeDetail)
+	}
+	if aware.RSSPeakBytes <= 0 || aware.RSSPeakBytes > 64<<20 {
+		t.Errorf("upload-aware rss_peak_bytes = %d; want (0, 64 MiB]", aware.RSSPeakBytes)
+	}
+	if aware.GCCount == nil || naive.GCCount == nil {
+		t.Errorf("gc_count of Go targets = %v, %v; want numbers", naive.GCCount, aware.GCCount)
+	}
+	if len(aware.Stages) != 3 || aware.Stages[0].Requests == 0 {
+		t.Errorf("upload-aware stages = %+v; want 3 with requests", aware.Stages)
+	}
+	if res.Harness.RSSPeakBytes <= 0 {
+		t.Errorf("harness rss_peak_bytes = %d; want > 0", res.Harness.RSSPeakBytes)
+	}
+	if code != 0 {
+		t.Errorf("exit code = %d; want 0 (every expectation held)", code)
+	}
+	for _, f := range []string{results.SamplesFile, results.LoadFile, "memory.png", "memory.svg"} {
+		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: missing or empty (%v)", f, err)
+		}
+	}
+	assertNothingLeft(t, 0)
+}
+
+// TestInterruptWritesPartialAndLeavesNothing sends SIGINT mid-run: the
+// harness must stop the load, end the target, remove its cgroup, write
+// results.json marked partial and exit 130.
+func TestInterruptWritesPartialAndLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run")
+	}
+	out := t.TempDir()
+	cmd, samples := startRun(t, out)
+	waitRows(t, samples, 20, 20*time.Second)
+	pid := cmd.Process.Pid
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+			t.Errorf("exit after SIGINT = %v; want code %d", err, exitInterrupted)
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("oomlab did not exit within 20 s of SIGINT")
+	}
+	res := readResults(t, out)
+	if !res.Partial {
+		t.Error("results.json partial = false after SIGINT; want true")
+	}
+	if len(res.Targets) == 0 || res.Targets[0].Outcome == "" {
+		t.Errorf("results.json targets = %+v; want the interrupted target recorded", res.Targets)
+	}
+	assertNothingLeft(t, pid)
+}
+
+// TestHarnessKilledLeavesNoTarget SIGKILLs the harness: Pdeathsig must take
+// the target with it, and the next run (here `oomlab cleanup`) removes the
+// empty cgroup the dead harness could not.
+func TestHarnessKilledLeavesNoTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run")
+	}
+	out := t.TempDir()
+	cmd, samples := startRun(t, out)
+	waitRows(t, samples, 10, 20*time.Second)
+	pid := cmd.Process.Pid
+	cmd.Process.Kill()
+	cmd.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(processesOf(bin)) > 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if left := processesOf(bin); len(left) > 0 {
+		t.Fatalf("processes left after the harness was SIGKILLed: %v", left)
+	}
+	text, code := oomlab(t, 30*time.Second, "cleanup")
+	if code != 0 {
+		t.Fatalf("oomlab cleanup: exit %d\n%s", code, text)
+	}
+	assertNothingLeft(t, pid)
+}
+
+func TestValidateNamesFileLineField(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("name: x\ntargets:\n  - name: a\n    builtin: upload-naive\nload:\n  stages:\n    - {rate: -5, duration: 1s}\n"), 0o644)
+	text, code := oomlab(t, 30*time.Second, "validate", bad)
+	if code != exitBadInput {
+		t.Errorf("exit code = %d; want %d\n%s", code, exitBadInput, text)
+	}
+	if !strings.Contains(text, "bad.yaml:7") || !strings.Contains(text, "rate") {
+		t.Errorf("validate output = %q; want file:line and the field", text)
+	}
+	if text, code := oomlab(t, 30*time.Second, "validate", "upload-proxy"); code != 0 {
+		t.Errorf("validate upload-proxy: exit %d\n%s", code, text)
+	}
+	if text, code := oomlab(t, 30*time.Second, "run", bad); code != exitBadInput {
+		t.Errorf("run of a bad file: exit %d; want %d\n%s", code, exitBadInput, text)
+	}
+}
+
+func TestListShowsBuiltins(t *testing.T) {
+	text, code := oomlab(t, 30*time.Second, "list")
+	if code != 0 || !strings.Contains(text, "upload-proxy") {
+		t.Errorf("oomlab list = %q (exit %d); want upload-proxy listed", text, code)
+	}
+}
+
+// TestUserTargets runs a user's own command as a target: one that does not
+// exist (failed-to-start, the run goes on, exit 1) and a Python server
+// (RSS sampled, GC null: Python's GC cannot be read).
+func TestUserTargets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run")
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not installed")
+	}
+	sc := filepath.Join(t.TempDir(), "tiny.yaml")
+	os.WriteFile(sc, []byte(`name: tiny
+targets:
+  - {name: missing, command: /nonexistent/server}
+  - {name: python, command: "python3 ../../fixtures/examples/upload_naive.py"}
+load:
+  stages: [{rate: 5, duration: 3s}]
+  request: {method: POST, path: /upload, body: {size: 64KiB}, timeout: 5s}
+downstream:
+  phases: [{at: 0s, latency: 10ms}]
+`), 0o644)
+	out := t.TempDir()
+	text, code := oomlab(t, time.Minute, "run", sc, "--out", out)
+	if code != exitFailed {
+		t.Errorf("exit code = %d; want %d (a target could not start)\n%s", code, exitFailed, text)
+	}
+	res := readResults(t, out)
+	missing, py := target(t, res, "missing"), target(t, res, "python")
+	if missing.Outcome != results.OutcomeFailedToStart || missing.Error == "" {
+		t.Errorf("missing: outcome %s, error %q; want failed-to-start with a message", missing.Outcome, missing.Error)
+	}
+	if py.Outcome != results.OutcomeSurvived || py.RSSPeakBytes <= 0 || py.GCCount != nil {
+		t.Errorf("python: outcome %s, rss %d, gc %v; want survived, RSS > 0, GC null", py.Outcome, py.RSSPeakBytes, py.GCCount)
+	}
+	if py.Runtime != "other" {
+		t.Errorf("python runtime = %q; want other", py.Runtime)
+	}
+	assertNothingLeft(t, 0)
+}
+
+// startRun starts a long run in the background and returns it with the
+// path of its samples.csv.
+func startRun(t *testing.T, out string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "run", "upload-proxy", "--out", out, "--quiet")
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+		if t.Failed() {
+			t.Log(buf.String())
+		}
+	})
+	return cmd, filepath.Join(out, results.SamplesFile)
+}
+
+// waitRows waits until the CSV file has at least n data rows.
+func waitRows(t *testing.T, path string, n int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil && bytes.Count(b, []byte("\n")) > n {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s: fewer than %d rows after %s", path, n, timeout)
+}
+
+// processesOf lists the pids whose command line starts with exe.
+func processesOf(exe string) []int {
+	var pids []int
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.HasPrefix(b, []byte(exe+"\x00")) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// assertNothingLeft fails when a process of the test binary is still
+// running, or when a cgroup of the harness with that pid (0: any) is left.
+func assertNothingLeft(t *testing.T, harnessPID int) {
+	t.Helper()
+	if left := processesOf(bin); len(left) > 0 {
+		t.Errorf("processes left: %v", left)
+	}
+	parent := memoryCgroupDir()
+	if parent == "" {
+		return
+	}
+	pattern := "oomlab-*"
+	if harnessPID > 0 {
+		pattern = fmt.Sprintf("oomlab-%d-*", harnessPID)
+	}
+	if m, _ := filepath.Glob(filepath.Join(parent, pattern)); len(m) > 0 {
+		t.Errorf("cgroups left: %v", m)
+	}
+}
+
+// memoryCgroupDir is this process's memory cgroup directory (v1), or the
+// unified one (v2), where the harness creates its groups.
+func memoryCgroupDir() string {
+	f, err := os.Open("/proc/self/cgroup")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		parts := strings.SplitN(sc.Text(), ":", 3)
+		if len(parts) == 3 && parts[1] == "memory" {
+			return filepath.Join("/sys/fs/cgroup/memory", parts[2])
+		}
+	}
+	return ""
+}

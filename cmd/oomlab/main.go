@@ -1,0 +1,97 @@
+// Command oomlab reproduces out-of-memory crashes caused by missing
+// backpressure and proves the fix: it runs a naive and a
+// backpressure-aware server under a real memory limit, drives them with
+// rising load while a mock downstream slows down, and plots and judges
+// their memory.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+// version is stamped by the Makefile with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFailed      = 1 // an expectation failed or a target could not be run
+	exitBadInput    = 2 // a scenario or flag error
+	exitInterrupted = 130
+)
+
+// exitError carries an exit code through cobra to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func main() {
+	ctx, stop := notifyContext()
+	defer stop()
+	err := newRoot().ExecuteContext(ctx)
+	os.Exit(exitCode(err))
+}
+
+// notifyContext returns a context cancelled by the first SIGINT or SIGTERM;
+// a second one exits at once (targets die with the harness by Pdeathsig, and
+// the next run removes any cgroup left behind).
+func notifyContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-ch
+		fmt.Fprintf(os.Stderr, "\noomlab: %v: stopping the load and the targets, writing what was collected (again to quit at once)\n", sig)
+		cancel(fmt.Errorf("%v", sig))
+		<-ch
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, func() { signal.Stop(ch); cancel(nil) }
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(os.Stderr, "oomlab:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(os.Stderr, "oomlab:", err)
+	if scenarios.IsInvalid(err) {
+		return exitBadInput
+	}
+	return exitFailed
+}
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "oomlab",
+		Short: "Reproduce out-of-memory crashes caused by missing backpressure, and prove the fix",
+		Long: `oomlab runs a naive and a backpressure-aware server under a real memory limit,
+drives them with rising open-loop load while a mock downstream slows down,
+samples their memory and GC, and plots and judges the result.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+	}
+	root.AddCommand(newRunCmd(), newListCmd(), newValidateCmd(), newReportCmd(), newCompareCmd(),
+		newFixtureCmd(), newCleanupCmd())
+	return root
+}

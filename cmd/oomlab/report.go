@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oomlab/oomlab/report"
+)
+
+func newReportCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "report DIR|results.json",
+		Short: "Render plots, report.html, summary.md and verdicts again from saved results, running nothing",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := args[0]
+			if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+				dir = filepath.Dir(dir)
+			}
+			ok, err := renderReport(cmd.OutOrStdout(), dir)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &exitError{code: exitFailed, err: fmt.Errorf("an expectation failed (see the verdicts above)")}
+			}
+			return nil
+		},
+	}
+}
+
+func newCompareCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "compare RUN_A RUN_B",
+		Short: "Overlay two saved runs (before and after a change) in one dashboard and table",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var runs []*report.Run
+			for _, a := range args {
+				r, err := report.Load(a)
+				if err != nil {
+					return err
+				}
+				runs = append(runs, r)
+			}
+			if out == "" {
+				out = filepath.Join("oomlab-out", "compare-"+filepath.Base(filepath.Clean(args[0]))+"-vs-"+filepath.Base(filepath.Clean(args[1])))
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return err
+			}
+			files, err := report.WriteAll(runs, out)
+			if err != nil {
+				return err
+			}
+			for i, r := range runs {
+				fmt.Fprintf(cmd.OutOrStdout(), "== %s: %s\n", []string{"A", "B"}[i], args[i])
+				report.Terminal(cmd.OutOrStdout(), r, report.Judge(r))
+			}
+			for _, p := range files.Paths {
+				fmt.Fprintf(cmd.OutOrStdout(), "output   %s\n", p)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "output directory (default oomlab-out/compare-A-vs-B)")
+	return cmd
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/runner"
+	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+type runFlags struct {
+	out         string
+	targets     []string
+	runtime     string
+	allowRemote bool
+	limitMode   string
+	memoryLimit string
+	noGate      bool
+	quiet       bool
+}
+
+func newRunCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run FILE|NAME",
+		Short: "Run a scenario (a file or a built-in name) and write results, plots and verdicts",
+		Long: `Run starts each target of the scenario in turn under its memory limit, drives it
+with the staged load while the mock downstream follows its timeline, samples it,
+and writes results.json, samples.csv, load.csv and the plots to --out.
+
+Exit status: 0 when every expectation held, 1 when one did not or a target
+could not be run, 2 for a bad scenario or flag, 130 when interrupted.`,
+		Example: `  oomlab run upload-proxy
+  oomlab run my-scenario.yaml --out out/
+  oomlab run upload-proxy --target upload-naive="node server.js"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runScenario(cmd, args[0], f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.out, "out", "o", "", "output directory (default oomlab-out/<scenario>-<time>)")
+	fl.StringArrayVar(&f.targets, "target", nil, "NAME=COMMAND: add a target, or replace the one of that name (repeatable; run without a shell)")
+	fl.StringVar(&f.runtime, "runtime", "all", "run only targets of this runtime: go, node, other or all")
+	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow load to addresses other than loopback")
+	fl.StringVar(&f.limitMode, "limit-mode", runner.LimitAuto, "how the memory limit is enforced: auto, cgroup or watchdog")
+	fl.StringVar(&f.memoryLimit, "memory-limit", "", "override the scenario's memory limit (\"256MiB\")")
+	fl.BoolVar(&f.noGate, "no-gate", false, "exit 0 even when an expectation fails")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
+	return cmd
+}
+
+func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
+	sc, err := scenarios.Lookup(arg)
+	if err != nil {
+		return &exitError{code: exitBadInput, err: err}
+	}
+	if err := applyFlags(sc, f); err != nil {
+		return &exitError{code: exitBadInput, err: err}
+	}
+	out := f.out
+	if out == "" {
+		out = filepath.Join("oomlab-out", sc.Name+"-"+time.Now().Format("20060102-150405"))
+	}
+	stdout := cmd.OutOrStdout()
+	var log io.Writer = stdout
+	if f.quiet {
+		log = io.Discard
+	}
+	fmt.Fprintf(log, "scenario    %s: %d targets, %s of load each, limit %s, output %s\n",
+		sc.Name, len(sc.Targets), sc.Load.TotalDuration(), sc.MemoryLimit, out)
+	res, runErr := runner.Run(cmd.Context(), runner.Options{
+		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: version,
+	})
+	if res == nil {
+		return runErr
+	}
+	gateOK, repErr := renderReport(stdout, out)
+	if runErr != nil {
+		code := exitFailed
+		if errors.Is(runErr, runner.ErrInterrupted) {
+			code = exitInterrupted
+		}
+		return &exitError{code: code, err: errors.Join(runErr, repErr)}
+	}
+	if repErr != nil {
+		return repErr
+	}
+	var failed []string
+	for _, t := range res.Targets {
+		if t.Outcome == results.OutcomeFailedToStart {
+			failed = append(failed, t.Name)
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		return &exitError{code: exitFailed, err: fmt.Errorf("could not start %s", strings.Join(failed, ", "))}
+	case !gateOK && !f.noGate:
+		return &exitError{code: exitFailed, err: errors.New("an expectation failed (see the verdicts above)")}
+	}
+	return nil
+}
+
+// renderReport writes the plots, report.html and summary.md from the saved
+// results and prints the terminal summary; it reports whether every
+// expectation held.
+func renderReport(w io.Writer, dir string) (bool, error) {
+	run, err := report.Load(dir)
+	if err != nil {
+		return false, err
+	}
+	files, err := report.WriteAll([]*report.Run{run}, dir)
+	verdicts := report.Judge(run)
+	fmt.Fprintln(w)
+	report.Terminal(w, run, verdicts)
+	fmt.Fprintf(w, "\nresults  %s\n", filepath.Join(dir, results.ResultsFile))
+	for _, p := range files.Paths {
+		fmt.Fprintf(w, "output   %s\n", p)
+	}
+	return report.Gate(verdicts), err
+}
+
+// applyFlags changes the scenario as the flags ask: targets added or
+// replaced, a runtime filter, a memory limit.
+func applyFlags(sc *scenarios.Scenario, f runFlags) error {
+	for _, spec := range f.targets {
+		name, command, ok := strings.Cut(spec, "=")
+		if !ok || name == "" || strings.TrimSpace(command) == "" {
+			return fmt.Errorf("--target %q: want NAME=COMMAND", spec)
+		}
+		argv, err := scenarios.SplitWords(command)
+		if err != nil {
+			return fmt.Errorf("--target %q: %w", spec, err)
+		}
+		if err := sc.SetTargetCommand(name, argv); err != nil {
+			return fmt.Errorf("--target %q: %w", spec, err)
+		}
+	}
+	if f.runtime != "all" {
+		if err := sc.KeepRuntime(f.runtime); err != nil {
+			return fmt.Errorf("--runtime: %w", err)
+		}
+	}
+	if f.memoryLimit != "" {
+		if err := sc.SetMemoryLimit(f.memoryLimit); err != nil {
+			return fmt.Errorf("--memory-limit: %w", err)
+		}
+	}
+	switch f.limitMode {
+	case runner.LimitAuto, runner.LimitCgroup, runner.LimitWatchdog:
+	default:
+		return fmt.Errorf("--limit-mode %q: want auto, cgroup or watchdog", f.limitMode)
+	}
+	if f.out != "" {
+		if _, err := os.Stat(filepath.Join(f.out, results.ResultsFile)); err == nil {
+			return fmt.Errorf("--out %s already holds results: choose another directory", f.out)
+		}
+	}
+	return nil
+}
