@@ -73,3 +73,15 @@ func TestReportHTML(t *testing.T) {
 	}
 	golden(t, ".html", b.Bytes())
 }
+
+func TestCatalogMarkdown(t *testing.T) {
+	run, err := Load("testdata/upload-proxy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteCatalog(&b, []*Run{run}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, ".md", b.Bytes())
+}

@@ -23,6 +23,10 @@ import (
 // subprocesses all the way down, as a user runs them.
 var bin string
 
+// lastPID is the pid of the latest run started by oomlab(); tests run one
+// at a time.
+var lastPID int
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "oomlab-e2e-")
 	if err != nil {
@@ -50,7 +54,11 @@ func oomlab(t *testing.T, timeout time.Duration, args ...string) (string, int) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		lastPID = cmd.Process.Pid
+		err = cmd.Wait()
+	}
 	if ctx.Err() != nil {
 		t.Fatalf("oomlab %v: still running after %s\n%s", args, timeout, out.String())
 	}
@@ -132,7 +140,7 @@ func TestRunKillsNaiveNotAware(t *testing.T) {
 			t.Errorf("%s: missing or empty (%v)", f, err)
 		}
 	}
-	assertNothingLeft(t, 0)
+	assertNothingLeft(t, lastPID)
 }
 
 // TestInterruptWritesPartialAndLeavesNothing sends SIGINT mid-run: the
@@ -260,7 +268,7 @@ downstream:
 	if py.Runtime != "other" {
 		t.Errorf("python runtime = %q; want other", py.Runtime)
 	}
-	assertNothingLeft(t, 0)
+	assertNothingLeft(t, lastPID)
 }
 
 // startRun starts a long run in the background and returns it with the
@@ -316,7 +324,7 @@ func processesOf(exe string) []int {
 }
 
 // assertNothingLeft fails when a process of the test binary is still
-// running, or when a cgroup of the harness with that pid (0: any) is left.
+// running, or when a cgroup of the harness with that pid is left.
 func assertNothingLeft(t *testing.T, harnessPID int) {
 	t.Helper()
 	if left := processesOf(bin); len(left) > 0 {
@@ -326,11 +334,7 @@ func assertNothingLeft(t *testing.T, harnessPID int) {
 	if parent == "" {
 		return
 	}
-	pattern := "oomlab-*"
-	if harnessPID > 0 {
-		pattern = fmt.Sprintf("oomlab-%d-*", harnessPID)
-	}
-	if m, _ := filepath.Glob(filepath.Join(parent, pattern)); len(m) > 0 {
+	if m, _ := filepath.Glob(filepath.Join(parent, fmt.Sprintf("oomlab-%d-*", harnessPID))); len(m) > 0 {
 		t.Errorf("cgroups left: %v", m)
 	}
 }

@@ -26,6 +26,7 @@ type runFlags struct {
 	memoryLimit string
 	noGate      bool
 	quiet       bool
+	all         bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -42,8 +43,18 @@ could not be run, 2 for a bad scenario or flag, 130 when interrupted.`,
 		Example: `  oomlab run upload-proxy
   oomlab run my-scenario.yaml --out out/
   oomlab run upload-proxy --target upload-naive="node server.js"`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runScenario(cmd, args[0], f) },
+		Args: func(cmd *cobra.Command, args []string) error {
+			if f.all {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.all {
+				return runCatalog(cmd, f)
+			}
+			return runScenario(cmd, args[0], f)
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default oomlab-out/<scenario>-<time>)")
@@ -54,6 +65,7 @@ could not be run, 2 for a bad scenario or flag, 130 when interrupted.`,
 	fl.StringVar(&f.memoryLimit, "memory-limit", "", "override the scenario's memory limit (\"256MiB\")")
 	fl.BoolVar(&f.noGate, "no-gate", false, "exit 0 even when an expectation fails")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
+	fl.BoolVar(&f.all, "all", false, "run every built-in scenario (the catalog) and write one summary, catalog.md")
 	return cmd
 }
 

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/runner"
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+// runCatalog runs every built-in scenario in turn, each into its own
+// folder under the output directory, then writes catalog.md: one table of
+// every pattern and target. It stops at the first interrupt and still
+// writes the summary of what ran.
+func runCatalog(cmd *cobra.Command, f runFlags) error {
+	root := f.out
+	if root == "" {
+		root = filepath.Join("oomlab-out", "catalog-"+time.Now().Format("20060102-150405"))
+	}
+	var runs []*report.Run
+	var errs []error
+	interrupted := false
+	for _, in := range scenarios.Builtins() {
+		if cmd.Context().Err() != nil {
+			interrupted = true
+			break
+		}
+		sub := f
+		sub.out = filepath.Join(root, in.Name)
+		sub.all = false
+		if f.runtime != "all" && !contains(in.Runtimes, f.runtime) {
+			continue
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "\n=== %s\n", in.Name)
+		err := runScenario(cmd, in.Name, sub)
+		var ee *exitError
+		if err != nil && !(errors.As(err, &ee) && ee.code == exitFailed) {
+			errs = append(errs, fmt.Errorf("%s: %w", in.Name, err))
+			if errors.As(err, &ee) && ee.code == exitInterrupted {
+				interrupted = true
+			}
+		}
+		if run, lerr := report.Load(sub.out); lerr == nil {
+			runs = append(runs, run)
+		}
+		if interrupted {
+			break
+		}
+	}
+	if len(runs) == 0 {
+		return errors.Join(append(errs, errors.New("catalog: no scenario ran"))...)
+	}
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(root, report.CatalogFile)
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	werr := report.WriteCatalog(file, runs)
+	if cerr := file.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return werr
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "\n== catalog\n")
+	report.WriteCatalog(cmd.OutOrStdout(), runs)
+	fmt.Fprintf(cmd.OutOrStdout(), "\ncatalog  %s\n", path)
+	pass := true
+	for _, r := range runs {
+		pass = pass && report.Gate(report.Judge(r))
+	}
+	switch {
+	case interrupted:
+		return &exitError{code: exitInterrupted, err: errors.Join(append(errs, runner.ErrInterrupted)...)}
+	case len(errs) > 0:
+		return errors.Join(errs...)
+	case !pass && !f.noGate:
+		return &exitError{code: exitFailed, err: errors.New("an expectation failed (see catalog.md)")}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,38 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// CatalogFile is the summary WriteCatalog writes.
+const CatalogFile = "catalog.md"
+
+// WriteCatalog writes one Markdown table for a catalog run — every pattern,
+// every target: outcome, when it was killed, peak RSS, success ratio and
+// the downstream's goodput ratio — followed by the gate's verdict. runs
+// are the patterns' saved runs, judged here.
+func WriteCatalog(w io.Writer, runs []*Run) error {
+	var b strings.Builder
+	var all []Verdict
+	b.WriteString("| pattern | target | runtime | role | outcome | killed at | peak RSS | success | goodput | verdict |\n")
+	b.WriteString("|---|---|---|---|---|--:|--:|--:|--:|---|\n")
+	for _, r := range runs {
+		verdicts := Judge(r)
+		all = append(all, verdicts...)
+		for j, t := range r.Results.Targets {
+			v := verdicts[j]
+			goodput := "-"
+			if g := t.Downstream.GoodputRatio; g != nil {
+				goodput = fmt.Sprintf("%.2f", *g)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n",
+				mdEscape(r.Results.Scenario), mdEscape(t.Name), t.Runtime, t.Role, t.Outcome, killedAt(v),
+				formatMiB(v.PeakRSSMiB), formatPercent(v.SuccessRatio), goodput, v.Class, passIcon(v.Pass))
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", gateLine(all))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
