@@ -269,6 +269,11 @@ func writeResults(dir string, res *results.Results) error {
 	if err != nil {
 		return fmt.Errorf("runner: %w", err)
 	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return fmt.Errorf("runner: writing results: %w", err)
+	}
 	enc := json.NewEncoder(f)
 	enc.SetIndent("", "  ")
 	err = enc.Encode(res)
