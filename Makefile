@@ -14,9 +14,13 @@ all: build
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/oomlab
 
-## demo: run the built-in upload-proxy scenario (about 2 minutes) and print where the plots are
+## demo: run the built-in upload-proxy scenario, Go targets (about 70 s), and print where the plots are
 demo: build
-	./$(BIN) run upload-proxy
+	./$(BIN) run upload-proxy --runtime go
+
+## catalog: every built-in scenario, both runtimes, one catalog.md (about 25 minutes)
+catalog: build
+	./$(BIN) run --all
 
 ## test: the whole suite with the race detector (under 10 minutes on 2 cores)
 test:
