@@ -142,6 +142,12 @@ func renderReport(w io.Writer, dir string) (bool, error) {
 // applyFlags changes the scenario as the flags ask: targets added or
 // replaced, a runtime filter, a memory limit.
 func applyFlags(sc *scenarios.Scenario, f runFlags) error {
+	// The runtime filter comes first: a target named with --target always runs.
+	if f.runtime != "all" {
+		if err := sc.KeepRuntime(f.runtime); err != nil {
+			return fmt.Errorf("--runtime: %w", err)
+		}
+	}
 	for _, spec := range f.targets {
 		name, command, ok := strings.Cut(spec, "=")
 		if !ok || name == "" || strings.TrimSpace(command) == "" {
@@ -153,11 +159,6 @@ func applyFlags(sc *scenarios.Scenario, f runFlags) error {
 		}
 		if err := sc.SetTargetCommand(name, argv); err != nil {
 			return fmt.Errorf("--target %q: %w", spec, err)
-		}
-	}
-	if f.runtime != "all" {
-		if err := sc.KeepRuntime(f.runtime); err != nil {
-			return fmt.Errorf("--runtime: %w", err)
 		}
 	}
 	if f.memoryLimit != "" {
