@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/oomlab/oomlab/fixtures"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
@@ -25,7 +27,8 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	// Every goroutine the runner starts has an owner and ends with Run.
+	goleak.VerifyTestMain(m)
 }
 
 func parse(t *testing.T, text string) *scenarios.Scenario {
