@@ -35,6 +35,16 @@ func TestBuiltins(t *testing.T) {
 	}
 }
 
+// runtimesOf returns the runtimes Builtins lists for the builtin name.
+func runtimesOf(name string) []string {
+	for _, info := range Builtins() {
+		if info.Name == name {
+			return info.Runtimes
+		}
+	}
+	return nil
+}
+
 func TestBuiltinUploadProxy(t *testing.T) {
 	s, err := Builtin("upload-proxy")
 	if err != nil {
@@ -53,13 +63,15 @@ func TestBuiltinUploadProxy(t *testing.T) {
 		{"aware max_rss", s.Targets[1].Expect.MaxRSS, ByteSize(64 << 20)},
 		{"aware env", s.Targets[1].Env, map[string]string{"MAX_IN_FLIGHT": "32"}},
 		{"memory_limit", s.MemoryLimit, ByteSize(256 << 20)},
-		{"deadline", s.Deadline, sec(150)},
+		{"deadline", s.Deadline, sec(280)},
 		{"stages", s.Load.Stages, []Stage{{10, sec(10)}, {20, sec(10)}, {40, sec(10)}, {80, sec(10)}}},
 		{"request", s.Load.Request, Request{Method: "POST", Path: "/upload",
 			Headers: map[string]string{"Content-Type": "application/octet-stream"},
 			Body:    Body{Size: 1 << 20, Kind: "random"}, Timeout: sec(30)}},
 		{"phases", s.Downstream.Phases, []Phase{{Name: "slow downstream", Latency: sec(2), ReadBandwidth: 1e6, Capacity: 32}}},
-		{"runtimes", Builtins()[0].Runtimes, []string{"go"}},
+		{"node targets", []string{s.Targets[2].Name, s.Targets[3].Name}, []string{"node-upload-naive", "node-upload-aware"}},
+		{"node aware max_rss", s.Targets[3].Expect.MaxRSS, ByteSize(128 << 20)},
+		{"runtimes", runtimesOf("upload-proxy"), []string{"go", "node"}},
 	}
 	for _, tt := range tests {
 		if !reflect.DeepEqual(tt.got, tt.want) {
