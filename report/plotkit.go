@@ -142,7 +142,8 @@ type marks struct {
 // Plot implements plot.Plotter.
 func (m marks) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	for i, mk := range m.Marks {
+	i := 0 // labels drawn so far: each next one a line lower
+	for _, mk := range m.Marks {
 		pt := vg.Point{X: trX(mk.X), Y: trY(mk.Y)}
 		r := m.Size * 0.45
 		x := draw.LineStyle{Color: mk.Color, Width: vg.Points(5)}
@@ -155,6 +156,7 @@ func (m marks) Plot(c draw.Canvas, p *plot.Plot) {
 		sty.YAlign = draw.YTop
 		w, h := sty.Width(mk.Label), sty.Height(mk.Label)
 		pos := vg.Point{X: pt.X + m.Size*0.8, Y: pt.Y - m.Size*0.6 - vg.Length(i)*m.Size*1.3}
+		i++
 		if pos.X+w > c.Max.X {
 			// Not enough room right of the mark: end at the plot's edge.
 			pos.X = max(c.Max.X-w-m.Size*0.3, c.Min.X)

@@ -43,6 +43,20 @@ func symptoms(run *Run, i int, v Verdict) []string {
 	return out
 }
 
+// restartText tells the crash-and-restart story of a target that was
+// started again after dying (restart: on-failure), or nothing.
+func restartText(t results.Target) string {
+	if t.Restarts == 0 {
+		return ""
+	}
+	ats := make([]string, 0, len(t.Events))
+	for _, e := range t.Events {
+		ats = append(ats, fmt.Sprintf("%.1f", e.AtSeconds))
+	}
+	return fmt.Sprintf("; crash and restart: restarted %d times, died %d times under load (at %s s)",
+		t.Restarts, len(t.Events), strings.Join(ats, ", "))
+}
+
 // endSymptom says how the target ended when that is a finding.
 func endSymptom(t results.Target) string {
 	at := 0.0
@@ -56,12 +70,12 @@ func endSymptom(t results.Target) string {
 	switch t.Outcome {
 	case results.OutcomeOOMKilled:
 		if mech == results.MechanismWatchdog {
-			return fmt.Sprintf("killed by oomlab's watchdog at %.1f s (RSS reached the limit; no memory cgroup here), restarted n/a", at)
+			return fmt.Sprintf("killed by oomlab's watchdog at %.1f s (RSS reached the limit; no memory cgroup here)%s", at, restartText(t))
 		}
-		return fmt.Sprintf("killed by the kernel at %.1f s (%s oom_kill), restarted n/a", at, mech)
+		return fmt.Sprintf("killed by the kernel at %.1f s (%s oom_kill)%s", at, mech, restartText(t))
 	case results.OutcomeLimitStall:
-		return fmt.Sprintf("stalled at the limit at %.1f s: alive but not answering, cgroup failcnt %s",
-			at, humanize.Comma(t.CgroupFailCount))
+		return fmt.Sprintf("stalled at the limit at %.1f s: alive but not answering, cgroup failcnt %s%s",
+			at, humanize.Comma(t.CgroupFailCount), restartText(t))
 	case results.OutcomeCrashed:
 		how := "crashed"
 		switch {

@@ -106,8 +106,17 @@ func killMarks(runs []*Run, styles [][]traceStyle) []mark {
 			if t.Outcome == results.OutcomeLimitStall {
 				what = "stalled at the limit"
 			}
+			label := fmt.Sprintf("%s %s at %.1f s", styles[i][j].Label, what, at)
+			if t.Restarts > 0 {
+				label += fmt.Sprintf(", %d× in all", len(t.Events))
+			}
 			out = append(out, mark{X: at, Y: rssAt(r.Series[j], at, float64(t.RSSPeakBytes)/mib),
-				Color: styles[i][j].Color, Label: fmt.Sprintf("%s %s at %.1f s", styles[i][j].Label, what, at)})
+				Color: styles[i][j].Color, Label: label})
+			// Every later death of a restarted target gets its X too.
+			for _, ev := range t.Events[min(1, len(t.Events)):] {
+				out = append(out, mark{X: ev.AtSeconds, Y: rssAt(r.Series[j], ev.AtSeconds, float64(t.RSSPeakBytes)/mib),
+					Color: styles[i][j].Color})
+			}
 		}
 	}
 	return out

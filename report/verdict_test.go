@@ -69,7 +69,7 @@ func TestJudge(t *testing.T) {
 			symptoms: []string{"RSS +2.0 MiB/s while CPU stayed under 10%"}},
 		{name: "growing in steps", target: steps, class: ClassGrowing, pass: true},
 		{name: "killed", target: killed, class: ClassOOMKilled, pass: true,
-			symptoms: []string{"killed by the kernel at 27.3 s (cgroup-v1 oom_kill), restarted n/a",
+			symptoms: []string{"killed by the kernel at 27.3 s (cgroup-v1 oom_kill)",
 				"p95 rose from 3.0 s to 14.9 s with 89 errors", "GC 1.2→0.5 cycles/s"}},
 		{name: "stalled", target: stalled, class: ClassLimitStall, pass: true,
 			symptoms: []string{"stalled at the limit at 35.0 s", "cgroup failcnt 18,800,000",
@@ -215,5 +215,24 @@ func TestFitRSS(t *testing.T) {
 	flatS := &Series{T: s.T, RSSMiB: make([]float64, len(s.T))}
 	if f, ok := fitRSS(flatS, 0, 10); !ok || f.SlopeMiBPerSec != 0 || f.R2 != 0 {
 		t.Errorf("fitRSS(flat) = %+v, %v; want slope 0, R² 0", f, ok)
+	}
+}
+
+func TestRestartText(t *testing.T) {
+	tests := []struct {
+		name   string
+		target results.Target
+		want   string
+	}{
+		{"no restart", results.Target{Events: []results.Event{{AtSeconds: 21.5}}}, ""},
+		{"crash and restart", results.Target{Restarts: 2, Events: []results.Event{{AtSeconds: 21.54}, {AtSeconds: 26.36}, {AtSeconds: 30.6}}},
+			"; crash and restart: restarted 2 times, died 3 times under load (at 21.5, 26.4, 30.6 s)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := restartText(tt.target); got != tt.want {
+				t.Errorf("restartText(%+v) = %q; want %q", tt.target, got, tt.want)
+			}
+		})
 	}
 }

@@ -73,13 +73,65 @@ func (r *targetRun) cleanup() {
 	}
 }
 
-// finish decides the outcome from how the process ended and what the
-// cgroup counted, and fills in the summary figures.
+// recordDeath classifies the death of the current process from how it
+// ended and what the cgroup counted since it started, records it, and
+// starts the target again when its restart policy allows. It reports
+// whether the target runs again.
+func (r *targetRun) recordDeath(ctx context.Context) bool {
+	limit := mib(int64(r.h.opts.Scenario.MemoryLimit))
+	at := r.killedAt.Seconds()
+	ev := results.Event{AtSeconds: at}
+	code, sig := r.p.Exit()
+	var oomKills, fails int64
+	if r.group != nil {
+		if st, err := r.group.Stats(); err == nil {
+			oomKills, fails = st.OOMKills-r.oomBase, st.FailCount-r.failBase
+			r.oomKills, r.failCnt = st.OOMKills, st.FailCount
+		}
+	}
+	switch {
+	case r.killedBy == results.MechanismWatchdog:
+		ev.Outcome, ev.Mechanism = results.OutcomeOOMKilled, results.MechanismWatchdog
+		ev.Detail = fmt.Sprintf("RSS passed the %s limit at %.1f s; the harness's watchdog killed it (no cgroup on this machine)", limit, at)
+	case r.killedBy == "stall":
+		ev.Outcome, ev.Mechanism = results.OutcomeLimitStall, r.h.res.LimitMode
+		ev.Detail = fmt.Sprintf("sat at the %s limit from %.1f s, alive but answering nothing, while the cgroup's fail counter rose to %d; the harness ended it after %s",
+			limit, at, r.failCnt, r.h.opts.StallWindow)
+	case r.group != nil && (oomKills > 0 || sig == "SIGKILL" && fails > 0):
+		ev.Outcome, ev.Mechanism = results.OutcomeOOMKilled, r.group.Mode()
+		ev.Detail = fmt.Sprintf("killed by the kernel at %.1f s: exit by %s, cgroup oom_kill counter +%d, fail counter +%d",
+			at, orNone(sig), oomKills, fails)
+	default:
+		ev.Outcome = results.OutcomeCrashed
+		ev.Detail = fmt.Sprintf("exited on its own at %.1f s: %s", at, exitText(results.Exit{Code: code, Signal: sig}))
+	}
+	r.res.StderrTail = r.p.StderrTail()
+	r.stopped = r.killedBy != "" // the harness's kill is not the process's own exit
+	r.killedBy = ""
+	fmt.Fprintf(r.h.opts.Log, "  %s: %s\n", ev.Outcome, ev.Detail)
+	if r.t.Restart == scenarios.RestartOnFailure && r.res.Restarts < r.t.MaxRestarts && ctx.Err() == nil {
+		if err := r.launch(ctx); err != nil {
+			fmt.Fprintf(r.h.opts.Log, "  restart failed: %v\n", err)
+		} else {
+			ev.Restarted = true
+			r.stopped = false
+			r.res.Restarts++
+			fmt.Fprintf(r.h.opts.Log, "  restarted (%d of at most %d)\n", r.res.Restarts, r.t.MaxRestarts)
+		}
+	}
+	r.deaths = append(r.deaths, ev)
+	return ev.Restarted
+}
+
+// finish fills in the outcome — the first death under load decides it,
+// else whether the load ended or was interrupted — and the summary figures.
 func (r *targetRun) finish(ctx context.Context) {
 	res := &r.res
-	res.StderrTail = r.p.StderrTail()
+	if tail := r.p.StderrTail(); tail != "" {
+		res.StderrTail = tail
+	}
 	res.Exit.Code, res.Exit.Signal = r.p.Exit()
-	res.Exit.ByHarness = r.stopped || r.killedBy != ""
+	res.Exit.ByHarness = r.stopped
 	res.RSSPeakBytes = r.peak
 	res.CgroupPeakBytes = r.cgPeak
 	res.CgroupFailCount = r.failCnt
@@ -87,34 +139,27 @@ func (r *targetRun) finish(ctx context.Context) {
 		res.CPUPercentMean = r.cpuSum / float64(r.cpuN)
 	}
 	if n, _ := r.tracker.Snapshot(); n >= 0 {
+		n += r.gcBase
 		res.GCCount = &n
 	}
-	at := r.killedAt.Seconds()
-	oomKills := r.oomKills
-	switch {
-	case r.killedBy == results.MechanismWatchdog:
-		res.Outcome, res.OOMKilled = results.OutcomeOOMKilled, true
-		res.OOMMechanism, res.OOMAtSeconds = ptr(results.MechanismWatchdog), &at
-		res.OutcomeDetail = fmt.Sprintf("RSS passed the %s limit at %.1f s; the harness's watchdog killed it (no cgroup on this machine)", mib(int64(r.h.opts.Scenario.MemoryLimit)), at)
-	case r.killedBy == "stall":
-		res.Outcome = results.OutcomeLimitStall
-		res.OOMMechanism, res.OOMAtSeconds = ptr(r.h.res.LimitMode), &at
-		res.OutcomeDetail = fmt.Sprintf("sat at the %s limit from %.1f s, alive but answering nothing, while the cgroup's fail counter rose to %d; the harness ended it after %s",
-			mib(int64(r.h.opts.Scenario.MemoryLimit)), at, r.failCnt, r.h.opts.StallWindow)
-	case r.stopped && oomKills == 0:
+	res.Events = append([]results.Event{}, r.deaths...)
+	if len(r.deaths) == 0 {
 		if ctx.Err() != nil && r.res.DurationSeconds < r.h.opts.Scenario.Load.TotalDuration().Seconds() {
 			res.Outcome, res.OutcomeDetail = results.OutcomeInterrupted, "the run was interrupted while this target was under load"
 		} else {
 			res.Outcome, res.OutcomeDetail = results.OutcomeSurvived, "alive at the end of the load; stopped by the harness"
 		}
-	case r.group != nil && (oomKills > 0 || res.Exit.Signal == "SIGKILL" && r.failCnt > 0):
-		res.Outcome, res.OOMKilled = results.OutcomeOOMKilled, true
-		res.OOMMechanism, res.OOMAtSeconds = ptr(r.group.Mode()), &at
-		res.OutcomeDetail = fmt.Sprintf("killed by the kernel at %.1f s: exit by %s, cgroup oom_kill counter %d, fail counter %d",
-			at, orNone(res.Exit.Signal), oomKills, r.failCnt)
-	default:
-		res.Outcome = results.OutcomeCrashed
-		res.OutcomeDetail = fmt.Sprintf("exited on its own at %.1f s: %s", at, exitText(res.Exit))
+		return
+	}
+	first := r.deaths[0]
+	at := first.AtSeconds
+	res.Outcome, res.OutcomeDetail, res.OOMAtSeconds = first.Outcome, first.Detail, &at
+	if first.Mechanism != "" {
+		res.OOMMechanism = ptr(first.Mechanism)
+	}
+	res.OOMKilled = first.Outcome == results.OutcomeOOMKilled
+	if n := len(r.deaths); n > 1 || r.res.Restarts > 0 {
+		res.OutcomeDetail += fmt.Sprintf("; died %d times under load, restarted %d times", n, r.res.Restarts)
 	}
 }
 

@@ -47,8 +47,14 @@ type targetRun struct {
 	failCnt  int64
 	oomKills int64
 	killedBy string        // "watchdog" or "stall" when the harness killed for memory
-	killedAt time.Duration // when it did
+	killedAt time.Duration // when it did, or when the death was seen
 	stopped  bool          // the harness stopped the target (end of load, interrupt)
+
+	spec     proc.Spec // how to start it again
+	gcBase   int64     // GC cycles of earlier processes (restarts)
+	oomBase  int64     // the cgroup's oom_kill counter when this process started
+	failBase int64     // its fail counter then
+	deaths   []results.Event
 }
 
 // runTarget runs one target from start to cleanup and returns its findings.
@@ -101,43 +107,55 @@ func (r *targetRun) start(ctx context.Context) error {
 	env = append(env, "PORT="+strconv.Itoa(port), "DOWNSTREAM_URL="+h.downURL)
 	argv, env = gctrace.TraceArgs(t.Runtime, argv, env)
 	r.res.Command = argv
-	r.tracker = gctrace.NewTracker(t.Runtime)
 
 	if h.cgroups != nil {
 		if r.group, err = h.cgroups.New(t.Name, int64(h.opts.Scenario.MemoryLimit)); err != nil {
 			return fmt.Errorf("runner: cgroup for %s: %w", t.Name, err)
 		}
 	}
-	spec := proc.Spec{Name: t.Name, Argv: argv, Env: env}
+	r.spec = proc.Spec{Name: t.Name, Argv: argv, Env: env}
+	r.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	return r.launch(ctx)
+}
+
+// launch starts the target's process (again, after a death, when its
+// restart policy says so) in its cgroup and waits until it listens.
+func (r *targetRun) launch(ctx context.Context) error {
+	if r.tracker != nil {
+		if n, _ := r.tracker.Snapshot(); n > 0 {
+			r.gcBase += n
+		}
+	}
+	r.tracker = gctrace.NewTracker(r.t.Runtime)
+	spec := r.spec
 	// Go's gctrace goes to stderr; V8's --trace-gc to stdout (printf), and
 	// on a heap OOM V8 repeats recent GC lines on stderr, which must not be
 	// counted twice: read each runtime's trace from its own stream only.
-	if t.Runtime == "node" {
+	if r.t.Runtime == "node" {
 		spec.OnStdoutLine = r.tracker.Feed
 	} else {
 		spec.OnStderrLine = r.tracker.Feed
 	}
-	r.p, err = proc.Start(ctx, spec)
-	if err != nil {
+	if r.group != nil {
+		if st, err := r.group.Stats(); err == nil {
+			r.oomBase, r.failBase = st.OOMKills, st.FailCount
+		}
+	}
+	var err error
+	if r.p, err = proc.Start(ctx, spec); err != nil {
 		return err
 	}
 	if r.group != nil {
 		if err := r.group.Add(r.p.PID()); err != nil {
-			return fmt.Errorf("runner: moving %s into its cgroup: %w", t.Name, err)
+			return fmt.Errorf("runner: moving %s into its cgroup: %w", r.t.Name, err)
 		}
 	}
 	if r.sampler, err = sample.New(r.p.PID()); err != nil {
 		return err
 	}
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	rctx, cancel := context.WithTimeout(ctx, t.ReadyTimeout.D())
+	rctx, cancel := context.WithTimeout(ctx, r.t.ReadyTimeout.D())
 	defer cancel()
-	if err := proc.WaitReady(rctx, r.p, addr, t.ReadyPath); err != nil {
-		return err
-	}
-	r.res.Command = argv
-	r.addr = addr
-	return nil
+	return proc.WaitReady(rctx, r.p, r.addr, r.t.ReadyPath)
 }
 
 // drive runs the load against the started target and samples it until the
@@ -182,23 +200,30 @@ func (r *targetRun) drive(ctx context.Context) {
 		select {
 		case <-tick.C:
 			el := time.Since(r.t0)
-			if r.takeSample(el, stall) {
-				cancelLoad()
-			}
+			r.takeSample(el, stall)
 			if el-lastLog >= time.Second {
 				lastLog = el
 				r.progress(el)
 			}
 		case <-r.p.Done():
-			// Died under load: the rest of the load would only meet a
-			// closed port, so stop it. When ctx ended, the process was
-			// stopped for us (exec's Cancel sends SIGTERM to the group).
+			// When ctx ended, the process was stopped for us (exec's
+			// Cancel sends SIGTERM to the group): not a death.
 			if ctx.Err() != nil {
 				r.stopped = true
+				cancelLoad()
+				res := <-loadDone
+				lr = &res
+				break
 			}
 			if r.killedBy == "" {
 				r.killedAt = time.Since(r.t0)
 			}
+			if r.recordDeath(ctx) {
+				stall = newStallDetector(int64(sc.MemoryLimit), h.opts.StallWindow)
+				continue
+			}
+			// Dead for good: the rest of the load would only meet a
+			// closed port, so stop it.
 			cancelLoad()
 			res := <-loadDone
 			lr = &res
@@ -241,9 +266,9 @@ func (r *targetRun) onWindow(row results.LoadRow) {
 }
 
 // takeSample samples the target, its cgroup and the harness, writes a row,
-// and enforces the watchdog and the stall rule (stall may be nil). It
-// returns true when it killed the target.
-func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) bool {
+// and enforces the watchdog and the stall rule (stall may be nil): a
+// target it kills is then seen dead by drive.
+func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) {
 	row := results.SampleRow{Target: r.t.Name, TSeconds: el.Seconds(), CgroupUsageBytes: -1, CgroupFailCount: -1, GCCount: -1, HeapBytes: -1}
 	alive := true
 	if p, err := r.sampler.Sample(); err == nil {
@@ -264,31 +289,30 @@ func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) bool {
 		}
 	}
 	row.GCCount, row.HeapBytes = r.tracker.Snapshot()
+	if row.GCCount >= 0 {
+		row.GCCount += r.gcBase
+	}
 	row.HarnessRSSBytes = r.h.sampleSelf()
-	if !alive && stall != nil {
-		return false // the process is gone; Done will tell how
+	if !alive {
+		return // the process is gone; Done will tell how
 	}
-	if alive {
-		r.h.samples.write(row.Record())
-	}
+	r.h.samples.write(row.Record())
 	if stall == nil || r.killedBy != "" {
-		return false
+		return
 	}
 	limit := int64(r.h.opts.Scenario.MemoryLimit)
 	if r.group == nil && row.RSSBytes > limit {
 		r.killedBy, r.killedAt = results.MechanismWatchdog, el
 		r.p.Kill()
 		fmt.Fprintf(r.h.opts.Log, "  watchdog: RSS %s passed the limit %s at %.1fs: killed\n", mib(row.RSSBytes), mib(limit), el.Seconds())
-		return true
+		return
 	}
 	mem := max(row.RSSBytes, row.CgroupUsageBytes)
 	if stalled, since := stall.observe(el, mem, row.CgroupFailCount, time.Duration(r.lastSuccess.Load())); stalled {
 		r.killedBy, r.killedAt = "stall", since
 		r.p.Kill()
 		fmt.Fprintf(r.h.opts.Log, "  limit-stall: at the limit since %.1fs with no success: killed by the harness\n", since.Seconds())
-		return true
 	}
-	return false
 }
 
 // progress prints one line a second for people watching the run.
@@ -298,7 +322,10 @@ func (r *targetRun) progress(el time.Duration) {
 		line += fmt.Sprintf("  offered %5.0f/s  ok %5d/s  err %4d/s  p95 %s", row.OfferedPerSecond, row.Successes, row.Errors, ms(row.P95Ms))
 	}
 	if n, _ := r.tracker.Snapshot(); n >= 0 {
-		line += fmt.Sprintf("  GC %d", n)
+		line += fmt.Sprintf("  GC %d", r.gcBase+n)
+	}
+	if len(r.deaths) > 0 {
+		line += fmt.Sprintf("  restarts %d", r.res.Restarts)
 	}
 	fmt.Fprintln(r.h.opts.Log, line)
 }

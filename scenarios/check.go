@@ -26,12 +26,16 @@ const (
 	maxTargets = 64
 	maxStages  = 1000
 	maxPhases  = 1000
+	// maxRestarts bounds max_restarts: each restart is an event kept in
+	// the results.
+	maxRestarts = 100
 )
 
 // Names a scenario may use; read-only.
 var (
 	runtimes  = []string{"go", "node", "other"}
 	roles     = []string{"naive", "aware"}
+	restarts  = []string{RestartNever, RestartOnFailure}
 	outcomes  = []string{"survived", "oom-killed", "limit-stall", "crashed"}
 	bodyKinds = []string{"random", "zeros", "ndjson", "json"}
 	// reservedEnv are set by the harness for every target.
@@ -191,6 +195,15 @@ func (c *checker) target(path string, t *Target) {
 		c.errf(path+".ready_path", "must start with '/', got %q", t.ReadyPath)
 	}
 	c.positive(path+".ready_timeout", t.ReadyTimeout == 0, DefaultReadyTimeout)
+	c.oneOf(path+".restart", t.Restart, restarts)
+	if c.given[path+".max_restarts"] {
+		switch {
+		case t.Restart != RestartOnFailure:
+			c.errf(path+".max_restarts", "needs restart: %s", RestartOnFailure)
+		case t.MaxRestarts < 1 || t.MaxRestarts > maxRestarts:
+			c.errf(path+".max_restarts", "must be between 1 and %d, got %d", maxRestarts, t.MaxRestarts)
+		}
+	}
 	c.expect(path+".expect", &t.Expect)
 }
 

@@ -19,6 +19,8 @@ const (
 	DefaultTimeout = Duration(30 * time.Second)
 	// DefaultReadyTimeout is a target's ready_timeout.
 	DefaultReadyTimeout = Duration(10 * time.Second)
+	// DefaultMaxRestarts is max_restarts when a target has restart: on-failure.
+	DefaultMaxRestarts = 5
 	// DefaultMaxWorkers is load.max_workers; max_connections defaults to
 	// max_workers.
 	DefaultMaxWorkers = 1024
@@ -41,6 +43,7 @@ const (
 //	body.kind        random, for a generated body (body.size)
 //	ready_timeout    10s
 //	runtime          detected, see detectRuntime
+//	restart          never; max_restarts 5 with restart: on-failure
 func (s *Scenario) fillDefaults() {
 	setIfZero(&s.MemoryLimit, DefaultMemoryLimit)
 	setIfZero(&s.SampleInterval, DefaultSampleInterval)
@@ -48,6 +51,10 @@ func (s *Scenario) fillDefaults() {
 		t := &s.Targets[i]
 		setIfZero(&t.ReadyTimeout, DefaultReadyTimeout)
 		setIfZero(&t.Runtime, detectRuntime(*t))
+		setIfZero(&t.Restart, RestartNever)
+		if t.Restart == RestartOnFailure {
+			setIfZero(&t.MaxRestarts, DefaultMaxRestarts)
+		}
 	}
 	l := &s.Load
 	setIfZero(&l.MaxWorkers, DefaultMaxWorkers)

@@ -57,3 +57,18 @@ func (s *Scenario) SetMemoryLimit(size string) error {
 	s.MemoryLimit = b
 	return nil
 }
+
+// SetRestart gives every target the restart policy rt ("never" or
+// "on-failure", with its default bound); `oomlab run --restart`.
+func (s *Scenario) SetRestart(rt string) error {
+	if !slices.Contains(restarts, rt) {
+		return fmt.Errorf("scenarios: restart %q: want %s or %s", rt, RestartNever, RestartOnFailure)
+	}
+	for i := range s.Targets {
+		s.Targets[i].Restart, s.Targets[i].MaxRestarts = rt, 0
+		if rt == RestartOnFailure {
+			s.Targets[i].MaxRestarts = DefaultMaxRestarts
+		}
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -72,4 +73,40 @@ func TestOverrides(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestRestartPolicy(t *testing.T) {
+	const head = "name: r\nload: {stages: [{rate: 1, duration: 1s}]}\ntargets:\n  - name: a\n    builtin: upload-naive\n"
+	tests := []struct {
+		name, yaml string
+		wantErr    string // "" for valid
+		wantMax    int
+	}{
+		{"default never", head, "", 0},
+		{"on-failure gets the default bound", head + "    restart: on-failure\n", "", DefaultMaxRestarts},
+		{"explicit bound", head + "    restart: on-failure\n    max_restarts: 2\n", "", 2},
+		{"unknown policy", head + "    restart: always\n", "s.yaml:6: targets[0].restart", 0},
+		{"bound without policy", head + "    max_restarts: 2\n", "s.yaml:6: targets[0].max_restarts: needs restart: on-failure", 0},
+		{"bound too large", head + "    restart: on-failure\n    max_restarts: 1000\n", "s.yaml:7: targets[0].max_restarts: must be between 1 and 100", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc, err := Parse("s.yaml", strings.NewReader(tt.yaml))
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("Parse = %v; want no error", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("Parse = %v; want an error containing %q", err, tt.wantErr)
+			case tt.wantErr == "" && sc.Targets[0].MaxRestarts != tt.wantMax:
+				t.Errorf("max_restarts = %d; want %d", sc.Targets[0].MaxRestarts, tt.wantMax)
+			}
+		})
+	}
+	sc, _ := Builtin("upload-proxy")
+	if err := sc.SetRestart(RestartOnFailure); err != nil || sc.Targets[0].MaxRestarts != DefaultMaxRestarts {
+		t.Errorf("SetRestart(on-failure) = %v, max %d", err, sc.Targets[0].MaxRestarts)
+	}
+	if err := sc.SetRestart("sometimes"); err == nil {
+		t.Error("SetRestart(sometimes) = nil; want an error")
+	}
 }

@@ -290,7 +290,7 @@ func TestDefaults(t *testing.T) {
 		Name: "t",
 		Targets: []Target{{
 			Name: "a", Builtin: "upload-naive", Runtime: "go",
-			ReadyTimeout: Duration(10 * time.Second),
+			ReadyTimeout: Duration(10 * time.Second), Restart: RestartNever,
 		}},
 		MemoryLimit:    256 << 20,
 		SampleInterval: Duration(100 * time.Millisecond),

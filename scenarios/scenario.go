@@ -53,9 +53,23 @@ type Target struct {
 	ReadyPath string `yaml:"ready_path,omitempty" json:"ready_path,omitempty"`
 	// ReadyTimeout bounds the wait for readiness (default 10s).
 	ReadyTimeout Duration `yaml:"ready_timeout,omitempty" json:"ready_timeout"`
+	// Restart is what happens when the target dies under load: "never"
+	// (the default: its run ends there) or "on-failure": it is started
+	// again in the same cgroup while the load goes on, as a container's
+	// restart policy would, at most MaxRestarts times. The first death
+	// still decides the outcome; every one is recorded.
+	Restart string `yaml:"restart,omitempty" json:"restart,omitempty"`
+	// MaxRestarts bounds the restarts (default 5 with restart: on-failure).
+	MaxRestarts int `yaml:"max_restarts,omitempty" json:"max_restarts,omitempty"`
 	// Expect is what this target should do; report judges it.
 	Expect Expectation `yaml:"expect,omitempty" json:"expect"`
 }
+
+// Restart policies.
+const (
+	RestartNever     = "never"
+	RestartOnFailure = "on-failure"
+)
 
 // Expectation says what a target is expected to do. Zero fields are not checked.
 type Expectation struct {

@@ -27,6 +27,7 @@ type runFlags struct {
 	noGate      bool
 	quiet       bool
 	all         bool
+	restart     bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -65,6 +66,7 @@ could not be run, 2 for a bad scenario or flag, 130 when interrupted.`,
 	fl.StringVar(&f.memoryLimit, "memory-limit", "", "override the scenario's memory limit (\"256MiB\")")
 	fl.BoolVar(&f.noGate, "no-gate", false, "exit 0 even when an expectation fails")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
+	fl.BoolVar(&f.restart, "restart", false, "start a target again each time it dies under load, as a container's restart policy would (at most 5 times)")
 	fl.BoolVar(&f.all, "all", false, "run every built-in scenario (the catalog) and write one summary, catalog.md")
 	return cmd
 }
@@ -159,6 +161,11 @@ func applyFlags(sc *scenarios.Scenario, f runFlags) error {
 		}
 		if err := sc.SetTargetCommand(name, argv); err != nil {
 			return fmt.Errorf("--target %q: %w", spec, err)
+		}
+	}
+	if f.restart {
+		if err := sc.SetRestart(scenarios.RestartOnFailure); err != nil {
+			return err
 		}
 	}
 	if f.memoryLimit != "" {

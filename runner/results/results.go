@@ -124,10 +124,29 @@ type Target struct {
 	DurationSeconds float64 `json:"duration_seconds"`
 	// StderrTail is the last lines the target wrote to stderr (bounded).
 	StderrTail string `json:"stderr_tail,omitempty"`
+	// Restarts counts how often the target was started again after it
+	// died under load (restart: on-failure); 0 otherwise.
+	Restarts int `json:"restarts"`
+	// Events lists every death under load, in order: with restarts there
+	// can be several; the first decides Outcome.
+	Events []Event `json:"events"`
 	// Error is set when the harness could not run the target as asked.
 	Error      string     `json:"error,omitempty"`
 	Stages     []Stage    `json:"stages"`
 	Downstream Downstream `json:"downstream"`
+}
+
+// Event is one death of a target under load.
+type Event struct {
+	// AtSeconds is when it happened, since the load's start.
+	AtSeconds float64 `json:"at_seconds"`
+	// Outcome is what it was: oom-killed, limit-stall or crashed.
+	Outcome string `json:"outcome"`
+	// Mechanism is the OOM mechanism for oom-killed and limit-stall.
+	Mechanism string `json:"mechanism,omitempty"`
+	Detail    string `json:"detail"`
+	// Restarted is true when the target was started again after it.
+	Restarted bool `json:"restarted"`
 }
 
 // Exit is how the target's process ended.
