@@ -63,13 +63,6 @@ func (c *cursor) lit(p string) bool {
 	return true
 }
 
-// spaces consumes any run of spaces.
-func (c *cursor) spaces() {
-	for c.i < len(c.s) && c.s[c.i] == ' ' {
-		c.i++
-	}
-}
-
 // skipPast moves the cursor just past the next p.
 func (c *cursor) skipPast(p string) bool {
 	j := indexFrom(c.s, p, c.i)

@@ -41,16 +41,16 @@ func parseStatus(data []byte) (st Status, zombie bool, err error) {
 			zombie = len(v) > 0 && (v[0] == 'Z' || v[0] == 'X')
 		case bytes.HasPrefix(line, keyVmHWM):
 			if st.VmHWM, err = parseKB(line[len(keyVmHWM):]); err != nil {
-				return Status{}, false, fmt.Errorf("VmHWM: %w", err)
+				return Status{}, false, fmt.Errorf("field VmHWM: %w", err)
 			}
 		case bytes.HasPrefix(line, keyVmRSS):
 			if st.VmRSS, err = parseKB(line[len(keyVmRSS):]); err != nil {
-				return Status{}, false, fmt.Errorf("VmRSS: %w", err)
+				return Status{}, false, fmt.Errorf("field VmRSS: %w", err)
 			}
 		case bytes.HasPrefix(line, keyThreads):
 			n, ok := parseUint(bytes.TrimSpace(line[len(keyThreads):]))
 			if !ok {
-				return Status{}, false, fmt.Errorf("Threads: bad value %q", line)
+				return Status{}, false, fmt.Errorf("field Threads: bad value %q", line)
 			}
 			st.Threads, seenThreads = n, true
 		}
