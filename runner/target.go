@@ -240,6 +240,12 @@ func (r *targetRun) drive(ctx context.Context) {
 	if lr.err != nil && !errors.Is(lr.err, context.Canceled) {
 		r.res.Error = lr.err.Error()
 	}
+	for _, st := range r.res.Stages {
+		if st.Behind {
+			fmt.Fprintf(h.opts.Log, "  warning: stage %d fell behind: %.1f of %.0f requests/s offered (lagged up to %.1f s); the load generator, not the target, limited this stage\n",
+				st.Index+1, st.AchievedRatePerSecond, st.OfferedRatePerSecond, st.MaxLagSeconds)
+		}
+	}
 	select {
 	case <-r.p.Done():
 	default:
