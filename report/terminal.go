@@ -42,6 +42,12 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
 	for _, n := range run.Notes {
 		fmt.Fprintf(w, "\nnote: %s\n", n)
 	}
+	if res.LimitNote != "" {
+		fmt.Fprintf(w, "\nnote: %s\n", res.LimitNote)
+	}
+	if h := res.Harness; h.RSSPeakBytes > 0 {
+		fmt.Fprintf(w, "\noomlab itself: peak RSS %s, mean %s\n", formatMiB(float64(h.RSSPeakBytes)/mib), formatMiB(float64(h.RSSMeanBytes)/mib))
+	}
 	fmt.Fprintf(w, "\n%s\n", gateLine(verdicts))
 }
 
