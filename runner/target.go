@@ -277,7 +277,9 @@ func (r *targetRun) onWindow(row results.LoadRow) {
 func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) {
 	row := results.SampleRow{Target: r.t.Name, TSeconds: el.Seconds(), CgroupUsageBytes: -1, CgroupFailCount: -1, GCCount: -1, HeapBytes: -1}
 	alive := true
-	if p, err := r.sampler.Sample(); err == nil {
+	// A process being torn down by the kernel reads RSS 0 before it turns
+	// zombie: that is not a sample of the live process.
+	if p, err := r.sampler.Sample(); err == nil && p.RSSBytes > 0 {
 		row.RSSBytes, row.HWMBytes, row.CPUPercent, row.Threads, row.FDs = p.RSSBytes, p.HWMBytes, p.CPUPercent, p.Threads, p.FDs
 		r.rss = p.RSSBytes
 		r.peak = max(r.peak, p.RSSBytes, p.HWMBytes)
