@@ -31,7 +31,11 @@ const (
 //     above GrowthSlopeMiBPerSec and the line explains the curve (R² ≥
 //     GrowthMinR2) — a steady climb, not noise;
 //   - RSS ends above GrowthEndRatio × its start and above GrowthEndMiB —
-//     a climb in steps the line fit would miss.
+//     a climb in steps the line fit would miss;
+//
+// and, either way, RSS was still rising in the last stage (slope above
+// LevelledSlopeMiBPerSec while the offered rate held still): a working set
+// that steps up with each higher rate and levels off is bounded.
 //
 // Otherwise it is bounded. 0.5 MiB/s is 1.8 GiB an hour: far above what
 // a healthy server's caches and pools settle into, far below what the
@@ -41,6 +45,9 @@ const (
 	GrowthMinR2          = 0.6
 	GrowthEndRatio       = 2.0
 	GrowthEndMiB         = 50.0
+	// LevelledSlopeMiBPerSec is the last-stage slope under which RSS
+	// counts as levelled off: 0.1 MiB/s is 6 MiB a minute.
+	LevelledSlopeMiBPerSec = 0.1
 )
 
 // minFitSamples and minFitSeconds: a window with fewer samples or a
@@ -227,13 +234,25 @@ func classify(t results.Target, s *Series, v Verdict) string {
 	if math.IsNaN(first) {
 		return ClassNoData
 	}
-	if v.SlopeMiBPerSec > GrowthSlopeMiBPerSec && v.SlopeR2 >= GrowthMinR2 {
+	if v.SlopeMiBPerSec > GrowthSlopeMiBPerSec && v.SlopeR2 >= GrowthMinR2 && stillClimbing(v) {
 		return ClassGrowing
 	}
-	if last > GrowthEndRatio*first && last > GrowthEndMiB {
+	if last > GrowthEndRatio*first && last > GrowthEndMiB && stillClimbing(v) {
 		return ClassGrowing
 	}
 	return ClassBounded
+}
+
+// stillClimbing reports whether RSS still rose during the last stage, at
+// a constant offered rate: a server whose working set steps up with each
+// higher rate and then levels off is bounded; one that keeps climbing
+// while the load holds still is not. Without a last-stage fit it answers
+// true, leaving the decision to the other rules.
+func stillClimbing(v Verdict) bool {
+	if len(v.StageFits) == 0 {
+		return true
+	}
+	return v.StageFits[len(v.StageFits)-1].SlopeMiBPerSec > LevelledSlopeMiBPerSec
 }
 
 // firstLastRSS returns the RSS at the first sample from the load's start

@@ -27,6 +27,10 @@ func TestJudge(t *testing.T) {
 	growing := baseTarget("leaky")
 	growing.RSS = func(t float64) float64 { return 10 + 2*t }
 
+	// A staircase that keeps climbing at constant load: +25 MiB every 5 s.
+	stairs := baseTarget("stairs")
+	stairs.RSS = func(t float64) float64 { return 20 + 25*math.Floor(t/5) }
+
 	steps := baseTarget("steps")
 	steps.RSS = func(t float64) float64 {
 		if t < 20 {
@@ -67,7 +71,9 @@ func TestJudge(t *testing.T) {
 			symptoms: []string{"shed load: 1,110 requests answered 503/429"}, noSymptom: "RSS +"},
 		{name: "growing slope", target: growing, class: ClassGrowing, pass: true,
 			symptoms: []string{"RSS +2.0 MiB/s while CPU stayed under 10%"}},
-		{name: "growing in steps", target: steps, class: ClassGrowing, pass: true},
+		{name: "growing in steps", target: stairs, class: ClassGrowing, pass: true},
+		// One step up with the load, then level: a larger working set, not a leak.
+		{name: "stepped up and levelled off", target: steps, class: ClassBounded, pass: true},
 		{name: "killed", target: killed, class: ClassOOMKilled, pass: true,
 			symptoms: []string{"killed by the kernel at 27.3 s (cgroup-v1 oom_kill)",
 				"p95 rose from 3.0 s to 14.9 s with 89 errors", "GC 1.2→0.5 cycles/s"}},
