@@ -143,6 +143,7 @@ type marks struct {
 func (m marks) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	i := 0 // labels drawn so far: each next one a line lower
+	var drawn []vg.Rectangle
 	for _, mk := range m.Marks {
 		pt := vg.Point{X: trX(mk.X), Y: trY(mk.Y)}
 		r := m.Size * 0.45
@@ -161,6 +162,14 @@ func (m marks) Plot(c draw.Canvas, p *plot.Plot) {
 			// Not enough room right of the mark: end at the plot's edge.
 			pos.X = max(c.Max.X-w-m.Size*0.3, c.Min.X)
 		}
+		// Never over an earlier label: step down a line until clear.
+		for k := 0; k < len(drawn) && k < 20; k++ {
+			if !overlapsAny(drawn, pos, w, h) {
+				break
+			}
+			pos.Y -= m.Size * 1.3
+		}
+		drawn = append(drawn, vg.Rectangle{Min: vg.Point{X: pos.X, Y: pos.Y - h}, Max: vg.Point{X: pos.X + w, Y: pos.Y}})
 		// A light box keeps the label readable over the curves.
 		pad := m.Size * 0.15
 		c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 210}, []vg.Point{
@@ -337,3 +346,14 @@ var (
 	_ plot.Plotter = marks{}
 	_ plot.Plotter = note{}
 )
+
+// overlapsAny reports whether a label of width w and height h whose top
+// left corner is at pos overlaps one of the rectangles.
+func overlapsAny(rs []vg.Rectangle, pos vg.Point, w, h vg.Length) bool {
+	for _, r := range rs {
+		if pos.X < r.Max.X && pos.X+w > r.Min.X && pos.Y > r.Min.Y && pos.Y-h < r.Max.Y {
+			return true
+		}
+	}
+	return false
+}
