@@ -33,9 +33,11 @@ const (
 //   - RSS ends above GrowthEndRatio × its start and above GrowthEndMiB —
 //     a climb in steps the line fit would miss;
 //
-// and, either way, RSS was still rising in the last stage (slope above
-// LevelledSlopeMiBPerSec while the offered rate held still): a working set
-// that steps up with each higher rate and levels off is bounded.
+// and, either way, RSS was still rising in the last stage, while the
+// offered rate held still: a slope above LevelledSlopeMiBPerSec that the
+// line explains (R² ≥ GrowthMinR2, not the saw-tooth of a collector). A
+// working set that steps up with each higher rate and levels off is
+// bounded.
 //
 // Otherwise it is bounded. 0.5 MiB/s is 1.8 GiB an hour: far above what
 // a healthy server's caches and pools settle into, far below what the
@@ -252,7 +254,8 @@ func stillClimbing(v Verdict) bool {
 	if len(v.StageFits) == 0 {
 		return true
 	}
-	return v.StageFits[len(v.StageFits)-1].SlopeMiBPerSec > LevelledSlopeMiBPerSec
+	last := v.StageFits[len(v.StageFits)-1]
+	return last.SlopeMiBPerSec > LevelledSlopeMiBPerSec && last.R2 >= GrowthMinR2
 }
 
 // firstLastRSS returns the RSS at the first sample from the load's start

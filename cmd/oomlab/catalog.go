@@ -56,27 +56,9 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 	if len(runs) == 0 {
 		return errors.Join(append(errs, errors.New("catalog: no scenario ran"))...)
 	}
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return err
-	}
-	path := filepath.Join(root, report.CatalogFile)
-	file, err := os.Create(path)
+	pass, err := writeCatalog(cmd, root, runs)
 	if err != nil {
 		return err
-	}
-	werr := report.WriteCatalog(file, runs)
-	if cerr := file.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return werr
-	}
-	fmt.Fprintf(cmd.OutOrStdout(), "\n== catalog\n")
-	report.WriteCatalog(cmd.OutOrStdout(), runs)
-	fmt.Fprintf(cmd.OutOrStdout(), "\ncatalog  %s\n", path)
-	pass := true
-	for _, r := range runs {
-		pass = pass && report.Gate(report.Judge(r))
 	}
 	switch {
 	case interrupted:
@@ -87,6 +69,59 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 		return &exitError{code: exitFailed, err: errors.New("an expectation failed (see catalog.md)")}
 	}
 	return nil
+}
+
+// renderCatalog renders every run of a saved catalog again, then its
+// catalog.md; `oomlab report CATALOG_DIR`.
+func renderCatalog(cmd *cobra.Command, root string, dirs []string) error {
+	var runs []*report.Run
+	for _, d := range dirs {
+		fmt.Fprintf(cmd.OutOrStdout(), "\n=== %s\n", d)
+		if _, err := renderReport(cmd.OutOrStdout(), d); err != nil {
+			return err
+		}
+		run, err := report.Load(d)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, run)
+	}
+	pass, err := writeCatalog(cmd, root, runs)
+	if err != nil {
+		return err
+	}
+	if !pass {
+		return &exitError{code: exitFailed, err: errors.New("an expectation failed (see catalog.md)")}
+	}
+	return nil
+}
+
+// writeCatalog writes catalog.md for the runs, prints it, and reports
+// whether every expectation held.
+func writeCatalog(cmd *cobra.Command, root string, runs []*report.Run) (bool, error) {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return false, err
+	}
+	path := filepath.Join(root, report.CatalogFile)
+	file, err := os.Create(path)
+	if err != nil {
+		return false, err
+	}
+	werr := report.WriteCatalog(file, runs)
+	if cerr := file.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return false, werr
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "\n== catalog\n")
+	report.WriteCatalog(cmd.OutOrStdout(), runs)
+	fmt.Fprintf(cmd.OutOrStdout(), "\ncatalog  %s\n", path)
+	pass := true
+	for _, r := range runs {
+		pass = pass && report.Gate(report.Judge(r))
+	}
+	return pass, nil
 }
 
 func contains(list []string, s string) bool {

@@ -8,17 +8,24 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/runner/results"
 )
 
 func newReportCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "report DIR|results.json",
 		Short: "Render plots, report.html, summary.md and verdicts again from saved results, running nothing",
-		Args:  cobra.ExactArgs(1),
+		Long: `Report renders every output again from saved results, running nothing. DIR is
+a run's folder (or its results.json), or the folder of a catalog run (run --all),
+whose scenarios are rendered one by one, then catalog.md.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 				dir = filepath.Dir(dir)
+			}
+			if subs := catalogRuns(dir); len(subs) > 0 {
+				return renderCatalog(cmd, dir, subs)
 			}
 			ok, err := renderReport(cmd.OutOrStdout(), dir)
 			if err != nil {
@@ -69,4 +76,17 @@ func newCompareCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "output directory (default oomlab-out/compare-A-vs-B)")
 	return cmd
+}
+
+// catalogRuns lists the subfolders of dir that hold a run's results, when
+// dir itself does not: the folder of a catalog run.
+func catalogRuns(dir string) []string {
+	if _, err := os.Stat(filepath.Join(dir, results.ResultsFile)); err == nil {
+		return nil
+	}
+	m, _ := filepath.Glob(filepath.Join(dir, "*", results.ResultsFile))
+	for i := range m {
+		m[i] = filepath.Dir(m[i])
+	}
+	return m
 }
