@@ -232,13 +232,16 @@ func (h *harness) runAll(ctx context.Context) error {
 	return nil
 }
 
-// sampleSelf records the harness's own RSS and returns it.
+// sampleSelf records the harness's own RSS and returns it. The peak is
+// the largest sample, not VmHWM: the process's lifetime peak would carry
+// over what an earlier scenario of a catalog run, or its report
+// rendering, used.
 func (h *harness) sampleSelf() int64 {
 	p, err := h.self.Sample()
 	if err != nil {
 		return -1
 	}
-	h.selfPeak = max(h.selfPeak, p.RSSBytes, p.HWMBytes)
+	h.selfPeak = max(h.selfPeak, p.RSSBytes)
 	h.selfSum += p.RSSBytes
 	h.selfN++
 	return p.RSSBytes
