@@ -12,8 +12,8 @@ const CatalogFile = "catalog.md"
 // WriteCatalog writes one Markdown table for a catalog run — every pattern,
 // every target: outcome, when it was killed, peak RSS, success ratio and
 // the downstream's goodput ratio — followed by the gate's verdict. runs
-// are the patterns' saved runs, judged here.
-func WriteCatalog(w io.Writer, runs []*Run) error {
+// are the patterns' saved runs, judged here; it returns the gate.
+func WriteCatalog(w io.Writer, runs []*Run) (bool, error) {
 	var b strings.Builder
 	var all []Verdict
 	b.WriteString("| pattern | target | runtime | role | outcome | killed at | peak RSS | success | goodput | verdict |\n")
@@ -34,5 +34,5 @@ func WriteCatalog(w io.Writer, runs []*Run) error {
 	}
 	fmt.Fprintf(&b, "\n%s\n", gateLine(all))
 	_, err := io.WriteString(w, b.String())
-	return err
+	return Gate(all), err
 }

@@ -80,7 +80,7 @@ func TestCatalogMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteCatalog(&b, []*Run{run}); err != nil {
+	if _, err := WriteCatalog(&b, []*Run{run}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, ".md", b.Bytes())

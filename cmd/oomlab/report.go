@@ -27,7 +27,7 @@ whose scenarios are rendered one by one, then catalog.md.`,
 			if subs := catalogRuns(dir); len(subs) > 0 {
 				return renderCatalog(cmd, dir, subs)
 			}
-			ok, err := renderReport(cmd.OutOrStdout(), dir)
+			_, ok, err := renderReport(cmd.OutOrStdout(), dir)
 			if err != nil {
 				return err
 			}

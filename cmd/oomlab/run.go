@@ -96,7 +96,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	if res == nil {
 		return runErr
 	}
-	gateOK, repErr := renderReport(stdout, out)
+	_, gateOK, repErr := renderReport(stdout, out)
 	if runErr != nil {
 		code := exitFailed
 		if errors.Is(runErr, runner.ErrInterrupted) {
@@ -123,22 +123,24 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 }
 
 // renderReport writes the plots, report.html and summary.md from the saved
-// results and prints the terminal summary; it reports whether every
-// expectation held.
-func renderReport(w io.Writer, dir string) (bool, error) {
+// results and prints the terminal summary, with the verdicts WriteAll
+// judged; it returns the loaded run and whether every expectation held.
+func renderReport(w io.Writer, dir string) (*report.Run, bool, error) {
 	run, err := report.Load(dir)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	files, err := report.WriteAll([]*report.Run{run}, dir)
-	verdicts := report.Judge(run)
+	if err != nil {
+		return run, false, err
+	}
 	fmt.Fprintln(w)
-	report.Terminal(w, run, verdicts)
+	report.Terminal(w, run, files.Verdicts)
 	fmt.Fprintf(w, "\nresults  %s\n", filepath.Join(dir, results.ResultsFile))
 	for _, p := range files.Paths {
 		fmt.Fprintf(w, "output   %s\n", p)
 	}
-	return report.Gate(verdicts), err
+	return run, files.Pass, nil
 }
 
 // applyFlags changes the scenario as the flags ask: targets added or
