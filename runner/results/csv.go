@@ -29,9 +29,14 @@ type SampleRow struct {
 	HarnessRSSBytes int64
 }
 
-// SampleHeader is the header row of samples.csv.
-var SampleHeader = []string{"target", "t_seconds", "rss_bytes", "hwm_bytes", "cpu_percent", "threads", "fds",
+// sampleColumnsV1 are the columns every samples.csv of schema v1 has; a
+// reader requires them. Columns added later go into SampleHeader only and
+// are read with a default (columns.iOr), so older runs stay readable.
+var sampleColumnsV1 = []string{"target", "t_seconds", "rss_bytes", "hwm_bytes", "cpu_percent", "threads", "fds",
 	"cgroup_usage_bytes", "cgroup_failcnt", "gc_count", "heap_bytes", "harness_rss_bytes"}
+
+// SampleHeader is the header row of samples.csv.
+var SampleHeader = append([]string(nil), sampleColumnsV1...)
 
 // Record renders the row for csv.Writer.
 func (r SampleRow) Record() []string {
@@ -60,9 +65,13 @@ type LoadRow struct {
 	MaxMs     float64
 }
 
-// LoadHeader is the header row of load.csv.
-var LoadHeader = []string{"target", "t_seconds", "offered_per_second", "sent", "done", "successes", "errors",
+// loadColumnsV1 are the columns every load.csv of schema v1 has (see
+// sampleColumnsV1).
+var loadColumnsV1 = []string{"target", "t_seconds", "offered_per_second", "sent", "done", "successes", "errors",
 	"p50_ms", "p95_ms", "p99_ms", "max_ms"}
+
+// LoadHeader is the header row of load.csv.
+var LoadHeader = append([]string(nil), loadColumnsV1...)
 
 // Record renders the row for csv.Writer.
 func (r LoadRow) Record() []string {
@@ -71,44 +80,57 @@ func (r LoadRow) Record() []string {
 }
 
 // ReadSamples streams samples.csv, calling fn for each row in order. It
-// keeps one row in memory at a time.
+// keeps one row in memory at a time. Columns are found by their header
+// name, so a file with columns added (by a later sampler) or in another
+// order reads the same; a missing column of schema v1 is an error naming
+// it, a missing later column reads as unknown.
 func ReadSamples(r io.Reader, fn func(SampleRow) error) error {
-	return readCSV(r, SampleHeader, func(rec []string, p *parser) error {
-		row := SampleRow{Target: rec[0], TSeconds: p.f(rec[1]), RSSBytes: p.i(rec[2]), HWMBytes: p.i(rec[3]),
-			CPUPercent: p.f(rec[4]), Threads: int32(p.i(rec[5])), FDs: int32(p.i(rec[6])),
-			CgroupUsageBytes: p.i(rec[7]), CgroupFailCount: p.i(rec[8]), GCCount: p.i(rec[9]),
-			HeapBytes: p.i(rec[10]), HarnessRSSBytes: p.i(rec[11])}
-		if p.err != nil {
-			return p.err
+	return readCSV(r, sampleColumnsV1, func(c *columns) error {
+		row := SampleRow{Target: c.s("target"), TSeconds: c.f("t_seconds"), RSSBytes: c.i("rss_bytes"),
+			HWMBytes: c.i("hwm_bytes"), CPUPercent: c.f("cpu_percent"), Threads: int32(c.i("threads")),
+			FDs: int32(c.i("fds")), CgroupUsageBytes: c.i("cgroup_usage_bytes"), CgroupFailCount: c.i("cgroup_failcnt"),
+			GCCount: c.i("gc_count"), HeapBytes: c.i("heap_bytes"), HarnessRSSBytes: c.i("harness_rss_bytes")}
+		if c.err != nil {
+			return c.err
 		}
 		return fn(row)
 	})
 }
 
-// ReadLoad streams load.csv, calling fn for each row in order.
+// ReadLoad streams load.csv, calling fn for each row in order; columns are
+// found by header name, as in ReadSamples.
 func ReadLoad(r io.Reader, fn func(LoadRow) error) error {
-	return readCSV(r, LoadHeader, func(rec []string, p *parser) error {
-		row := LoadRow{Target: rec[0], TSeconds: p.f(rec[1]), OfferedPerSecond: p.f(rec[2]), Sent: p.u(rec[3]),
-			Done: p.u(rec[4]), Successes: p.u(rec[5]), Errors: p.u(rec[6]), P50Ms: p.f(rec[7]),
-			P95Ms: p.f(rec[8]), P99Ms: p.f(rec[9]), MaxMs: p.f(rec[10])}
-		if p.err != nil {
-			return p.err
+	return readCSV(r, loadColumnsV1, func(c *columns) error {
+		row := LoadRow{Target: c.s("target"), TSeconds: c.f("t_seconds"), OfferedPerSecond: c.f("offered_per_second"),
+			Sent: c.u("sent"), Done: c.u("done"), Successes: c.u("successes"), Errors: c.u("errors"),
+			P50Ms: c.f("p50_ms"), P95Ms: c.f("p95_ms"), P99Ms: c.f("p99_ms"), MaxMs: c.f("max_ms")}
+		if c.err != nil {
+			return c.err
 		}
 		return fn(row)
 	})
 }
 
-func readCSV(r io.Reader, header []string, fn func([]string, *parser) error) error {
+// readCSV reads the header, checks that every column of required is
+// there, and calls fn once per row with the row's fields reachable by
+// name. Columns the file has beyond what fn reads are ignored.
+func readCSV(r io.Reader, required []string, fn func(*columns) error) error {
 	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = len(header)
 	cr.ReuseRecord = true
 	head, err := cr.Read()
 	if err != nil {
 		return fmt.Errorf("results: reading header: %w", err)
 	}
-	for i, h := range header {
-		if head[i] != h {
-			return fmt.Errorf("results: column %d is %q, want %q", i+1, head[i], h)
+	c := &columns{index: make(map[string]int, len(head))}
+	for i, h := range head {
+		if _, dup := c.index[h]; dup {
+			return fmt.Errorf("results: header names column %q twice", h)
+		}
+		c.index[h] = i
+	}
+	for _, h := range required {
+		if _, ok := c.index[h]; !ok {
+			return fmt.Errorf("results: header has no column %q", h)
 		}
 	}
 	for line := 2; ; line++ {
@@ -119,36 +141,53 @@ func readCSV(r io.Reader, header []string, fn func([]string, *parser) error) err
 		if err != nil {
 			return fmt.Errorf("results: %w", err)
 		}
-		p := &parser{}
-		if err := fn(rec, p); err != nil {
+		c.rec, c.err = rec, nil
+		if err := fn(c); err != nil {
 			return fmt.Errorf("results: row %d: %w", line, err)
 		}
 	}
 }
 
-type parser struct{ err error }
+// columns is the current row of a CSV file, read by column name. The
+// first parse error is kept in err, naming the column.
+type columns struct {
+	index map[string]int
+	rec   []string
+	err   error
+}
 
-func (p *parser) f(s string) float64 {
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil && p.err == nil {
-		p.err = err
+func (c *columns) s(name string) string { return c.rec[c.index[name]] }
+
+func (c *columns) keep(name string, err error) {
+	if err != nil && c.err == nil {
+		c.err = fmt.Errorf("column %s: %w", name, err)
 	}
+}
+
+func (c *columns) f(name string) float64 {
+	v, err := strconv.ParseFloat(c.s(name), 64)
+	c.keep(name, err)
 	return v
 }
 
-func (p *parser) i(s string) int64 {
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil && p.err == nil {
-		p.err = err
-	}
+func (c *columns) i(name string) int64 {
+	v, err := strconv.ParseInt(c.s(name), 10, 64)
+	c.keep(name, err)
 	return v
 }
 
-func (p *parser) u(s string) uint64 {
-	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil && p.err == nil {
-		p.err = err
+// iOr reads an integer column that older files may lack: def when the
+// header has no such column.
+func (c *columns) iOr(name string, def int64) int64 {
+	if _, ok := c.index[name]; !ok {
+		return def
 	}
+	return c.i(name)
+}
+
+func (c *columns) u(name string) uint64 {
+	v, err := strconv.ParseUint(c.s(name), 10, 64)
+	c.keep(name, err)
 	return v
 }
 
