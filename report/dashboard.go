@@ -31,7 +31,7 @@ func WriteDashboard(runs []*Run, dir string) ([]string, error) {
 	if len(runs) == 0 {
 		return nil, errors.New("report: no run")
 	}
-	paths, _, err := dashboardFigure(runs).write(dir, "dashboard")
+	paths, _, err := dashboardFigure(runs).writeDir(dir, "dashboard")
 	return paths, err
 }
 

@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"os"
-	"path/filepath"
 
+	"github.com/oomlab/oomlab/runner/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -109,7 +108,7 @@ func (f *figure) SVG() ([]byte, error) {
 
 // write renders the figure to dir/base.png and dir/base.svg and returns
 // the paths and the SVG (for inlining in HTML).
-func (f *figure) write(dir, base string) (paths []string, svg []byte, err error) {
+func (f *figure) write(out *results.OutDir, base string) (paths []string, svg []byte, err error) {
 	png, err := f.PNG()
 	if err != nil {
 		return nil, nil, err
@@ -118,15 +117,24 @@ func (f *figure) write(dir, base string) (paths []string, svg []byte, err error)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, out := range []struct {
+	for _, o := range []struct {
 		ext string
 		b   []byte
 	}{{".png", png}, {".svg", svg}} {
-		p := filepath.Join(dir, base+out.ext)
-		if err := os.WriteFile(p, out.b, 0o644); err != nil {
-			return paths, nil, fmt.Errorf("report: writing %s: %w", base+out.ext, err)
+		if err := out.WriteFile(base+o.ext, o.b); err != nil {
+			return paths, nil, fmt.Errorf("report: %w", err)
 		}
-		paths = append(paths, p)
+		paths = append(paths, out.Join(base+o.ext))
 	}
 	return paths, svg, nil
+}
+
+// writeDir is write into the directory at dir, made when missing.
+func (f *figure) writeDir(dir, base string) ([]string, []byte, error) {
+	out, err := results.CreateOutDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("report: %w", err)
+	}
+	defer out.Close()
+	return f.write(out, base)
 }

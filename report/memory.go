@@ -21,7 +21,7 @@ func WriteMemoryPlot(run *Run, dir string) (paths []string, err error) {
 	if run == nil {
 		return nil, errors.New("report: no run")
 	}
-	paths, _, err = memoryFigure([]*Run{run}).write(dir, "memory")
+	paths, _, err = memoryFigure([]*Run{run}).writeDir(dir, "memory")
 	return paths, err
 }
 

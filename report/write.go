@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+
+	"github.com/oomlab/oomlab/runner/results"
 )
 
 // Output file names written by WriteAll.
@@ -46,19 +46,21 @@ func WriteAll(runs []*Run, dir string) (Files, error) {
 	if len(runs) == 0 {
 		return files, errors.New("report: no run")
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	out, err := results.CreateOutDir(dir)
+	if err != nil {
 		return files, fmt.Errorf("report: %w", err)
 	}
+	defer out.Close()
 	verdicts := judgeRuns(runs)
 	files.Verdicts = flatten(verdicts)
 	files.Pass = Gate(files.Verdicts)
 
-	paths, memSVG, err := memoryFigure(runs).write(dir, "memory")
+	paths, memSVG, err := memoryFigure(runs).write(out, "memory")
 	files.Paths = append(files.Paths, paths...)
 	if err != nil {
 		return files, err
 	}
-	paths, dashSVG, err := dashboardFigure(runs).write(dir, "dashboard")
+	paths, dashSVG, err := dashboardFigure(runs).write(out, "dashboard")
 	files.Paths = append(files.Paths, paths...)
 	if err != nil {
 		return files, err
@@ -84,11 +86,10 @@ func WriteAll(runs []*Run, dir string) (Files, error) {
 		if err := o.render(&buf); err != nil {
 			return files, fmt.Errorf("report: %s: %w", o.name, err)
 		}
-		p := filepath.Join(dir, o.name)
-		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
-			return files, fmt.Errorf("report: writing %s: %w", o.name, err)
+		if err := out.WriteFile(o.name, buf.Bytes()); err != nil {
+			return files, fmt.Errorf("report: %w", err)
 		}
-		files.Paths = append(files.Paths, p)
+		files.Paths = append(files.Paths, out.Join(o.name))
 	}
 	return files, nil
 }

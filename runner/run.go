@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/oomlab/oomlab/fixtures/downstream"
@@ -75,18 +74,20 @@ func Run(ctx context.Context, opts Options) (*results.Results, error) {
 		return nil, err
 	}
 	sc := opts.Scenario
-	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+	out, err := results.CreateOutDir(opts.OutDir)
+	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
+	defer out.Close()
 	res := newResults(sc, opts.Version)
 	ctx, cancel := context.WithTimeoutCause(ctx, sc.Deadline.D(), fmt.Errorf("%w (%s)", ErrDeadline, sc.Deadline))
 	defer cancel()
 	defer func() { res.FinishedAt = time.Now().UTC() }()
 
-	h, err := newHarness(ctx, opts, res)
+	h, err := newHarness(ctx, opts, res, out)
 	if err != nil {
 		res.Partial, res.PartialReason = true, err.Error()
-		return res, errors.Join(err, writeResults(opts.OutDir, res))
+		return res, errors.Join(err, writeResults(out, res))
 	}
 	runErr := h.runAll(ctx)
 	closeErr := h.close()
@@ -95,7 +96,7 @@ func Run(ctx context.Context, opts Options) (*results.Results, error) {
 		res.PartialReason = runErr.Error()
 	}
 	res.FinishedAt = time.Now().UTC()
-	return res, errors.Join(runErr, closeErr, writeResults(opts.OutDir, res))
+	return res, errors.Join(runErr, closeErr, writeResults(out, res))
 }
 
 func (o *Options) defaults() error {
@@ -142,7 +143,7 @@ type harness struct {
 	body     []byte
 }
 
-func newHarness(ctx context.Context, opts Options, res *results.Results) (*harness, error) {
+func newHarness(ctx context.Context, opts Options, res *results.Results, out *results.OutDir) (*harness, error) {
 	h := &harness{opts: opts, res: res}
 	var err error
 	if h.body, err = makeBody(opts.Scenario.Load.Request.Body); err != nil {
@@ -151,11 +152,11 @@ func newHarness(ctx context.Context, opts Options, res *results.Results) (*harne
 	if err := h.setupLimits(); err != nil {
 		return nil, err
 	}
-	if h.samples, err = newCSVSink(filepath.Join(opts.OutDir, results.SamplesFile), results.SampleHeader); err != nil {
+	if h.samples, err = newCSVSink(out, results.SamplesFile, results.SampleHeader); err != nil {
 		return nil, err
 	}
 	res.Files["samples"] = results.SamplesFile
-	if h.loads, err = newCSVSink(filepath.Join(opts.OutDir, results.LoadFile), results.LoadHeader); err != nil {
+	if h.loads, err = newCSVSink(out, results.LoadFile, results.LoadHeader); err != nil {
 		h.close()
 		return nil, err
 	}
@@ -264,34 +265,16 @@ func (h *harness) close() error {
 	return errors.Join(errs...)
 }
 
-// writeResults writes results.json atomically: a temporary file in the
-// same directory, synced, then renamed over the old one.
-func writeResults(dir string, res *results.Results) error {
+// writeResults writes results.json atomically (see results.OutDir.WriteFile:
+// a temporary file, synced, renamed over the old one, the directory synced).
+func writeResults(out *results.OutDir, res *results.Results) error {
 	res.Files["results"] = results.ResultsFile
-	f, err := os.CreateTemp(dir, ".results-*.json")
+	b, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
+		return fmt.Errorf("runner: writing results: %w", err)
+	}
+	if err := out.WriteFile(results.ResultsFile, append(b, '\n')); err != nil {
 		return fmt.Errorf("runner: %w", err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return fmt.Errorf("runner: writing results: %w", err)
-	}
-	enc := json.NewEncoder(f)
-	enc.SetIndent("", "  ")
-	err = enc.Encode(res)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), filepath.Join(dir, results.ResultsFile))
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("runner: writing results: %w", err)
 	}
 	return nil
 }

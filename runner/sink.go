@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"sync"
+
+	"github.com/oomlab/oomlab/runner/results"
 )
 
 // csvSink streams rows to a CSV file, flushing each row so that a crash of
@@ -17,8 +19,8 @@ type csvSink struct {
 	err error
 }
 
-func newCSVSink(path string, header []string) (*csvSink, error) {
-	f, err := os.Create(path)
+func newCSVSink(out *results.OutDir, name string, header []string) (*csvSink, error) {
+	f, err := out.Create(name)
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}

@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
 	"github.com/oomlab/oomlab/runner"
+	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
@@ -23,7 +22,10 @@ import (
 func runCatalog(cmd *cobra.Command, f runFlags) error {
 	root := f.out
 	if root == "" {
-		root = filepath.Join("oomlab-out", "catalog-"+time.Now().Format("20060102-150405"))
+		var err error
+		if root, err = newOutDir("catalog"); err != nil {
+			return err
+		}
 	}
 	var runs []*report.Run
 	var errs []error
@@ -98,16 +100,18 @@ func renderCatalog(cmd *cobra.Command, root string, dirs []string) error {
 // writeCatalog writes catalog.md for the runs, prints it, and reports
 // whether every expectation held.
 func writeCatalog(cmd *cobra.Command, root string, runs []*report.Run) (bool, error) {
-	if err := os.MkdirAll(root, 0o755); err != nil {
+	out, err := results.CreateOutDir(root)
+	if err != nil {
 		return false, err
 	}
-	path := filepath.Join(root, report.CatalogFile)
+	defer out.Close()
+	path := out.Join(report.CatalogFile)
 	var b bytes.Buffer
 	pass, err := report.WriteCatalog(&b, runs)
 	if err != nil {
 		return false, err
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := out.WriteFile(report.CatalogFile, b.Bytes()); err != nil {
 		return false, err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "\n== catalog\n%s\ncatalog  %s\n", b.Bytes(), path)

@@ -55,10 +55,10 @@ func newCompareCmd() *cobra.Command {
 				runs = append(runs, r)
 			}
 			if out == "" {
-				out = filepath.Join("oomlab-out", "compare-"+filepath.Base(filepath.Clean(args[0]))+"-vs-"+filepath.Base(filepath.Clean(args[1])))
-			}
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return err
+				var err error
+				if out, err = newOutDir("compare-" + filepath.Base(filepath.Clean(args[0])) + "-vs-" + filepath.Base(filepath.Clean(args[1]))); err != nil {
+					return err
+				}
 			}
 			files, err := report.WriteAll(runs, out)
 			if err != nil {
@@ -74,7 +74,7 @@ func newCompareCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&out, "out", "o", "", "output directory (default oomlab-out/compare-A-vs-B)")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "output directory (default oomlab-out/compare-A-vs-B-<time>-<random>)")
 	return cmd
 }
 

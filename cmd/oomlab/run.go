@@ -58,7 +58,7 @@ could not be run, 2 for a bad scenario or flag, 130 when interrupted.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.out, "out", "o", "", "output directory (default oomlab-out/<scenario>-<time>)")
+	fl.StringVarP(&f.out, "out", "o", "", "output directory (default oomlab-out/<scenario>-<time>-<random>)")
 	fl.StringArrayVar(&f.targets, "target", nil, "NAME=COMMAND: add a target, or replace the one of that name (repeatable; run without a shell)")
 	fl.StringVar(&f.runtime, "runtime", "all", "run only targets of this runtime: go, node, other or all")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow load to addresses other than loopback")
@@ -81,7 +81,9 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	}
 	out := f.out
 	if out == "" {
-		out = filepath.Join("oomlab-out", sc.Name+"-"+time.Now().Format("20060102-150405"))
+		if out, err = newOutDir(sc.Name); err != nil {
+			return err
+		}
 	}
 	stdout := cmd.OutOrStdout()
 	var log io.Writer = stdout
@@ -186,4 +188,15 @@ func applyFlags(sc *scenarios.Scenario, f runFlags) error {
 		}
 	}
 	return nil
+}
+
+// newOutDir makes a fresh output directory for a run named name,
+// oomlab-out/<name>-<time>-<random>: the random part keeps anyone from
+// placing a link there before the run makes it.
+func newOutDir(name string) (string, error) {
+	out, err := results.CreateUniqueOutDir("oomlab-out", name+"-"+time.Now().Format("20060102-150405"))
+	if err != nil {
+		return "", err
+	}
+	return out.Path(), out.Close()
 }
