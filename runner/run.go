@@ -189,7 +189,8 @@ func (h *harness) setupLimits() error {
 		}
 		h.cgroups = m
 		h.res.LimitMode = m.Mode()
-		fmt.Fprintf(h.opts.Log, "limits      %s under %s\n", m.Mode(), m.Parent())
+		h.res.LimitNote = m.Note()
+		fmt.Fprintf(h.opts.Log, "limits      %s via %s %s\n", m.Mode(), m.Placement(), m.Parent())
 		return nil
 	}
 	reason := "no cgroup memory controller"

@@ -32,7 +32,7 @@ func TestDetect(t *testing.T) {
 		{name: "mixed", tree: "mixed", wantMode: ModeV1, wantParent: "sys/fs/cgroup/memory/process_api/abc",
 			wantReason: []string{`no memory controller (cgroup.controllers: "hugetlb")`}},
 		{name: "none", tree: "none", wantMode: ModeNone, wantReason: []string{
-			`cgroup v2 at`, `user.slice: no memory controller (cgroup.controllers: "cpu io pids")`,
+			`cgroup v2 at /sys/fs/cgroup: no memory controller (cgroup.controllers: "cpu io pids")`,
 			"cgroup v1: no memory hierarchy mounted"}},
 		{name: "v1 not root", tree: "v1", setup: func(k *fakeKernel) { k.euid, k.writable = 1000, syscall.EACCES },
 			wantMode: ModeNone, wantReason: []string{"not writable (not root): permission denied"}},
@@ -70,8 +70,8 @@ func TestDetect(t *testing.T) {
 func TestDetectEnablesMemory(t *testing.T) {
 	k := newFake(t, "v2", ModeV2)
 	k.detect(t)
-	if got := readFile(t, filepath.Join(k.root, "sys/fs/cgroup/cgroup.subtree_control")); got != "+memory" {
-		t.Errorf("cgroup.subtree_control = %q; want +memory", got)
+	if got := readFile(t, filepath.Join(k.root, "sys/fs/cgroup/cgroup.subtree_control")); got != "cpu memory\n" {
+		t.Errorf("cgroup.subtree_control = %q; want \"cpu memory\\n\"", got)
 	}
 }
 
@@ -88,7 +88,7 @@ func TestDetectMalformed(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(k.root, tt.file), []byte(tt.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			m, err := detect(k.root, k.ops())
+			m, err := detect(k.root, k.ops(), false)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "cgroup: ") {
 				t.Errorf("Detect() = %v, %v; want error with %q", m, err, tt.want)
 			}
@@ -395,46 +395,106 @@ func TestRemoveStubborn(t *testing.T) {
 }
 
 func TestSweep(t *testing.T) {
-	const dead, alive = 999999, 888888
-	k := newFake(t, "v1", ModeV1)
-	k.alive[alive] = true
-	m := k.detect(t)
-	mk := func(name string, pids ...int) string {
-		p := filepath.Join(m.Parent(), name)
-		if err := k.mkdir(p); err != nil {
-			t.Fatal(err)
-		}
-		for _, pid := range pids {
-			if err := writeFile(filepath.Join(p, "cgroup.procs"), []byte(strconv.Itoa(pid)+"\n"), true); err != nil {
+	const dead, alive, reused = 999999, 888888, 4343
+	tests := []struct {
+		name       string
+		tree       string
+		absent     []string // control files the kernel lacks
+		wantKilled []int
+		wantKill   bool // cgroup.kill written
+	}{
+		{name: "v1", tree: "v1", wantKilled: []int{4242, 4444, 6161}},
+		{name: "v2 with cgroup.kill", tree: "v2", wantKilled: []int{4242, 4444, 6161}, wantKill: true},
+		{name: "v2 without cgroup.kill", tree: "v2", absent: []string{"cgroup.kill"}, wantKilled: []int{4242, 4444, 6161}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k := newFake(t, tt.tree, "")
+			for _, a := range tt.absent {
+				k.absent[a] = true
+			}
+			k.alive[alive] = true
+			m := k.detect(t)
+			mk := func(name string, pids ...int) string {
+				p := filepath.Join(m.Parent(), name)
+				if err := k.mkdir(p); err != nil {
+					t.Fatal(err)
+				}
+				for _, pid := range pids {
+					if err := writeFile(filepath.Join(p, "cgroup.procs"), []byte(strconv.Itoa(pid)+"\n"), true); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return p
+			}
+			stale := mk(fmt.Sprintf("oomlab-%d-naive", dead), 4242, reused)
+			staleEmpty := mk(fmt.Sprintf("oomlab-%d-aware", dead))
+			nested := mk(fmt.Sprintf("oomlab-%d-nested", dead))
+			mk(fmt.Sprintf("oomlab-%d-nested/inner", dead), 4444)
+			mk(fmt.Sprintf("oomlab-%d-nested/inner/deeper", dead))
+			// An earlier harness had this process's pid: its group is stale too.
+			samePid := mk(fmt.Sprintf("oomlab-%d-earlier", os.Getpid()), 6161)
+			mine, err := m.New("mine", 1<<20)
+			if err != nil {
 				t.Fatal(err)
 			}
-		}
-		return p
-	}
-	stale := mk(fmt.Sprintf("oomlab-%d-naive", dead), 4242)
-	staleEmpty := mk(fmt.Sprintf("oomlab-%d-aware", dead))
-	keep := []string{
-		mk(fmt.Sprintf("oomlab-%d-naive", alive), 5252),
-		mk(fmt.Sprintf("oomlab-%d-mine", os.Getpid())),
-		mk("oomlab-x-y"),
-		mk("other"),
-	}
-	removed, err := m.Sweep()
-	if err != nil {
-		t.Fatalf("Sweep() = %v", err)
-	}
-	slices.Sort(removed)
-	want := []string{staleEmpty, stale}
-	if !slices.Equal(removed, want) {
-		t.Errorf("Sweep() removed %v; want %v", removed, want)
-	}
-	for _, p := range keep {
-		if _, err := os.Stat(p); err != nil {
-			t.Errorf("Sweep() removed %s; want it kept", p)
-		}
-	}
-	if got := k.killedPids(); !slices.Equal(got, []int{4242}) {
-		t.Errorf("Sweep() killed %v; want [4242]", got)
+			defer mine.Remove(context.Background())
+			if err := mine.Add(7171); err != nil {
+				t.Fatal(err)
+			}
+			keep := []string{mk(fmt.Sprintf("oomlab-%d-naive", alive), 5252), mine.Path(), mk("oomlab-x-y"), mk("other", 5353)}
+			// Pid 4343 exits after Sweep has read the stale group, and an
+			// unrelated process outside the group is given the number.
+			k.beforeKill = func(pid int) {
+				if pid == reused {
+					if err := k.takeOut(k.root, reused); err != nil {
+						t.Error(err)
+					}
+					if err := writeFile(filepath.Join(m.Parent(), "other", "cgroup.procs"), []byte("4343\n"), true); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+			if tt.wantKill {
+				k.beforeKill = nil // cgroup.kill: the kernel kills members only, no pid is read
+			}
+			removed, err := m.Sweep()
+			if err != nil {
+				t.Fatalf("Sweep() = %v", err)
+			}
+			slices.Sort(removed)
+			want := []string{staleEmpty, samePid, nested, stale}
+			slices.Sort(want)
+			if !slices.Equal(removed, want) {
+				t.Errorf("Sweep() removed %v; want %v", removed, want)
+			}
+			for _, p := range append(want, nested+"/inner") {
+				if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("after Sweep, stat(%s) = %v; want not exist", p, err)
+				}
+			}
+			for _, p := range keep {
+				if _, err := os.Stat(p); err != nil {
+					t.Errorf("Sweep() removed %s; want it kept", p)
+				}
+			}
+			got := k.killedPids()
+			slices.Sort(got)
+			wantKilled := tt.wantKilled
+			if tt.wantKill {
+				wantKilled = []int{4242, reused, 4444, 6161}
+			}
+			if !slices.Equal(got, wantKilled) {
+				t.Errorf("Sweep() killed %v; want %v", got, wantKilled)
+			}
+			if procs := readFile(t, filepath.Join(m.Parent(), "other", "cgroup.procs")); !tt.wantKill && !strings.Contains(procs, "4343") {
+				t.Errorf("the process that reused pid 4343 outside the group was killed (other/cgroup.procs = %q)", procs)
+			}
+			wroteKill := slices.ContainsFunc(k.writes, func(w string) bool { return strings.HasSuffix(w, "/cgroup.kill <- 1") })
+			if wroteKill != tt.wantKill {
+				t.Errorf("cgroup.kill written = %v; want %v (writes %q)", wroteKill, tt.wantKill, k.writes)
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -24,61 +25,136 @@ var ErrUnavailable = errors.New("cgroup: no usable memory cgroup")
 
 // sysOps are the system calls the package makes, a seam for fake trees.
 type sysOps struct {
-	unsupported error               // set on platforms without cgroups
-	kill        func(pid int) error // SIGKILL; nil when pid is gone
-	alive       func(pid int) bool
-	mkdir       func(path string) error
-	rmdir       func(path string) error
-	writable    func(path string) error
-	euid        func() int
-	write       func(path string, data []byte, appendTo bool) error
+	unsupported error // set on platforms without cgroups
+	// kill sends SIGKILL to pid if member, called once pid is pinned (by a
+	// pidfd where the kernel has them), still says it is in the group: a
+	// pid that left the group and was reused is not killed. A pid already
+	// gone is not an error.
+	kill     func(pid int, member func() bool) error
+	alive    func(pid int) bool
+	mkdir    func(path string) error
+	rmdir    func(path string) error
+	writable func(path string) error
+	euid     func() int
+	write    func(path string, data []byte, appendTo bool) error
+	lookPath func(name string) (string, error)
+	// startScope starts holder (argv) under systemd-run in a transient
+	// scope and returns the scope's cgroup path (as in /proc/<pid>/cgroup)
+	// and a function that ends the holder and waits for it.
+	startScope func(argv []string, unit string) (cgPath string, stop func() error, err error)
 }
 
-// Manager creates memory cgroups under the harness's own cgroup. Detect
-// makes one; its methods are safe for concurrent use.
+// Manager creates memory cgroups where Detect chose to (its Placement).
+// Detect makes one; its methods are safe for concurrent use.
 type Manager struct {
-	root   string
-	mode   string
-	reason string
-	parent string
-	pid    int // the harness's pid, part of every group's name
-	ops    sysOps
+	root      string
+	mode      string
+	placement Placement
+	attempts  []Attempt
+	parent    string
+	pid       int // the harness's pid, part of every group's name
+	euid      int
+	dry       bool // Explain: decide, write nothing
+	v2        *v2tree
+	scope     *scopeConf // PlaceScope only
+	ops       sysOps
+}
+
+// scopeConf is how PlaceScope makes a scope.
+type scopeConf struct {
+	user              bool
+	systemdRun, sleep string
 }
 
 // Mode returns ModeV2, ModeV1 or ModeNone.
 func (m *Manager) Mode() string { return m.mode }
 
-// Reason says why a preferred mode was not used: why v2 was passed over
-// for v1, or why there is no memory cgroup at all. It is empty when v2 is
-// used.
-func (m *Manager) Reason() string { return m.reason }
+// Placement returns where groups are made.
+func (m *Manager) Placement() Placement { return m.placement }
 
-// Parent returns the directory new groups are created in (the harness's
-// own memory cgroup, under root), or "" in mode none.
-func (m *Manager) Parent() string { return m.parent }
+// Attempts returns the placements tried, in order: the refused ones with
+// why, then the one used, if any.
+func (m *Manager) Attempts() []Attempt { return slices.Clone(m.attempts) }
 
-// Detect finds the memory cgroup the harness runs in, from
-// <root>/proc/self/mountinfo and <root>/proc/self/cgroup; root is "/"
-// except in tests. It prefers cgroup v2 when the harness's cgroup has the
-// memory controller and can enable it for child groups (it writes
-// "+memory" to cgroup.subtree_control if needed, which the kernel refuses
-// while the cgroup itself holds processes: the "no internal processes"
-// rule); otherwise the cgroup v1 memory controller; otherwise mode none,
-// with Reason saying why. It returns an error only when the files exist
-// but cannot be read or parsed.
-func Detect(root string) (*Manager, error) {
-	return detect(root, defaultOps())
+// Reason says why the placements before the one used were refused (why
+// v2 was passed over for v1, or why there is no memory cgroup at all). It
+// is empty when the first placement tried is used.
+func (m *Manager) Reason() string {
+	var why []string
+	for _, a := range m.attempts {
+		if !a.Used {
+			why = append(why, a.Detail)
+		}
+	}
+	return strings.Join(why, "; ")
 }
 
-func detect(root string, ops sysOps) (*Manager, error) {
-	m := &Manager{root: root, mode: ModeNone, pid: os.Getpid(), ops: ops}
+// Note says in one paragraph which placement is used and how, and why
+// each earlier one was refused: what a run records as its limit_note.
+func (m *Manager) Note() string {
+	var b strings.Builder
+	for _, a := range m.attempts {
+		if a.Used {
+			fmt.Fprintf(&b, "%s via %s: %s", m.mode, a.Placement, a.Detail)
+		}
+	}
+	if m.mode == ModeNone {
+		b.WriteString("no memory cgroup")
+	}
+	var refused []string
+	for _, a := range m.attempts {
+		if !a.Used {
+			refused = append(refused, fmt.Sprintf("%s refused: %s", a.Placement, a.Detail))
+		}
+	}
+	if len(refused) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(refused, "; "))
+	}
+	return b.String()
+}
+
+// Parent returns the directory new groups are created in, or "" in mode
+// none and under PlaceScope (systemd places each scope).
+func (m *Manager) Parent() string { return m.parent }
+
+// Detect finds where memory cgroups can be made for the targets, from
+// <root>/proc/self/mountinfo, <root>/proc/self/cgroup and the cgroup
+// trees; root is "/" except in tests. It tries, in order, the cgroup v2
+// placements (PlaceOwn, PlaceSlice, PlaceLeaf, PlaceScope: see each),
+// then the harness's cgroup v1 memory cgroup, and otherwise reports mode
+// none; Attempts and Note say what was tried and why each was refused.
+// PlaceOwn, PlaceSlice and PlaceLeaf write to the cgroup tree (enable
+// memory, make oomlab.slice, move the harness into a leaf); Explain
+// decides the same without writing. Detect returns an error only when the
+// files exist but cannot be read or parsed.
+func Detect(root string) (*Manager, error) {
+	return detect(root, defaultOps(), false)
+}
+
+// Explain decides as Detect does but writes nothing: each Attempt says
+// what Detect would do or why it would refuse, predicting the kernel's
+// refusals from the tree. A root other than "/" is a recorded tree (a
+// copy of a machine's /proc/self, /sys/fs/cgroup and /run/systemd; see
+// recordedOps): its ownership and mount flags are taken from the
+// recording, not from this machine.
+func Explain(root string) (*Manager, error) {
+	ops := defaultOps()
+	if filepath.Clean(root) != "/" {
+		ops = recordedOps(root)
+	}
+	return detect(root, ops, true)
+}
+
+func detect(root string, ops sysOps, dry bool) (*Manager, error) {
+	m := &Manager{root: root, mode: ModeNone, placement: PlaceNone, pid: os.Getpid(), euid: -1, dry: dry, ops: ops}
 	if ops.unsupported != nil {
-		m.reason = ops.unsupported.Error()
+		m.refuse(PlaceNone, ops.unsupported.Error())
 		return m, nil
 	}
+	m.readStatus()
 	mounts, err := readMountinfo(filepath.Join(root, "proc/self/mountinfo"))
 	if errors.Is(err, fs.ErrNotExist) {
-		m.reason = "no /proc/self/mountinfo: " + err.Error()
+		m.refuse(PlaceNone, "no /proc/self/mountinfo: "+err.Error())
 		return m, nil
 	}
 	if err != nil {
@@ -86,67 +162,50 @@ func detect(root string, ops sysOps) (*Manager, error) {
 	}
 	groups, err := readSelfCgroup(filepath.Join(root, "proc/self/cgroup"))
 	if errors.Is(err, fs.ErrNotExist) {
-		m.reason = "no /proc/self/cgroup: " + err.Error()
+		m.refuse(PlaceNone, "no /proc/self/cgroup: "+err.Error())
 		return m, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	parent, why2 := m.tryV2(mounts, groups)
-	if parent != "" {
+	if parent := m.placeV2(mounts, groups); m.placement != PlaceNone {
 		m.mode, m.parent = ModeV2, parent
 		return m, nil
 	}
 	parent, why1 := m.tryV1(mounts, groups)
 	if parent != "" {
-		m.mode, m.parent, m.reason = ModeV1, parent, why2
+		m.mode, m.parent, m.placement = ModeV1, parent, PlaceV1
+		m.attempts = append(m.attempts, Attempt{Placement: PlaceV1, Used: true,
+			Detail: fmt.Sprintf("groups under the harness's cgroup v1 memory cgroup %s", m.show(parent))})
 		return m, nil
 	}
-	m.reason = why2 + "; " + why1
+	m.refuse(PlaceV1, why1)
 	return m, nil
 }
 
-// tryV2 returns the harness's cgroup v2 directory if child groups can get
-// the memory controller there, or "" and why not.
-func (m *Manager) tryV2(mounts []mount, groups []membership) (string, string) {
-	mt, ok := findMount(mounts, func(mt mount) bool { return mt.fstype == "cgroup2" })
-	if !ok {
-		return "", "cgroup v2: not mounted"
+// readStatus takes the harness's pid and effective uid from
+// <root>/proc/self/status when it has them (a recorded tree does), and
+// from the process otherwise.
+func (m *Manager) readStatus() {
+	m.euid = m.ops.euid()
+	if filepath.Clean(m.root) == "/" {
+		return
 	}
-	g, ok := findGroup(groups, func(g membership) bool { return g.id == "0" && g.controllers == "" })
-	if !ok {
-		return "", "cgroup v2: no 0:: line in /proc/self/cgroup"
-	}
-	dir, err := m.join(mt, g.path)
-	if err != nil {
-		return "", "cgroup v2: " + err.Error()
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "cgroup.controllers"))
-	if err != nil {
-		return "", fmt.Sprintf("cgroup v2 at %s: %v", dir, err)
-	}
-	if !slices.Contains(strings.Fields(string(b)), "memory") {
-		return "", fmt.Sprintf("cgroup v2 at %s: no memory controller (cgroup.controllers: %q)", dir, strings.TrimSpace(string(b)))
-	}
-	if err := m.checkWritable(dir); err != nil {
-		return "", "cgroup v2: " + err.Error()
-	}
-	sub := filepath.Join(dir, "cgroup.subtree_control")
-	b, err = os.ReadFile(sub)
-	if err != nil {
-		return "", fmt.Sprintf("cgroup v2 at %s: %v", dir, err)
-	}
-	if slices.Contains(strings.Fields(string(b)), "memory") {
-		return dir, ""
-	}
-	if err := m.ops.write(sub, []byte("+memory"), false); err != nil {
-		why := fmt.Sprintf("cgroup v2 at %s: cannot enable memory for child groups: %v", dir, err)
-		if procs, _ := os.ReadFile(filepath.Join(dir, "cgroup.procs")); len(strings.Fields(string(procs))) > 0 {
-			why += " (the cgroup holds processes, the harness among them, and the no-internal-processes rule forbids it)"
+	_ = eachLine(filepath.Join(m.root, "proc/self/status"), func(_ int, line string) error {
+		k, v, _ := strings.Cut(line, ":")
+		f := strings.Fields(v)
+		switch {
+		case k == "Pid" && len(f) == 1:
+			if pid, err := strconv.Atoi(f[0]); err == nil {
+				m.pid = pid
+			}
+		case k == "Uid" && len(f) >= 2: // real, effective, saved, fs
+			if uid, err := strconv.Atoi(f[1]); err == nil {
+				m.euid = uid
+			}
 		}
-		return "", why
-	}
-	return dir, ""
+		return nil
+	})
 }
 
 // tryV1 returns the harness's cgroup v1 memory directory if it is usable,
@@ -169,7 +228,7 @@ func (m *Manager) tryV1(mounts []mount, groups []membership) (string, string) {
 		return "", "cgroup v1: " + err.Error()
 	}
 	if _, err := os.Stat(filepath.Join(dir, "memory.limit_in_bytes")); err != nil {
-		return "", fmt.Sprintf("cgroup v1 at %s: %v", dir, err)
+		return "", fmt.Sprintf("cgroup v1 at %s: %v", m.show(dir), err)
 	}
 	if err := m.checkWritable(dir); err != nil {
 		return "", "cgroup v1: " + err.Error()
@@ -179,7 +238,8 @@ func (m *Manager) tryV1(mounts []mount, groups []membership) (string, string) {
 
 func (m *Manager) checkWritable(dir string) error {
 	if err := m.ops.writable(dir); err != nil {
-		if m.ops.euid() != 0 {
+		dir = m.show(dir)
+		if m.euid != 0 {
 			return fmt.Errorf("%s not writable (not root): %w", dir, err)
 		}
 		return fmt.Errorf("%s not writable: %w", dir, err)
@@ -205,6 +265,7 @@ func (m *Manager) join(mt mount, path string) (string, error) {
 // mount is one line of /proc/self/mountinfo.
 type mount struct {
 	root, point, fstype string
+	ro                  bool // mounted read-only (per-mount options)
 	superOpts           []string
 }
 
@@ -242,7 +303,8 @@ func readMountinfo(path string) ([]mount, error) {
 		if g[0] != "cgroup" && g[0] != "cgroup2" {
 			return nil
 		}
-		ms = append(ms, mount{root: unescape(f[3]), point: unescape(f[4]), fstype: g[0], superOpts: strings.Split(g[2], ",")})
+		ms = append(ms, mount{root: unescape(f[3]), point: unescape(f[4]), fstype: g[0],
+			ro: slices.Contains(strings.Split(f[5], ","), "ro"), superOpts: strings.Split(g[2], ",")})
 		return nil
 	})
 	return ms, err

@@ -4,21 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
-	"time"
-)
-
-// Removal bounds: how long Remove and Sweep wait for a group's processes
-// to die, and how often they look.
-const (
-	removeTimeout = 5 * time.Second
-	removePoll    = 10 * time.Millisecond
 )
 
 // namePrefix starts every group's directory name: oomlab-<harness pid>-<name>.
@@ -32,6 +22,7 @@ const maxNameLen = 64
 type Group struct {
 	m    *Manager
 	path string
+	stop func() error // PlaceScope: ends the process holding the scope open
 
 	mu      sync.Mutex
 	removed bool
@@ -47,12 +38,13 @@ func (g *Group) Path() string { return g.path }
 func (g *Group) Mode() string { return g.m.mode }
 
 // New creates the group oomlab-<harness pid>-<name> (name sanitised to
-// letters, digits, '.', '_' and '-') under Parent and limits its memory to
-// limitBytes, swap included. For cgroup v1 it writes
-// memory.limit_in_bytes, memory.memsw.limit_in_bytes (same value, when
-// swap accounting exists and swap is on, see below) and memory.swappiness
-// 0 (when the kernel takes it); memory.oom_control is left alone, so the
-// kernel OOM-kills at the limit.
+// letters, digits, '.', '_' and '-') under Parent — under PlaceScope, a
+// transient scope unit of that name with MemoryMax, which systemd makes —
+// and limits its memory to limitBytes, swap included. For cgroup v1 it
+// writes memory.limit_in_bytes, memory.memsw.limit_in_bytes (same value,
+// when swap accounting exists and swap is on, see below) and
+// memory.swappiness 0 (when the kernel takes it); memory.oom_control is
+// left alone, so the kernel OOM-kills at the limit.
 //
 // Without swap the memory+swap limit adds nothing, and it costs the fail
 // counter: the kernel charges memory+swap first, so that counter is the
@@ -65,21 +57,59 @@ func (g *Group) Mode() string { return g.m.mode }
 // already exists.
 func (m *Manager) New(name string, limitBytes int64) (*Group, error) {
 	if m.mode == ModeNone {
-		return nil, fmt.Errorf("cgroup: new %s: %w: %s", name, ErrUnavailable, m.reason)
+		return nil, fmt.Errorf("cgroup: new %s: %w: %s", name, ErrUnavailable, m.Reason())
 	}
 	if limitBytes <= 0 {
 		return nil, fmt.Errorf("cgroup: new %s: limit %d bytes must be > 0", name, limitBytes)
 	}
-	path := filepath.Join(m.parent, namePrefix+strconv.Itoa(m.pid)+"-"+sanitize(name))
-	if err := m.ops.mkdir(path); err != nil {
-		return nil, fmt.Errorf("cgroup: new %s: %w", name, err)
+	if m.dry {
+		return nil, fmt.Errorf("cgroup: new %s: an explaining Manager makes no groups", name)
 	}
-	g := &Group{m: m, path: path, files: statFiles(m.mode)}
+	base := namePrefix + strconv.Itoa(m.pid) + "-" + sanitize(name)
+	g := &Group{m: m, files: statFiles(m.mode)}
+	if m.placement == PlaceScope {
+		if err := g.startScope(base, limitBytes); err != nil {
+			return nil, fmt.Errorf("cgroup: new %s: %w", name, err)
+		}
+	} else {
+		g.path = filepath.Join(m.parent, base)
+		if err := m.ops.mkdir(g.path); err != nil {
+			return nil, fmt.Errorf("cgroup: new %s: %w", name, err)
+		}
+	}
+	live.Store(g.path, true)
 	if err := g.setLimit(limitBytes); err != nil {
-		_ = m.ops.rmdir(path)
+		_ = g.Remove(context.Background())
 		return nil, fmt.Errorf("cgroup: new %s: %w", name, err)
 	}
 	return g, nil
+}
+
+// live holds the paths of the groups this process made and has not
+// removed yet, whatever Manager made them: Sweep leaves them alone even
+// though their names carry this process's pid.
+var live sync.Map
+
+// startScope has systemd make a transient scope base+".scope" with
+// MemoryMax, held open by a sleep(1) that Remove ends.
+func (g *Group) startScope(base string, limit int64) error {
+	sc := g.m.scope
+	unit := base + ".scope"
+	argv := []string{sc.systemdRun}
+	if sc.user {
+		argv = append(argv, "--user")
+	}
+	argv = append(argv, "--scope", "--quiet", "--collect", "--unit="+unit, "--description=oomlab target "+base,
+		"-p", "MemoryMax="+strconv.FormatInt(limit, 10), "--", sc.sleep, "infinity")
+	cg, stop, err := g.m.ops.startScope(argv, unit)
+	if err != nil {
+		return fmt.Errorf("systemd-run: %w", err)
+	}
+	if g.path, err = g.m.join(g.m.v2.mt, cg); err != nil {
+		return errors.Join(err, stop())
+	}
+	g.stop = stop
+	return nil
 }
 
 func (g *Group) setLimit(limit int64) error {
@@ -138,87 +168,6 @@ func (g *Group) Add(pid int) error {
 		return fmt.Errorf("cgroup: add pid %d to %s: %w", pid, g.path, err)
 	}
 	return nil
-}
-
-// Remove kills (SIGKILL) every process still in the group, waits until
-// the group is empty (polling, up to 5s or ctx) and removes it. It is safe
-// to call repeatedly, and Stats fails after it.
-func (g *Group) Remove(ctx context.Context) error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.removed = true
-	g.closeFiles()
-	return g.m.removeDir(ctx, g.path)
-}
-
-// removeDir empties the group at path and removes it; a missing
-// directory counts as removed.
-func (m *Manager) removeDir(ctx context.Context, path string) error {
-	ctx, cancel := context.WithTimeout(ctx, removeTimeout)
-	defer cancel()
-	t := time.NewTicker(removePoll)
-	defer t.Stop()
-	for {
-		pids, err := readPids(filepath.Join(path, "cgroup.procs"))
-		if errors.Is(err, fs.ErrNotExist) {
-			if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
-				return nil
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("cgroup: remove %s: %w", path, err)
-		}
-		for _, pid := range pids {
-			if err := m.ops.kill(pid); err != nil {
-				return fmt.Errorf("cgroup: remove %s: kill %d: %w", path, pid, err)
-			}
-		}
-		if len(pids) == 0 {
-			err := m.ops.rmdir(path)
-			if err == nil || errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			if !errors.Is(err, syscall.EBUSY) {
-				return fmt.Errorf("cgroup: remove %s: %w", path, err)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("cgroup: remove %s: %d processes left: %w", path, len(pids), ctx.Err())
-		case <-t.C:
-		}
-	}
-}
-
-// Sweep removes the groups that earlier harnesses left under Parent:
-// oomlab-<pid>-* where no process <pid> runs any more (a harness killed
-// with SIGKILL cannot clean up). Their processes are killed first. It
-// returns the paths removed; errors for single groups are joined. In mode
-// none it does nothing. A pid reused by an unrelated process keeps its
-// groups until a later sweep; a harness in another pid namespace sharing
-// this parent would be mistaken for a dead one.
-func (m *Manager) Sweep() (removed []string, err error) {
-	if m.mode == ModeNone {
-		return nil, nil
-	}
-	entries, err := os.ReadDir(m.parent)
-	if err != nil {
-		return nil, fmt.Errorf("cgroup: sweep: %w", err)
-	}
-	var errs []error
-	for _, e := range entries {
-		pid, ok := ownerPid(e.Name())
-		if !e.IsDir() || !ok || pid == m.pid || m.ops.alive(pid) {
-			continue
-		}
-		path := filepath.Join(m.parent, e.Name())
-		if err := m.removeDir(context.Background(), path); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		removed = append(removed, path)
-	}
-	return removed, errors.Join(errs...)
 }
 
 // ownerPid returns the harness pid in a group name "oomlab-<pid>-<name>".

@@ -3,6 +3,7 @@ package cgroup
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -116,29 +117,41 @@ func TestRealRemoveKills(t *testing.T) {
 	}
 }
 
-// TestRealSweep leaves a group as a SIGKILLed harness would (owner pid
-// 999999 is above this machine's pid_max) with a process in it.
+// TestRealSweep leaves groups as a SIGKILLed harness would: one whose
+// owner pid 999999 is above this machine's pid_max, with a process in a
+// group nested in it (the sweep must remove it depth first), and one
+// named with this process's own pid that it did not make (an earlier
+// harness had the same pid).
 func TestRealSweep(t *testing.T) {
 	m := realManager(t)
 	stale := filepath.Join(m.Parent(), "oomlab-999999-stale")
-	if err := os.Mkdir(stale, 0o755); err != nil {
-		t.Fatal(err)
+	samePid := filepath.Join(m.Parent(), fmt.Sprintf("oomlab-%d-earlier", os.Getpid()))
+	for _, d := range []string{stale, filepath.Join(stale, "inner"), samePid} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	defer m.removeDir(context.Background(), stale)
+	defer m.removeDir(context.Background(), samePid)
 	cmd, stdin := helper(t, context.Background(), "sleep")
 	defer stdin.Close()
-	g := &Group{m: m, path: stale}
+	g := &Group{m: m, path: filepath.Join(stale, "inner")}
 	if err := g.Add(cmd.Process.Pid); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
 		t.Fatal(err)
 	}
 	removed, err := m.Sweep()
-	if err != nil || !slices.Contains(removed, stale) {
-		t.Fatalf("Sweep() = %v, %v; want %s removed", removed, err, stale)
+	if err != nil || !slices.Contains(removed, stale) || !slices.Contains(removed, samePid) {
+		t.Fatalf("Sweep() = %v, %v; want %s and %s removed", removed, err, stale, samePid)
 	}
 	if err := cmd.Wait(); err == nil {
 		t.Errorf("helper in a swept group exited cleanly; want it killed")
+	}
+	for _, d := range []string{stale, samePid} {
+		if _, err := os.Stat(d); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("after Sweep, stat(%s) = %v; want not exist", d, err)
+		}
 	}
 }
 

@@ -49,7 +49,9 @@ type Results struct {
 	// LimitMode is the enforcement in force for every target:
 	// "cgroup-v1", "cgroup-v2" or "watchdog".
 	LimitMode string `json:"limit_mode"`
-	// LimitNote says why a watchdog stands in, when it does.
+	// LimitNote says how the limit is enforced: the cgroup placement used
+	// and why each one tried before it was refused, or why a watchdog
+	// stands in.
 	LimitNote  string    `json:"limit_note,omitempty"`
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at"`
