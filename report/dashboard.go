@@ -99,10 +99,12 @@ func memoryPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]trace
 			top = math.Max(top, math.Max(finiteMax(s.RSSMiB), finiteMax(s.CgroupMiB)))
 		}
 	}
+	var avoid []hline
 	if limit > 0 {
-		p.Add(limitLine(limit, label, f.Label))
+		avoid = append(avoid, limitLine(limit, label, f.Label))
+		p.Add(avoid[0])
 	}
-	p.Add(marks{Marks: killMarks(runs, styles), Size: f.Label, Labels: true})
+	p.Add(marks{Marks: killMarks(runs, styles), Size: f.Label, Labels: true, Avoid: avoid})
 	p.Y.Min, p.Y.Max = 0, yTop(top, 1.45)
 	return p
 }
@@ -116,12 +118,12 @@ func yTop(max, headroom float64) float64 {
 }
 
 func gcPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyle) *plot.Plot {
-	window := gcWindow(timeEnd(runs))
-	p := newPanel(fmt.Sprintf("GC cycles/s (%gs windows)", window))
+	window := smoothWindow(timeEnd(runs))
+	p := newPanel(fmt.Sprintf("GC cycles/s (over %g s)", window))
 	top := math.NaN()
 	for i, r := range runs {
 		for j, s := range r.Series {
-			t, rate := gcPerSecond(s, window)
+			t, rate := slidingRate(s.T, s.GCCount, window)
 			st := styles[i][j]
 			addLines(p, t, rate, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(3), Dashes: st.Dashes})
 			if m := finiteMax(rate); !(m <= top) {
@@ -134,43 +136,6 @@ func gcPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyl
 	}
 	p.Y.Min, p.Y.Max = 0, yTop(top, 1.15)
 	return p
-}
-
-// gcWindow is the GC panel's window: one second, widened to whole
-// seconds so that a run holds at most 100 windows — GC counts are whole
-// numbers, and a long run at one or two cycles a second in one-second
-// windows draws as a solid block of zig-zags.
-func gcWindow(end float64) float64 { return math.Max(1, math.Ceil(end/100)) }
-
-// gcPerSecond differentiates the cumulative GC count over windows of the
-// given length (seconds): rate = (count at the window's last sample −
-// count at the previous window's last sample) ÷ the time between them,
-// placed at the window's end. Samples with no count (NaN) are skipped; a
-// final window shorter than half the length is dropped.
-func gcPerSecond(s *Series, window float64) (t, rate []float64) {
-	prevT, prevC := math.NaN(), math.NaN()
-	lastT, lastC := math.NaN(), math.NaN()
-	bucket := math.Inf(-1)
-	flush := func() {
-		if !math.IsNaN(prevT) && !math.IsNaN(lastT) && lastT-prevT >= window/2 {
-			t = append(t, lastT)
-			rate = append(rate, (lastC-prevC)/(lastT-prevT))
-		}
-		prevT, prevC = lastT, lastC
-	}
-	for i, x := range s.T {
-		c := s.GCCount[i]
-		if math.IsNaN(c) || x < 0 {
-			continue
-		}
-		if w := math.Floor(x / window); w != bucket {
-			flush()
-			bucket = w
-		}
-		lastT, lastC = x, c
-	}
-	flush()
-	return t, rate
 }
 
 func latencyPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyle) *plot.Plot {
@@ -266,13 +231,15 @@ func ratePanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceSt
 }
 
 func cpuPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyle) *plot.Plot {
-	p := newPanel("CPU (% of a core)")
+	window := smoothWindow(timeEnd(runs))
+	p := newPanel(fmt.Sprintf("CPU (%% of a core, mean over %g s)", window))
 	top := 0.0
 	for i, r := range runs {
 		for j, s := range r.Series {
 			st := styles[i][j]
-			addLines(p, s.T, s.CPUPercent, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(2.5), Dashes: st.Dashes})
-			top = math.Max(top, finiteMax(s.CPUPercent))
+			cpu := movingMean(s.T, s.CPUPercent, window)
+			addLines(p, s.T, cpu, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(2.5), Dashes: st.Dashes})
+			top = math.Max(top, finiteMax(cpu))
 		}
 	}
 	p.Y.Min, p.Y.Max = 0, yTop(math.Max(top, 10), 1.15)

@@ -49,10 +49,12 @@ func memoryFigure(runs []*Run) *figure {
 			}
 		}
 	}
+	var avoid []hline
 	if limit > 0 {
-		p.Add(limitLine(limit, limitLabel, f.Label))
+		avoid = append(avoid, limitLine(limit, limitLabel, f.Label))
+		p.Add(avoid[0])
 	}
-	p.Add(marks{Marks: killMarks(runs, styles), Size: f.Label, Labels: true})
+	p.Add(marks{Marks: killMarks(runs, styles), Size: f.Label, Labels: true, Avoid: avoid})
 	p.Add(bandLabels{Spans: append(stages, phases...), Size: f.Label})
 
 	if top <= 0 || math.IsNaN(top) {

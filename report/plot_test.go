@@ -13,6 +13,7 @@ import (
 
 	"github.com/oomlab/oomlab/runner/results"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
 func TestMemoryFigure(t *testing.T) {
@@ -72,8 +73,9 @@ func TestDashboardFigure(t *testing.T) {
 	if lat.Y.Max < finiteMax(run.Series[0].P99Ms) {
 		t.Errorf("latency panel Y max = %v; want ≥ max p99 %v", lat.Y.Max, finiteMax(run.Series[0].P99Ms))
 	}
-	if cpu := f.Plots[4]; cpu.Y.Max < finiteMax(run.Series[0].CPUPercent) {
-		t.Errorf("CPU panel Y max = %v; want ≥ %v", cpu.Y.Max, finiteMax(run.Series[0].CPUPercent))
+	s0 := run.Series[0]
+	if cpu, want := f.Plots[4], finiteMax(movingMean(s0.T, s0.CPUPercent, smoothWindow(timeEnd([]*Run{run})))); cpu.Y.Max < want {
+		t.Errorf("CPU panel Y max = %v; want ≥ the smoothed maximum %v", cpu.Y.Max, want)
 	}
 }
 
@@ -225,25 +227,55 @@ func TestSegments(t *testing.T) {
 	}
 }
 
-func TestGCPerSecond(t *testing.T) {
-	s := &Series{}
-	for i := range 50 { // 5 s at 10 Hz, 3 cycles a second
-		t := float64(i) * 0.1
-		s.T = append(s.T, t)
-		s.GCCount = append(s.GCCount, math.Floor(t*3))
+func TestSlidingRate(t *testing.T) {
+	var ts, count []float64
+	for i := range 100 { // 10 s at 10 Hz, 3 cycles a second
+		x := float64(i) * 0.1
+		ts = append(ts, x)
+		count = append(count, math.Floor(x*3))
 	}
-	ts, rates := gcPerSecond(s, 1)
-	if len(rates) < 3 {
-		t.Fatalf("gcPerSecond: %d windows; want ≥ 3", len(rates))
+	at, rates := slidingRate(ts, count, 3)
+	if len(rates) < 50 || at[0] < 1.5 {
+		t.Fatalf("slidingRate: %d points from %.1f s; want ≥ 50 from 1.5 s", len(rates), at[0])
 	}
-	for i, r := range rates[1:] {
-		if r < 2 || r > 4 {
-			t.Errorf("gcPerSecond window at %.1f s = %.2f; want about 3", ts[i+1], r)
+	for i, r := range rates {
+		if r < 2.5 || r > 3.5 {
+			t.Errorf("slidingRate at %.1f s = %.2f; want about 3", at[i], r)
 		}
 	}
-	none := &Series{T: []float64{0, 1, 2}, GCCount: []float64{math.NaN(), math.NaN(), math.NaN()}}
-	if _, r := gcPerSecond(none, 1); len(r) != 0 {
-		t.Errorf("gcPerSecond(no counts) = %v; want none", r)
+	none := []float64{math.NaN(), math.NaN(), math.NaN()}
+	if _, r := slidingRate([]float64{0, 1, 2}, none, 1); len(r) != 0 {
+		t.Errorf("slidingRate(no counts) = %v; want none", r)
+	}
+	// Before the load (t < 0) does not count.
+	if _, r := slidingRate([]float64{-2, -1, 0, 1}, []float64{0, 100, 100, 101}, 1); len(r) != 1 || r[0] != 1 {
+		t.Errorf("slidingRate with startup samples = %v; want [1]", r)
+	}
+}
+
+func TestMovingMean(t *testing.T) {
+	nan := math.NaN()
+	tests := []struct {
+		name   string
+		t, v   []float64
+		window float64
+		want   []float64
+	}{
+		{"constant", []float64{0, 1, 2}, []float64{5, 5, 5}, 2, []float64{5, 5, 5}},
+		{"10 % steps become their mean", []float64{0, 1, 2, 3, 4, 5}, []float64{0, 20, 0, 20, 0, 20}, 2, []float64{0, 10, 10, 10, 10, 10}},
+		{"unknown skipped", []float64{0, 1, 2}, []float64{4, nan, 8}, 10, []float64{4, 4, 6}},
+		{"nothing known", []float64{0, 1}, []float64{nan, nan}, 1, []float64{nan, nan}},
+		{"window drops old values", []float64{0, 1, 5}, []float64{100, 100, 1}, 2, []float64{100, 100, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := movingMean(tt.t, tt.v, tt.window)
+			for i := range tt.want {
+				if !(got[i] == tt.want[i] || math.IsNaN(got[i]) && math.IsNaN(tt.want[i])) {
+					t.Fatalf("movingMean(%v, %v, %g) = %v; want %v", tt.t, tt.v, tt.window, got, tt.want)
+				}
+			}
+		})
 	}
 }
 
@@ -306,5 +338,41 @@ func TestStallMarkAndPlainPalette(t *testing.T) {
 	// No roles: the fixed palette by target order.
 	if styles[0][0].Color != plainPalette[0] || styles[0][1].Color != plainPalette[1] {
 		t.Errorf("colours without roles = %v, %v; want plainPalette[0], [1]", styles[0][0].Color, styles[0][1].Color)
+	}
+}
+
+func TestPlaceLabel(t *testing.T) {
+	area := vg.Rectangle{Min: vg.Point{X: 0, Y: 0}, Max: vg.Point{X: 1000, Y: 1000}}
+	const w, h, step = 200, 20, 26
+	tests := []struct {
+		name  string
+		start vg.Point
+		taken []vg.Rectangle
+		lines []vg.Length
+		want  vg.Point
+	}{
+		{"clear stays", vg.Point{X: 100, Y: 500}, nil, nil, vg.Point{X: 100, Y: 500}},
+		{"off the limit line", vg.Point{X: 100, Y: 500}, nil, []vg.Length{490}, vg.Point{X: 100, Y: 474}},
+		{"off another label", vg.Point{X: 100, Y: 500},
+			[]vg.Rectangle{{Min: vg.Point{X: 150, Y: 470}, Max: vg.Point{X: 400, Y: 500}}}, nil, vg.Point{X: 100, Y: 448}},
+		{"off the line and the label below it", vg.Point{X: 100, Y: 500},
+			[]vg.Rectangle{{Min: vg.Point{X: 0, Y: 440}, Max: vg.Point{X: 400, Y: 470}}}, []vg.Length{490}, vg.Point{X: 100, Y: 422}},
+		{"up when the bottom is reached", vg.Point{X: 100, Y: 30}, nil, []vg.Length{20}, vg.Point{X: 100, Y: 56}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := placeLabel(tt.start, w, h, step, area, tt.taken, tt.lines)
+			if got != tt.want {
+				t.Fatalf("placeLabel(%v) = %v; want %v", tt.start, got, tt.want)
+			}
+			for _, y := range tt.lines {
+				if got.Y+step/5 > y && got.Y-h-step/5 < y {
+					t.Errorf("label at %v crosses the line at %v", got, y)
+				}
+			}
+			if overlapsAny(tt.taken, got, w, h) {
+				t.Errorf("label at %v overlaps %v", got, tt.taken)
+			}
+		})
 	}
 }

@@ -122,6 +122,16 @@ func (h hline) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
+// labelRect is where hline.Plot writes the label when the line is at y.
+func (h hline) labelRect(c draw.Canvas, y vg.Length) vg.Rectangle {
+	if h.Label == "" {
+		return vg.Rectangle{}
+	}
+	sty := textStyle(h.Size, h.Line.Color)
+	x, b := c.Min.X+h.Size*0.4, y+h.Size*0.25
+	return vg.Rectangle{Min: vg.Point{X: x, Y: b}, Max: vg.Point{X: x + sty.Width(h.Label), Y: b + sty.Height(h.Label)}}
+}
+
 // mark is an X at a point with a label: where a target was killed.
 type mark struct {
 	X, Y  float64
@@ -129,21 +139,32 @@ type mark struct {
 	Label string
 }
 
-// marks draws marks and their labels. Labels go right of the mark, or
-// end at the plot's right edge when they would leave it, on a light box;
-// each later label is one
-// line lower so two kills at the same time stay readable.
+// marks draws marks and their labels. A label goes right of and below its
+// mark (or ends at the plot's right edge), on a light box, and never on
+// another label, on a line of Avoid (the memory limit) or on that line's
+// own label: it steps down, then up, a line at a time until clear.
 type marks struct {
 	Marks  []mark
 	Size   vg.Length // label size; the X is 0.6× as large
 	Labels bool
+	Avoid  []hline
 }
 
 // Plot implements plot.Plotter.
 func (m marks) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	i := 0 // labels drawn so far: each next one a line lower
-	var drawn []vg.Rectangle
+	var taken []vg.Rectangle
+	var lines []vg.Length
+	for _, h := range m.Avoid {
+		if h.Y < p.Y.Min || h.Y > p.Y.Max {
+			continue
+		}
+		y := trY(h.Y)
+		lines = append(lines, y)
+		if r := h.labelRect(c, y); r != (vg.Rectangle{}) {
+			taken = append(taken, r)
+		}
+	}
 	for _, mk := range m.Marks {
 		pt := vg.Point{X: trX(mk.X), Y: trY(mk.Y)}
 		r := m.Size * 0.45
@@ -156,20 +177,13 @@ func (m marks) Plot(c draw.Canvas, p *plot.Plot) {
 		sty := textStyle(m.Size, mk.Color)
 		sty.YAlign = draw.YTop
 		w, h := sty.Width(mk.Label), sty.Height(mk.Label)
-		pos := vg.Point{X: pt.X + m.Size*0.8, Y: pt.Y - m.Size*0.6 - vg.Length(i)*m.Size*1.3}
-		i++
-		if pos.X+w > c.Max.X {
+		start := vg.Point{X: pt.X + m.Size*0.8, Y: pt.Y - m.Size*0.6}
+		if start.X+w > c.Max.X {
 			// Not enough room right of the mark: end at the plot's edge.
-			pos.X = max(c.Max.X-w-m.Size*0.3, c.Min.X)
+			start.X = max(c.Max.X-w-m.Size*0.3, c.Min.X)
 		}
-		// Never over an earlier label: step down a line until clear.
-		for k := 0; k < len(drawn) && k < 20; k++ {
-			if !overlapsAny(drawn, pos, w, h) {
-				break
-			}
-			pos.Y -= m.Size * 1.3
-		}
-		drawn = append(drawn, vg.Rectangle{Min: vg.Point{X: pos.X, Y: pos.Y - h}, Max: vg.Point{X: pos.X + w, Y: pos.Y}})
+		pos := placeLabel(start, w, h, m.Size*1.3, c.Rectangle, taken, lines)
+		taken = append(taken, vg.Rectangle{Min: vg.Point{X: pos.X, Y: pos.Y - h}, Max: vg.Point{X: pos.X + w, Y: pos.Y}})
 		// A light box keeps the label readable over the curves.
 		pad := m.Size * 0.15
 		c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 210}, []vg.Point{
@@ -177,6 +191,35 @@ func (m marks) Plot(c draw.Canvas, p *plot.Plot) {
 			{X: pos.X + w + pad, Y: pos.Y - h - pad}, {X: pos.X - pad, Y: pos.Y - h - pad}})
 		c.FillText(sty, pos, mk.Label)
 	}
+}
+
+// placeLabel returns the top left corner for a label of width w and
+// height h: start if it is clear, else the first clear position a step
+// lower, then a step higher, inside area. Clear means it overlaps no
+// rectangle of taken and no horizontal line at the heights in lines (with
+// a margin of a fifth of a step). When nothing is clear it returns start.
+func placeLabel(start vg.Point, w, h, step vg.Length, area vg.Rectangle, taken []vg.Rectangle, lines []vg.Length) vg.Point {
+	margin := step / 5
+	clear := func(pos vg.Point) bool {
+		for _, y := range lines {
+			if pos.Y+margin > y && pos.Y-h-margin < y {
+				return false
+			}
+		}
+		return !overlapsAny(taken, pos, w, h)
+	}
+	for _, dir := range []vg.Length{-1, 1} {
+		for k := range 40 {
+			pos := vg.Point{X: start.X, Y: start.Y + dir*vg.Length(k)*step}
+			if pos.Y-h < area.Min.Y || pos.Y > area.Max.Y {
+				break
+			}
+			if clear(pos) {
+				return pos
+			}
+		}
+	}
+	return start
 }
 
 // maxPlotPoints bounds the points drawn per series: more than a figure
