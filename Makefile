@@ -6,7 +6,7 @@ LDFLAGS := -X main.version=$(VERSION)
 PKGS    := ./...
 FUZZTIME ?= 20s
 
-.PHONY: all build demo test test-short bench fuzz lint tidy-check catalog clean
+.PHONY: all build demo test test-short bench fuzz lint tidy-check catalog clean proxy-check
 
 all: build
 
@@ -33,6 +33,11 @@ test-short:
 ## bench: benchmarks of the hot paths (sampling, trace parsing, aggregation, rendering)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 20m $(PKGS)
+
+## proxy-check: the TCP fault proxy's memory through 10,000 connections (no race detector) and its throughput against a direct connection
+proxy-check:
+	$(GO) test -count=1 -timeout 5m -run 'TestMemoryFlat' -v ./fixtures/tcpproxy
+	$(GO) test -count=1 -timeout 5m -run '^$$' -bench Throughput -v ./fixtures/tcpproxy
 
 ## fuzz: each fuzz target for FUZZTIME
 fuzz:
