@@ -28,7 +28,7 @@ func WriteCatalog(w io.Writer, runs []*Run) (bool, error) {
 				goodput = fmt.Sprintf("%.2f", *g)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n",
-				mdEscape(r.Results.Scenario), mdEscape(t.Name), t.Runtime, t.Role, t.Outcome, killedAt(v),
+				mdEscape(r.Results.Scenario), mdEscape(t.Name), mdEscape(t.Runtime), mdEscape(t.Role), mdEscape(t.Outcome), killedAt(v),
 				formatMiB(v.PeakRSSMiB), formatPercent(v.SuccessRatio), goodput, v.Class, passIcon(v.Pass))
 		}
 	}

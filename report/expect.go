@@ -39,7 +39,7 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 	if (t.Outcome == results.OutcomeSkipped || t.Outcome == results.OutcomeFailedToStart) &&
 		!slices.Contains(e.Outcomes, t.Outcome) {
 		return []Check{{Name: "ran", Text: tick(false, fmt.Sprintf("expected the target to run: %s (%s)", t.Outcome,
-			firstNonEmpty(t.Error, t.OutcomeDetail, "no reason recorded")))}}
+			firstNonEmpty(targetText(t.Error), t.OutcomeDetail, "no reason recorded")))}}
 	}
 	var out []Check
 	if len(e.Outcomes) > 0 {

@@ -98,7 +98,7 @@ func (f *figure) PNG() ([]byte, error) {
 // SVG renders the figure as an SVG document (fonts named, not embedded).
 func (f *figure) SVG() ([]byte, error) {
 	svg := vgsvg.New(f.Width, f.Height)
-	f.Draw(draw.New(svg))
+	f.Draw(draw.New(xmlCanvas{svg}))
 	var buf bytes.Buffer
 	if _, err := svg.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("report: encoding svg: %w", err)

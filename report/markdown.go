@@ -17,19 +17,19 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 	var b strings.Builder
 	all := flatten(verdicts)
 	icon := passIcon(Gate(all))
-	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", scenarioNames(runs), icon)
+	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", mdEscape(scenarioNames(runs)), icon)
 	for i, r := range runs {
 		res := r.Results
 		prefix := ""
 		if len(runs) > 1 {
-			prefix = "**" + runLabel(i) + "** (" + r.Dir + "): "
+			prefix = "**" + runLabel(i) + "** (" + mdEscape(r.Dir) + "): "
 		}
-		fmt.Fprintf(&b, "%s%s\n\n", prefix, runLine(res))
+		fmt.Fprintf(&b, "%s%s\n\n", prefix, mdEscape(runLine(res)))
 	}
 	b.WriteString("| target | outcome | killed at | peak RSS | RSS slope | GC/s max | success | p95 last stage | verdict |\n")
 	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|---|\n")
 	for _, v := range all {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), v.Outcome,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), mdEscape(v.Outcome),
 			killedAt(v), formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec), gcMax(v), formatPercent(v.SuccessRatio), p95Last(v),
 			v.Class, passIcon(v.Pass))
 	}
@@ -44,7 +44,7 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 				fmt.Fprintf(&b, "- %s\n", mdEscape(c.Text))
 			}
 			if v.Recommendation != "" {
-				fmt.Fprintf(&b, "\n> %s\n", v.Recommendation)
+				fmt.Fprintf(&b, "\n> %s\n", mdEscape(v.Recommendation))
 			}
 			if len(t.Stages) > 0 {
 				b.WriteString("\n| stage | offered | achieved | success | p50 | p95 | p99 | status codes |\n")
@@ -52,7 +52,7 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 				for _, st := range t.Stages {
 					fmt.Fprintf(&b, "| %d | %s/s | %.1f/s%s | %s | %s | %s | %s | %s |\n", st.Index+1,
 						formatRate(st.OfferedRatePerSecond), st.AchievedRatePerSecond, behind(st), formatPercent(st.SuccessRatio),
-						formatMs(st.LatencyP50Ms), formatMs(st.LatencyP95Ms), formatMs(st.LatencyP99Ms), statusCodes(st.StatusCodes))
+						formatMs(st.LatencyP50Ms), formatMs(st.LatencyP95Ms), formatMs(st.LatencyP99Ms), mdEscape(statusCodes(st.StatusCodes)))
 				}
 			}
 		}
@@ -88,7 +88,7 @@ func runLine(res *results.Results) string {
 		parts = append(parts, "downstream: "+strings.Join(names, ", "))
 	}
 	if res.Partial {
-		parts = append(parts, "**partial run**")
+		parts = append(parts, "partial run")
 	}
 	return strings.Join(parts, " · ")
 }
@@ -133,9 +133,6 @@ func passIcon(ok bool) string {
 	}
 	return "FAIL"
 }
-
-// mdEscape keeps table cells and list items intact.
-func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 func flatten(vs [][]Verdict) []Verdict {
 	var out []Verdict

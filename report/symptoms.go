@@ -85,11 +85,11 @@ func endSymptom(t results.Target) string {
 			how += fmt.Sprintf(" with exit code %d", *t.Exit.Code)
 		}
 		if line := lastLine(t.StderrTail); line != "" {
-			how += ": " + line
+			how += ": " + targetText(line)
 		}
 		return how
 	case results.OutcomeFailedToStart, results.OutcomeSkipped:
-		why := firstNonEmpty(t.Error, t.OutcomeDetail, "no reason recorded")
+		why := firstNonEmpty(targetText(t.Error), t.OutcomeDetail, "no reason recorded")
 		return strings.ReplaceAll(t.Outcome, "-", " ") + ": " + why
 	case results.OutcomeInterrupted:
 		return "interrupted before its load finished: " + firstNonEmpty(t.OutcomeDetail, "the run was stopped")

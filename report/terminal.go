@@ -13,6 +13,7 @@ import (
 // advice, then the run's notes and the gate. verdicts are Judge(run)'s
 // (or Files.Verdicts). Errors writing to w are ignored, as fmt.Fprint's are.
 func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
+	w = termWriter{w}
 	res := run.Results
 	limit, label := limitMiB([]*Run{run})
 	head := res.Scenario

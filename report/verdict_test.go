@@ -83,7 +83,7 @@ func TestJudge(t *testing.T) {
 		{name: "node heap flat", target: node, class: ClassGrowing, pass: true,
 			symptoms: []string{"heap 6 MiB while RSS 240 MiB", "RSS +5.0 MiB/s"}},
 		{name: "crashed", target: crashed, class: ClassCrashed, pass: true,
-			symptoms: []string{"crashed with exit code 2: panic: runtime error"}},
+			symptoms: []string{"crashed with exit code 2: `panic: runtime error"}},
 		{name: "GC rising", target: gcBusy, class: ClassBounded, pass: true, symptoms: []string{"GC 5.6→20 cycles/s"}},
 		{name: "expectation fails", class: ClassGrowing, pass: false,
 			target: func() synthTarget {
