@@ -76,6 +76,9 @@ func endSymptom(t results.Target) string {
 	case results.OutcomeLimitStall:
 		return fmt.Sprintf("stalled at the limit at %.1f s: alive but not answering, cgroup failcnt %s%s",
 			at, humanize.Comma(t.CgroupFailCount), restartText(t))
+	case results.OutcomeHeapLimit:
+		return fmt.Sprintf("died at its runtime's own heap limit at %.1f s, before the kernel's limit: %s%s",
+			at, firstNonEmpty(t.OutcomeDetail, lastLine(t.StderrTail)), restartText(t))
 	case results.OutcomeCrashed:
 		how := "crashed"
 		switch {
@@ -169,7 +172,7 @@ func gcSymptom(res *results.Results, s *Series, v Verdict) string {
 	if top >= gcRiseFactor*first && top >= 1 {
 		return fmt.Sprintf("GC %s→%s cycles/s", formatRateShort(first), formatRateShort(top))
 	}
-	growing := v.Class == ClassGrowing || v.Class == ClassOOMKilled || v.Class == ClassLimitStall
+	growing := v.Class == ClassGrowing || v.Class == ClassOOMKilled || v.Class == ClassLimitStall || v.Class == ClassHeapLimit
 	if growing && first >= 0.5 && last <= first/gcRiseFactor {
 		return fmt.Sprintf("GC %s→%s cycles/s: fewer, larger collections as the heap grew",
 			formatRateShort(first), formatRateShort(last))

@@ -103,8 +103,13 @@ func killMarks(runs []*Run, styles [][]traceStyle) []mark {
 			}
 			at := *t.OOMAtSeconds
 			what := "OOM-killed"
-			if t.Outcome == results.OutcomeLimitStall {
+			switch t.Outcome {
+			case results.OutcomeLimitStall:
 				what = "stalled at the limit"
+			case results.OutcomeHeapLimit:
+				what = "at its heap limit"
+			case results.OutcomeCrashed:
+				what = "crashed"
 			}
 			label := fmt.Sprintf("%s %s at %.1f s", styles[i][j].Label, what, at)
 			if t.Restarts > 0 {

@@ -11,9 +11,11 @@ import (
 // Verdict classes. The first four repeat the runner's outcome; growing
 // and bounded are decided here from the RSS curve.
 const (
-	ClassOOMKilled     = results.OutcomeOOMKilled
-	ClassLimitStall    = results.OutcomeLimitStall
-	ClassCrashed       = results.OutcomeCrashed
+	ClassOOMKilled  = results.OutcomeOOMKilled
+	ClassLimitStall = results.OutcomeLimitStall
+	ClassCrashed    = results.OutcomeCrashed
+	// ClassHeapLimit is a death at the runtime's own heap limit.
+	ClassHeapLimit     = results.OutcomeHeapLimit
 	ClassFailedToStart = results.OutcomeFailedToStart
 	ClassGrowing       = "growing"
 	ClassBounded       = "bounded"
@@ -229,7 +231,7 @@ func fitRSS(s *Series, t0, t1 float64) (Fit, bool) {
 func classify(t results.Target, s *Series, v Verdict) string {
 	switch t.Outcome {
 	case results.OutcomeOOMKilled, results.OutcomeLimitStall, results.OutcomeCrashed,
-		results.OutcomeFailedToStart, results.OutcomeSkipped:
+		results.OutcomeFailedToStart, results.OutcomeSkipped, results.OutcomeHeapLimit:
 		return t.Outcome
 	}
 	first, last := firstLastRSS(s)

@@ -78,36 +78,24 @@ func (r *targetRun) cleanup() {
 // starts the target again when its restart policy allows. It reports
 // whether the target runs again.
 func (r *targetRun) recordDeath(ctx context.Context) bool {
-	limit := mib(int64(r.h.opts.Scenario.MemoryLimit))
-	at := r.killedAt.Seconds()
-	ev := results.Event{AtSeconds: at}
 	code, sig := r.p.Exit()
-	var oomKills, fails int64
+	d := death{
+		At: r.killedAt, Exit: results.Exit{Code: code, Signal: sig}, KilledBy: r.killedBy,
+		Signs: r.signs.Lines(), Tail: r.p.StderrTail(),
+		Limit: int64(r.h.opts.Scenario.MemoryLimit), StallWindow: r.h.opts.StallWindow,
+	}
 	if r.group != nil {
+		d.Cgroup = &cgroupDelta{Mode: r.group.Mode(), FailTotal: r.failCnt}
 		if st, err := r.group.Stats(); err == nil {
-			oomKills, fails = st.OOMKills-r.oomBase, st.FailCount-r.failBase
+			d.Cgroup.OOMKills, d.Cgroup.Fails = st.OOMKills-r.oomBase, st.FailCount-r.failBase
 			r.oomKills, r.failCnt = st.OOMKills, st.FailCount
+			d.Cgroup.FailTotal = st.FailCount
 		}
 	}
-	switch {
-	case r.killedBy == results.MechanismWatchdog:
-		ev.Outcome, ev.Mechanism = results.OutcomeOOMKilled, results.MechanismWatchdog
-		ev.Detail = fmt.Sprintf("RSS passed the %s limit at %.1f s; the harness's watchdog killed it (no cgroup on this machine)", limit, at)
-	case r.killedBy == "stall":
-		ev.Outcome, ev.Mechanism = results.OutcomeLimitStall, r.h.res.LimitMode
-		ev.Detail = fmt.Sprintf("sat at the %s limit from %.1f s, alive but answering nothing, while the cgroup's fail counter rose to %d; the harness ended it after %s",
-			limit, at, r.failCnt, r.h.opts.StallWindow)
-	case r.group != nil && (oomKills > 0 || sig == "SIGKILL" && fails > 0):
-		ev.Outcome, ev.Mechanism = results.OutcomeOOMKilled, r.group.Mode()
-		ev.Detail = fmt.Sprintf("killed by the kernel at %.1f s: exit by %s, cgroup oom_kill counter +%d, fail counter +%d",
-			at, orNone(sig), oomKills, fails)
-	default:
-		ev.Outcome = results.OutcomeCrashed
-		ev.Detail = fmt.Sprintf("exited on its own at %.1f s: %s", at, exitText(results.Exit{Code: code, Signal: sig}))
-	}
+	ev := classify(d)
 	r.res.StderrTail = r.p.StderrTail()
-	r.stopped = r.killedBy != "" // the harness's kill is not the process's own exit
-	r.killedBy = ""
+	r.stopped = r.killedBy != killNone // the harness's kill is not the process's own exit
+	r.killedBy = killNone
 	fmt.Fprintf(r.h.opts.Log, "  %s: %s\n", ev.Outcome, ev.Detail)
 	if r.t.Restart == scenarios.RestartOnFailure && r.res.Restarts < r.t.MaxRestarts && ctx.Err() == nil {
 		if err := r.launch(ctx); err != nil {

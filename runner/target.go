@@ -46,7 +46,7 @@ type targetRun struct {
 	cgPeak   int64
 	failCnt  int64
 	oomKills int64
-	killedBy string        // "watchdog" or "stall" when the harness killed for memory
+	killedBy killCause     // set when the harness killed it for memory
 	killedAt time.Duration // when it did, or when the death was seen
 	stopped  bool          // the harness stopped the target (end of load, interrupt)
 
@@ -55,6 +55,7 @@ type targetRun struct {
 	oomBase  int64     // the cgroup's oom_kill counter when this process started
 	failBase int64     // its fail counter then
 	deaths   []results.Event
+	signs    *memorySigns // the current process's out-of-memory lines
 }
 
 // runTarget runs one target from start to cleanup and returns its findings.
@@ -131,10 +132,13 @@ func (r *targetRun) launch(ctx context.Context) error {
 	// Go's gctrace goes to stderr; V8's --trace-gc to stdout (printf), and
 	// on a heap OOM V8 repeats recent GC lines on stderr, which must not be
 	// counted twice: read each runtime's trace from its own stream only.
+	r.signs = &memorySigns{}
+	spec.OnStderrLine = r.signs.Feed
 	if r.t.Runtime == "node" {
 		spec.OnStdoutLine = r.tracker.Feed
 	} else {
-		spec.OnStderrLine = r.tracker.Feed
+		tracker, signs := r.tracker, r.signs
+		spec.OnStderrLine = func(l string) { tracker.Feed(l); signs.Feed(l) }
 	}
 	if r.group != nil {
 		if st, err := r.group.Stats(); err == nil {
@@ -215,7 +219,7 @@ func (r *targetRun) drive(ctx context.Context) {
 				lr = &res
 				break
 			}
-			if r.killedBy == "" {
+			if r.killedBy == killNone {
 				r.killedAt = time.Since(r.t0)
 			}
 			if r.recordDeath(ctx) {
@@ -305,19 +309,19 @@ func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) {
 		return // the process is gone; Done will tell how
 	}
 	r.h.samples.write(row.Record())
-	if stall == nil || r.killedBy != "" {
+	if stall == nil || r.killedBy != killNone {
 		return
 	}
 	limit := int64(r.h.opts.Scenario.MemoryLimit)
 	if r.group == nil && row.RSSBytes > limit {
-		r.killedBy, r.killedAt = results.MechanismWatchdog, el
+		r.killedBy, r.killedAt = killWatchdog, el
 		r.p.Kill()
 		fmt.Fprintf(r.h.opts.Log, "  watchdog: RSS %s passed the limit %s at %.1fs: killed\n", mib(row.RSSBytes), mib(limit), el.Seconds())
 		return
 	}
 	mem := max(row.RSSBytes, row.CgroupUsageBytes)
 	if stalled, since := stall.observe(el, mem, row.CgroupFailCount, time.Duration(r.lastSuccess.Load())); stalled {
-		r.killedBy, r.killedAt = "stall", since
+		r.killedBy, r.killedAt = killStall, since
 		r.p.Kill()
 		fmt.Fprintf(r.h.opts.Log, "  limit-stall: at the limit since %.1fs with no success: killed by the harness\n", since.Seconds())
 	}

@@ -74,7 +74,7 @@ const (
 // Expectation says what a target is expected to do. Zero fields are not checked.
 type Expectation struct {
 	// Outcomes lists acceptable outcomes ("survived", "oom-killed",
-	// "limit-stall", "crashed"); empty means any.
+	// "limit-stall", "heap-limit", "crashed"); empty means any.
 	Outcomes []string `yaml:"outcome,omitempty" json:"outcome,omitempty"`
 	// OOMWithin is the latest acceptable time of an OOM kill or stall,
 	// counted from the load's start.

@@ -19,10 +19,15 @@ const (
 
 // Outcome of one target's run.
 const (
-	OutcomeSurvived      = "survived"
-	OutcomeOOMKilled     = "oom-killed"
-	OutcomeLimitStall    = "limit-stall"
-	OutcomeCrashed       = "crashed"
+	OutcomeSurvived   = "survived"
+	OutcomeOOMKilled  = "oom-killed"
+	OutcomeLimitStall = "limit-stall"
+	OutcomeCrashed    = "crashed"
+	// OutcomeHeapLimit is a death at the runtime's own heap limit (V8's
+	// "JavaScript heap out of memory", Go's "fatal error: runtime: out of
+	// memory", Python's MemoryError, the JVM's OutOfMemoryError),
+	// recognised from the exit and the stderr signature, not the kernel.
+	OutcomeHeapLimit     = "heap-limit"
 	OutcomeFailedToStart = "failed-to-start"
 	// OutcomeInterrupted is used when the run was stopped (Ctrl-C or the
 	// deadline) before this target's load had finished.
@@ -142,7 +147,7 @@ type Target struct {
 type Event struct {
 	// AtSeconds is when it happened, since the load's start.
 	AtSeconds float64 `json:"at_seconds"`
-	// Outcome is what it was: oom-killed, limit-stall or crashed.
+	// Outcome is what it was: oom-killed, limit-stall, heap-limit or crashed.
 	Outcome string `json:"outcome"`
 	// Mechanism is the OOM mechanism for oom-killed and limit-stall.
 	Mechanism string `json:"mechanism,omitempty"`
