@@ -92,6 +92,6 @@ samples their memory and GC, and plots and judges the result.`,
 		Version:       version,
 	}
 	root.AddCommand(newRunCmd(), newListCmd(), newValidateCmd(), newReportCmd(), newCompareCmd(),
-		newFixtureCmd(), newCleanupCmd())
+		newFixtureCmd(), newCleanupCmd(), newDoctorCmd())
 	return root
 }

@@ -210,13 +210,18 @@ func (k *fakeKernel) subtreeControl(dir, req string) error {
 		return err
 	}
 	typ, terr := os.ReadFile(filepath.Join(dir, "cgroup.type"))
+	for _, tok := range strings.Fields(req) { // the kernel parses every token first
+		if len(tok) < 2 || tok[0] != '+' && tok[0] != '-' {
+			return syscall.EINVAL
+		}
+		if tok[0] == '+' && !slices.Contains(ctrl, tok[1:]) {
+			return syscall.ENOENT
+		}
+	}
 	for _, tok := range strings.Fields(req) {
 		c := tok[1:]
 		switch tok[0] {
 		case '+':
-			if !slices.Contains(ctrl, c) {
-				return syscall.ENOENT
-			}
 			if slices.Contains(sub, c) {
 				continue
 			}
@@ -229,8 +234,6 @@ func (k *fakeKernel) subtreeControl(dir, req string) error {
 			sub = append(sub, c)
 		case '-':
 			sub = slices.DeleteFunc(sub, func(s string) bool { return s == c })
-		default:
-			return syscall.EINVAL
 		}
 	}
 	slices.Sort(sub)

@@ -162,10 +162,10 @@ func (m *Manager) tryOwn(t *v2tree) (string, string, error) {
 	if slices.Contains(sub, "memory") {
 		return dir, fmt.Sprintf("groups under the harness's own cgroup %s, whose subtree already has memory enabled", m.show(dir)), nil
 	}
-	if err := m.enable(t, dir); err != nil {
+	if err := m.enable(t, dir, false); err != nil {
 		why := fmt.Errorf("cgroup v2 at %s: cannot enable memory for child groups: %w", m.show(dir), err)
 		if n := len(m.procs(dir)); n > 0 && errors.Is(err, syscall.EBUSY) {
-			why = fmt.Errorf("%w (the cgroup holds %d processes, the harness among them, and the no-internal-processes rule forbids it)", why, n)
+			why = fmt.Errorf("%w (the cgroup holds %s, the harness among them, and the no-internal-processes rule forbids it)", why, plural(n, "process", "processes"))
 		}
 		if p, d, ok := m.enclosing(t); ok {
 			return p, d, nil
@@ -178,12 +178,13 @@ func (m *Manager) tryOwn(t *v2tree) (string, string, error) {
 // enclosing finds the nearest cgroup above the harness's, up to the top
 // of the mount, that already has memory in its cgroup.subtree_control and
 // can be written, skipping systemd's units (.slice, .service, .scope):
-// those belong to systemd, which hands them out by delegation only.
+// those belong to systemd, which hands them out by delegation only; and
+// the host's root cgroup, where PlaceSlice makes a dedicated parent.
 func (m *Manager) enclosing(t *v2tree) (string, string, bool) {
 	for d := t.own; d != t.top && strings.HasPrefix(d, t.top); {
 		d = filepath.Dir(d)
-		if isUnit(filepath.Base(d)) && d != t.top {
-			continue
+		if isUnit(filepath.Base(d)) && d != t.top || d == t.top && t.hostRoot {
+			continue // systemd's, or the host's root: PlaceSlice makes a dedicated parent there
 		}
 		sub, err := readFields(filepath.Join(d, "cgroup.subtree_control"))
 		if err != nil || !slices.Contains(sub, "memory") || m.checkWritable(d) != nil {
@@ -221,7 +222,7 @@ func (m *Manager) trySlice(t *v2tree) (string, string, error) {
 	}
 	var did []string
 	if !slices.Contains(sub, "memory") {
-		if err := m.enable(t, t.top); err != nil {
+		if err := m.enable(t, t.top, false); err != nil {
 			return "", "", fmt.Errorf("cannot enable memory at the root %s: %w", m.show(t.top), err)
 		}
 		did = append(did, fmt.Sprintf("\"+memory\" to %s/cgroup.subtree_control", m.show(t.top)))
@@ -230,7 +231,7 @@ func (m *Manager) trySlice(t *v2tree) (string, string, error) {
 	switch _, err := os.Stat(slice); {
 	case err == nil:
 		if n := len(m.procs(slice)); n > 0 {
-			return "", "", fmt.Errorf("%s holds %d processes: child groups cannot get memory there", m.show(slice), n)
+			return "", "", fmt.Errorf("%s holds %s: child groups cannot get memory there", m.show(slice), plural(n, "process", "processes"))
 		}
 	case errors.Is(err, os.ErrNotExist):
 		if !m.dry {
@@ -243,7 +244,7 @@ func (m *Manager) trySlice(t *v2tree) (string, string, error) {
 		return "", "", err
 	}
 	if sub, _ := readFields(filepath.Join(slice, "cgroup.subtree_control")); !slices.Contains(sub, "memory") {
-		if err := m.enable(t, slice); err != nil {
+		if err := m.enable(t, slice, false); err != nil {
 			return "", "", fmt.Errorf("cannot enable memory in %s: %w", m.show(slice), err)
 		}
 		did = append(did, fmt.Sprintf("\"+memory\" to %s/cgroup.subtree_control", m.show(slice)))
@@ -291,7 +292,7 @@ func (m *Manager) tryLeaf(t *v2tree) (string, string, error) {
 			}
 		}
 	}
-	if err := m.enable(t, t.top); err != nil {
+	if err := m.enable(t, t.top, true); err != nil {
 		return "", "", fmt.Errorf("cannot enable memory at %s after moving the harness out: %w", m.show(t.top), err)
 	}
 	return t.top, fmt.Sprintf("groups under the namespace root %s; %s the harness's processes %v into %s first (as Docker-in-Docker entry points do), then \"+memory\" to %s/cgroup.subtree_control",
@@ -326,21 +327,21 @@ func (m *Manager) tryScope(t *v2tree) (string, string, error) {
 	if user {
 		flag = " --user"
 	}
-	return "", fmt.Sprintf("each target in its own transient scope: systemd-run%s --scope -p MemoryMax=<limit> -p MemorySwapMax=0 -p OOMPolicy=kill holding the scope open with sleep; systemd makes and owns the cgroup", flag), nil
+	return "", fmt.Sprintf("each target in its own transient scope, made by systemd-run%s --scope -p MemoryMax=<limit> and held open by sleep(1) until the target's group is removed; systemd makes the cgroup, oomlab writes memory.swap.max and memory.oom.group in it", flag), nil
 }
 
 // enable writes "+memory" to dir's cgroup.subtree_control. Dry, it
 // predicts the kernel's answer: EOPNOTSUPP in a threaded subtree, EBUSY
 // when dir holds processes and is not the host's root cgroup (the
-// no-internal-processes rule).
-func (m *Manager) enable(t *v2tree, dir string) error {
+// no-internal-processes rule) unless they were just moved out (emptied).
+func (m *Manager) enable(t *v2tree, dir string, emptied bool) error {
 	if !m.dry {
 		return m.ops.write(filepath.Join(dir, "cgroup.subtree_control"), []byte("+memory"), false)
 	}
 	if typ, err := os.ReadFile(filepath.Join(dir, "cgroup.type")); err == nil && strings.TrimSpace(string(typ)) != "domain" {
 		return syscall.EOPNOTSUPP
 	}
-	if !(t.hostRoot && dir == t.top) && len(m.procs(dir)) > 0 {
+	if !(t.hostRoot && dir == t.top) && !emptied && len(m.procs(dir)) > 0 {
 		return syscall.EBUSY
 	}
 	return nil
@@ -417,4 +418,11 @@ func readFields(path string) ([]string, error) {
 		return nil, err
 	}
 	return strings.Fields(string(b)), nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
