@@ -38,6 +38,8 @@ func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: node is not installed (%v), so the Node.js target %s cannot run", errSkip, err, t.Name)
 		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
 		if h.tmpDir == "" {
 			if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
 				return nil, fmt.Errorf("runner: %w", err)
@@ -97,6 +99,8 @@ func (r *targetRun) recordDeath(ctx context.Context) bool {
 	r.stopped = r.killedBy != killNone // the harness's kill is not the process's own exit
 	r.killedBy = killNone
 	fmt.Fprintf(r.h.opts.Log, "  %s: %s\n", ev.Outcome, ev.Detail)
+	r.h.rec.Event(results.RunEvent{Kind: results.EventDeath, Target: r.t.Name, AtSeconds: ev.AtSeconds, Outcome: ev.Outcome,
+		Mechanism: ev.Mechanism, Detail: ev.Detail})
 	if r.t.Restart == scenarios.RestartOnFailure && r.res.Restarts < r.t.MaxRestarts && ctx.Err() == nil {
 		if err := r.launch(ctx); err != nil {
 			fmt.Fprintf(r.h.opts.Log, "  restart failed: %v\n", err)
@@ -105,6 +109,8 @@ func (r *targetRun) recordDeath(ctx context.Context) bool {
 			r.stopped = false
 			r.res.Restarts++
 			fmt.Fprintf(r.h.opts.Log, "  restarted (%d of at most %d)\n", r.res.Restarts, r.t.MaxRestarts)
+			r.h.rec.Event(results.RunEvent{Kind: results.EventRestart, Target: r.t.Name, AtSeconds: time.Since(r.t0).Seconds(),
+				Detail: fmt.Sprintf("restarted (%d of at most %d)", r.res.Restarts, r.t.MaxRestarts)})
 		}
 	}
 	r.deaths = append(r.deaths, ev)

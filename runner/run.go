@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/oomlab/oomlab/fixtures/downstream"
@@ -50,6 +51,12 @@ type Options struct {
 	// StallWindow is how long a target must sit at its limit, answering
 	// nothing, before it is called stalled (default 5s).
 	StallWindow time.Duration
+	// Recorder receives the run as it happens, besides the CSV files
+	// (nil: none). See Recorder for what it must promise.
+	Recorder Recorder
+	// Parallel runs every target at once (also set by the scenario's
+	// parallel: true).
+	Parallel bool
 }
 
 // ErrInterrupted is returned (wrapped) when ctx ended the run early; the
@@ -89,6 +96,10 @@ func Run(ctx context.Context, opts Options) (*results.Results, error) {
 		res.Partial, res.PartialReason = true, err.Error()
 		return res, errors.Join(err, writeResults(out, res))
 	}
+	// A header results.json first: a harness killed mid-run leaves a
+	// readable, partial run behind.
+	headErr := writeResults(out, headerResults(res, sc))
+	h.rec.RunStarted(runInfo(res, sc, h.parallel()))
 	runErr := h.runAll(ctx)
 	closeErr := h.close()
 	if runErr != nil {
@@ -96,7 +107,9 @@ func Run(ctx context.Context, opts Options) (*results.Results, error) {
 		res.PartialReason = runErr.Error()
 	}
 	res.FinishedAt = time.Now().UTC()
-	return res, errors.Join(runErr, closeErr, writeResults(out, res))
+	err = errors.Join(runErr, headErr, closeErr, writeResults(out, res))
+	h.rec.RunFinished(res)
+	return res, err
 }
 
 func (o *Options) defaults() error {
@@ -119,6 +132,7 @@ func (o *Options) defaults() error {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	o.Log = &lockedWriter{w: o.Log}
 	if o.StallWindow == 0 {
 		o.StallWindow = 5 * time.Second
 	}
@@ -130,8 +144,9 @@ func (o *Options) defaults() error {
 type harness struct {
 	opts     Options
 	res      *results.Results
-	samples  *csvSink
-	loads    *csvSink
+	csv      *csvRecorder
+	rec      Recorder   // csv and opts.Recorder
+	mu       sync.Mutex // guards selfPeak, selfSum, selfN and tmpDir (parallel targets)
 	down     *downstream.Server
 	downURL  string
 	cgroups  *cgroup.Manager // nil under the watchdog
@@ -152,18 +167,20 @@ func newHarness(ctx context.Context, opts Options, res *results.Results, out *re
 	if err := h.setupLimits(); err != nil {
 		return nil, err
 	}
-	if h.samples, err = newCSVSink(out, results.SamplesFile, results.SampleHeader); err != nil {
+	if h.csv, err = newCSVRecorder(out); err != nil {
 		return nil, err
 	}
-	res.Files["samples"] = results.SamplesFile
-	if h.loads, err = newCSVSink(out, results.LoadFile, results.LoadHeader); err != nil {
-		h.close()
-		return nil, err
+	res.Files["samples"], res.Files["load"] = results.SamplesFile, results.LoadFile
+	h.rec = h.csv
+	if opts.Recorder != nil {
+		h.rec = fanOut{h.csv, opts.Recorder}
 	}
-	res.Files["load"] = results.LoadFile
 	if h.self, err = sample.Self(); err != nil {
 		h.close()
 		return nil, err
+	}
+	if h.parallel() {
+		return h, nil // each target starts its own downstream
 	}
 	h.down = downstream.New(downstreamPhases(opts.Scenario))
 	if h.downURL, err = h.down.Start(ctx, "127.0.0.1:0"); err != nil {
@@ -209,17 +226,12 @@ func (h *harness) setupLimits() error {
 }
 
 func (h *harness) runAll(ctx context.Context) error {
-	for i := range h.opts.Scenario.Targets {
-		t := &h.opts.Scenario.Targets[i]
-		if ctx.Err() != nil {
-			h.res.Targets = append(h.res.Targets, results.Target{
-				Name: t.Name, Role: t.Role, Runtime: t.Runtime, Outcome: results.OutcomeInterrupted,
-				OutcomeDetail: "not run: the run was interrupted before this target", Stages: []results.Stage{},
-			})
-			continue
+	if h.parallel() {
+		h.res.Targets = h.runParallel(ctx)
+	} else {
+		for i := range h.opts.Scenario.Targets {
+			h.res.Targets = append(h.res.Targets, h.runOne(ctx, &h.opts.Scenario.Targets[i]))
 		}
-		tr := h.runTarget(ctx, t)
-		h.res.Targets = append(h.res.Targets, tr)
 	}
 	h.res.Harness.RSSPeakBytes = h.selfPeak
 	if h.selfN > 0 {
@@ -234,11 +246,30 @@ func (h *harness) runAll(ctx context.Context) error {
 	return nil
 }
 
+// runOne runs one target, or records that it was not run because the run
+// was interrupted first.
+func (h *harness) runOne(ctx context.Context, t *scenarios.Target) results.Target {
+	if ctx.Err() != nil {
+		tr := results.Target{
+			Name: t.Name, Role: t.Role, Runtime: t.Runtime, Outcome: results.OutcomeInterrupted,
+			OutcomeDetail: "not run: the run was interrupted before this target", Stages: []results.Stage{},
+		}
+		h.rec.Event(results.RunEvent{Kind: results.EventTargetDone, Target: t.Name, Outcome: tr.Outcome, Detail: tr.OutcomeDetail})
+		return tr
+	}
+	tr := h.runTarget(ctx, t)
+	h.rec.Event(results.RunEvent{Kind: results.EventTargetDone, Target: t.Name, AtSeconds: tr.DurationSeconds,
+		Outcome: tr.Outcome, Detail: tr.OutcomeDetail})
+	return tr
+}
+
 // sampleSelf records the harness's own RSS and returns it. The peak is
 // the largest sample, not VmHWM: the process's lifetime peak would carry
 // over what an earlier scenario of a catalog run, or its report
 // rendering, used.
 func (h *harness) sampleSelf() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	p, err := h.self.Sample()
 	if err != nil {
 		return -1
@@ -254,11 +285,8 @@ func (h *harness) close() error {
 	if h.down != nil {
 		errs = append(errs, h.down.Close())
 	}
-	if h.samples != nil {
-		errs = append(errs, h.samples.Close())
-	}
-	if h.loads != nil {
-		errs = append(errs, h.loads.Close())
+	if h.csv != nil {
+		errs = append(errs, h.csv.Close())
 	}
 	if h.tmpDir != "" {
 		errs = append(errs, os.RemoveAll(h.tmpDir))

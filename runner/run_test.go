@@ -53,7 +53,7 @@ func runScenario(t *testing.T, ctx context.Context, sc *scenarios.Scenario, opts
 	}
 	res, err := Run(ctx, opts)
 	t.Cleanup(func() {
-		if t.Failed() {
+		if t.Failed() || testing.Verbose() {
 			t.Log(log.String())
 		}
 	})

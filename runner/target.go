@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/oomlab/oomlab/fixtures/downstream"
 	"github.com/oomlab/oomlab/runner/cgroup"
 	"github.com/oomlab/oomlab/runner/gctrace"
 	"github.com/oomlab/oomlab/runner/load"
@@ -35,6 +36,9 @@ type targetRun struct {
 	tracker *gctrace.Tracker
 	t0      time.Time
 	addr    string
+	mon     monitor // stage and phase as last reported
+	down    *downstream.Server
+	downURL string
 
 	lastSuccess atomic.Int64 // ns since t0 of the latest window with a success; -1 none
 	lastRow     atomic.Pointer[results.LoadRow]
@@ -67,6 +71,13 @@ func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) results.Ta
 	}}
 	r.lastSuccess.Store(-1)
 	fmt.Fprintf(h.opts.Log, "target      %s (%s)\n", t.Name, t.Runtime)
+	down, downURL, closeDown, err := h.downstreamFor(ctx, t.Name)
+	if err != nil {
+		r.res.Outcome, r.res.Error = results.OutcomeFailedToStart, err.Error()
+		return r.res
+	}
+	defer closeDown()
+	r.down, r.downURL = down, downURL
 	if err := r.start(ctx); err != nil {
 		r.cleanup()
 		if r.res.Outcome == "" {
@@ -105,7 +116,7 @@ func (r *targetRun) start(ctx context.Context) error {
 	for k, v := range t.Env {
 		env = append(env, k+"="+v)
 	}
-	env = append(env, "PORT="+strconv.Itoa(port), "DOWNSTREAM_URL="+h.downURL)
+	env = append(env, "PORT="+strconv.Itoa(port), "DOWNSTREAM_URL="+r.downURL)
 	argv, env = gctrace.TraceArgs(t.Runtime, argv, env)
 	r.res.Command = argv
 
@@ -180,7 +191,9 @@ func (r *targetRun) drive(ctx context.Context) {
 	defer cancelLoad()
 
 	r.t0 = time.Now()
-	h.down.Begin(r.t0)
+	r.down.Begin(r.t0)
+	r.mon = newMonitor(h.res)
+	h.rec.Event(results.RunEvent{Kind: results.EventLoadStarted, Target: r.t.Name})
 	r.res.LoadStartedAt = r.t0.UTC()
 	type loadResult struct {
 		stages []results.Stage
@@ -198,17 +211,13 @@ func (r *targetRun) drive(ctx context.Context) {
 	stall := newStallDetector(int64(sc.MemoryLimit), h.opts.StallWindow)
 	tick := time.NewTicker(sc.SampleInterval.D())
 	defer tick.Stop()
-	lastLog := time.Duration(0)
 	var lr *loadResult
 	for lr == nil {
 		select {
 		case <-tick.C:
 			el := time.Since(r.t0)
 			r.takeSample(el, stall)
-			if el-lastLog >= time.Second {
-				lastLog = el
-				r.progress(el)
-			}
+			r.timeline(el)
 		case <-r.p.Done():
 			// When ctx ended, the process was stopped for us (exec's
 			// Cancel sends SIGTERM to the group): not a death.
@@ -246,8 +255,10 @@ func (r *targetRun) drive(ctx context.Context) {
 	}
 	for _, st := range r.res.Stages {
 		if st.Behind {
-			fmt.Fprintf(h.opts.Log, "  warning: stage %d fell behind: %.1f of %.0f requests/s offered (lagged up to %.1f s); the load generator, not the target, limited this stage\n",
+			w := fmt.Sprintf("stage %d fell behind: %.1f of %.0f requests/s offered (lagged up to %.1f s); the load generator, not the target, limited this stage",
 				st.Index+1, st.AchievedRatePerSecond, st.OfferedRatePerSecond, st.MaxLagSeconds)
+			fmt.Fprintf(h.opts.Log, "  warning: %s\n", w)
+			h.rec.Event(results.RunEvent{Kind: results.EventWarning, Target: r.t.Name, AtSeconds: time.Since(r.t0).Seconds(), Detail: w})
 		}
 	}
 	select {
@@ -257,7 +268,7 @@ func (r *targetRun) drive(ctx context.Context) {
 		r.p.Stop(stopGrace)
 	}
 	r.takeSample(time.Since(r.t0), nil) // final counters of the cgroup
-	ds := h.down.Stats()
+	ds := r.down.Stats()
 	r.res.Downstream = results.Downstream{
 		Requests: ds.Requests, Completed: ds.Completed, Errors: ds.Errors,
 		BytesAccepted: ds.BytesAccepted, GoodputRatio: ds.GoodputRatio,
@@ -268,7 +279,7 @@ func (r *targetRun) drive(ctx context.Context) {
 // goroutine and stays quick: one CSV row and two atomic stores.
 func (r *targetRun) onWindow(row results.LoadRow) {
 	row.Target = r.t.Name
-	r.h.loads.write(row.Record())
+	r.h.rec.LoadWindow(row)
 	if row.Successes > 0 {
 		r.lastSuccess.Store(int64(row.TSeconds * float64(time.Second)))
 	}
@@ -308,7 +319,7 @@ func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) {
 	if !alive {
 		return // the process is gone; Done will tell how
 	}
-	r.h.samples.write(row.Record())
+	r.h.rec.Sample(row)
 	if stall == nil || r.killedBy != killNone {
 		return
 	}
@@ -325,19 +336,4 @@ func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) {
 		r.p.Kill()
 		fmt.Fprintf(r.h.opts.Log, "  limit-stall: at the limit since %.1fs with no success: killed by the harness\n", since.Seconds())
 	}
-}
-
-// progress prints one line a second for people watching the run.
-func (r *targetRun) progress(el time.Duration) {
-	line := fmt.Sprintf("  %-20s t=%5.1fs  RSS %9s  peak %9s", r.t.Name, el.Seconds(), mib(r.rss), mib(r.peak))
-	if row := r.lastRow.Load(); row != nil {
-		line += fmt.Sprintf("  offered %5.0f/s  ok %5d/s  err %4d/s  p95 %s", row.OfferedPerSecond, row.Successes, row.Errors, ms(row.P95Ms))
-	}
-	if n, _ := r.tracker.Snapshot(); n >= 0 {
-		line += fmt.Sprintf("  GC %d", r.gcBase+n)
-	}
-	if len(r.deaths) > 0 {
-		line += fmt.Sprintf("  restarts %d", r.res.Restarts)
-	}
-	fmt.Fprintln(r.h.opts.Log, line)
 }

@@ -27,6 +27,10 @@ type Scenario struct {
 	Load Load `yaml:"load" json:"load"`
 	// Downstream is the mock downstream's timeline.
 	Downstream Downstream `yaml:"downstream" json:"downstream"`
+	// Parallel runs every target at the same time, each in its own
+	// cgroup with its own downstream and load, on one clock (default:
+	// one after another, each with the machine to itself).
+	Parallel bool `yaml:"parallel,omitempty" json:"parallel,omitempty"`
 }
 
 // Target is one server under test.

@@ -28,6 +28,7 @@ type runFlags struct {
 	quiet       bool
 	all         bool
 	restart     bool
+	parallel    bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -67,6 +68,7 @@ could not be run, 2 for a bad scenario or flag, 130 when interrupted.`,
 	fl.BoolVar(&f.noGate, "no-gate", false, "exit 0 even when an expectation fails")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
 	fl.BoolVar(&f.restart, "restart", false, "start a target again each time it dies under load, as a container's restart policy would (at most 5 times)")
+	fl.BoolVar(&f.parallel, "parallel", false, "run every target at the same time, each with its own cgroup, downstream and load (as parallel: true in a scenario)")
 	fl.BoolVar(&f.all, "all", false, "run every built-in scenario (the catalog) and write one summary, catalog.md")
 	return cmd
 }
@@ -94,6 +96,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 		sc.Name, len(sc.Targets), sc.Load.TotalDuration(), sc.MemoryLimit, out)
 	res, runErr := runner.Run(cmd.Context(), runner.Options{
 		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: version,
+		Parallel: f.parallel,
 	})
 	if res == nil {
 		return runErr

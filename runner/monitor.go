@@ -1,0 +1,46 @@
+package runner
+
+import (
+	"time"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// monitor remembers which rate stage and downstream phase a target's load
+// was last in, so that each change is reported once, as an event.
+type monitor struct {
+	stages []results.StageSpan
+	phases []results.PhaseSpan
+	stage  int
+	phase  int
+}
+
+func newMonitor(res *results.Results) monitor {
+	return monitor{stages: res.Stages, phases: res.Phases, stage: -1, phase: -1}
+}
+
+// advance returns the events due at t (seconds since load start): a stage
+// or a phase entered since the last call.
+func (m *monitor) advance(target string, t float64) []results.RunEvent {
+	var evs []results.RunEvent
+	st := spanIndex(len(m.stages), func(i int) float64 { return m.stages[i].StartSeconds },
+		func(i int) float64 { return m.stages[i].EndSeconds }, t)
+	if st > m.stage {
+		m.stage = st
+		evs = append(evs, results.RunEvent{Kind: results.EventStage, Target: target, AtSeconds: t, Stage: st})
+	}
+	ph := spanIndex(len(m.phases), func(i int) float64 { return m.phases[i].StartSeconds },
+		func(i int) float64 { return m.phases[i].EndSeconds }, t)
+	if ph > m.phase {
+		m.phase = ph
+		evs = append(evs, results.RunEvent{Kind: results.EventPhase, Target: target, AtSeconds: t, Stage: m.stage, Phase: m.phases[ph].Name})
+	}
+	return evs
+}
+
+// timeline reports a stage or phase the target's load has entered.
+func (r *targetRun) timeline(el time.Duration) {
+	for _, ev := range r.mon.advance(r.t.Name, el.Seconds()) {
+		r.h.rec.Event(ev)
+	}
+}
