@@ -231,6 +231,31 @@ func (c *checker) expect(path string, e *Expectation) {
 		c.errf(path+".min_rss", "%s is above max_rss %s", exactBytes(int64(e.MinRSS)), exactBytes(int64(e.MaxRSS)))
 	}
 	c.ratio(path+".min_success_ratio", e.MinSuccessRatio)
+	for i, cl := range e.Classes {
+		p := fmt.Sprintf("%s.class[%d]", path, i)
+		switch {
+		case cl == ClassInconclusive:
+			c.errf(p, "%q cannot be expected: an inconclusive verdict never passes (want one of %s)",
+				cl, strings.Join(verdictClasses(), ", "))
+		default:
+			c.oneOf(p, cl, verdictClasses())
+		}
+		if slices.Index(e.Classes, cl) < i {
+			c.errf(p, "%q listed twice", cl)
+		}
+	}
+}
+
+// verdictClasses are the classes expect.class may name: bounded, growing,
+// and every outcome but "survived" (a survivor is bounded or growing).
+func verdictClasses() []string {
+	out := []string{ClassBounded, ClassGrowing}
+	for _, o := range outcomes {
+		if o != "survived" {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 func (c *checker) ratio(path string, v float64) {

@@ -91,6 +91,10 @@ var parseErrorTests = []struct {
 	{"unknown role", withTargets("  - name: a\n    builtin: x\n    role: clever\n"), []want{{5, "targets[0].role", "want one of naive, aware"}}},
 	{"unknown outcome", withTargets("  - name: a\n    builtin: x\n    expect:\n      outcome: [survived, exploded]\n"), []want{{6, "targets[0].expect.outcome[1]", `unknown name "exploded"`}}},
 	{"repeated outcome", withTargets("  - name: a\n    builtin: x\n    expect:\n      outcome: [survived, survived]\n"), []want{{6, "targets[0].expect.outcome[1]", "listed twice"}}},
+	{"unknown class", withTargets("  - name: a\n    builtin: x\n    expect:\n      class: [bounded, flat]\n"), []want{{6, "targets[0].expect.class[1]", `unknown name "flat" (want one of bounded, growing, oom-killed`}}},
+	{"inconclusive class", withTargets("  - name: a\n    builtin: x\n    expect: {class: inconclusive}\n"), []want{{5, "targets[0].expect.class[0]", "an inconclusive verdict never passes"}}},
+	{"survived class", withTargets("  - name: a\n    builtin: x\n    expect: {class: survived}\n"), []want{{5, "targets[0].expect.class[0]", `unknown name "survived"`}}},
+	{"repeated class", withTargets("  - name: a\n    builtin: x\n    expect:\n      class: [growing, growing]\n"), []want{{6, "targets[0].expect.class[1]", "listed twice"}}},
 	{"env PORT", withTargets("  - name: a\n    builtin: x\n    env:\n      PORT: '1'\n"), []want{{6, "targets[0].env.PORT", "set by the harness"}}},
 	{"env DOWNSTREAM_URL", withTargets("  - name: a\n    builtin: x\n    env:\n      DOWNSTREAM_URL: x\n"), []want{{6, "targets[0].env.DOWNSTREAM_URL", "set by the harness"}}},
 	{"env bad name", withTargets("  - name: a\n    builtin: x\n    env:\n      1X: x\n"), []want{{6, "targets[0].env.1X", "variable name"}}},
@@ -254,6 +258,9 @@ var parseValidTests = []struct {
 	}},
 	{"single outcome", withTargets("  - name: a\n    builtin: x\n    expect: {outcome: survived}\n"), func(s *Scenario) bool {
 		return reflect.DeepEqual(s.Targets[0].Expect.Outcomes, []string{"survived"})
+	}},
+	{"single class", withTargets("  - name: a\n    builtin: x\n    expect: {class: bounded}\n"), func(s *Scenario) bool {
+		return reflect.DeepEqual(s.Targets[0].Expect.Classes, []string{ClassBounded})
 	}},
 	{"units", minimal + "memory_limit: 1GB\ndownstream:\n  phases:\n    - {at: 1s, duration: 2s, read_bandwidth: 512KiB/s}\n    - {at: 3s, read_bandwidth: 2000}\n", func(s *Scenario) bool {
 		p := s.Downstream.Phases

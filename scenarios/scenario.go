@@ -90,7 +90,22 @@ type Expectation struct {
 	MinRSS ByteSize `yaml:"min_rss,omitempty" json:"min_rss_bytes,omitempty"`
 	// MinSuccessRatio bounds the share of 2xx/3xx answers over the run.
 	MinSuccessRatio float64 `yaml:"min_success_ratio,omitempty" json:"min_success_ratio,omitempty"`
+	// Classes lists acceptable verdict classes (ClassBounded, ClassGrowing,
+	// or an outcome other than "survived", such as "oom-killed"); empty
+	// means any. ClassInconclusive cannot be asked for: a verdict the
+	// data cannot support never passes a check that asks for a class.
+	Classes []string `yaml:"class,omitempty" json:"class,omitempty"`
 }
+
+// Verdict classes a scenario's expect.class can name besides the
+// outcomes; the report decides them from the memory curve.
+const (
+	ClassBounded = "bounded"
+	ClassGrowing = "growing"
+	// ClassInconclusive is the class of a curve too short or too noisy
+	// to tell a step from a climb. Never a valid expectation.
+	ClassInconclusive = "inconclusive"
+)
 
 // Load is an open-loop request stream at rising rates.
 type Load struct {
