@@ -25,7 +25,8 @@ func expectationOf(res *results.Results, name string) scenarios.Expectation {
 }
 
 func isZero(e scenarios.Expectation) bool {
-	return len(e.Outcomes) == 0 && e.OOMWithin == 0 && e.MaxRSS == 0 && e.MinRSS == 0 && e.MinSuccessRatio == 0
+	return len(e.Outcomes) == 0 && e.OOMWithin == 0 && e.MaxRSS == 0 && e.MinRSS == 0 && e.MinSuccessRatio == 0 &&
+		len(e.Classes) == 0
 }
 
 // checkExpectations checks the target against its expect: block. A
@@ -76,12 +77,26 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 		out = append(out, Check{Name: "min_rss", Pass: ok,
 			Text: tick(ok, fmt.Sprintf("expected peak RSS ≥ %s: %s", formatMiB(floor), formatMiB(v.PeakRSSMiB)))})
 	}
+	if len(e.Classes) > 0 {
+		out = append(out, classCheck(e.Classes, v))
+	}
 	if e.MinSuccessRatio > 0 {
 		ok := v.SuccessRatio >= e.MinSuccessRatio
 		out = append(out, Check{Name: "min_success_ratio", Pass: ok,
 			Text: tick(ok, fmt.Sprintf("expected success ≥ %s: %s", formatPercent(e.MinSuccessRatio), formatPercent(v.SuccessRatio)))})
 	}
 	return out
+}
+
+// classCheck checks expect.class. An inconclusive verdict fails it
+// whatever it asks for: a gate must not pass on a curve it cannot read.
+func classCheck(want []string, v Verdict) Check {
+	ok := v.Class != ClassInconclusive && slices.Contains(want, v.Class)
+	got := v.Class
+	if v.Class == ClassInconclusive && v.Confidence.Reason != "" {
+		got += " (" + v.Confidence.Reason + ")"
+	}
+	return Check{Name: "class", Pass: ok, Text: tick(ok, fmt.Sprintf("expected class %s: %s", strings.Join(want, " or "), got))}
 }
 
 // tick appends ✓ or ✗.

@@ -79,6 +79,7 @@ figure svg text{font-family:"Liberation Sans",Arial,Helvetica,sans-serif !import
 {{end}}{{end}}</table>
 {{range .Runs}}{{range .Targets}}<div class="verdict {{if .V.Pass}}ok{{else}}bad{{end}}">
 <h3>{{.V.Target}}: {{.V.Class}} {{icon .V.Pass}}</h3>
+{{if .V.Story}}<p>{{.V.Story}}</p>{{end}}
 {{if .V.Symptoms}}<ul>{{range .V.Symptoms}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .V.Expectations}}<ul>{{range .V.Expectations}}<li>{{.Text}}</li>{{end}}</ul>{{end}}
 {{if .V.Recommendation}}<p>{{.V.Recommendation}}</p>{{end}}

@@ -37,6 +37,9 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 		for j, t := range r.Results.Targets {
 			v := verdicts[i][j]
 			fmt.Fprintf(&b, "\n### %s: %s %s\n\n", mdEscape(v.Target), v.Class, passIcon(v.Pass))
+			if v.Story != "" {
+				fmt.Fprintf(&b, "%s\n\n", mdEscape(v.Story))
+			}
 			for _, s := range v.Symptoms {
 				fmt.Fprintf(&b, "- %s\n", mdEscape(s))
 			}

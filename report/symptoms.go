@@ -102,7 +102,10 @@ func endSymptom(t results.Target) string {
 
 // climbSymptom: "RSS +4.1 MiB/s while CPU stayed under 30%".
 func climbSymptom(s *Series, v Verdict) string {
-	if v.SlopeMiBPerSec <= GrowthSlopeMiBPerSec || v.SlopeR2 < GrowthMinR2 {
+	// One story: a class that says the memory held (or cannot say) gets
+	// no "climbing" symptom; the verdict line tells what the curve did.
+	if v.Class == ClassBounded || v.Class == ClassInconclusive ||
+		v.SlopeMiBPerSec <= GrowthSlopeMiBPerSec || v.SlopeR2 < GrowthMinR2 {
 		return ""
 	}
 	var win Fit

@@ -29,7 +29,7 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
 	}
 	tw.Flush()
 	for _, v := range verdicts {
-		fmt.Fprintf(w, "\n%s: %s (RSS %s over %s)\n", v.Target, v.Class, formatSlope(v.SlopeMiBPerSec), firstNonEmpty(v.SlopeWindow, "no window"))
+		fmt.Fprintf(w, "\n%s: %s\n", v.Target, firstNonEmpty(v.Story, v.Class))
 		for _, s := range v.Symptoms {
 			fmt.Fprintf(w, "  - %s\n", s)
 		}

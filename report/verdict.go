@@ -5,11 +5,14 @@ import (
 	"math"
 
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
 	"gonum.org/v1/gonum/stat"
 )
 
-// Verdict classes. The first four repeat the runner's outcome; growing
-// and bounded are decided here from the RSS curve.
+// Verdict classes. The outcome classes repeat the runner's outcome (a
+// newer runner's outcome, such as a heap-limit death, becomes a class of
+// its own); growing, bounded and inconclusive are decided here from the
+// RSS curve (classify.go).
 const (
 	ClassOOMKilled  = results.OutcomeOOMKilled
 	ClassLimitStall = results.OutcomeLimitStall
@@ -17,40 +20,37 @@ const (
 	// ClassHeapLimit is a death at the runtime's own heap limit.
 	ClassHeapLimit     = results.OutcomeHeapLimit
 	ClassFailedToStart = results.OutcomeFailedToStart
-	ClassGrowing       = "growing"
-	ClassBounded       = "bounded"
+	ClassGrowing       = scenarios.ClassGrowing
+	ClassBounded       = scenarios.ClassBounded
+	// ClassInconclusive is a survivor whose curve cannot be classed: the
+	// last stage is too short after settling, or the slope too uncertain.
+	// It never passes an expectation that asks for a class.
+	ClassInconclusive = scenarios.ClassInconclusive
 	// ClassSkipped is a target the runner could not run here.
 	ClassSkipped = results.OutcomeSkipped
 	// ClassNoData is a target that ran but left no samples to judge.
 	ClassNoData = "no-data"
 )
 
-// Thresholds of the growing/bounded decision. A surviving target is
-// growing when either holds:
+// Thresholds of the growing/bounded decision (curveClass). A survivor
+// is growing when, over the settled part of the last interval at a
+// constant rate and downstream phase, RSS still rises surely faster than
+// LevelledSlopeMiBPerSec and at GrowthSlopeMiBPerSec or more; bounded
+// when it surely rises slower than GrowthSlopeMiBPerSec; otherwise
+// inconclusive. A working set that steps up with each higher rate and
+// levels off is bounded: the step falls in the settling interval.
 //
-//   - over the decisive window (the last downstream phase with data, else
-//     the last stage, else the whole run) the least-squares RSS slope is
-//     above GrowthSlopeMiBPerSec and the line explains the curve (R² ≥
-//     GrowthMinR2) — a steady climb, not noise;
-//   - RSS ends above GrowthEndRatio × its start and above GrowthEndMiB —
-//     a climb in steps the line fit would miss;
-//
-// and, either way, RSS was still rising in the last stage, while the
-// offered rate held still: a slope above LevelledSlopeMiBPerSec that the
-// line explains (R² ≥ GrowthMinR2, not the saw-tooth of a collector). A
-// working set that steps up with each higher rate and levels off is
-// bounded.
-//
-// Otherwise it is bounded. 0.5 MiB/s is 1.8 GiB an hour: far above what
-// a healthy server's caches and pools settle into, far below what the
-// naive pattern shows (10-20 MiB/s under a few dozen requests per second).
+// 0.5 MiB/s is 1.8 GiB an hour: far above what a healthy server's caches
+// and pools settle into, far below what the naive pattern shows (10-20
+// MiB/s under a few dozen requests per second).
 const (
 	GrowthSlopeMiBPerSec = 0.5
-	GrowthMinR2          = 0.6
-	GrowthEndRatio       = 2.0
-	GrowthEndMiB         = 50.0
-	// LevelledSlopeMiBPerSec is the last-stage slope under which RSS
-	// counts as levelled off: 0.1 MiB/s is 6 MiB a minute.
+	// GrowthMinR2 is the R² a window's line must reach before a slope
+	// is quoted as a climb in the symptoms (not the saw-tooth of a
+	// collector).
+	GrowthMinR2 = 0.6
+	// LevelledSlopeMiBPerSec is the slope under which RSS counts as
+	// levelled off: 0.1 MiB/s is 6 MiB a minute.
 	LevelledSlopeMiBPerSec = 0.1
 )
 
@@ -66,7 +66,15 @@ type Verdict struct {
 	Target string `json:"target"`
 	// Class is one of the Class constants.
 	Class string `json:"class"`
-	// SlopeMiBPerSec is the RSS slope over SlopeWindow.
+	// Confidence says how sure Class is and what it rests on.
+	Confidence Confidence `json:"confidence"`
+	// Story is the verdict in one line, agreeing with the class, the
+	// symptoms and the expectations: "bounded: RSS levelled off …;
+	// expectations pass".
+	Story string `json:"story"`
+	// SlopeMiBPerSec is the RSS slope over SlopeWindow: the settled
+	// window for a survivor, the steepest stage or phase for a target
+	// that reached the limit.
 	SlopeMiBPerSec float64 `json:"slope_mib_per_sec"`
 	// Symptoms are the findings with numbers, each only when seen.
 	Symptoms []string `json:"symptoms"`
@@ -162,10 +170,12 @@ func judgeTarget(run *Run, i int) Verdict {
 			v.PhaseFits = append(v.PhaseFits, f)
 		}
 	}
-	if f, ok := decisiveFit(v, s, t.OOMAtSeconds != nil); ok {
+	v.Class, v.Confidence = classify(res, t, s)
+	if c := v.Confidence; c.Window != "outcome" && c.Samples >= minSettledSamples && c.EndSeconds-c.StartSeconds >= MinSettledSeconds {
+		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = c.SlopeMiBPerSec, c.R2, c.Window
+	} else if f, ok := decisiveFit(v, s, t.OOMAtSeconds != nil); ok {
 		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = round(f.SlopeMiBPerSec, 3), round(f.R2, 3), f.Window
 	}
-	v.Class = classify(t, s, v)
 	v.Symptoms = symptoms(run, i, v)
 	v.Expectations = checkExpectations(res, t, v)
 	v.Pass = true
@@ -173,6 +183,7 @@ func judgeTarget(run *Run, i int) Verdict {
 		v.Pass = v.Pass && c.Pass
 	}
 	v.Recommendation = recommend(res, t, v)
+	v.Story = story(v)
 	return v
 }
 
@@ -226,55 +237,6 @@ func fitRSS(s *Series, t0, t1 float64) (Fit, bool) {
 	}
 	return Fit{StartSeconds: xs[0], EndSeconds: xs[len(xs)-1], SlopeMiBPerSec: round(beta, 3), R2: round(r2, 3),
 		Samples: len(xs)}, true
-}
-
-func classify(t results.Target, s *Series, v Verdict) string {
-	switch t.Outcome {
-	case results.OutcomeOOMKilled, results.OutcomeLimitStall, results.OutcomeCrashed,
-		results.OutcomeFailedToStart, results.OutcomeSkipped, results.OutcomeHeapLimit:
-		return t.Outcome
-	}
-	first, last := firstLastRSS(s)
-	if math.IsNaN(first) {
-		return ClassNoData
-	}
-	if v.SlopeMiBPerSec > GrowthSlopeMiBPerSec && v.SlopeR2 >= GrowthMinR2 && stillClimbing(v) {
-		return ClassGrowing
-	}
-	if last > GrowthEndRatio*first && last > GrowthEndMiB && stillClimbing(v) {
-		return ClassGrowing
-	}
-	return ClassBounded
-}
-
-// stillClimbing reports whether RSS still rose during the last stage, at
-// a constant offered rate: a server whose working set steps up with each
-// higher rate and then levels off is bounded; one that keeps climbing
-// while the load holds still is not. Without a last-stage fit it answers
-// true, leaving the decision to the other rules.
-func stillClimbing(v Verdict) bool {
-	if len(v.StageFits) == 0 {
-		return true
-	}
-	last := v.StageFits[len(v.StageFits)-1]
-	return last.SlopeMiBPerSec > LevelledSlopeMiBPerSec && last.R2 >= GrowthMinR2
-}
-
-// firstLastRSS returns the RSS at the first sample from the load's start
-// on, and at the last sample; NaN when there is none.
-func firstLastRSS(s *Series) (first, last float64) {
-	first, last = math.NaN(), math.NaN()
-	for i, t := range s.T {
-		r := s.RSSMiB[i]
-		if t < 0 || math.IsNaN(r) {
-			continue
-		}
-		if math.IsNaN(first) {
-			first = r
-		}
-		last = r
-	}
-	return first, last
 }
 
 func successRatio(stages []results.Stage) float64 {
