@@ -207,7 +207,7 @@ func (h *harness) setupLimits() error {
 		h.cgroups = m
 		h.res.LimitMode = m.Mode()
 		h.res.LimitNote = m.Note()
-		fmt.Fprintf(h.opts.Log, "limits      %s via %s %s\n", m.Mode(), m.Placement(), m.Parent())
+		fmt.Fprintf(h.opts.Log, "limits      %s (%s) %s\n", m.Mode(), m.Placement(), m.Parent())
 		return nil
 	}
 	reason := "no cgroup memory controller"

@@ -14,7 +14,7 @@ func newCleanupCmd() *cobra.Command {
 		Short: "Remove cgroups left behind by a harness that was killed (every run also does this first)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := cgroup.Detect("/")
+			m, err := cgroup.Explain("/") // find where groups go without placing anything
 			if err != nil {
 				return err
 			}

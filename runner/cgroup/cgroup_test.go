@@ -532,3 +532,32 @@ func BenchmarkStatsFake(b *testing.B) {
 		})
 	}
 }
+
+// TestSweepExplained checks that a Manager from Explain sweeps (oomlab
+// cleanup uses one) and that an explained oomlab.slice not made yet is
+// nothing to sweep.
+func TestSweepExplained(t *testing.T) {
+	k := newFake(t, "v1", ModeV1)
+	stale := filepath.Join(k.root, "sys/fs/cgroup/memory/process_api/abc/oomlab-999999-naive")
+	if err := k.mkdir(stale); err != nil {
+		t.Fatal(err)
+	}
+	m, err := detect(k.root, k.ops(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if removed, err := m.Sweep(); err != nil || !slices.Equal(removed, []string{stale}) {
+		t.Errorf("Sweep() = %v, %v; want [%s]", removed, err, stale)
+	}
+	k = newFake(t, "layouts/gha-sudo", "")
+	k.recorded = true
+	if m, err = detect(k.root, k.ops(), true); err != nil || m.Placement() != PlaceSlice {
+		t.Fatalf("detect(gha-sudo, dry) = %v, %v; want oomlab.slice", m, err)
+	}
+	if removed, err := m.Sweep(); err != nil || len(removed) > 0 {
+		t.Errorf("Sweep() with no oomlab.slice yet = %v, %v; want nothing", removed, err)
+	}
+	if _, err := os.Stat(filepath.Join(k.root, "sys/fs/cgroup/oomlab.slice")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("an explaining Manager made oomlab.slice: stat = %v", err)
+	}
+}

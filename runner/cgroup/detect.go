@@ -95,7 +95,11 @@ func (m *Manager) Note() string {
 	var b strings.Builder
 	for _, a := range m.attempts {
 		if a.Used {
-			fmt.Fprintf(&b, "%s via %s: %s", m.mode, a.Placement, a.Detail)
+			if string(a.Placement) == m.mode {
+				fmt.Fprintf(&b, "%s: %s", m.mode, a.Detail)
+			} else {
+				fmt.Fprintf(&b, "%s via %s: %s", m.mode, a.Placement, a.Detail)
+			}
 		}
 	}
 	if m.mode == ModeNone {

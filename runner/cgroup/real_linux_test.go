@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -167,5 +168,28 @@ func BenchmarkStatsReal(b *testing.B) {
 		if _, err := g.Stats(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRealStartScopeRefused runs the real systemd-run where it is
+// installed: on a machine where systemd is not PID 1 (this one) it must
+// fail at once with systemd-run's own message and leave no holder behind.
+func TestRealStartScopeRefused(t *testing.T) {
+	run, err := exec.LookPath("systemd-run")
+	if err != nil {
+		t.Skip("no systemd-run installed")
+	}
+	if _, err := os.Stat("/run/systemd/system"); err == nil {
+		t.Skip("systemd is PID 1 here: systemd-run would succeed")
+	}
+	start := time.Now()
+	_, _, err = startScope([]string{run, "--scope", "--quiet", "--collect", "--unit=oomlab-test-refused.scope",
+		"-p", "MemoryMax=67108864", "--", "sleep", "infinity"}, "oomlab-test-refused.scope")
+	if err == nil || !strings.Contains(err.Error(), "exited") {
+		t.Fatalf("startScope() = %v; want an error saying systemd-run exited", err)
+	}
+	t.Logf("startScope() = %v (after %s)", err, time.Since(start).Round(time.Millisecond))
+	if took := time.Since(start); took > scopeTimeout {
+		t.Errorf("startScope() took %s; want it to fail as soon as systemd-run exits", took)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,7 +28,16 @@ func startScope(argv []string, unit string) (string, func() error, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitedWriter{buf: &stderr, max: 4096}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	// Pdeathsig belongs to the forking thread (golang/go#27505): fork from
+	// a fresh goroutine locked only for the fork, so that thread is an
+	// ordinary pooled one that lives as long as the harness.
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		started <- cmd.Start()
+	}()
+	if err := <-started; err != nil {
 		return "", nil, err
 	}
 	exited := make(chan error, 1)
@@ -49,11 +59,11 @@ func startScope(argv []string, unit string) (string, func() error, error) {
 		select {
 		case err := <-exited:
 			exited <- err // for stop
-			return "", nil, fmt.Errorf("%s exited (%v) before %s was made: %s", argv[0], err, unit, strings.TrimSpace(stderr.String()))
+			return "", nil, fmt.Errorf("%s exited (%v) before %s was made: %s", argv[0], err, unit, oneLine(stderr.String()))
 		case <-time.After(removePoll):
 		}
 	}
-	return "", nil, errors.Join(fmt.Errorf("%s was not made within %s: %s", unit, scopeTimeout, strings.TrimSpace(stderr.String())), stop())
+	return "", nil, errors.Join(fmt.Errorf("%s was not made within %s: %s", unit, scopeTimeout, oneLine(stderr.String())), stop())
 }
 
 // scopeOf returns pid's cgroup v2 path if it ends in unit.
@@ -81,4 +91,9 @@ func (w *limitedWriter) Write(p []byte) (int, error) {
 		w.buf.Write(p[:min(len(p), room)])
 	}
 	return len(p), nil
+}
+
+// oneLine joins the lines of s with "; ".
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")
 }

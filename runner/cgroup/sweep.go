@@ -166,12 +166,16 @@ func subtree(path string) ([]string, error) {
 // process holding it open, which dies with the harness), it does nothing.
 // A pid reused by an unrelated process keeps its groups until a later
 // sweep; a harness in another pid namespace sharing this parent would be
-// mistaken for a dead one.
+// mistaken for a dead one. It also works on a Manager from Explain("/"),
+// which is how oomlab cleanup finds the groups without placing anything.
 func (m *Manager) Sweep() (removed []string, err error) {
-	if m.mode == ModeNone || m.parent == "" || m.dry {
+	if m.mode == ModeNone || m.parent == "" {
 		return nil, nil
 	}
 	entries, err := os.ReadDir(m.parent)
+	if errors.Is(err, fs.ErrNotExist) { // an explained oomlab.slice not made yet
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cgroup: sweep: %w", err)
 	}
