@@ -127,6 +127,7 @@ func (r *targetRun) finish(ctx context.Context) {
 	res.Exit.Code, res.Exit.Signal = r.p.Exit()
 	res.Exit.ByHarness = r.stopped
 	res.RSSPeakBytes = r.peak
+	res.ProcessesMax, res.LargestProcess = r.tree.maxProcs, r.tree.largest
 	res.CgroupPeakBytes = r.cgPeak
 	res.CgroupFailCount = r.failCnt
 	if r.cpuN > 0 {

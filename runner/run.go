@@ -32,7 +32,9 @@ type Options struct {
 	// missing.
 	OutDir string
 	// Executable is the oomlab binary that built-in Go targets re-execute
-	// as "Executable fixture NAME" (default os.Executable()).
+	// as "Executable fixture NAME", and that starts every target inside
+	// its cgroup as "Executable exec-in PROCS -- ARGV" (default
+	// os.Executable()).
 	Executable string
 	// Node is the node executable for Node.js targets (default: "node"
 	// looked up in PATH).

@@ -20,6 +20,11 @@ import (
 // TestMain lets the test binary serve as the built-in targets, as the
 // oomlab binary does: the runner re-executes "<exe> fixture NAME".
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == ExecInCommand {
+		err := ExecIn(os.Args[2:])
+		os.Stderr.WriteString(err.Error() + "\n")
+		os.Exit(1)
+	}
 	if len(os.Args) == 3 && os.Args[1] == "fixture" {
 		if err := fixtures.Run(context.Background(), os.Args[2], os.Getenv); err != nil {
 			os.Stderr.WriteString(err.Error() + "\n")

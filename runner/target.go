@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -32,7 +33,7 @@ type targetRun struct {
 	res     results.Target
 	p       *proc.Process
 	group   *cgroup.Group
-	sampler *sample.Sampler
+	sampler *sample.Tree
 	tracker *gctrace.Tracker
 	t0      time.Time
 	addr    string
@@ -60,6 +61,7 @@ type targetRun struct {
 	failBase int64     // its fail counter then
 	deaths   []results.Event
 	signs    *memorySigns // the current process's out-of-memory lines
+	tree     treeFigures
 }
 
 // runTarget runs one target from start to cleanup and returns its findings.
@@ -156,16 +158,15 @@ func (r *targetRun) launch(ctx context.Context) error {
 			r.oomBase, r.failBase = st.OOMKills, st.FailCount
 		}
 	}
+	if r.group != nil {
+		// Started by a shim that joins the group first: no moment outside it.
+		spec.Argv = execInArgv(r.h.opts.Executable, filepath.Join(r.group.Path(), "cgroup.procs"), spec.Argv)
+	}
 	var err error
 	if r.p, err = proc.Start(ctx, spec); err != nil {
 		return err
 	}
-	if r.group != nil {
-		if err := r.group.Add(r.p.PID()); err != nil {
-			return fmt.Errorf("runner: moving %s into its cgroup: %w", r.t.Name, err)
-		}
-	}
-	if r.sampler, err = sample.New(r.p.PID()); err != nil {
+	if r.sampler, err = newTreeSampler(r.p.PID(), r.group); err != nil {
 		return err
 	}
 	rctx, cancel := context.WithTimeout(ctx, r.t.ReadyTimeout.D())
@@ -300,6 +301,7 @@ func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) {
 		r.peak = max(r.peak, p.RSSBytes, p.HWMBytes)
 		r.cpuSum += p.CPUPercent
 		r.cpuN++
+		r.tree.note(r.sampler, p)
 	} else {
 		alive = false
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
@@ -39,6 +40,13 @@ func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
 func main() {
+	// The shim that starts a target inside its cgroup runs before
+	// anything else: it execs the target at once.
+	if len(os.Args) > 1 && os.Args[1] == runner.ExecInCommand {
+		err := runner.ExecIn(os.Args[2:])
+		fmt.Fprintln(os.Stderr, "oomlab:", err)
+		os.Exit(exitFailed)
+	}
 	ctx, stop := notifyContext()
 	defer stop()
 	err := newRoot().ExecuteContext(ctx)

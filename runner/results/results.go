@@ -111,8 +111,16 @@ type Target struct {
 	// OOMAtSeconds is when the kill (or limit stall) happened, counted
 	// from the load's start; null when neither happened.
 	OOMAtSeconds *float64 `json:"oom_at_seconds"`
-	// RSSPeakBytes is the largest of VmHWM and every RSS sample.
+	// RSSPeakBytes is the largest of VmHWM and every RSS sample, each
+	// summed over the target's process tree (a wrapper and its children,
+	// workers): for several processes the summed VmHWM is an upper bound.
 	RSSPeakBytes int64 `json:"rss_peak_bytes"`
+	// ProcessesMax is the most processes the target's tree had at one
+	// sample (1 for a server started directly).
+	ProcessesMax int `json:"processes_max"`
+	// LargestProcess is the process of the tree with the most RSS at any
+	// sample; null when none was sampled.
+	LargestProcess *Process `json:"largest_process"`
 	// CgroupPeakBytes is the cgroup's own peak usage (page cache
 	// included), 0 when no cgroup was used.
 	CgroupPeakBytes int64 `json:"cgroup_peak_bytes"`
@@ -141,6 +149,15 @@ type Target struct {
 	Error      string     `json:"error,omitempty"`
 	Stages     []Stage    `json:"stages"`
 	Downstream Downstream `json:"downstream"`
+}
+
+// Process is one process of a target's tree.
+type Process struct {
+	PID int `json:"pid"`
+	// Command is its command line, cut to 200 bytes.
+	Command string `json:"command"`
+	// RSSPeakBytes is the largest of its RSS and VmHWM seen.
+	RSSPeakBytes int64 `json:"rss_peak_bytes"`
 }
 
 // Event is one death of a target under load.
