@@ -98,7 +98,7 @@ func (r *targetRun) recordDeath(ctx context.Context) bool {
 	r.res.StderrTail = r.p.StderrTail()
 	r.stopped = r.killedBy != killNone // the harness's kill is not the process's own exit
 	r.killedBy = killNone
-	fmt.Fprintf(r.h.opts.Log, "  %s: %s\n", ev.Outcome, ev.Detail)
+	fmt.Fprintf(r.h.opts.Log, "  %s %s: %s\n", r.t.Name, ev.Outcome, ev.Detail)
 	r.h.rec.Event(results.RunEvent{Kind: results.EventDeath, Target: r.t.Name, AtSeconds: ev.AtSeconds, Outcome: ev.Outcome,
 		Mechanism: ev.Mechanism, Detail: ev.Detail})
 	if r.t.Restart == scenarios.RestartOnFailure && r.res.Restarts < r.t.MaxRestarts && ctx.Err() == nil {

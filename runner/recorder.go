@@ -53,6 +53,18 @@ func (c *csvRecorder) Event(results.RunEvent)         {}
 func (c *csvRecorder) RunFinished(*results.Results)   {}
 func (c *csvRecorder) Close() error                   { return errors.Join(c.samples.Close(), c.loads.Close()) }
 
+// Recorders returns a recorder that passes every call to each of rs in
+// order (nil entries left out).
+func Recorders(rs ...Recorder) Recorder {
+	var f fanOut
+	for _, r := range rs {
+		if r != nil {
+			f = append(f, r)
+		}
+	}
+	return f
+}
+
 // fanOut passes every call to each recorder in order.
 type fanOut []Recorder
 

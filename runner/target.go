@@ -90,13 +90,13 @@ func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) results.Ta
 			r.res.StderrTail = r.p.StderrTail()
 			r.res.Exit.Code, r.res.Exit.Signal = r.p.Exit()
 		}
-		fmt.Fprintf(h.opts.Log, "  %s: %s\n", r.res.Outcome, err)
+		fmt.Fprintf(h.opts.Log, "  %s %s: %s\n", t.Name, r.res.Outcome, err)
 		return r.res
 	}
 	r.drive(ctx)
 	r.cleanup()
 	r.finish(ctx)
-	fmt.Fprintf(h.opts.Log, "  %s: %s\n", r.res.Outcome, r.res.OutcomeDetail)
+	fmt.Fprintf(h.opts.Log, "  %s %s: %s\n", t.Name, r.res.Outcome, r.res.OutcomeDetail)
 	return r.res
 }
 

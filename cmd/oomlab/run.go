@@ -88,16 +88,16 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 		}
 	}
 	stdout := cmd.OutOrStdout()
-	var log io.Writer = stdout
-	if f.quiet {
-		log = io.Discard
-	}
+	view := newLiveView(stdout, cmd.ErrOrStderr(), f.quiet)
+	defer view.close()
+	log := view.log
 	fmt.Fprintf(log, "scenario    %s: %d targets, %s of load each, limit %s, output %s\n",
 		sc.Name, len(sc.Targets), sc.Load.TotalDuration(), sc.MemoryLimit, out)
 	res, runErr := runner.Run(cmd.Context(), runner.Options{
 		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: version,
-		Parallel: f.parallel,
+		Parallel: f.parallel, Recorder: view.recorder(),
 	})
+	view.close()
 	if res == nil {
 		return runErr
 	}

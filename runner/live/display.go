@@ -1,0 +1,232 @@
+package live
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// PlainEvery is how often plain output prints a line per target.
+const PlainEvery = 5 * time.Second
+
+// Display shows a run as it happens. Create it with NewTerminal or
+// NewPlain, pass it to the runner as a Recorder, write the runner's log
+// through Log, and call Close once when the run ends. Its Recorder
+// methods never block on the output.
+type Display struct {
+	st    *state
+	out   io.Writer
+	errw  io.Writer
+	plain bool
+	every time.Duration
+	tty   bool // redraw even when out is not a terminal (tests)
+
+	mu       sync.Mutex // guards what follows
+	progress *mpb.Progress
+	bars     map[string]*mpb.Bar
+	ended    map[string]bool
+	header   bool
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+	once sync.Once
+}
+
+// NewTerminal returns a display that redraws one bar per target in place
+// on out, a terminal. Warnings go to errw.
+func NewTerminal(out, errw io.Writer) *Display {
+	return newDisplay(out, errw, false, 200*time.Millisecond, nil)
+}
+
+// NewPlain returns a display for output that is not a terminal (CI logs):
+// every PlainEvery a line per running target, under a header printed once.
+func NewPlain(out, errw io.Writer) *Display {
+	return newDisplay(out, errw, true, PlainEvery, nil)
+}
+
+func newDisplay(out, errw io.Writer, plain bool, every time.Duration, now func() time.Time) *Display {
+	return &Display{st: newState(now), out: out, errw: errw, plain: plain, every: every,
+		bars: map[string]*mpb.Bar{}, ended: map[string]bool{}, stop: make(chan struct{})}
+}
+
+// RunStarted lays out the display and starts its drawing goroutine.
+func (d *Display) RunStarted(info results.RunInfo) {
+	d.st.start(info)
+	d.mu.Lock()
+	if !d.plain {
+		d.progress = mpb.New(mpb.WithOutput(d.out), mpb.WithWidth(100), mpb.WithRefreshRate(250*time.Millisecond),
+			mpb.ContainerOptional(mpb.WithAutoRefresh(), d.tty))
+		w := d.st.width()
+		for _, t := range info.Targets {
+			name := t.Name
+			// Two lines a target, to fit 80 columns: the RSS bar against the
+			// limit, then the load's figures.
+			d.bars[name] = d.progress.New(max(info.MemoryLimitBytes, 1),
+				mpb.BarStyle().Lbound("[").Filler("#").Tip("#").Padding(".").Rbound("]"),
+				mpb.BarWidth(30),
+				mpb.PrependDecorators(decor.Name(name, decor.WC{W: w + 1, C: decor.DindentRight}), decor.Name("RSS ")),
+				mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return " " + d.field(name, d.st.memory, d.st.peak) })),
+				mpb.BarBtmExtender(mpb.BarFillerFunc(func(out io.Writer, _ decor.Statistics) error {
+					_, err := fmt.Fprintf(out, "%*s%s\n", w+1, "", d.field(name, d.st.line, func(t *target) string { return t.status }))
+					return err
+				})),
+			)
+		}
+	}
+	d.mu.Unlock()
+	d.wg.Add(1)
+	go d.loop()
+}
+
+// field renders one of a target's texts under the state's lock: running
+// while the target runs, done once it has ended.
+func (d *Display) field(name string, running, done func(*target) string) string {
+	d.st.mu.Lock()
+	defer d.st.mu.Unlock()
+	t := d.st.find(name)
+	if t == nil {
+		return ""
+	}
+	if t.done {
+		return done(t)
+	}
+	return running(t)
+}
+
+// Sample implements the runner's Recorder.
+func (d *Display) Sample(row results.SampleRow) { d.st.sample(row) }
+
+// LoadWindow implements the runner's Recorder.
+func (d *Display) LoadWindow(row results.LoadRow) { d.st.window(row) }
+
+// Event implements the runner's Recorder; a warning is written to errw.
+func (d *Display) Event(e results.RunEvent) {
+	d.st.event(e)
+	if e.Kind == results.EventWarning {
+		fmt.Fprintf(d.errw, "warning: %s: %s\n", e.Target, e.Detail)
+	}
+}
+
+// RunFinished implements the runner's Recorder.
+func (d *Display) RunFinished(*results.Results) {}
+
+// loop draws until Close: the bars' values on a terminal, the periodic
+// lines in plain mode.
+func (d *Display) loop() {
+	defer d.wg.Done()
+	tick := time.NewTicker(d.every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-tick.C:
+			if d.plain {
+				d.printPlain()
+			} else {
+				d.updateBars()
+			}
+		}
+	}
+}
+
+// updateBars copies RSS into the bars and ends the bars of finished targets.
+func (d *Display) updateBars() {
+	type upd struct {
+		bar  *mpb.Bar
+		rss  int64
+		done bool
+	}
+	var us []upd
+	d.st.mu.Lock()
+	d.mu.Lock()
+	for _, t := range d.st.targets {
+		if b := d.bars[t.info.Name]; b != nil && !d.ended[t.info.Name] {
+			us = append(us, upd{b, min(t.rssBytes, d.st.info.MemoryLimitBytes), t.done})
+			d.ended[t.info.Name] = t.done
+		}
+	}
+	d.mu.Unlock()
+	d.st.mu.Unlock()
+	for _, u := range us {
+		u.bar.SetCurrent(u.rss)
+		if u.done {
+			u.bar.Abort(false)
+		}
+	}
+}
+
+// printPlain writes a line per target whose load runs, under a header the
+// first time.
+func (d *Display) printPlain() {
+	d.st.mu.Lock()
+	defer d.st.mu.Unlock()
+	w := d.st.width()
+	var lines []string
+	for _, t := range d.st.targets {
+		if t.loadStart.IsZero() || t.done {
+			continue
+		}
+		el := d.st.now().Sub(t.loadStart).Seconds()
+		lines = append(lines, fmt.Sprintf("%6.1fs  %-*s  %-22s  %s", el, w, t.info.Name, d.st.memory(t), d.st.line(t)))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.header {
+		d.header = true
+		fmt.Fprintf(d.out, "%7s  %-*s  %-22s  %s\n", "t", w, "target", "RSS / limit", "stage, time left, downstream phase, GC cycles/s, successes/s of offered, p95, errors/s")
+	}
+	for _, l := range lines {
+		fmt.Fprintln(d.out, l)
+	}
+}
+
+// Log returns where the runner's step lines should go: above the bars on
+// a terminal (mpb prints them at its next refresh), else out.
+func (d *Display) Log() io.Writer { return logWriter{d} }
+
+type logWriter struct{ d *Display }
+
+func (l logWriter) Write(p []byte) (int, error) {
+	l.d.mu.Lock()
+	pr := l.d.progress
+	l.d.mu.Unlock()
+	if pr != nil {
+		if n, err := pr.Write(p); err == nil {
+			return n, nil
+		}
+	}
+	return l.d.out.Write(p)
+}
+
+// Close stops drawing: the bars show their last state and the terminal is
+// left below them. Safe to call more than once, and without RunStarted.
+func (d *Display) Close() {
+	d.once.Do(func() {
+		close(d.stop)
+		d.wg.Wait()
+		d.mu.Lock()
+		p, bars := d.progress, d.bars
+		d.mu.Unlock()
+		if p == nil {
+			return
+		}
+		d.updateBars()
+		for _, b := range bars {
+			b.Abort(false)
+		}
+		p.Wait()
+		d.mu.Lock()
+		d.progress = nil
+		d.mu.Unlock()
+	})
+}

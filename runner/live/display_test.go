@@ -1,0 +1,143 @@
+package live
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func info() results.RunInfo {
+	return results.RunInfo{
+		Scenario: "upload-proxy", MemoryLimitBytes: 256 << 20, Parallel: true,
+		Stages:  []results.StageSpan{{Index: 0, RatePerSecond: 10, EndSeconds: 10}, {Index: 1, RatePerSecond: 20, StartSeconds: 10, EndSeconds: 20}},
+		Phases:  []results.PhaseSpan{{Name: "slow", EndSeconds: 20}},
+		Targets: []results.TargetInfo{{Name: "upload-naive", Runtime: "go"}, {Name: "upload-aware", Runtime: "go"}},
+	}
+}
+
+// feed plays a short run into d: both loads start at t0, the naive target
+// climbs and dies at 12.5 s.
+func feed(d *Display, clock *atomic.Int64, t0 time.Time) {
+	clock.Store(t0.UnixNano())
+	d.RunStarted(info())
+	for _, n := range []string{"upload-naive", "upload-aware"} {
+		d.Event(results.RunEvent{Kind: results.EventLoadStarted, Target: n})
+		d.Event(results.RunEvent{Kind: results.EventStage, Target: n, Stage: 0})
+		d.Event(results.RunEvent{Kind: results.EventPhase, Target: n, Phase: "slow"})
+	}
+	for i := range 120 {
+		ts := float64(i) / 10
+		d.Sample(results.SampleRow{Target: "upload-naive", TSeconds: ts, RSSBytes: int64(20+i) << 20, GCCount: int64(i / 5)})
+		d.Sample(results.SampleRow{Target: "upload-aware", TSeconds: ts, RSSBytes: 23 << 20, GCCount: int64(i / 20)})
+	}
+	d.Event(results.RunEvent{Kind: results.EventStage, Target: "upload-naive", Stage: 1})
+	d.LoadWindow(results.LoadRow{Target: "upload-naive", TSeconds: 12, OfferedPerSecond: 20, Done: 5, Successes: 4, Errors: 1, P95Ms: 2310})
+	d.LoadWindow(results.LoadRow{Target: "upload-aware", TSeconds: 12, OfferedPerSecond: 20, Done: 20, Successes: 6, Errors: 14, P95Ms: 850})
+	clock.Store(t0.Add(12 * time.Second).UnixNano())
+}
+
+// fakeClock returns a clock that starts at noon and the function reading it.
+func fakeClock() (*atomic.Int64, time.Time, func() time.Time) {
+	t0 := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	var c atomic.Int64
+	c.Store(t0.UnixNano())
+	return &c, t0, func() time.Time { return time.Unix(0, c.Load()).UTC() }
+}
+
+func TestPlain(t *testing.T) {
+	var out, errw bytes.Buffer
+	clock, t0, now := fakeClock()
+	d := newDisplay(&out, &errw, true, time.Hour, now)
+	feed(d, clock, t0)
+	d.printPlain()
+	d.Event(results.RunEvent{Kind: results.EventDeath, Target: "upload-naive", AtSeconds: 12.5, Outcome: "oom-killed"})
+	d.Event(results.RunEvent{Kind: results.EventTargetDone, Target: "upload-naive", Outcome: "oom-killed"})
+	d.Event(results.RunEvent{Kind: results.EventWarning, Target: "upload-aware", Detail: "stage 2 fell behind"})
+	clock.Add(int64(5 * time.Second))
+	d.printPlain()
+	d.Close()
+	golden(t, out.String())
+	if got := errw.String(); got != "warning: upload-aware: stage 2 fell behind\n" {
+		t.Errorf("stderr = %q; want the warning", got)
+	}
+	if n := strings.Count(out.String(), "target"); n != 1 {
+		t.Errorf("header printed %d times; want once", n)
+	}
+}
+
+// TestTerminal draws through mpb as on a terminal and checks what a
+// person would read: each target's name, RSS against the limit, the stage
+// and the outcome once a target has ended.
+func TestTerminal(t *testing.T) {
+	var errw bytes.Buffer
+	clock, t0, now := fakeClock()
+	var out syncBuffer
+	d := newDisplay(&out, &errw, false, 10*time.Millisecond, now)
+	d.tty = true
+	feed(d, clock, t0)
+	time.Sleep(400 * time.Millisecond) // at least one refresh of mpb's own
+	d.Log().Write([]byte("target      upload-naive: oom-killed\n"))
+	d.Event(results.RunEvent{Kind: results.EventTargetDone, Target: "upload-naive", Outcome: "oom-killed"})
+	d.Close()
+	text := out.String()
+	for _, want := range []string{"upload-naive", "upload-aware", "23.0 MiB / 256.0 MiB", "stage 2/2", "slow", "p95  850ms", "oom-killed", "target      upload-naive"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("terminal output lacks %q:\n%s", want, text)
+		}
+	}
+	if !strings.Contains(text, "[#") {
+		t.Errorf("terminal output has no bar:\n%s", text)
+	}
+}
+
+func TestCloseWithoutStart(t *testing.T) {
+	d := NewPlain(&bytes.Buffer{}, &bytes.Buffer{})
+	d.Close()
+	d.Close()
+}
+
+func golden(t *testing.T, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", t.Name()+".txt")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s:\n got:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for mpb's goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,194 @@
+package live
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// target is what the display knows of one target: the latest figures,
+// never a history.
+type target struct {
+	info      results.TargetInfo
+	loadStart time.Time // zero until the load starts
+	rssBytes  int64
+	peakBytes int64
+	// GC rate: the count at the start of the current one-second window.
+	gcCount, gcPrev int64
+	gcPrevT         float64
+	gcPerSecond     float64 // NaN when the runtime's GC cannot be read
+	last            results.LoadRow
+	haveLoad        bool
+	stage           int
+	phase           string
+	status          string // "" while running, else the outcome or "died: …"
+	deaths          int
+	done            bool
+}
+
+// state is the run as the display sees it. Safe for concurrent use.
+type state struct {
+	mu      sync.Mutex
+	info    results.RunInfo
+	targets []*target
+	now     func() time.Time
+}
+
+func newState(now func() time.Time) *state {
+	if now == nil {
+		now = time.Now
+	}
+	return &state{now: now}
+}
+
+func (s *state) find(name string) *target {
+	for _, t := range s.targets {
+		if t.info.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+func (s *state) start(info results.RunInfo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.info = info
+	s.targets = s.targets[:0]
+	for _, ti := range info.Targets {
+		s.targets = append(s.targets, &target{info: ti, stage: -1, gcPerSecond: math.NaN(), gcPrevT: math.NaN()})
+	}
+}
+
+func (s *state) sample(row results.SampleRow) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.find(row.Target)
+	if t == nil {
+		return
+	}
+	t.rssBytes = row.RSSBytes
+	t.peakBytes = max(t.peakBytes, row.RSSBytes)
+	if row.GCCount < 0 {
+		return
+	}
+	t.gcCount = row.GCCount
+	switch {
+	case math.IsNaN(t.gcPrevT) || row.TSeconds < t.gcPrevT:
+		t.gcPrev, t.gcPrevT = row.GCCount, row.TSeconds
+	case row.TSeconds-t.gcPrevT >= 1:
+		t.gcPerSecond = float64(row.GCCount-t.gcPrev) / (row.TSeconds - t.gcPrevT)
+		t.gcPrev, t.gcPrevT = row.GCCount, row.TSeconds
+	}
+}
+
+func (s *state) window(row results.LoadRow) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.find(row.Target); t != nil {
+		t.last, t.haveLoad = row, true
+	}
+}
+
+func (s *state) event(e results.RunEvent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.find(e.Target)
+	if t == nil {
+		return
+	}
+	switch e.Kind {
+	case results.EventLoadStarted:
+		t.loadStart = s.now()
+	case results.EventStage:
+		t.stage = e.Stage
+	case results.EventPhase:
+		t.phase = e.Phase
+	case results.EventDeath:
+		t.deaths++
+		t.status = fmt.Sprintf("%s at %.1f s", e.Outcome, e.AtSeconds)
+	case results.EventRestart:
+		t.status = fmt.Sprintf("restarted ×%d", t.deaths)
+	case results.EventTargetDone:
+		t.done = true
+		if t.status == "" || e.Outcome == results.OutcomeSurvived {
+			t.status = e.Outcome
+		}
+	}
+}
+
+// loadSeconds is the schedule's length.
+func (s *state) loadSeconds() float64 {
+	if n := len(s.info.Stages); n > 0 {
+		return s.info.Stages[n-1].EndSeconds
+	}
+	return 0
+}
+
+// line is one target's figures in words, fixed columns, for both the
+// terminal and plain output. The caller holds s.mu.
+func (s *state) line(t *target) string {
+	stage := "waiting"
+	if !t.loadStart.IsZero() {
+		left := s.loadSeconds() - s.now().Sub(t.loadStart).Seconds()
+		stage = fmt.Sprintf("stage %d/%d %3.0fs left", max(t.stage, 0)+1, len(s.info.Stages), math.Max(left, 0))
+	}
+	phase := t.phase
+	if phase == "" {
+		phase = "-"
+	}
+	gc := "  -"
+	if !math.IsNaN(t.gcPerSecond) {
+		gc = fmt.Sprintf("%4.1f", t.gcPerSecond)
+	}
+	rate, p95, errs := "   -", "     -", "   -"
+	if t.haveLoad {
+		rate = fmt.Sprintf("%4d", t.last.Successes)
+		if t.last.Done > 0 {
+			p95 = formatMs(t.last.P95Ms)
+		}
+		errs = fmt.Sprintf("%4d", t.last.Errors)
+	}
+	return fmt.Sprintf("%-17s  %-14s  GC %s/s  ok %s/s of %3.0f  p95 %6s  err %s/s", stage, trunc(phase, 14), gc, rate, t.last.OfferedPerSecond, p95, errs)
+}
+
+// memory is RSS against the limit in words: "134.2 MiB / 256 MiB".
+func (s *state) memory(t *target) string {
+	return fmt.Sprintf("%9s / %s", mibText(t.rssBytes), mibText(s.info.MemoryLimitBytes))
+}
+
+// peak is the largest RSS seen, for a target that has ended.
+func (s *state) peak(t *target) string { return "peak " + mibText(t.peakBytes) }
+
+func mibText(b int64) string {
+	if b <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+}
+
+func formatMs(v float64) string {
+	if v >= 1000 {
+		return fmt.Sprintf("%.2fs", v/1000)
+	}
+	return fmt.Sprintf("%.0fms", v)
+}
+
+func trunc(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// width is the longest target name, for alignment.
+func (s *state) width() int {
+	w := 6
+	for _, t := range s.targets {
+		w = max(w, len(t.info.Name))
+	}
+	return w
+}
