@@ -177,7 +177,11 @@ func (k *fakeKernel) write(path string, data []byte, appendTo bool) error {
 		if err != nil {
 			return syscall.EINVAL
 		}
-		if err := k.takeOut(hierarchyTop(dir), pid); err != nil {
+		top := hierarchyTop(dir)
+		if err := k.takeOut(top, pid); err != nil {
+			return err
+		}
+		if err := k.followSelf(top, dir, pid); err != nil {
 			return err
 		}
 		return writeFile(path, data, true)
@@ -237,7 +241,36 @@ func (k *fakeKernel) subtreeControl(dir, req string) error {
 		}
 	}
 	slices.Sort(sub)
-	return os.WriteFile(filepath.Join(dir, "cgroup.subtree_control"), []byte(strings.Join(sub, " ")+"\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "cgroup.subtree_control"), []byte(strings.Join(sub, " ")+"\n"), 0o644); err != nil {
+		return err
+	}
+	// The children's cgroup.controllers follow, and enabling memory gives
+	// them its interface files.
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		child := filepath.Join(dir, e.Name())
+		if _, err := os.Stat(filepath.Join(child, "cgroup.controllers")); !e.IsDir() || err != nil {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(child, "cgroup.controllers"), []byte(strings.Join(sub, " ")+"\n"), 0o644); err != nil {
+			return err
+		}
+		if !slices.Contains(sub, "memory") {
+			continue
+		}
+		for name, content := range fakeFiles["v2 memory"] {
+			if _, err := os.Stat(filepath.Join(child, name)); err == nil || k.absent[name] {
+				continue
+			}
+			if err := os.WriteFile(filepath.Join(child, name), []byte(content), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // hierarchyTop returns the topmost directory above dir that is a group.
@@ -335,4 +368,34 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// followSelf rewrites proc/self/cgroup's 0:: line when the recorded
+// harness (proc/self/status's Pid) moves to dir in a v2 hierarchy.
+func (k *fakeKernel) followSelf(top, dir string, pid int) error {
+	if _, err := os.Stat(filepath.Join(top, "cgroup.subtree_control")); err != nil {
+		return nil // v1
+	}
+	m := &Manager{root: k.root, pid: -1, ops: sysOps{euid: func() int { return 0 }}}
+	m.readStatus()
+	if pid != m.pid {
+		return nil
+	}
+	rel, err := filepath.Rel(top, dir)
+	if err != nil {
+		return err
+	}
+	p := filepath.Join(k.root, "proc/self/cgroup")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.HasPrefix(line, "0::") {
+			line = "0::" + filepath.Join("/", rel)
+		}
+		out = append(out, line)
+	}
+	return os.WriteFile(p, []byte(strings.Join(out, "\n")+"\n"), 0o644)
 }

@@ -34,6 +34,10 @@ func TestLayouts(t *testing.T) {
 		wantScope   []string // systemd-run's argv, when a scope is made
 		wantKilled  []int    // by Remove
 		wantLeft    []string // what the placement leaves on purpose
+		// A second Detect, as a second harness in the same process or
+		// container makes, after the first has placed itself.
+		wantAgain       Placement
+		wantAgainParent string
 	}{
 		{
 			layout: "gha-sudo", wantMode: ModeV2, wantPlace: PlaceSlice, wantParent: "/sys/fs/cgroup/oomlab.slice",
@@ -45,6 +49,7 @@ func TestLayouts(t *testing.T) {
 			wantGroup:  "/sys/fs/cgroup/oomlab.slice/oomlab-2740-naive",
 			wantFiles:  map[string]string{"memory.max": "67108864", "memory.swap.max": "0", "memory.oom.group": "1", "cgroup.procs": "9001\n"},
 			wantKilled: []int{9001}, wantLeft: []string{"/sys/fs/cgroup/oomlab.slice"},
+			wantAgain: PlaceSlice, wantAgainParent: "/sys/fs/cgroup/oomlab.slice",
 		},
 		{
 			layout: "gha-user", wantMode: ModeNone, wantPlace: PlaceNone,
@@ -70,6 +75,7 @@ func TestLayouts(t *testing.T) {
 			wantGroup:  "/sys/fs/cgroup/oomlab-1-naive",
 			wantFiles:  map[string]string{"memory.max": "67108864", "memory.swap.max": "0", "memory.oom.group": "1", "cgroup.procs": "9001\n"},
 			wantKilled: []int{9001}, wantLeft: []string{"/sys/fs/cgroup/oomlab.harness"},
+			wantAgain: PlaceOwn, wantAgainParent: "/sys/fs/cgroup",
 		},
 		{
 			layout: "docker-default", wantMode: ModeNone, wantPlace: PlaceNone,
@@ -191,6 +197,20 @@ func TestLayouts(t *testing.T) {
 			for _, p := range tt.wantLeft {
 				if _, err := os.Stat(filepath.Join(k.root, p)); err != nil {
 					t.Errorf("after Remove, %s: %v; want it left in place", p, err)
+				}
+			}
+			if tt.wantAgain != "" {
+				again := k.detect(t)
+				if again.Placement() != tt.wantAgain || again.show(again.Parent()) != tt.wantAgainParent {
+					t.Errorf("second Detect() = %s at %s; want %s at %s\nnote: %s", again.Placement(), again.show(again.Parent()),
+						tt.wantAgain, tt.wantAgainParent, again.Note())
+				}
+				g, err := again.New("naive", 64<<20)
+				if err != nil {
+					t.Fatalf("second New() = %v", err)
+				}
+				if err := g.Remove(context.Background()); err != nil {
+					t.Errorf("second Remove() = %v", err)
 				}
 			}
 		})
