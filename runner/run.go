@@ -59,6 +59,9 @@ type Options struct {
 	// Parallel runs every target at once (also set by the scenario's
 	// parallel: true).
 	Parallel bool
+	// TestPanicAtSample is the fault-injection test hook (see
+	// TestPanicEnv): 0, always, outside tests.
+	TestPanicAtSample int
 }
 
 // ErrInterrupted is returned (wrapped) when ctx ended the run early; the
@@ -102,7 +105,7 @@ func Run(ctx context.Context, opts Options) (*results.Results, error) {
 	// readable, partial run behind.
 	headErr := writeResults(out, headerResults(res, sc))
 	h.rec.RunStarted(runInfo(res, sc, h.parallel()))
-	runErr := h.runAll(ctx)
+	runErr := h.runAllRecovered(ctx)
 	closeErr := h.close()
 	if runErr != nil {
 		res.Partial = true
@@ -158,6 +161,8 @@ type harness struct {
 	selfN    int64
 	tmpDir   string
 	body     []byte
+
+	panics panics // a panic while targets ran (recover.go)
 }
 
 func newHarness(ctx context.Context, opts Options, res *results.Results, out *results.OutDir) (*harness, error) {

@@ -67,11 +67,12 @@ type targetRun struct {
 // runTarget runs one target from start to cleanup and returns its findings.
 // What the target does is a finding; only harness trouble is logged as an
 // error in the result's Error field.
-func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) results.Target {
+func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) (tr results.Target) {
 	r := &targetRun{h: h, t: t, res: results.Target{
 		Name: t.Name, Role: t.Role, Runtime: t.Runtime, Stages: []results.Stage{}, Command: []string{},
 	}}
 	r.lastSuccess.Store(-1)
+	defer r.cleanupOnPanic(&tr)
 	fmt.Fprintf(h.opts.Log, "target      %s (%s)\n", t.Name, t.Runtime)
 	down, downURL, closeDown, err := h.downstreamFor(ctx, t.Name)
 	if err != nil {
@@ -167,7 +168,7 @@ func (r *targetRun) launch(ctx context.Context) error {
 		return err
 	}
 	if r.sampler, err = newTreeSampler(r.p.PID(), r.group); err != nil {
-		return err
+		return r.p.ExitedEarly(err)
 	}
 	rctx, cancel := context.WithTimeout(ctx, r.t.ReadyTimeout.D())
 	defer cancel()
@@ -219,6 +220,7 @@ func (r *targetRun) drive(ctx context.Context) {
 			el := time.Since(r.t0)
 			r.takeSample(el, stall)
 			r.timeline(el)
+			r.testPanic()
 		case <-r.p.Done():
 			// When ctx ended, the process was stopped for us (exec's
 			// Cancel sends SIGTERM to the group): not a death.

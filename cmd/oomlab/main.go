@@ -6,12 +6,9 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -51,23 +48,6 @@ func main() {
 	defer stop()
 	err := newRoot().ExecuteContext(ctx)
 	os.Exit(exitCode(err))
-}
-
-// notifyContext returns a context cancelled by the first SIGINT or SIGTERM;
-// a second one exits at once (targets die with the harness by Pdeathsig, and
-// the next run removes any cgroup left behind).
-func notifyContext() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		sig := <-ch
-		fmt.Fprintf(os.Stderr, "\noomlab: %v: stopping the load and the targets, writing what was collected (again to quit at once)\n", sig)
-		cancel(fmt.Errorf("%v", sig))
-		<-ch
-		os.Exit(exitInterrupted)
-	}()
-	return ctx, func() { signal.Stop(ch); cancel(nil) }
 }
 
 func exitCode(err error) int {

@@ -96,6 +96,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	res, runErr := runner.Run(cmd.Context(), runner.Options{
 		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: version,
 		Parallel: f.parallel, Recorder: view.recorder(),
+		TestPanicAtSample: testPanicAtSample(),
 	})
 	view.close()
 	if res == nil {

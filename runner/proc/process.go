@@ -1,7 +1,9 @@
 package proc
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -159,4 +161,37 @@ func (p *Process) Stop(grace time.Duration) error {
 	}
 	<-p.done
 	return nil
+}
+
+// earlyExitGrace is how long ExitedEarly waits for a process that is
+// already gone to be reaped and its output read.
+const earlyExitGrace = 2 * time.Second
+
+// ExitedEarly explains err, met while setting up a process just started
+// (moving it into its cgroup, opening its sampler), by how the process
+// ended when it has exited: its exit status and the tail of its stderr,
+// not the setup step's "process is gone". While the process runs it
+// returns err unchanged.
+func (p *Process) ExitedEarly(err error) error {
+	t := time.NewTimer(earlyExitGrace)
+	defer t.Stop()
+	if !p.zombie() {
+		return err
+	}
+	select {
+	case <-p.done:
+	case <-t.C:
+		return err
+	}
+	return fmt.Errorf("proc: %s exited at once (%s); stderr tail:\n%s", p.name, p.ExitString(), p.StderrTail())
+}
+
+// zombie reports whether the leader has exited (reaped or not yet).
+func (p *Process) zombie() bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	i := bytes.LastIndexByte(b, ')')
+	return i < 0 || i+2 >= len(b) || b[i+2] == 'Z' || b[i+2] == 'X'
 }

@@ -20,7 +20,8 @@ var ErrNotLoopback = errors.New("proc: not a loopback address")
 
 // WaitReady polls addr ("127.0.0.1:PORT") every 25 ms until a TCP connect
 // succeeds or, when httpPath is not empty, until an HTTP GET of httpPath
-// answers with any status below 500. It returns an error at once if p
+// answers with any status below 500 (a redirect counts as an answer and is
+// never followed). It returns an error at once if p
 // exits first (the error carries the exit and the tail of p's stderr), and
 // when ctx is done ("did not listen on 127.0.0.1:PORT within 10s" for a
 // deadline). It never sleeps past ctx.
@@ -33,7 +34,10 @@ func WaitReady(ctx context.Context, p *Process, addr string, httpPath string) er
 		}
 		tr := &http.Transport{DisableKeepAlives: true, Proxy: nil}
 		defer tr.CloseIdleConnections()
-		client = &http.Client{Transport: tr}
+		// A redirect is an answer: never follow it, to this host or any other.
+		client = &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
 	}
 	t := time.NewTicker(readyPoll)
 	defer t.Stop()

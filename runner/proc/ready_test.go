@@ -6,8 +6,11 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -83,5 +86,43 @@ func TestFreePort(t *testing.T) {
 	l.Close()
 	if _, err := FreePort("192.0.2.1"); err == nil {
 		t.Errorf("FreePort(192.0.2.1) = nil error; want an error")
+	}
+}
+
+// TestWaitReadyNeverFollowsRedirects: a target answering its readiness
+// path with a redirect to another host is ready, and the other host is
+// never asked.
+func TestWaitReadyNeverFollowsRedirects(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	target := httptest.NewServer(http.RedirectHandler(other.URL+"/steal", http.StatusFound))
+	defer target.Close()
+	p := startT(t, context.Background(), helperSpec("sleep"))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := WaitReady(ctx, p, strings.TrimPrefix(target.URL, "http://"), "/healthz"); err != nil {
+		t.Fatalf("WaitReady(redirecting target) = %v; want ready", err)
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Errorf("the redirect's host was asked %d times; want never", n)
+	}
+}
+
+// TestExitedEarly: a process that exits at once is explained by its exit
+// status and stderr; one that runs leaves the error as it was.
+func TestExitedEarly(t *testing.T) {
+	setup := errors.New("sample: process is gone")
+	p := startT(t, context.Background(), helperSpec("exit", "3", "cannot load config: boom"))
+	waitDone(t, p, 10*time.Second)
+	err := p.ExitedEarly(setup)
+	for _, want := range []string{"exited at once", "exit status 3", "cannot load config: boom"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ExitedEarly() = %v; want it to say %q", err, want)
+		}
+	}
+	running := startT(t, context.Background(), helperSpec("sleep"))
+	if err := running.ExitedEarly(setup); err != setup {
+		t.Errorf("ExitedEarly(running) = %v; want the error unchanged", err)
 	}
 }

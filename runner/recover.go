@@ -1,0 +1,100 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// ErrPanic is returned (wrapped) when the harness itself panicked during
+// the run: a bug in oomlab. The targets were stopped, their cgroups
+// removed and the results collected so far written, marked partial.
+var ErrPanic = errors.New("runner: internal error (panic)")
+
+// TestPanicEnv is the environment variable of the fault-injection test
+// hook: when it holds N (a positive number), the harness panics at its
+// Nth sample, as a bug in it would, so that tests can check that a panic
+// leaves no process, no cgroup, and a partial results.json. cmd/oomlab
+// reads it into Options.TestPanicAtSample; the end-to-end tests set it.
+// Never set it otherwise.
+const TestPanicEnv = "OOMLAB_TEST_PANIC_AT_SAMPLE"
+
+// panics is the harness's record of a panic while targets ran: the first
+// one, and how to stop the rest of the run.
+type panics struct {
+	mu      sync.Mutex
+	first   error
+	cancel  context.CancelCauseFunc
+	samples atomic.Int64 // samples taken, for the TestPanicAtSample hook
+}
+
+// runAllRecovered is runAll with the top-level recover. A panic while a
+// target runs is caught by that target's runTarget (cleanupOnPanic: its
+// process group ended, its cgroup removed, its result kept) and stops the
+// whole run; a panic elsewhere on the run's goroutine is caught here.
+// Either way it returns an error wrapping ErrPanic, and Run closes the
+// harness and writes the partial results as for any error.
+func (h *harness) runAllRecovered(ctx context.Context) (err error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	h.panics.mu.Lock()
+	h.panics.cancel = cancel
+	h.panics.mu.Unlock()
+	defer func() {
+		if v := recover(); v != nil {
+			h.notePanic(v)
+		}
+		h.panics.mu.Lock()
+		defer h.panics.mu.Unlock()
+		if h.panics.first != nil {
+			err = h.panics.first
+		}
+	}()
+	return h.runAll(ctx)
+}
+
+// notePanic logs a recovered panic with its stack, keeps the first, and
+// cancels the run.
+func (h *harness) notePanic(v any) {
+	fmt.Fprintf(h.opts.Log, "oomlab: internal error: %v\n%s", v, debug.Stack())
+	h.panics.mu.Lock()
+	defer h.panics.mu.Unlock()
+	if h.panics.first == nil {
+		h.panics.first = fmt.Errorf("%w: %v", ErrPanic, v)
+	}
+	if h.panics.cancel != nil {
+		h.panics.cancel(h.panics.first)
+	}
+}
+
+// cleanupOnPanic, deferred by runTarget, recovers a panic while the
+// target runs: it ends the target's process group, removes its cgroup,
+// records the target as interrupted in *tr and stops the run.
+func (r *targetRun) cleanupOnPanic(tr *results.Target) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	r.h.notePanic(v)
+	r.cleanup()
+	r.res.Outcome = results.OutcomeInterrupted
+	r.res.OutcomeDetail = fmt.Sprintf("the harness failed while this target ran (internal error: %v)", v)
+	if r.p != nil {
+		r.res.StderrTail = r.p.StderrTail()
+		r.res.Exit.Code, r.res.Exit.Signal = r.p.Exit()
+		r.res.Exit.ByHarness = true
+	}
+	*tr = r.res
+}
+
+// testPanic is the TestPanicEnv hook, called at each sample.
+func (r *targetRun) testPanic() {
+	if n := r.h.opts.TestPanicAtSample; n > 0 && r.h.panics.samples.Add(1) == int64(n) {
+		panic(fmt.Sprintf("test hook %s=%d", TestPanicEnv, n))
+	}
+}
