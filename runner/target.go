@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -115,12 +114,10 @@ func (r *targetRun) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	env := os.Environ()
-	for k, v := range t.Env {
-		env = append(env, k+"="+v)
+	argv, env, err := h.targetCommand(t, argv, targetVars(port, r.downURL))
+	if err != nil {
+		return err
 	}
-	env = append(env, "PORT="+strconv.Itoa(port), "DOWNSTREAM_URL="+r.downURL)
-	argv, env = gctrace.TraceArgs(t.Runtime, argv, env)
 	r.res.Command = argv
 
 	if h.cgroups != nil {
@@ -128,7 +125,7 @@ func (r *targetRun) start(ctx context.Context) error {
 			return fmt.Errorf("runner: cgroup for %s: %w", t.Name, err)
 		}
 	}
-	r.spec = proc.Spec{Name: t.Name, Argv: argv, Env: env}
+	r.spec = proc.Spec{Name: t.Name, Argv: argv, Env: env, Dir: t.Dir}
 	r.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	return r.launch(ctx)
 }

@@ -204,6 +204,7 @@ func (c *checker) target(path string, t *Target) {
 			c.errf(path+".max_restarts", "must be between 1 and %d, got %d", maxRestarts, t.MaxRestarts)
 		}
 	}
+	c.service(path, t)
 	c.expect(path+".expect", &t.Expect)
 }
 

@@ -106,6 +106,11 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	switch v.Kind() {
+	case reflect.Pointer: // an optional block: present when given
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		d.value(n, v.Elem(), path)
 	case reflect.Struct:
 		d.mapping(n, v, path)
 	case reflect.Slice:

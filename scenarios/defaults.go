@@ -85,6 +85,10 @@ func setIfZero[T comparable](p *T, v T) {
 // whose program (after any "env VAR=x") is node or nodejs is Node.js.
 // Anything else, Python and Go binaries included (a compiled Go program
 // cannot be told by its name), is "other": set runtime: go for those.
+// nodeLaunchers are the programs whose command is a Node.js target: node
+// itself and the package managers that start it (npm start).
+var nodeLaunchers = []string{"node", "nodejs", "npm", "npx", "yarn", "pnpm"}
+
 func detectRuntime(t Target) string {
 	if t.Builtin != "" {
 		if strings.HasPrefix(t.Builtin, "node-") {
@@ -100,7 +104,7 @@ func detectRuntime(t Target) string {
 		}
 		words = words[i:]
 	}
-	if len(words) > 0 && slices.Contains([]string{"node", "nodejs"}, filepath.Base(words[0])) {
+	if len(words) > 0 && slices.Contains(nodeLaunchers, filepath.Base(words[0])) {
 		return "node"
 	}
 	return "other"

@@ -26,7 +26,7 @@ func (s *Scenario) SetTargetCommand(name string, argv []string) error {
 		s.Deadline += Duration(s.Load.TotalDuration()) + DeadlineGrace
 	}
 	t := &s.Targets[i]
-	t.Builtin, t.Command = "", Command(argv)
+	t.Builtin, t.Command, t.Dir = "", Command(argv), "" // runs where it was typed
 	t.Runtime = detectRuntime(*t)
 	return nil
 }

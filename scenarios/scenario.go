@@ -42,7 +42,9 @@ type Target struct {
 	// Builtin and Command is set.
 	Builtin string `yaml:"builtin,omitempty" json:"builtin,omitempty"`
 	// Command is an argv run without a shell. In YAML it may be a list or a
-	// string split into words (quotes group words).
+	// string split into words (quotes group words). ${PORT} and
+	// ${DOWNSTREAM_URL} are expanded in every word; nothing else is (no
+	// shell: $HOME stays "$HOME"; `oomlab validate` warns about it).
 	Command Command `yaml:"command,omitempty" json:"command,omitempty"`
 	// Runtime is "go", "node" or "other"; empty means detect from the
 	// builtin or the command's first word. It decides how GC is traced.
@@ -50,8 +52,18 @@ type Target struct {
 	// Role is "naive" or "aware" (optional); reports use it.
 	Role string `yaml:"role,omitempty" json:"role,omitempty"`
 	// Env is added to the target's environment (PORT and DOWNSTREAM_URL
-	// are always set by the harness).
+	// are always set by the harness). ${PORT} and ${DOWNSTREAM_URL} are
+	// expanded in its values as in Command (see Expand).
 	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
+	// Dir is the working directory the command runs in. A relative dir,
+	// and an empty one, are the scenario file's folder (as body.file); a
+	// builtin scenario's, or a command given with --target, is the
+	// harness's working directory.
+	Dir string `yaml:"dir,omitempty" json:"dir,omitempty"`
+	// DownstreamEnv, when set, also puts the downstream's address into
+	// the variable the service already reads (DATABASE_URL), so that it
+	// need not be edited to read DOWNSTREAM_URL.
+	DownstreamEnv *DownstreamEnv `yaml:"downstream_env,omitempty" json:"downstream_env,omitempty"`
 	// ReadyPath is polled over HTTP for readiness when set; otherwise a TCP
 	// connect to the port is enough.
 	ReadyPath string `yaml:"ready_path,omitempty" json:"ready_path,omitempty"`

@@ -81,6 +81,9 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	if err := applyFlags(sc, f); err != nil {
 		return &exitError{code: exitBadInput, err: err}
 	}
+	for _, w := range scenarios.Warnings(arg, sc) {
+		fmt.Fprintln(cmd.ErrOrStderr(), "oomlab: warning:", w)
+	}
 	out := f.out
 	if out == "" {
 		if out, err = newOutDir(sc.Name); err != nil {

@@ -22,6 +22,9 @@ func newValidateCmd() *cobra.Command {
 					errs = append(errs, err)
 					continue
 				}
+				for _, w := range scenarios.Warnings(a, sc) {
+					fmt.Fprintln(cmd.OutOrStdout(), "warning:", w)
+				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d targets, %d stages, %s of load, %d downstream phases)\n",
 					a, len(sc.Targets), len(sc.Load.Stages), sc.Load.TotalDuration(), len(sc.Downstream.Phases))
 			}

@@ -1,0 +1,97 @@
+package runner
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/oomlab/oomlab/runner/gctrace"
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+// targetVars gives the values of scenarios.TargetVars for one target:
+// the one place they are known. Each is also set in the target's
+// environment, and expanded as ${NAME} in its command words, env values
+// and downstream_env.url. A variable added here must be added to
+// scenarios.TargetVars too (TestTargetVarsTied).
+func targetVars(port int, downURL string) map[string]string {
+	return map[string]string{
+		"PORT":           strconv.Itoa(port),
+		"DOWNSTREAM_URL": downURL,
+	}
+}
+
+// targetCommand returns the argv and environment a target starts with:
+// the harness's environment, the target's env (expanded), every target
+// variable, its downstream_env, and what makes its runtime trace its GC.
+// The command words of a command target are expanded; a builtin's argv
+// is the harness's own.
+func (h *harness) targetCommand(t *scenarios.Target, argv []string, vars map[string]string) ([]string, []string, error) {
+	if len(t.Command) > 0 {
+		argv = slices.Clone(argv)
+		for i, w := range argv {
+			argv[i] = scenarios.Expand(w, vars)
+		}
+	}
+	env := os.Environ()
+	keys := make([]string, 0, len(t.Env))
+	for k := range t.Env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		env = append(env, k+"="+scenarios.Expand(t.Env[k], vars))
+	}
+	names := make([]string, 0, len(vars))
+	for k := range vars {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		env = append(env, k+"="+vars[k])
+	}
+	if e := t.DownstreamEnv; e != nil {
+		env = append(env, e.Name+"="+scenarios.Expand(cmpOr(e.URL, scenarios.DefaultDownstreamURL), vars))
+	}
+	argv, env = gctrace.TraceArgs(t.Runtime, argv, env)
+	if t.Runtime == gctrace.RuntimeNode && !gctrace.TracesNode(argv, env) {
+		// Started through npm, a shell or a script: --trace-gc must reach
+		// node wherever it is in the tree, and NODE_OPTIONS does not take
+		// V8 flags, but it takes a preload that sets one.
+		preload, err := h.scratchFile("oomlab-trace-gc.js", []byte(gctrace.NodeTracePreload))
+		if err != nil {
+			return nil, nil, err
+		}
+		env = gctrace.WithNodeOption(env, "--require", preload)
+	}
+	return argv, env, nil
+}
+
+// scratchFile writes data to name in the harness's temporary directory
+// (made on first use, removed by close) and returns its path.
+func (h *harness) scratchFile(name string, data []byte) (string, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.tmpDir == "" {
+		var err error
+		if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
+			return "", fmt.Errorf("runner: %w", err)
+		}
+	}
+	file := filepath.Join(h.tmpDir, name)
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return "", fmt.Errorf("runner: %w", err)
+	}
+	return file, nil
+}
+
+func cmpOr(a, b string) string {
+	if strings.TrimSpace(a) == "" {
+		return b
+	}
+	return a
+}
