@@ -147,6 +147,9 @@ func (m *Manager) tryOwn(t *v2tree) (string, string, error) {
 		return "", "", fmt.Errorf("cgroup v2 at %s: %w", m.show(dir), err)
 	}
 	if !slices.Contains(ctrl, "memory") {
+		if p, d, ok := m.enclosing(t); ok {
+			return p, d, nil
+		}
 		return "", "", fmt.Errorf("cgroup v2 at %s: no memory controller (cgroup.controllers: %q)", m.show(dir), strings.Join(ctrl, " "))
 	}
 	if err := m.checkWritable(dir); err != nil {
