@@ -138,6 +138,10 @@ func (r *targetRun) finish(ctx context.Context) {
 		res.GCCount = &n
 	}
 	res.Events = append([]results.Event{}, r.deaths...)
+	if r.forecast != nil && len(r.deaths) == 0 {
+		r.finishForecast()
+		return
+	}
 	if len(r.deaths) == 0 {
 		if ctx.Err() != nil && r.res.DurationSeconds < r.h.opts.Scenario.Load.TotalDuration().Seconds() {
 			res.Outcome, res.OutcomeDetail = results.OutcomeInterrupted, "the run was interrupted while this target was under load"

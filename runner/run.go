@@ -50,6 +50,11 @@ type Options struct {
 	Log io.Writer
 	// Version is written to results.json.
 	Version string
+	// FailFast ends a target's load once its memory is confidently
+	// forecast to reach the limit before the load's end (three forecasts
+	// in a row, one a second, see results.ForecastLimit); the target's
+	// outcome is then results.OutcomeForecastOOM.
+	FailFast bool
 	// StallWindow is how long a target must sit at its limit, answering
 	// nothing, before it is called stalled (default 5s).
 	StallWindow time.Duration

@@ -43,7 +43,9 @@ type targetRun struct {
 	lastSuccess atomic.Int64 // ns since t0 of the latest window with a success; -1 none
 	lastRow     atomic.Pointer[results.LoadRow]
 
-	rss      int64 // latest RSS sample
+	rss      int64             // latest RSS sample
+	mem      int64             // latest max(RSS, cgroup usage)
+	forecast *results.Forecast // set when --fail-fast ended the load
 	cpuSum   float64
 	cpuN     int
 	peak     int64
@@ -208,6 +210,10 @@ func (r *targetRun) drive(ctx context.Context) {
 	}()
 
 	stall := newStallDetector(int64(sc.MemoryLimit), h.opts.StallWindow)
+	var ff *failFast
+	if h.opts.FailFast {
+		ff = newFailFast(int64(sc.MemoryLimit), sc.Load.TotalDuration())
+	}
 	tick := time.NewTicker(sc.SampleInterval.D())
 	defer tick.Stop()
 	var lr *loadResult
@@ -218,6 +224,9 @@ func (r *targetRun) drive(ctx context.Context) {
 			r.takeSample(el, stall)
 			r.timeline(el)
 			r.testPanic()
+			if r.failFastCheck(ff, el) {
+				cancelLoad()
+			}
 		case <-r.p.Done():
 			// When ctx ended, the process was stopped for us (exec's
 			// Cancel sends SIGTERM to the group): not a death.
@@ -320,6 +329,7 @@ func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) {
 	if !alive {
 		return // the process is gone; Done will tell how
 	}
+	r.mem = max(row.RSSBytes, row.CgroupUsageBytes)
 	r.h.rec.Sample(row)
 	if stall == nil || r.killedBy != killNone {
 		return

@@ -36,7 +36,7 @@ var (
 	runtimes  = []string{"go", "node", "other"}
 	roles     = []string{"naive", "aware"}
 	restarts  = []string{RestartNever, RestartOnFailure}
-	outcomes  = []string{"survived", "oom-killed", "limit-stall", "heap-limit", "crashed"}
+	outcomes  = []string{"survived", "oom-killed", "limit-stall", "heap-limit", "crashed", "forecast-oom"}
 	bodyKinds = []string{"random", "zeros", "ndjson", "json"}
 	// reservedEnv are set by the harness for every target.
 	reservedEnv = []string{"PORT", "DOWNSTREAM_URL"}

@@ -19,6 +19,7 @@ const digestCompression = 100
 type stageAcc struct {
 	requests  uint64
 	successes uint64
+	shed      uint64
 	codes     map[uint16]uint64 // bounded by the 16-bit code space
 	errors    errorKinds
 	latSum    time.Duration
@@ -33,6 +34,7 @@ type windowAcc struct {
 	sentAtStart uint64
 	done        uint64
 	successes   uint64
+	shed        uint64
 	latMax      time.Duration
 	latencies   *tdigest.TDigest
 }
@@ -84,6 +86,7 @@ func (a *aggregator) add(r *vegeta.Result, hits uint64) {
 		a.advance(end, hits)
 	}
 	ok := r.Code >= 200 && r.Code < 400
+	shed := results.IsShed(r.Code, r.Latency)
 
 	s := &a.stages[a.pacer.stageIndex(off)]
 	s.requests++
@@ -91,7 +94,10 @@ func (a *aggregator) add(r *vegeta.Result, hits uint64) {
 	if ok {
 		s.successes++
 	}
-	if r.Error != "" {
+	if shed {
+		s.shed++
+	}
+	if r.Error != "" && !shed {
 		if a.interrupted && end >= a.interruptedAt {
 			a.errBuf = append(a.errBuf[:0], interruptedKind...)
 		} else {
@@ -107,6 +113,9 @@ func (a *aggregator) add(r *vegeta.Result, hits uint64) {
 	w.done++
 	if ok {
 		w.successes++
+	}
+	if shed {
+		w.shed++
 	}
 	w.latMax = max(w.latMax, r.Latency)
 	w.latencies.Add(float64(r.Latency), 1)
@@ -150,7 +159,8 @@ func (a *aggregator) emit(end time.Duration, hits uint64) {
 		Sent:      hits - w.sentAtStart,
 		Done:      w.done,
 		Successes: w.successes,
-		Errors:    w.done - w.successes,
+		Shed:      w.shed,
+		Errors:    w.done - w.successes - w.shed,
 	}
 	if span := (end - begin).Seconds(); span > 0 {
 		row.OfferedPerSecond = (a.pacer.Hits(end) - a.pacer.Hits(begin)) / span
@@ -166,7 +176,7 @@ func (a *aggregator) emit(end time.Duration, hits uint64) {
 	}
 	w.index++
 	w.sentAtStart = hits
-	w.done, w.successes, w.latMax = 0, 0, 0
+	w.done, w.successes, w.shed, w.latMax = 0, 0, 0, 0
 	w.latencies.Reset()
 }
 
@@ -210,6 +220,7 @@ func (s *stageAcc) result(i int, spec Stage, ran, lag time.Duration) results.Sta
 		MaxLagSeconds:        lag.Seconds(),
 		Requests:             s.requests,
 		Successes:            s.successes,
+		Shed:                 s.shed,
 		StatusCodes:          make(map[string]uint64, len(s.codes)),
 		Errors:               s.errors.list(),
 		LatencyMaxMs:         ms(float64(s.latMax)),

@@ -122,9 +122,9 @@ func TestRun503(t *testing.T) {
 	if s.Requests == 0 || s.Successes != 0 || s.StatusCodes["503"] != s.Requests || len(s.StatusCodes) != 1 {
 		t.Errorf("stage: Requests %d, Successes %d, StatusCodes %v; want all 503", s.Requests, s.Successes, s.StatusCodes)
 	}
-	want := []results.ErrorCount{{Error: "503 Service Unavailable", Count: s.Requests}}
-	if len(s.Errors) != 1 || s.Errors[0] != want[0] {
-		t.Errorf("Errors = %+v; want %+v", s.Errors, want)
+	// Answered at once: shed on purpose, not an error.
+	if s.Shed != s.Requests || len(s.Errors) != 0 {
+		t.Errorf("Shed = %d of %d, Errors = %+v; want all shed, no errors", s.Shed, s.Requests, s.Errors)
 	}
 }
 

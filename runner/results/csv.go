@@ -58,11 +58,14 @@ type LoadRow struct {
 	// Done is how many finished in the window, Successes of them 2xx/3xx.
 	Done      uint64
 	Successes uint64
-	Errors    uint64
-	P50Ms     float64
-	P95Ms     float64
-	P99Ms     float64
-	MaxMs     float64
+	// Shed is how many were turned away on purpose (see Stage.Shed);
+	// Errors is the rest that did not succeed.
+	Shed   uint64
+	Errors uint64
+	P50Ms  float64
+	P95Ms  float64
+	P99Ms  float64
+	MaxMs  float64
 }
 
 // loadColumnsV1 are the columns every load.csv of schema v1 has (see
@@ -71,12 +74,13 @@ var loadColumnsV1 = []string{"target", "t_seconds", "offered_per_second", "sent"
 	"p50_ms", "p95_ms", "p99_ms", "max_ms"}
 
 // LoadHeader is the header row of load.csv.
-var LoadHeader = append([]string(nil), loadColumnsV1...)
+var LoadHeader = append(append([]string(nil), loadColumnsV1...), "shed")
 
 // Record renders the row for csv.Writer.
 func (r LoadRow) Record() []string {
 	return []string{r.Target, ftoa(r.TSeconds, 3), ftoa(r.OfferedPerSecond, 2), utoa(r.Sent), utoa(r.Done),
-		utoa(r.Successes), utoa(r.Errors), ftoa(r.P50Ms, 2), ftoa(r.P95Ms, 2), ftoa(r.P99Ms, 2), ftoa(r.MaxMs, 2)}
+		utoa(r.Successes), utoa(r.Errors), ftoa(r.P50Ms, 2), ftoa(r.P95Ms, 2), ftoa(r.P99Ms, 2), ftoa(r.MaxMs, 2),
+		utoa(r.Shed)}
 }
 
 // ReadSamples streams samples.csv, calling fn for each row in order. It
@@ -103,7 +107,8 @@ func ReadLoad(r io.Reader, fn func(LoadRow) error) error {
 	return readCSV(r, loadColumnsV1, func(c *columns) error {
 		row := LoadRow{Target: c.s("target"), TSeconds: c.f("t_seconds"), OfferedPerSecond: c.f("offered_per_second"),
 			Sent: c.u("sent"), Done: c.u("done"), Successes: c.u("successes"), Errors: c.u("errors"),
-			P50Ms: c.f("p50_ms"), P95Ms: c.f("p95_ms"), P99Ms: c.f("p99_ms"), MaxMs: c.f("max_ms")}
+			P50Ms: c.f("p50_ms"), P95Ms: c.f("p95_ms"), P99Ms: c.f("p99_ms"), MaxMs: c.f("max_ms"),
+			Shed: uint64(c.iOr("shed", 0))}
 		if c.err != nil {
 			return c.err
 		}

@@ -35,6 +35,10 @@ const (
 	// OutcomeSkipped is used when a target could not be run here (for
 	// example a Node.js target where node is not installed).
 	OutcomeSkipped = "skipped"
+	// OutcomeForecastOOM is used when --fail-fast ended the target's load
+	// because its memory was confidently forecast to reach the limit
+	// before the load's end (see Target.Forecast).
+	OutcomeForecastOOM = "forecast-oom"
 )
 
 // OOM mechanisms: how the harness knows a target was killed for memory.
@@ -149,6 +153,8 @@ type Target struct {
 	Error      string     `json:"error,omitempty"`
 	Stages     []Stage    `json:"stages"`
 	Downstream Downstream `json:"downstream"`
+	// Forecast is the forecast --fail-fast acted on (CutShort), or null.
+	Forecast *Forecast `json:"forecast,omitempty"`
 }
 
 // Process is one process of a target's tree.
@@ -192,11 +198,15 @@ type Stage struct {
 	AchievedRatePerSecond float64 `json:"achieved_rate_per_second"`
 	// Behind is true when the attacker could not keep the offered rate
 	// (more than a second's worth of requests late, or fewer than 95% sent).
-	Behind          bool              `json:"behind"`
-	MaxLagSeconds   float64           `json:"max_lag_seconds"`
-	Requests        uint64            `json:"requests"`
-	Successes       uint64            `json:"successes"`
-	SuccessRatio    float64           `json:"success_ratio"`
+	Behind        bool    `json:"behind"`
+	MaxLagSeconds float64 `json:"max_lag_seconds"`
+	Requests      uint64  `json:"requests"`
+	Successes     uint64  `json:"successes"`
+	SuccessRatio  float64 `json:"success_ratio"`
+	// Shed counts the requests the target turned away on purpose: a 503
+	// or 429 answered within ShedMaxLatency (IsShed). They are neither successes
+	// nor errors.
+	Shed            uint64            `json:"shed"`
 	StatusCodes     map[string]uint64 `json:"status_codes"`
 	Errors          []ErrorCount      `json:"errors"`
 	LatencyMeanMs   float64           `json:"latency_mean_ms"`

@@ -1,0 +1,91 @@
+package runner
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// failFastStreak is how many forecasts in a row, one a second, must agree
+// that the limit will be reached before the load's end before --fail-fast
+// acts: a single steep second (a warm-up, a burst) is not enough.
+const failFastStreak = 3
+
+// failFast decides when a target's load can end early because its memory
+// will reach the limit before the load ends anyway (Options.FailFast). It
+// keeps the samples of the last forecast window only, so its memory is
+// bounded by that window ÷ the sample interval. Not safe for concurrent
+// use; drive calls it from its sampling loop.
+type failFast struct {
+	limit    int64
+	endsAt   float64 // the load's end, seconds since its start
+	ts, ys   []float64
+	lastEval float64
+	streak   int
+}
+
+func newFailFast(limit int64, load time.Duration) *failFast {
+	return &failFast{limit: limit, endsAt: load.Seconds(), lastEval: -1}
+}
+
+// observe adds the memory in use (the larger of RSS and the cgroup's
+// usage) at t seconds since the load's start and, once a second, forecasts
+// the crossing. It returns the forecast and true when failFastStreak
+// forecasts in a row were confident that the limit will be reached by the
+// load's end.
+func (f *failFast) observe(t float64, memBytes int64) (results.Forecast, bool) {
+	if t < 0 || memBytes <= 0 {
+		return results.Forecast{}, false
+	}
+	f.ts, f.ys = append(f.ts, t), append(f.ys, float64(memBytes))
+	drop := 0
+	for drop < len(f.ts) && f.ts[drop] < t-results.ForecastWindowSeconds {
+		drop++
+	}
+	if drop > 0 {
+		f.ts, f.ys = append(f.ts[:0], f.ts[drop:]...), append(f.ys[:0], f.ys[drop:]...)
+	}
+	if t-f.lastEval < 1 {
+		return results.Forecast{}, false
+	}
+	f.lastEval = t
+	fc, ok := results.ForecastLimit(f.ts, f.ys, f.limit)
+	if !ok || !fc.Confident(f.endsAt) {
+		f.streak = 0
+		return fc, false
+	}
+	f.streak++
+	return fc, f.streak >= failFastStreak
+}
+
+// failFastCheck feeds the latest sample to the fail-fast rule, when it is
+// on; once the rule is sure, it records the forecast and reports true:
+// the caller ends the load.
+func (r *targetRun) failFastCheck(ff *failFast, el time.Duration) bool {
+	if ff == nil || r.forecast != nil {
+		return false
+	}
+	fc, cut := ff.observe(el.Seconds(), r.mem)
+	if !cut {
+		return false
+	}
+	fc.CutShort = true
+	r.forecast = &fc
+	fmt.Fprintf(r.h.opts.Log, "  fail-fast: memory climbs %.1f ± %.1f MiB/s and will reach the %s limit at about %.0f s (by %.0f s at the latest), before the load ends at %.0f s: load ended at %.1f s\n",
+		fc.SlopeBytesPerSecond/(1<<20), fc.SlopeStdErrBytesPerSecond/(1<<20), mib(fc.LimitBytes), fc.AtSeconds, *fc.LatestSeconds, ff.endsAt, el.Seconds())
+	return true
+}
+
+// finishForecast sets the outcome of a target whose load --fail-fast
+// ended; it leaves any other outcome alone.
+func (r *targetRun) finishForecast() {
+	if r.forecast == nil || len(r.deaths) > 0 {
+		return
+	}
+	r.res.Forecast = r.forecast
+	r.res.Outcome = results.OutcomeForecastOOM
+	r.res.OutcomeDetail = fmt.Sprintf("load ended early by --fail-fast at %.1f s: memory climbed %.1f ± %.1f MiB/s and was forecast to reach the %s limit at %.0f s (%.0f to %.0f s), before the load's end",
+		r.forecast.ToSeconds, r.forecast.SlopeBytesPerSecond/(1<<20), r.forecast.SlopeStdErrBytesPerSecond/(1<<20),
+		mib(r.forecast.LimitBytes), r.forecast.AtSeconds, r.forecast.EarliestSeconds, *r.forecast.LatestSeconds)
+}
