@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,6 +95,13 @@ func LoadFile(path string) (*Run, error) {
 		return nil, fmt.Errorf("report: reading results: %w", err)
 	}
 	var res results.Results
+	if t := bytes.TrimSpace(b); len(t) == 0 || string(t) == "null" {
+		// Nothing was recorded: no targets, so nothing to judge.
+		run := NewRun(&res)
+		run.Dir = filepath.Dir(path)
+		run.note("%s is empty", results.ResultsFile)
+		return run, nil
+	}
 	if err := json.Unmarshal(b, &res); err != nil {
 		return nil, fmt.Errorf("report: decoding %s: %w", path, err)
 	}

@@ -80,7 +80,8 @@ func passWord(ok bool) string {
 	return "FAIL"
 }
 
-// gateLine is the last line: "expectations: PASS (5 checks)".
+// gateLine is the last line: "expectations: PASS (5 checks)", "…: FAIL
+// (1 of 5 checks failed)" or "…: NOTHING TO JUDGE (why)".
 func gateLine(verdicts []Verdict) string {
 	var n, failed int
 	for _, v := range verdicts {
@@ -91,8 +92,11 @@ func gateLine(verdicts []Verdict) string {
 			}
 		}
 	}
-	if failed > 0 {
+	switch st, reason := GateOf(verdicts); st {
+	case GateFail:
 		return fmt.Sprintf("expectations: FAIL (%d of %d checks failed)", failed, n)
+	case GateNothing:
+		return fmt.Sprintf("expectations: NOTHING TO JUDGE (%s)", reason)
 	}
 	return fmt.Sprintf("expectations: PASS (%d checks)", n)
 }

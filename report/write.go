@@ -28,6 +28,9 @@ type Files struct {
 	Verdicts []Verdict
 	// Pass is Gate(Verdicts).
 	Pass bool
+	// Status and Reason are GateOf(Verdicts).
+	Status GateStatus
+	Reason string
 }
 
 // verdictsDoc is the content of verdicts.json.
@@ -54,6 +57,7 @@ func WriteAll(runs []*Run, dir string) (Files, error) {
 	verdicts := judgeRuns(runs)
 	files.Verdicts = flatten(verdicts)
 	files.Pass = Gate(files.Verdicts)
+	files.Status, files.Reason = GateOf(files.Verdicts)
 
 	paths, memSVG, err := memoryFigure(runs).write(out, "memory")
 	files.Paths = append(files.Paths, paths...)

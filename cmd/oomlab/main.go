@@ -6,35 +6,16 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/runner"
-	"github.com/oomlab/oomlab/scenarios"
 )
 
 // version is stamped by the Makefile with -ldflags "-X main.version=...".
 var version = "dev"
-
-// Exit codes.
-const (
-	exitOK          = 0
-	exitFailed      = 1 // an expectation failed or a target could not be run
-	exitBadInput    = 2 // a scenario or flag error
-	exitInterrupted = 130
-)
-
-// exitError carries an exit code through cobra to main.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
 
 func main() {
 	// The shim that starts a target inside its cgroup runs before
@@ -50,24 +31,6 @@ func main() {
 	os.Exit(exitCode(err))
 }
 
-func exitCode(err error) int {
-	if err == nil {
-		return exitOK
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "oomlab:", ee.err)
-		}
-		return ee.code
-	}
-	fmt.Fprintln(os.Stderr, "oomlab:", err)
-	if scenarios.IsInvalid(err) {
-		return exitBadInput
-	}
-	return exitFailed
-}
-
 func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "oomlab",
@@ -80,6 +43,7 @@ samples their memory and GC, and plots and judges the result.`,
 		Version:       version,
 	}
 	root.AddCommand(newRunCmd(), newListCmd(), newValidateCmd(), newReportCmd(), newCompareCmd(),
-		newFixtureCmd(), newCleanupCmd(), newDoctorCmd())
+		newFixtureCmd(), newCleanupCmd(), newDoctorCmd(), newBaselineCmd(), newGateCmd())
+	classifyErrors(root)
 	return root
 }

@@ -12,7 +12,8 @@ import (
 )
 
 func newReportCmd() *cobra.Command {
-	return &cobra.Command{
+	var junit string
+	cmd := &cobra.Command{
 		Use:   "report DIR|results.json",
 		Short: "Render plots, report.html, summary.md and verdicts again from saved results, running nothing",
 		Long: `Report renders every output again from saved results, running nothing. DIR is
@@ -27,25 +28,35 @@ whose scenarios are rendered one by one, then catalog.md.`,
 			if subs := catalogRuns(dir); len(subs) > 0 {
 				return renderCatalog(cmd, dir, subs)
 			}
-			_, ok, err := renderReport(cmd.OutOrStdout(), dir)
+			_, files, err := renderReport(cmd.OutOrStdout(), dir)
 			if err != nil {
 				return err
 			}
-			if !ok {
-				return &exitError{code: exitFailed, err: fmt.Errorf("an expectation failed (see the verdicts above)")}
+			if err := ciOutputs(cmd.OutOrStdout(), dir, junit, files); err != nil {
+				return err
 			}
-			return nil
+			return gateExit(files.Status, files.Reason, false)
 		},
 	}
+	cmd.Flags().StringVar(&junit, "junit", "", "also write the verdicts as a JUnit XML report to this file")
+	return cmd
 }
 
 func newCompareCmd() *cobra.Command {
-	var out string
+	var out, tolerance string
 	cmd := &cobra.Command{
-		Use:   "compare RUN_A RUN_B",
-		Short: "Overlay two saved runs (before and after a change) in one dashboard and table",
-		Args:  cobra.ExactArgs(2),
+		Use:   "compare BEFORE AFTER",
+		Short: "Overlay two saved runs (before and after a change) in one dashboard, with a table of what changed",
+		Long: `Compare overlays two saved runs in one dashboard, report.html and summary.md
+(written to --out), and prints per target what changed from BEFORE to AFTER,
+as 'oomlab gate AFTER --baseline BEFORE' does. It exits 1 when a figure
+regressed beyond the tolerance or an expectation of AFTER failed.`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			tol, err := parseTolerance(tolerance)
+			if err != nil {
+				return usage(cmd, "%w", err)
+			}
 			var runs []*report.Run
 			for _, a := range args {
 				r, err := report.Load(a)
@@ -64,17 +75,24 @@ func newCompareCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for i, r := range runs {
-				fmt.Fprintf(cmd.OutOrStdout(), "== %s: %s\n", []string{"A", "B"}[i], args[i])
-				report.Terminal(cmd.OutOrStdout(), r, report.Judge(r))
-			}
+			w := cmd.OutOrStdout()
 			for _, p := range files.Paths {
-				fmt.Fprintf(cmd.OutOrStdout(), "output   %s\n", p)
+				fmt.Fprintf(w, "output   %s\n", p)
 			}
-			return nil
+			fmt.Fprintln(w)
+			verdicts := [][]report.Verdict{report.Judge(runs[0]), report.Judge(runs[1])}
+			err = gateOnBaseline(w, args[0], args[1], report.NewBaseline(runs[0], verdicts[0]),
+				report.NewBaseline(runs[1], verdicts[1]), tol)
+			status, reason := report.GateOf(verdicts[1])
+			fmt.Fprintf(w, "expectations of %s: %s (%s)\n", args[1], status, reason)
+			if err != nil {
+				return err
+			}
+			return gateExit(status, reason, false)
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "output directory (default oomlab-out/compare-A-vs-B-<time>-<random>)")
+	cmd.Flags().StringVar(&tolerance, "tolerance", defaultTolerance, "how much worse a figure may get before compare fails (\"15%\" or 0.15)")
 	return cmd
 }
 

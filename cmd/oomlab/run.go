@@ -29,6 +29,8 @@ type runFlags struct {
 	all         bool
 	restart     bool
 	parallel    bool
+	failFast    bool
+	junit       string
 }
 
 func newRunCmd() *cobra.Command {
@@ -39,9 +41,7 @@ func newRunCmd() *cobra.Command {
 		Long: `Run starts each target of the scenario in turn under its memory limit, drives it
 with the staged load while the mock downstream follows its timeline, samples it,
 and writes results.json, samples.csv, load.csv and the plots to --out.
-
-Exit status: 0 when every expectation held, 1 when one did not or a target
-could not be run, 2 for a bad scenario or flag, 130 when interrupted.`,
+`,
 		Example: `  oomlab run upload-proxy
   oomlab run my-scenario.yaml --out out/
   oomlab run upload-proxy --target upload-naive="node server.js"`,
@@ -69,6 +69,8 @@ could not be run, 2 for a bad scenario or flag, 130 when interrupted.`,
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
 	fl.BoolVar(&f.restart, "restart", false, "start a target again each time it dies under load, as a container's restart policy would (at most 5 times)")
 	fl.BoolVar(&f.parallel, "parallel", false, "run every target at the same time, each with its own cgroup, downstream and load (as parallel: true in a scenario)")
+	fl.BoolVar(&f.failFast, "fail-fast", false, "end a target's load once its memory is confidently forecast to reach the limit before the load ends (outcome forecast-oom)")
+	fl.StringVar(&f.junit, "junit", "", "also write the verdicts as a JUnit XML report to this file (one test case per target and expectation)")
 	fl.BoolVar(&f.all, "all", false, "run every built-in scenario (the catalog) and write one summary, catalog.md")
 	return cmd
 }
@@ -76,10 +78,13 @@ could not be run, 2 for a bad scenario or flag, 130 when interrupted.`,
 func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	sc, err := scenarios.Lookup(arg)
 	if err != nil {
+		if !scenarios.IsInvalid(err) {
+			return usage(cmd, "%w", err)
+		}
 		return &exitError{code: exitBadInput, err: err}
 	}
 	if err := applyFlags(sc, f); err != nil {
-		return &exitError{code: exitBadInput, err: err}
+		return usage(cmd, "%w", err)
 	}
 	for _, w := range scenarios.Warnings(arg, sc) {
 		fmt.Fprintln(cmd.ErrOrStderr(), "oomlab: warning:", w)
@@ -100,21 +105,25 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: version,
 		Parallel: f.parallel, Recorder: view.recorder(),
 		TestPanicAtSample: testPanicAtSample(),
+		FailFast: f.failFast,
 	})
 	view.close()
 	if res == nil {
-		return runErr
+		return &exitError{code: exitBadInput, err: runErr}
 	}
-	_, gateOK, repErr := renderReport(stdout, out)
+	_, files, repErr := renderReport(stdout, out)
 	if runErr != nil {
-		code := exitFailed
+		code := exitBadInput
 		if errors.Is(runErr, runner.ErrInterrupted) {
 			code = exitInterrupted
 		}
 		return &exitError{code: code, err: errors.Join(runErr, repErr)}
 	}
 	if repErr != nil {
-		return repErr
+		return &exitError{code: exitBadInput, err: repErr}
+	}
+	if err := ciOutputs(stdout, out, f.junit, files); err != nil {
+		return &exitError{code: exitBadInput, err: err}
 	}
 	var failed []string
 	for _, t := range res.Targets {
@@ -122,26 +131,23 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 			failed = append(failed, t.Name)
 		}
 	}
-	switch {
-	case len(failed) > 0:
+	if len(failed) > 0 {
 		return &exitError{code: exitFailed, err: fmt.Errorf("could not start %s", strings.Join(failed, ", "))}
-	case !gateOK && !f.noGate:
-		return &exitError{code: exitFailed, err: errors.New("an expectation failed (see the verdicts above)")}
 	}
-	return nil
+	return gateExit(files.Status, files.Reason, f.noGate)
 }
 
 // renderReport writes the plots, report.html and summary.md from the saved
 // results and prints the terminal summary, with the verdicts WriteAll
-// judged; it returns the loaded run and whether every expectation held.
-func renderReport(w io.Writer, dir string) (*report.Run, bool, error) {
+// judged; it returns the loaded run and what WriteAll wrote and judged.
+func renderReport(w io.Writer, dir string) (*report.Run, report.Files, error) {
 	run, err := report.Load(dir)
 	if err != nil {
-		return nil, false, err
+		return nil, report.Files{}, err
 	}
 	files, err := report.WriteAll([]*report.Run{run}, dir)
 	if err != nil {
-		return run, false, err
+		return run, files, err
 	}
 	fmt.Fprintln(w)
 	report.Terminal(w, run, files.Verdicts)
@@ -149,7 +155,7 @@ func renderReport(w io.Writer, dir string) (*report.Run, bool, error) {
 	for _, p := range files.Paths {
 		fmt.Fprintf(w, "output   %s\n", p)
 	}
-	return run, files.Pass, nil
+	return run, files, nil
 }
 
 // applyFlags changes the scenario as the flags ask: targets added or

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/oomlab/oomlab/report"
+)
+
+// ciOutputs writes what CI systems read, from a rendered run in dir:
+// JUnit XML to junitPath (when set); summary.md appended to the file
+// named by GITHUB_STEP_SUMMARY (when set); ::error annotations on w for
+// every failed check under GitHub Actions (GITHUB_ACTIONS=true).
+func ciOutputs(w io.Writer, dir, junitPath string, files report.Files) error {
+	run, err := report.LoadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		return err
+	}
+	if junitPath != "" {
+		var b bytes.Buffer
+		if err := report.WriteJUnit(&b, []*report.Run{run}, [][]report.Verdict{files.Verdicts}); err != nil {
+			return err
+		}
+		if err := os.WriteFile(junitPath, b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("--junit: %w", err)
+		}
+		fmt.Fprintf(w, "output   %s\n", junitPath)
+	}
+	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
+		if err := appendFile(p, filepath.Join(dir, report.MarkdownFile)); err != nil {
+			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
+		}
+	}
+	if os.Getenv("GITHUB_ACTIONS") == "true" {
+		return report.GitHubAnnotations(w, run.Results.Scenario, files.Verdicts)
+	}
+	return nil
+}
+
+// appendFile appends the content of src to dst (created when missing).
+func appendFile(dst, src string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return appendBytes(dst, b)
+}
+
+// appendBytes appends b and a blank line to dst (created when missing).
+func appendBytes(dst string, b []byte) error {
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(append(b, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
