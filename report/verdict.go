@@ -97,8 +97,15 @@ type Verdict struct {
 	SuccessRatio   float64  `json:"success_ratio"`
 	// P95LastStageMs is the p95 latency of the last stage with requests.
 	P95LastStageMs float64 `json:"p95_last_stage_ms"`
-	StageFits      []Fit   `json:"stage_fits,omitempty"`
-	PhaseFits      []Fit   `json:"phase_fits,omitempty"`
+	// GoodputRatio is the downstream's goodput while this target ran
+	// (results.Downstream.GoodputRatio), ShedRatio the share of requests
+	// the target shed on purpose (results.IsShed); TimeToLimit when it
+	// reached or will reach its limit (null: not forecast).
+	GoodputRatio *float64     `json:"goodput_ratio"`
+	ShedRatio    float64      `json:"shed_ratio"`
+	TimeToLimit  *TimeToLimit `json:"time_to_limit"`
+	StageFits    []Fit        `json:"stage_fits,omitempty"`
+	PhaseFits    []Fit        `json:"phase_fits,omitempty"`
 }
 
 // Check is one expectation and whether it held.
@@ -176,6 +183,7 @@ func judgeTarget(run *Run, i int) Verdict {
 	} else if f, ok := decisiveFit(v, s, t.OOMAtSeconds != nil); ok {
 		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = round(f.SlopeMiBPerSec, 3), round(f.R2, 3), f.Window
 	}
+	ciFigures(run, i, &v)
 	v.Symptoms = symptoms(run, i, v)
 	v.Expectations = checkExpectations(res, t, v)
 	v.Pass = true

@@ -1,0 +1,319 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// BaselineSchema is the schema string of a baseline file.
+const BaselineSchema = "oomlab.baseline/v1"
+
+// Baseline is the figures of one run, per target: a small file meant to
+// be committed next to the scenario, so that a later run can be gated on
+// "no worse than this".
+type Baseline struct {
+	Schema           string           `json:"schema"`
+	Scenario         string           `json:"scenario"`
+	MemoryLimitBytes int64            `json:"memory_limit_bytes"`
+	Targets          []BaselineTarget `json:"targets"`
+}
+
+// BaselineTarget is one target's gated figures.
+type BaselineTarget struct {
+	Name    string `json:"name"`
+	Outcome string `json:"outcome"`
+	Class   string `json:"class"`
+	// PeakRSSMiB is the verdict's peak RSS.
+	PeakRSSMiB     float64 `json:"peak_rss_mib"`
+	SlopeMiBPerSec float64 `json:"slope_mib_per_sec"`
+	// TimeToLimitSeconds is null when the target neither reached nor was
+	// forecast to reach its limit.
+	TimeToLimitSeconds *float64 `json:"time_to_limit_seconds"`
+	P95LastStageMs     float64  `json:"p95_last_stage_ms"`
+	// GoodputRatio is null when no downstream phase had a capacity.
+	GoodputRatio *float64 `json:"goodput_ratio"`
+	ShedRatio    float64  `json:"shed_ratio"`
+	SuccessRatio float64  `json:"success_ratio"`
+}
+
+// NewBaseline takes the figures of run from its verdicts (Judge(run)).
+func NewBaseline(run *Run, verdicts []Verdict) Baseline {
+	b := Baseline{Schema: BaselineSchema, Scenario: run.Results.Scenario, MemoryLimitBytes: run.Results.MemoryLimitBytes,
+		Targets: []BaselineTarget{}}
+	for _, v := range verdicts {
+		bt := BaselineTarget{Name: v.Target, Outcome: v.Outcome, Class: v.Class, PeakRSSMiB: round(v.PeakRSSMiB, 1),
+			SlopeMiBPerSec: v.SlopeMiBPerSec, P95LastStageMs: round(v.P95LastStageMs, 1), GoodputRatio: v.GoodputRatio,
+			ShedRatio: round(v.ShedRatio, 3), SuccessRatio: round(v.SuccessRatio, 3)}
+		if v.TimeToLimit != nil {
+			s := v.TimeToLimit.Seconds
+			bt.TimeToLimitSeconds = &s
+		}
+		b.Targets = append(b.Targets, bt)
+	}
+	return b
+}
+
+// ErrNotBaseline is returned (wrapped) by ReadBaseline for a JSON file
+// that is not a baseline.
+var ErrNotBaseline = errors.New("report: not a baseline file")
+
+// ReadBaseline reads a baseline from path: a file written by `oomlab
+// baseline save`, or a run's folder or results.json, whose figures are
+// taken as the baseline.
+func ReadBaseline(path string) (Baseline, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return baselineOfRun(path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Baseline{}, fmt.Errorf("report: reading baseline: %w", err)
+	}
+	var probe struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return Baseline{}, fmt.Errorf("report: baseline %s: %w", path, err)
+	}
+	switch probe.Schema {
+	case BaselineSchema:
+		var b Baseline
+		if err := json.Unmarshal(data, &b); err != nil {
+			return Baseline{}, fmt.Errorf("report: baseline %s: %w", path, err)
+		}
+		return b, nil
+	case results.Schema:
+		return baselineOfRun(path)
+	}
+	return Baseline{}, fmt.Errorf("%w: %s has schema %q, want %q (or a run's results)", ErrNotBaseline, path, probe.Schema, BaselineSchema)
+}
+
+func baselineOfRun(path string) (Baseline, error) {
+	run, err := Load(path)
+	if err != nil {
+		return Baseline{}, err
+	}
+	return NewBaseline(run, Judge(run)), nil
+}
+
+// Change is how a figure moved from a baseline to a run.
+type Change int
+
+// Changes, from the gate's point of view.
+const (
+	// ChangeSame: within the tolerance, or not comparable (no figure).
+	ChangeSame Change = iota
+	// ChangeBetter: beyond the tolerance, in the good direction.
+	ChangeBetter
+	// ChangeWorse: beyond the tolerance, in the bad direction: a
+	// regression; the gate fails.
+	ChangeWorse
+	// ChangeNew: the target is not in the baseline; not judged.
+	ChangeNew
+)
+
+// String names the change as tables print it.
+func (c Change) String() string {
+	switch c {
+	case ChangeSame:
+		return "same"
+	case ChangeBetter:
+		return "better"
+	case ChangeWorse:
+		return "WORSE"
+	case ChangeNew:
+		return "new"
+	}
+	return fmt.Sprintf("Change(%d)", int(c))
+}
+
+// Absolute floors under which a change is noise whatever the tolerance:
+// a few MiB of RSS, half the growth threshold of slope, five seconds of
+// time to limit, 50 ms of p95, two points of goodput.
+const (
+	floorRSSMiB       = 4.0
+	floorSlope        = GrowthSlopeMiBPerSec
+	floorTimeSeconds  = 5.0
+	floorP95Ms        = 50.0
+	floorGoodputRatio = 0.02
+)
+
+// BaselineRow is one figure of one target, before and after.
+type BaselineRow struct {
+	Target string
+	// Figure is "outcome", "peak RSS", "RSS slope", "time to limit",
+	// "p95 last stage" or "goodput".
+	Figure        string
+	Before, After string
+	// Delta is the change in words ("+12%", "+3.1 MiB/s"), empty when
+	// not comparable.
+	Delta  string
+	Change Change
+}
+
+// CompareBaselines compares each target of after with the same-named
+// target of before, figure by figure, with the relative tolerance tol
+// (0.15 = 15%). A target missing from after is a regression (it can no
+// longer be checked); one missing from before is new.
+func CompareBaselines(before, after Baseline, tol float64) []BaselineRow {
+	var rows []BaselineRow
+	seen := map[string]bool{}
+	for _, a := range after.Targets {
+		seen[a.Name] = true
+		b, ok := findTarget(before, a.Name)
+		if !ok {
+			rows = append(rows, BaselineRow{Target: a.Name, Figure: "outcome", Before: "-", After: a.Outcome, Change: ChangeNew})
+			continue
+		}
+		rows = append(rows, compareTarget(b, a, tol)...)
+	}
+	for _, b := range before.Targets {
+		if !seen[b.Name] {
+			rows = append(rows, BaselineRow{Target: b.Name, Figure: "outcome", Before: b.Outcome, After: "missing", Change: ChangeWorse})
+		}
+	}
+	return rows
+}
+
+// Regressed reports whether a row is ChangeWorse.
+func Regressed(rows []BaselineRow) bool {
+	for _, r := range rows {
+		if r.Change == ChangeWorse {
+			return true
+		}
+	}
+	return false
+}
+
+func findTarget(b Baseline, name string) (BaselineTarget, bool) {
+	for _, t := range b.Targets {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return BaselineTarget{}, false
+}
+
+// died reports whether an outcome is a death at (or forecast to) the limit.
+func died(outcome string) bool {
+	return outcome == results.OutcomeOOMKilled || outcome == results.OutcomeLimitStall ||
+		outcome == results.OutcomeForecastOOM || outcome == results.OutcomeCrashed
+}
+
+func compareTarget(b, a BaselineTarget, tol float64) []BaselineRow {
+	row := func(fig, before, after, delta string, c Change) BaselineRow {
+		return BaselineRow{Target: a.Name, Figure: fig, Before: before, After: after, Delta: delta, Change: c}
+	}
+	rows := []BaselineRow{row("outcome", b.Outcome, a.Outcome, "", outcomeChange(b.Outcome, a.Outcome))}
+	// At the limit in both runs, peak RSS is the limit and the slope the
+	// steepest climb before it: noise, not a finding. Time to limit says
+	// it.
+	bothDied := died(b.Outcome) && died(a.Outcome)
+	c := higherIsWorse(b.PeakRSSMiB, a.PeakRSSMiB, tol, floorRSSMiB)
+	if bothDied {
+		c = ChangeSame
+	}
+	rows = append(rows, row("peak RSS", formatMiB(b.PeakRSSMiB), formatMiB(a.PeakRSSMiB), relDelta(b.PeakRSSMiB, a.PeakRSSMiB), c))
+	c = higherIsWorse(b.SlopeMiBPerSec, a.SlopeMiBPerSec, tol, floorSlope)
+	if bothDied {
+		c = ChangeSame
+	}
+	rows = append(rows, row("RSS slope", formatSlope(b.SlopeMiBPerSec), formatSlope(a.SlopeMiBPerSec),
+		formatSlope(a.SlopeMiBPerSec-b.SlopeMiBPerSec), c))
+	rows = append(rows, row("time to limit", secondsOrNever(b.TimeToLimitSeconds), secondsOrNever(a.TimeToLimitSeconds),
+		timeDelta(b.TimeToLimitSeconds, a.TimeToLimitSeconds), timeChange(b.TimeToLimitSeconds, a.TimeToLimitSeconds, tol)))
+	c = ChangeSame
+	if b.P95LastStageMs > 0 && a.P95LastStageMs > 0 {
+		c = higherIsWorse(b.P95LastStageMs, a.P95LastStageMs, tol, floorP95Ms)
+	}
+	rows = append(rows, row("p95 last stage", msOrDash(b.P95LastStageMs), msOrDash(a.P95LastStageMs), relDelta(b.P95LastStageMs, a.P95LastStageMs), c))
+	c, delta := ChangeSame, ""
+	if b.GoodputRatio != nil && a.GoodputRatio != nil {
+		c = higherIsWorse(-*b.GoodputRatio, -*a.GoodputRatio, tol, floorGoodputRatio)
+		delta = fmt.Sprintf("%+.0f pt", 100*(*a.GoodputRatio-*b.GoodputRatio))
+	}
+	rows = append(rows, row("goodput", ratioOrDash(b.GoodputRatio), ratioOrDash(a.GoodputRatio), delta, c))
+	return rows
+}
+
+// outcomeChange: surviving where the baseline survived is the only
+// outcome a gate protects; losing it is a regression, gaining it an
+// improvement.
+func outcomeChange(before, after string) Change {
+	switch {
+	case before == after:
+		return ChangeSame
+	case before == results.OutcomeSurvived:
+		return ChangeWorse
+	case after == results.OutcomeSurvived:
+		return ChangeBetter
+	}
+	return ChangeSame
+}
+
+// higherIsWorse compares a figure where more is worse: a change counts
+// when it passes both tol × |before| and the absolute floor. For a figure
+// where less is worse, pass both values negated.
+func higherIsWorse(before, after, tol, floor float64) Change {
+	margin := math.Max(tol*math.Abs(before), floor)
+	switch {
+	case after > before+margin:
+		return ChangeWorse
+	case after < before-margin:
+		return ChangeBetter
+	}
+	return ChangeSame
+}
+
+// timeChange compares times to limit, where nil is "never" and sooner is
+// worse.
+func timeChange(before, after *float64, tol float64) Change {
+	switch {
+	case before == nil && after == nil:
+		return ChangeSame
+	case before == nil:
+		return ChangeWorse
+	case after == nil:
+		return ChangeBetter
+	}
+	return higherIsWorse(-*before, -*after, tol, floorTimeSeconds)
+}
+
+func relDelta(before, after float64) string {
+	if before <= 0 || after <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%+.0f%%", 100*(after-before)/before)
+}
+
+func timeDelta(before, after *float64) string {
+	if before == nil || after == nil {
+		return ""
+	}
+	return fmt.Sprintf("%+.1f s", *after-*before)
+}
+
+func secondsOrNever(s *float64) string {
+	if s == nil {
+		return "never"
+	}
+	return fmt.Sprintf("%.1f s", *s)
+}
+
+func msOrDash(v float64) string {
+	if v <= 0 {
+		return "-"
+	}
+	return formatMs(v)
+}
+
+func ratioOrDash(r *float64) string {
+	if r == nil {
+		return "-"
+	}
+	return formatPercent(*r)
+}

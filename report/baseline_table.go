@@ -1,0 +1,65 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteBaselineTable writes the rows as an aligned text table for the
+// terminal, then one line with the gate's conclusion. Errors writing to
+// w are ignored, as fmt.Fprint's are.
+func WriteBaselineTable(w io.Writer, rows []BaselineRow, tol float64) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TARGET\tFIGURE\tBEFORE\tAFTER\tCHANGE\tVERDICT\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Target, r.Figure, r.Before, r.After, orDash(r.Delta), r.Change)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%s\n", baselineLine(rows, tol))
+}
+
+// WriteBaselineMarkdown writes the rows as a GitHub-flavoured Markdown
+// table under a heading naming what was compared.
+func WriteBaselineMarkdown(w io.Writer, before, after string, rows []BaselineRow, tol float64) error {
+	var b strings.Builder
+	icon := "✅"
+	if Regressed(rows) {
+		icon = "❌"
+	}
+	fmt.Fprintf(&b, "## oomlab gate: %s → %s %s\n\n", mdEscape(before), mdEscape(after), icon)
+	b.WriteString("| target | figure | before | after | change | verdict |\n|---|---|--:|--:|--:|---|\n")
+	for _, r := range rows {
+		v := r.Change.String()
+		if r.Change == ChangeWorse {
+			v = "❌ worse"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(r.Target), r.Figure, mdEscape(r.Before), mdEscape(r.After), orDash(r.Delta), v)
+	}
+	fmt.Fprintf(&b, "\n%s\n", baselineLine(rows, tol))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// baselineLine is "baseline: PASS (no figure worse than 15%)" or
+// "baseline: FAIL (2 figures worse ...: upload-aware peak RSS, …)".
+func baselineLine(rows []BaselineRow, tol float64) string {
+	var worse []string
+	for _, r := range rows {
+		if r.Change == ChangeWorse {
+			worse = append(worse, r.Target+" "+r.Figure)
+		}
+	}
+	if len(worse) == 0 {
+		return fmt.Sprintf("baseline: PASS (no figure worse beyond the %s tolerance)", formatPercent(tol))
+	}
+	return fmt.Sprintf("baseline: FAIL (%d worse beyond the %s tolerance: %s)", len(worse), formatPercent(tol), strings.Join(worse, ", "))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,34 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// GitHubAnnotations writes one ::error workflow command per failed check
+// (GitHub Actions shows them on the run's summary page), each titled with
+// the scenario and target. Values are escaped as the runner's command
+// parser expects: % CR LF in the message, also : and , in properties.
+func GitHubAnnotations(w io.Writer, scenario string, verdicts []Verdict) error {
+	for _, v := range verdicts {
+		for _, c := range v.Expectations {
+			if c.Pass {
+				continue
+			}
+			title := fmt.Sprintf("oomlab %s: %s %s", scenario, v.Target, c.Name)
+			if _, err := fmt.Fprintf(w, "::error title=%s::%s\n", ghProperty(title), ghData(c.Text)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var (
+	ghDataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	ghPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+func ghData(s string) string     { return ghDataEscaper.Replace(s) }
+func ghProperty(s string) string { return ghPropertyEscaper.Replace(s) }

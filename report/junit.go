@@ -1,0 +1,99 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// JUnit XML, the subset CI systems read (Jenkins, GitLab, GitHub test
+// reporters): one testsuite per run, one testcase per target and
+// expectation, the measured value in the failure message.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	ClassName string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes the verdicts of runs as JUnit XML: per run a testsuite
+// named after the scenario, per target and expectation a testcase
+// (classname "scenario.target", name the expect: key) that fails with the
+// check's text, measured value included. A target without expectations
+// is one skipped testcase, so that it still shows. verdicts[i] are
+// runs[i]'s.
+func WriteJUnit(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
+	doc := junitSuites{Name: "oomlab"}
+	for i, r := range runs {
+		suite := junitSuite{Name: r.Results.Scenario}
+		for _, v := range verdicts[i] {
+			class := suite.Name + "." + v.Target
+			detail := verdictDetail(v)
+			if len(v.Expectations) == 0 {
+				suite.Cases = append(suite.Cases, junitCase{ClassName: class, Name: "expectations",
+					Skipped: &junitMessage{Message: "no expectations for this target"}, SystemOut: detail})
+				suite.Skipped++
+				continue
+			}
+			for _, c := range v.Expectations {
+				tc := junitCase{ClassName: class, Name: c.Name, SystemOut: detail}
+				if !c.Pass {
+					tc.Failure = &junitMessage{Message: c.Text, Type: "expectation", Text: detail}
+					suite.Failures++
+				}
+				suite.Cases = append(suite.Cases, tc)
+			}
+		}
+		suite.Tests = len(suite.Cases)
+		doc.Tests += suite.Tests
+		doc.Failures += suite.Failures
+		doc.Skipped += suite.Skipped
+		doc.Suites = append(doc.Suites, suite)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("report: junit: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// verdictDetail is a target's verdict in a few lines of plain text.
+func verdictDetail(v Verdict) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s, outcome %s, peak RSS %s, RSS slope %s", v.Target, v.Class, v.Outcome,
+		formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec))
+	for _, s := range v.Symptoms {
+		fmt.Fprintf(&b, "\n- %s", s)
+	}
+	return b.String()
+}
