@@ -101,17 +101,31 @@ func TestSamplesAddedColumn(t *testing.T) {
 
 func TestLoadColumnsReordered(t *testing.T) {
 	row := LoadRow{Target: "x", TSeconds: 2, OfferedPerSecond: 10, Sent: 10, Done: 9, Successes: 8, Errors: 1,
-		P50Ms: 5, P95Ms: 6, P99Ms: 7, MaxMs: 8}
+		P50Ms: 5, P95Ms: 6, P99Ms: 7, MaxMs: 8, Shed: 2}
 	head, rec := slices.Clone(LoadHeader), row.Record()
 	slices.Reverse(head)
 	slices.Reverse(rec)
-	head, rec = append(head, "shed"), append(rec, "3")
+	head, rec = append(head, "future_column"), append(rec, "3")
 	var got []LoadRow
 	if err := ReadLoad(strings.NewReader(sampleCSV(t, head, rec)), func(r LoadRow) error { got = append(got, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 1 || got[0] != row {
 		t.Fatalf("ReadLoad(reordered) = %+v; want %+v", got, row)
+	}
+}
+
+// TestLoadWithoutShed reads a load.csv written before the shed column:
+// shed reads as 0.
+func TestLoadWithoutShed(t *testing.T) {
+	row := LoadRow{Target: "x", TSeconds: 1, Done: 3, Successes: 1, Errors: 2}
+	var got []LoadRow
+	in := sampleCSV(t, loadColumnsV1, row.Record()[:len(loadColumnsV1)])
+	if err := ReadLoad(strings.NewReader(in), func(r LoadRow) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != row {
+		t.Fatalf("ReadLoad(v1 columns) = %+v; want %+v", got, row)
 	}
 }
 
