@@ -75,7 +75,8 @@ func dashboardFigure(runs []*Run) *figure {
 		{Label: "runtime heap", Line: black(2.5, heapDashes)},
 		{Label: "cgroup usage (the limit applies to it)", Line: black(1.5, cgroupDashes)},
 		{Label: "p50, p99", Line: black(1.2, nil)},
-		{Label: "errors/s", Line: black(1.2, nil), Glyph: &draw.GlyphStyle{Color: color.Black, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}},
+		{Label: "errors/s (failures, timeouts)", Line: black(1.2, nil), Glyph: &draw.GlyphStyle{Color: color.Black, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}},
+		{Label: "shed/s (503/429 at once)", Line: black(1.2, shedDashes)},
 		{Label: "offered rate", Line: draw.LineStyle{Color: offeredColor, Width: vg.Points(2.5), Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}}}
 	names := make([]string, len(runs))
 	for i, r := range runs {
@@ -193,6 +194,9 @@ func positive(v []float64) []float64 {
 	return out
 }
 
+// shedDashes draws the shed rate: dots, thinner than any memory trace.
+var shedDashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
+
 func ratePanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyle) *plot.Plot {
 	p := newPanel("requests/s")
 	top := 0.0
@@ -223,7 +227,10 @@ func ratePanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceSt
 					p.Add(sc)
 				}
 			}
-			top = math.Max(top, math.Max(finiteMax(s.Successes), finiteMax(s.Errors)))
+			// Shed (503/429 at once, on purpose) is a thin dotted line,
+			// apart from errors and timeouts.
+			addLines(p, s.LoadT, s.Shed, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(1.2), Dashes: shedDashes})
+			top = math.Max(top, math.Max(finiteMax(s.Successes), math.Max(finiteMax(s.Errors), finiteMax(s.Shed))))
 		}
 	}
 	p.Y.Min, p.Y.Max = 0, yTop(top, 1.15)

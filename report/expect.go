@@ -26,7 +26,9 @@ func expectationOf(res *results.Results, name string) scenarios.Expectation {
 
 func isZero(e scenarios.Expectation) bool {
 	return len(e.Outcomes) == 0 && e.OOMWithin == 0 && e.MaxRSS == 0 && e.MinRSS == 0 && e.MinSuccessRatio == 0 &&
-		len(e.Classes) == 0
+		len(e.Classes) == 0 &&
+		e.MinGoodput == 0 && len(e.MaxSlope) == 0 && len(e.MaxP95) == 0 && e.MaxGCRate == 0 && e.MaxCgroupPeak == 0 &&
+		e.MinTimeToLimit == 0
 }
 
 // checkExpectations checks the target against its expect: block. A
@@ -44,7 +46,7 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 	}
 	var out []Check
 	if len(e.Outcomes) > 0 {
-		ok := slices.Contains(e.Outcomes, t.Outcome)
+		ok := outcomeHolds(e.Outcomes, t.Outcome)
 		out = append(out, Check{Name: "outcome", Pass: ok,
 			Text: tick(ok, fmt.Sprintf("expected outcome %s: %s", strings.Join(e.Outcomes, " or "), t.Outcome))})
 	}
@@ -61,6 +63,9 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 			}
 			got = fmt.Sprintf("%s at %.1f s", verb, *t.OOMAtSeconds)
 			ok = *t.OOMAtSeconds <= e.OOMWithin.Seconds()
+		} else if v.TimeToLimit != nil && v.TimeToLimit.Source == LimitFailFast {
+			got = describeTimeToLimit(*v.TimeToLimit)
+			ok = v.TimeToLimit.Seconds <= e.OOMWithin.Seconds()
 		}
 		out = append(out, Check{Name: "oom_within", Pass: ok,
 			Text: tick(ok, fmt.Sprintf("expected %s within %s: %s", what, formatDuration(e.OOMWithin.D()), got))})
@@ -85,7 +90,7 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 		out = append(out, Check{Name: "min_success_ratio", Pass: ok,
 			Text: tick(ok, fmt.Sprintf("expected success ≥ %s: %s", formatPercent(e.MinSuccessRatio), formatPercent(v.SuccessRatio)))})
 	}
-	return out
+	return append(out, checkMore(res, t, v, e)...)
 }
 
 // classCheck checks expect.class. An inconclusive verdict fails it

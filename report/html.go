@@ -40,6 +40,8 @@ type htmlTarget struct {
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"ms":      formatMs,
 	"pct":     formatPercent,
+	"goodput": goodput,
+	"inc":     func(i int) int { return i + 1 },
 	"rate":    formatRate,
 	"mib":     formatMiB,
 	"bytes":   func(b int64) string { return humanize.IBytes(uint64(max(b, 0))) },
@@ -74,8 +76,8 @@ figure svg text{font-family:"Liberation Sans",Arial,Helvetica,sans-serif !import
 {{with .Res.ScenarioSpec}}{{if .Description}}<p>{{.Description}}</p>{{end}}{{end}}
 {{range .Notes}}<p class="note">note: {{.}}</p>{{end}}{{end}}
 <h2>Verdicts</h2>
-<table><tr><th class="l">target</th><th class="l">outcome</th><th>killed at</th><th>peak RSS</th><th>RSS slope</th><th>GC/s max</th><th>success</th><th>p95 last stage</th><th class="l">verdict</th></tr>
-{{range .Runs}}{{range .Targets}}<tr><td class="l">{{.V.Target}}</td><td class="l">{{.V.Outcome}}</td><td>{{killed .V}}</td><td>{{mib .V.PeakRSSMiB}}</td><td>{{slope .V.SlopeMiBPerSec}}</td><td>{{gc .V}}</td><td>{{pct .V.SuccessRatio}}</td><td>{{p95last .V}}</td><td class="l">{{.V.Class}} {{icon .V.Pass}}</td></tr>
+<table><tr><th class="l">target</th><th class="l">outcome</th><th>killed at</th><th>peak RSS</th><th>RSS slope</th><th>GC/s max</th><th>success</th><th>shed</th><th>goodput</th><th>p95 last stage</th><th class="l">verdict</th></tr>
+{{range .Runs}}{{range .Targets}}<tr><td class="l">{{.V.Target}}</td><td class="l">{{.V.Outcome}}</td><td>{{killed .V}}</td><td>{{mib .V.PeakRSSMiB}}</td><td>{{slope .V.SlopeMiBPerSec}}</td><td>{{gc .V}}</td><td>{{pct .V.SuccessRatio}}</td><td>{{pct .V.ShedRatio}}</td><td>{{goodput .V}}</td><td>{{p95last .V}}</td><td class="l">{{.V.Class}} {{icon .V.Pass}}</td></tr>
 {{end}}{{end}}</table>
 {{range .Runs}}{{range .Targets}}<div class="verdict {{if .V.Pass}}ok{{else}}bad{{end}}">
 <h3>{{.V.Target}}: {{.V.Class}} {{icon .V.Pass}}</h3>
@@ -92,7 +94,7 @@ figure svg text{font-family:"Liberation Sans",Arial,Helvetica,sans-serif !import
 <h2>Stages</h2>
 {{range .Runs}}{{range .Targets}}<h3>{{.V.Target}}</h3>
 <table><tr><th>stage</th><th>offered</th><th>achieved</th><th>requests</th><th>success</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th class="l">status codes</th><th class="l">errors</th></tr>
-{{range .T.Stages}}<tr><td>{{.Index}}</td><td>{{rate .OfferedRatePerSecond}}/s</td><td>{{printf "%.1f" .AchievedRatePerSecond}}/s{{if .Behind}} (behind){{end}}</td><td>{{comma .Requests}}</td><td>{{pct .SuccessRatio}}</td><td>{{ms .LatencyP50Ms}}</td><td>{{ms .LatencyP95Ms}}</td><td>{{ms .LatencyP99Ms}}</td><td>{{ms .LatencyMaxMs}}</td><td class="l">{{codes .StatusCodes}}</td><td class="l">{{range .Errors}}{{.Error}} ×{{comma .Count}}<br>{{end}}</td></tr>
+{{range .T.Stages}}<tr><td>{{inc .Index}}</td><td>{{rate .OfferedRatePerSecond}}/s</td><td>{{printf "%.1f" .AchievedRatePerSecond}}/s{{if .Behind}} (behind){{end}}</td><td>{{comma .Requests}}</td><td>{{pct .SuccessRatio}}</td><td>{{ms .LatencyP50Ms}}</td><td>{{ms .LatencyP95Ms}}</td><td>{{ms .LatencyP99Ms}}</td><td>{{ms .LatencyMaxMs}}</td><td class="l">{{codes .StatusCodes}}</td><td class="l">{{range .Errors}}{{.Error}} ×{{comma .Count}}<br>{{end}}</td></tr>
 {{end}}</table>
 {{end}}{{end}}
 <h2>Downstream</h2>

@@ -50,7 +50,8 @@ type Series struct {
 	LoadT     []float64
 	Offered   []float64 // requests per second the pacer aimed at
 	Successes []float64 // per window
-	Errors    []float64 // per window
+	Errors    []float64 // per window: failures and timeouts, shed not included
+	Shed      []float64 // per window: 503/429 answered at once (results.IsShed)
 	Done      []float64 // per window
 	P50Ms     []float64 // NaN when nothing finished in the window
 	P95Ms     []float64
@@ -191,6 +192,7 @@ func (r *Run) AddLoad(row results.LoadRow) bool {
 	s.Offered = append(s.Offered, row.OfferedPerSecond)
 	s.Successes = append(s.Successes, float64(row.Successes))
 	s.Errors = append(s.Errors, float64(row.Errors))
+	s.Shed = append(s.Shed, float64(row.Shed))
 	s.Done = append(s.Done, float64(row.Done))
 	s.P50Ms = append(s.P50Ms, nan(row.P50Ms))
 	s.P95Ms = append(s.P95Ms, nan(row.P95Ms))

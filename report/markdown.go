@@ -26,12 +26,12 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 		}
 		fmt.Fprintf(&b, "%s%s\n\n", prefix, mdEscape(runLine(res)))
 	}
-	b.WriteString("| target | outcome | killed at | peak RSS | RSS slope | GC/s max | success | p95 last stage | verdict |\n")
-	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|---|\n")
+	b.WriteString("| target | outcome | killed at | peak RSS | RSS slope | GC/s max | success | shed | goodput | p95 last stage | verdict |\n")
+	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, v := range all {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), mdEscape(v.Outcome),
-			killedAt(v), formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec), gcMax(v), formatPercent(v.SuccessRatio), p95Last(v),
-			v.Class, passIcon(v.Pass))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), mdEscape(v.Outcome),
+			killedAt(v), formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec), gcMax(v), formatPercent(v.SuccessRatio),
+			formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class, passIcon(v.Pass))
 	}
 	for i, r := range runs {
 		for j, t := range r.Results.Targets {
@@ -50,12 +50,12 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 				fmt.Fprintf(&b, "\n> %s\n", mdEscape(v.Recommendation))
 			}
 			if len(t.Stages) > 0 {
-				b.WriteString("\n| stage | offered | achieved | success | p50 | p95 | p99 | status codes |\n")
-				b.WriteString("|--:|--:|--:|--:|--:|--:|--:|---|\n")
+				b.WriteString("\n| stage | offered | achieved | success | shed | p50 | p95 | p99 | status codes |\n")
+				b.WriteString("|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 				for _, st := range t.Stages {
-					fmt.Fprintf(&b, "| %d | %s/s | %.1f/s%s | %s | %s | %s | %s | %s |\n", st.Index+1,
+					fmt.Fprintf(&b, "| %d | %s/s | %.1f/s%s | %s | %s | %s | %s | %s | %s |\n", st.Index+1,
 						formatRate(st.OfferedRatePerSecond), st.AchievedRatePerSecond, behind(st), formatPercent(st.SuccessRatio),
-						formatMs(st.LatencyP50Ms), formatMs(st.LatencyP95Ms), formatMs(st.LatencyP99Ms), mdEscape(statusCodes(st.StatusCodes)))
+						formatPercent(stageShed(st)), formatMs(st.LatencyP50Ms), formatMs(st.LatencyP95Ms), formatMs(st.LatencyP99Ms), mdEscape(statusCodes(st.StatusCodes)))
 				}
 			}
 		}
@@ -94,6 +94,14 @@ func runLine(res *results.Results) string {
 		parts = append(parts, "partial run")
 	}
 	return strings.Join(parts, " · ")
+}
+
+// stageShed is the share of a stage's requests that were shed.
+func stageShed(st results.Stage) float64 {
+	if st.Requests == 0 {
+		return 0
+	}
+	return float64(st.Shed) / float64(st.Requests)
 }
 
 func behind(st results.Stage) string {

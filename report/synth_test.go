@@ -195,6 +195,9 @@ func (s synthSpec) buildLoad(rng *rand.Rand, st synthTarget, end float64) []resu
 		if done == 0 {
 			row.P50Ms, row.P95Ms, row.P99Ms, row.MaxMs = 0, 0, 0, 0
 		}
+		if st.Role == "aware" { // the aware target's 503s come at once: shed
+			row.Shed, row.Errors = row.Errors, 0
+		}
 		rows = append(rows, row)
 	}
 	return rows
@@ -230,6 +233,7 @@ func (s synthSpec) stageSummaries(st synthTarget, rows []results.LoadRow, end fl
 			switch {
 			case st.Role == "aware":
 				sg.StatusCodes["503"] += fail
+				sg.Shed += fail
 			case fail > 0:
 				sg.StatusCodes["0"] += fail
 			}

@@ -22,14 +22,14 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
 	}
 	fmt.Fprintf(w, "%s\n\n", head)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tP95 LAST\tVERDICT\t")
+	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tSHED\tGOODPUT\tP95 LAST\tVERDICT\t")
 	for _, v := range verdicts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), formatMiB(v.PeakRSSMiB),
-			gcMax(v), formatPercent(v.SuccessRatio), p95Last(v), v.Class+" "+passWord(v.Pass))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), formatMiB(v.PeakRSSMiB),
+			gcMax(v), formatPercent(v.SuccessRatio), formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+passWord(v.Pass))
 	}
 	tw.Flush()
 	for _, v := range verdicts {
-		fmt.Fprintf(w, "\n%s: %s\n", v.Target, firstNonEmpty(v.Story, v.Class))
+		fmt.Fprintf(w, "\n%s: %s%s\n", v.Target, firstNonEmpty(v.Story, v.Class), limitNote(v))
 		for _, s := range v.Symptoms {
 			fmt.Fprintf(w, "  - %s\n", s)
 		}
@@ -50,6 +50,24 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
 		fmt.Fprintf(w, "\noomlab itself: peak RSS %s, mean %s\n", formatMiB(float64(h.RSSPeakBytes)/mib), formatMiB(float64(h.RSSMeanBytes)/mib))
 	}
 	fmt.Fprintf(w, "\n%s\n", gateLine(verdicts))
+}
+
+// goodput writes the downstream's goodput ratio as a percentage, "-"
+// when no phase had a capacity: the same format as success and shed.
+func goodput(v Verdict) string {
+	if v.GoodputRatio == nil {
+		return "-"
+	}
+	return formatPercent(*v.GoodputRatio)
+}
+
+// limitNote is ", limit forecast at 73 s (61–95 s)" for a forecast time
+// to limit, else empty.
+func limitNote(v Verdict) string {
+	if v.TimeToLimit == nil || !v.TimeToLimit.Forecast() {
+		return ""
+	}
+	return ", limit " + describeTimeToLimit(*v.TimeToLimit)
 }
 
 func killedAt(v Verdict) string {

@@ -45,7 +45,8 @@ var (
 // checker applies the rules that the types alone cannot express.
 type checker struct {
 	*decoder
-	dir string // resolve body.file here when not empty
+	dir string    // resolve body.file here when not empty
+	sc  *Scenario // the scenario checked, for checks across sections
 }
 
 func parent(path string) string {
@@ -118,6 +119,7 @@ func (c *checker) name(path, s string) {
 }
 
 func (c *checker) scenario(s *Scenario) {
+	c.sc = s
 	if c.required("name") {
 		c.name("name", s.Name)
 	}
@@ -245,6 +247,7 @@ func (c *checker) expect(path string, e *Expectation) {
 			c.errf(p, "%q listed twice", cl)
 		}
 	}
+	c.expectMore(path, e)
 }
 
 // verdictClasses are the classes expect.class may name: bounded, growing,

@@ -91,6 +91,14 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 			d.fail(n, path, "%s", err.Error())
 			return
 		}
+		if n.Kind == yaml.MappingNode {
+			// Keys of a mapping a type decodes itself (max_slope's
+			// windows), so that checks can point at them.
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := resolve(n.Content[i])
+				d.at[join(path, k.Value)] = position{k.Line, k.Column}
+			}
+		}
 		if v.Type() == durationType {
 			limit := maxDuration
 			if path == "deadline" {

@@ -107,6 +107,25 @@ type Expectation struct {
 	// means any. ClassInconclusive cannot be asked for: a verdict the
 	// data cannot support never passes a check that asks for a class.
 	Classes []string `yaml:"class,omitempty" json:"class,omitempty"`
+	// MinGoodput bounds the downstream's goodput ratio from below: the
+	// share of its capacity the target kept busy (needs a phase with a
+	// capacity).
+	MinGoodput Ratio `yaml:"min_goodput,omitempty" json:"min_goodput,omitempty"`
+	// MaxSlope bounds the RSS slope: one value for the verdict's decisive
+	// window, or per downstream phase (by name) or stage ("stage N").
+	MaxSlope Windowed[MemorySlope] `yaml:"max_slope,omitempty" json:"max_slope,omitempty"`
+	// MaxP95 bounds the p95 latency: one value for the last stage with
+	// requests, or per stage ("stage N").
+	MaxP95 Windowed[Duration] `yaml:"max_p95,omitempty" json:"max_p95,omitempty"`
+	// MaxGCRate bounds the highest per-stage GC rate (cycles per second);
+	// a target whose GC cannot be traced fails it.
+	MaxGCRate PerSecond `yaml:"max_gc_rate,omitempty" json:"max_gc_rate,omitempty"`
+	// MaxCgroupPeak bounds the cgroup's peak usage (page cache included);
+	// a run without a cgroup (watchdog) fails it.
+	MaxCgroupPeak ByteSize `yaml:"max_cgroup_peak,omitempty" json:"max_cgroup_peak_bytes,omitempty"`
+	// MinTimeToLimit is the earliest acceptable time, from the load's
+	// start, at which the target reaches its limit or is forecast to.
+	MinTimeToLimit Duration `yaml:"min_time_to_limit,omitempty" json:"min_time_to_limit,omitempty"`
 }
 
 // Verdict classes a scenario's expect.class can name besides the

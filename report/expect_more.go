@@ -1,0 +1,152 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+// checkMore checks the expectations a CI gate adds: min_goodput,
+// max_slope, max_p95, max_gc_rate, max_cgroup_peak, min_time_to_limit. A
+// figure that cannot be measured (no GC trace, no cgroup, no samples in a
+// window) fails its check, never passes it.
+func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Expectation) []Check {
+	var out []Check
+	add := func(name string, ok bool, format string, args ...any) {
+		out = append(out, Check{Name: name, Pass: ok, Text: tick(ok, fmt.Sprintf(format, args...))})
+	}
+	if e.MinGoodput > 0 {
+		want := float64(e.MinGoodput)
+		if v.GoodputRatio == nil {
+			add("min_goodput", false, "expected goodput ≥ %s: not measured (no downstream phase with a capacity)", formatPercent(want))
+		} else {
+			add("min_goodput", *v.GoodputRatio >= want, "expected goodput ≥ %s: %s", formatPercent(want), formatPercent(*v.GoodputRatio))
+		}
+	}
+	for _, b := range e.MaxSlope {
+		max := b.Max.MiBPerSec()
+		got, window, ok := slopeIn(res, v, b.Window)
+		if !ok {
+			add("max_slope", false, "expected RSS slope ≤ %s over %s: no fit (too few samples in the window)", formatSlopeLimit(max), window)
+			continue
+		}
+		add("max_slope", got <= max, "expected RSS slope ≤ %s over %s: %s", formatSlopeLimit(max), window, formatSlope(got))
+	}
+	for _, b := range e.MaxP95 {
+		max := float64(b.Max.D().Milliseconds())
+		got, window, ok := p95In(res, t, v, b.Window)
+		if !ok {
+			add("max_p95", false, "expected p95 ≤ %s in %s: no requests there", formatMs(max), window)
+			continue
+		}
+		add("max_p95", got <= max, "expected p95 ≤ %s in %s: %s", formatMs(max), window, formatMs(got))
+	}
+	if e.MaxGCRate > 0 {
+		max := float64(e.MaxGCRate)
+		if v.GCPerSecondMax == nil {
+			add("max_gc_rate", false, "expected GC ≤ %s/s: not measured (this runtime's GC is not traced)", formatRateShort(max))
+		} else {
+			add("max_gc_rate", *v.GCPerSecondMax <= max, "expected GC ≤ %s/s: %s/s at most", formatRateShort(max), formatRateShort(*v.GCPerSecondMax))
+		}
+	}
+	if e.MaxCgroupPeak > 0 {
+		max := float64(e.MaxCgroupPeak) / mib
+		if t.CgroupPeakBytes <= 0 {
+			add("max_cgroup_peak", false, "expected cgroup peak ≤ %s: not measured (no cgroup: %s)", formatMiB(max), firstNonEmpty(res.LimitMode, "none"))
+		} else {
+			got := float64(t.CgroupPeakBytes) / mib
+			add("max_cgroup_peak", got <= max, "expected cgroup peak ≤ %s: %s", formatMiB(max), formatMiB(got))
+		}
+	}
+	if e.MinTimeToLimit > 0 {
+		min := e.MinTimeToLimit.Seconds()
+		want := "expected the limit no sooner than " + formatDuration(e.MinTimeToLimit.D())
+		switch ttl := v.TimeToLimit; {
+		case ttl == nil:
+			add("min_time_to_limit", true, "%s: not reached, not forecast", want)
+		default:
+			add("min_time_to_limit", ttl.Seconds >= min, "%s: %s", want, describeTimeToLimit(*ttl))
+		}
+	}
+	return out
+}
+
+// outcomeHolds reports whether outcome is acceptable: listed, or a
+// forecast OOM (--fail-fast) where oom-killed is.
+func outcomeHolds(want []string, outcome string) bool {
+	return slices.Contains(want, outcome) ||
+		outcome == results.OutcomeForecastOOM && slices.Contains(want, results.OutcomeOOMKilled)
+}
+
+// describeTimeToLimit writes "killed at 21.8 s" or "forecast at 73 s
+// (61–95 s)".
+func describeTimeToLimit(t TimeToLimit) string {
+	if !t.Forecast() {
+		return fmt.Sprintf("%s at %.1f s", t.Source, t.Seconds)
+	}
+	s := fmt.Sprintf("forecast at %.0f s", t.Seconds)
+	if t.EarliestSeconds != nil && t.LatestSeconds != nil {
+		s += fmt.Sprintf(" (%.0f–%.0f s)", *t.EarliestSeconds, *t.LatestSeconds)
+	}
+	if t.Source == LimitFailFast {
+		s += ", load ended by --fail-fast"
+	}
+	return s
+}
+
+func formatSlopeLimit(v float64) string {
+	return strings.TrimPrefix(fmt.Sprintf("%+.2g MiB/s", v), "+")
+}
+
+// slopeIn returns the RSS slope over the named window ("" is the
+// verdict's decisive window), the window in words, and whether there was
+// a fit.
+func slopeIn(res *results.Results, v Verdict, window string) (float64, string, bool) {
+	if window == "" {
+		return v.SlopeMiBPerSec, firstNonEmpty(v.SlopeWindow, "the run"), v.SlopeWindow != ""
+	}
+	if res.ScenarioSpec == nil {
+		return 0, window, false
+	}
+	kind, k := scenarios.ResolveWindow(res.ScenarioSpec, window)
+	var label string
+	var fits []Fit
+	switch kind {
+	case scenarios.WindowStage:
+		label, fits = fmt.Sprintf("stage %d (", k+1), v.StageFits
+	case scenarios.WindowPhase:
+		label, fits = "phase "+window, v.PhaseFits
+	default:
+		return 0, window, false
+	}
+	for _, f := range fits {
+		if f.Window == label || strings.HasPrefix(f.Window, label) && kind == scenarios.WindowStage {
+			return f.SlopeMiBPerSec, f.Window, true
+		}
+	}
+	return 0, window, false
+}
+
+// p95In returns the p95 latency of the named stage ("" is the last stage
+// with requests).
+func p95In(res *results.Results, t results.Target, v Verdict, window string) (float64, string, bool) {
+	if window == "" {
+		return v.P95LastStageMs, "the last stage", v.P95LastStageMs > 0
+	}
+	if res.ScenarioSpec == nil {
+		return 0, window, false
+	}
+	kind, k := scenarios.ResolveWindow(res.ScenarioSpec, window)
+	if kind != scenarios.WindowStage {
+		return 0, window, false
+	}
+	for _, st := range t.Stages {
+		if st.Index == k && st.Requests > 0 {
+			return st.LatencyP95Ms, window, true
+		}
+	}
+	return 0, window, false
+}
