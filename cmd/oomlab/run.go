@@ -105,7 +105,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: version,
 		Parallel: f.parallel, Recorder: view.recorder(),
 		TestPanicAtSample: testPanicAtSample(),
-		FailFast: f.failFast,
+		FailFast:          f.failFast,
 	})
 	view.close()
 	if res == nil {
