@@ -38,6 +38,7 @@ func symptoms(run *Run, i int, v Verdict) []string {
 	add(climbSymptom(s, v))
 	add(latencySymptom(res, t))
 	add(gcSymptom(res, s, v))
+	add(gcThrashSymptom(run, i))
 	add(heapSymptom(t, s))
 	add(sheddingSymptom(t, s, v))
 	return out

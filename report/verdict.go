@@ -186,6 +186,7 @@ func judgeTarget(run *Run, i int) Verdict {
 	ciFigures(run, i, &v)
 	v.Symptoms = symptoms(run, i, v)
 	v.Expectations = checkExpectations(res, t, v)
+	v.Expectations = append(v.Expectations, gcThrashCheck(run, i)...)
 	v.Pass = true
 	for _, c := range v.Expectations {
 		v.Pass = v.Pass && c.Pass
