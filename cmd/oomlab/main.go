@@ -40,10 +40,11 @@ drives them with rising open-loop load while a mock downstream slows down,
 samples their memory and GC, and plots and judges the result.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       version,
+		Version:       buildVersion(),
 	}
 	root.AddCommand(newRunCmd(), newListCmd(), newValidateCmd(), newReportCmd(), newCompareCmd(),
 		newFixtureCmd(), newCleanupCmd(), newDoctorCmd(), newBaselineCmd(), newGateCmd())
 	classifyErrors(root)
+	registerCompletions(root)
 	return root
 }

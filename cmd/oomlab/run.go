@@ -102,7 +102,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	fmt.Fprintf(log, "scenario    %s: %d targets, %s of load each, limit %s, output %s\n",
 		sc.Name, len(sc.Targets), sc.Load.TotalDuration(), sc.MemoryLimit, out)
 	res, runErr := runner.Run(cmd.Context(), runner.Options{
-		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: version,
+		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: buildVersion(),
 		Parallel: f.parallel, Recorder: view.recorder(),
 		TestPanicAtSample: testPanicAtSample(),
 		FailFast:          f.failFast,
