@@ -70,7 +70,7 @@ func timeToLimit(run *Run, i int, class string) *TimeToLimit {
 			src = LimitReachedStalled
 		}
 		return &TimeToLimit{Seconds: round(*t.OOMAtSeconds, 1), Source: src}
-	case t.Forecast != nil:
+	case t.Forecast != nil && t.Forecast.CutShort:
 		return fromForecast(*t.Forecast, LimitFailFast)
 	case class != ClassGrowing || run.Results.MemoryLimitBytes <= 0:
 		return nil

@@ -18,6 +18,7 @@ const failFastStreak = 3
 // bounded by that window ÷ the sample interval. Not safe for concurrent
 // use; drive calls it from its sampling loop.
 type failFast struct {
+	act      bool // end the load (Options.FailFast), or only forecast
 	limit    int64
 	endsAt   float64 // the load's end, seconds since its start
 	ts, ys   []float64
@@ -25,8 +26,10 @@ type failFast struct {
 	streak   int
 }
 
-func newFailFast(limit int64, load time.Duration) *failFast {
-	return &failFast{limit: limit, endsAt: load.Seconds(), lastEval: -1}
+// newFailFast returns the rule for a load of the given length; act says
+// whether it may end the load or only forecasts (for results.json).
+func newFailFast(limit int64, load time.Duration, act bool) *failFast {
+	return &failFast{act: act, limit: limit, endsAt: load.Seconds(), lastEval: -1}
 }
 
 // observe adds the memory in use (the larger of RSS and the cgroup's
@@ -59,15 +62,18 @@ func (f *failFast) observe(t float64, memBytes int64) (results.Forecast, bool) {
 	return fc, f.streak >= failFastStreak
 }
 
-// failFastCheck feeds the latest sample to the fail-fast rule, when it is
-// on; once the rule is sure, it records the forecast and reports true:
-// the caller ends the load.
+// failFastCheck feeds the latest sample to the fail-fast rule and keeps
+// the latest forecast; when the rule may act (--fail-fast) and is sure,
+// it records the forecast and reports true: the caller ends the load.
 func (r *targetRun) failFastCheck(ff *failFast, el time.Duration) bool {
-	if ff == nil || r.forecast != nil {
+	if r.forecast != nil {
 		return false
 	}
 	fc, cut := ff.observe(el.Seconds(), r.mem)
-	if !cut {
+	if fc.Samples > 0 {
+		r.lastFc = &fc
+	}
+	if !cut || !ff.act {
 		return false
 	}
 	fc.CutShort = true
@@ -75,6 +81,15 @@ func (r *targetRun) failFastCheck(ff *failFast, el time.Duration) bool {
 	fmt.Fprintf(r.h.opts.Log, "  fail-fast: memory climbs %.1f ± %.1f MiB/s and will reach the %s limit at about %.0f s (by %.0f s at the latest), before the load ends at %.0f s: load ended at %.1f s\n",
 		fc.SlopeBytesPerSecond/(1<<20), fc.SlopeStdErrBytesPerSecond/(1<<20), mib(fc.LimitBytes), fc.AtSeconds, *fc.LatestSeconds, ff.endsAt, el.Seconds())
 	return true
+}
+
+// keepForecast records, for a target that survived its whole load, the
+// last forecast made when its slope was positive beyond doubt (a latest
+// crossing exists): how long it would have taken to reach the limit.
+func (r *targetRun) keepForecast() {
+	if r.forecast == nil && r.lastFc != nil && r.lastFc.LatestSeconds != nil {
+		r.res.Forecast = r.lastFc
+	}
 }
 
 // finishForecast sets the outcome of a target whose load --fail-fast

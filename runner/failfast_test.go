@@ -30,7 +30,7 @@ func TestFailFastObserve(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ff := newFailFast(tt.limit, tt.load)
+			ff := newFailFast(tt.limit, tt.load, true)
 			cutAt := -1.0
 			for i := 0; i <= int(tt.load.Seconds()*10); i++ {
 				ts := float64(i) / 10

@@ -147,6 +147,7 @@ func (r *targetRun) finish(ctx context.Context) {
 			res.Outcome, res.OutcomeDetail = results.OutcomeInterrupted, "the run was interrupted while this target was under load"
 		} else {
 			res.Outcome, res.OutcomeDetail = results.OutcomeSurvived, "alive at the end of the load; stopped by the harness"
+			r.keepForecast()
 		}
 		return
 	}

@@ -46,6 +46,7 @@ type targetRun struct {
 	rss      int64             // latest RSS sample
 	mem      int64             // latest max(RSS, cgroup usage)
 	forecast *results.Forecast // set when --fail-fast ended the load
+	lastFc   *results.Forecast // the latest forecast made
 	cpuSum   float64
 	cpuN     int
 	peak     int64
@@ -210,10 +211,7 @@ func (r *targetRun) drive(ctx context.Context) {
 	}()
 
 	stall := newStallDetector(int64(sc.MemoryLimit), h.opts.StallWindow)
-	var ff *failFast
-	if h.opts.FailFast {
-		ff = newFailFast(int64(sc.MemoryLimit), sc.Load.TotalDuration())
-	}
+	ff := newFailFast(int64(sc.MemoryLimit), sc.Load.TotalDuration(), h.opts.FailFast)
 	tick := time.NewTicker(sc.SampleInterval.D())
 	defer tick.Stop()
 	var lr *loadResult

@@ -73,6 +73,13 @@ func TestExitCodes(t *testing.T) {
 		}
 	})
 	base := filepath.Join(t.TempDir(), "base.json")
+	// A baseline the saved run is far worse than: the aware target's peak
+	// RSS was 1 MiB.
+	strict := writeFile(t, t.TempDir(), "strict.json", `{"schema": "oomlab.baseline/v1", "scenario": "upload-proxy",
+  "targets": [{"name": "upload-aware", "outcome": "survived", "class": "bounded", "peak_rss_mib": 1,
+    "slope_mib_per_sec": 0, "time_to_limit_seconds": null, "p95_last_stage_ms": 3100, "goodput_ratio": 0.97,
+    "shed_ratio": 0.7, "success_ratio": 0.26}]}`)
+	notBaseline := writeFile(t, t.TempDir(), "other.json", `{"schema": "something/v1"}`)
 
 	tests := []struct {
 		name string
@@ -115,6 +122,11 @@ func TestExitCodes(t *testing.T) {
 		{"gate: bad tolerance", []string{"gate", pass, "--baseline", base, "--tolerance", "-3%"}, exitBadInput, true},
 		{"gate: missing baseline", []string{"gate", pass, "--baseline", filepath.Join(empty, "none.json")}, exitBadInput, false},
 		{"gate: same run", []string{"gate", pass, "--baseline", base}, exitOK, false},
+		{"gate: against a run folder", []string{"gate", pass, "--baseline", pass}, exitOK, false},
+		{"gate: regression", []string{"gate", pass, "--baseline", strict}, exitFailed, false},
+		{"gate: not a baseline", []string{"gate", pass, "--baseline", notBaseline}, exitBadInput, false},
+		{"compare: after fails", []string{"compare", pass, fail, "--out", filepath.Join(t.TempDir(), "c")}, exitFailed, false},
+		{"compare: nothing in after", []string{"compare", pass, nullDir, "--out", filepath.Join(t.TempDir(), "c")}, exitNothing, false},
 		{"gate: nothing", []string{"gate", nullDir, "--baseline", base}, exitNothing, false},
 		{"completion: bad shell", []string{"completion", "cobol"}, exitBadInput, true},
 		{"completion bash", []string{"completion", "bash"}, exitOK, false},
@@ -131,6 +143,26 @@ func TestExitCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunNothingToJudge: a run whose targets have no expectations exits
+// 3, not 0, unless --no-gate says a pass is wanted.
+func TestRunNothingToJudge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a real target for a few seconds")
+	}
+	sc := writeFile(t, t.TempDir(), "noexpect.yaml", `name: noexpect
+targets:
+  - {name: aware, builtin: upload-aware}
+load:
+  stages: [{rate: 5, duration: 2s}]
+  request: {method: POST, path: /upload, body: {size: 16KiB}, timeout: 5s}
+`)
+	text, code := oomlab(t, time.Minute, "run", sc, "--out", filepath.Join(t.TempDir(), "out"))
+	if code != exitNothing || !strings.Contains(text, "nothing to judge") {
+		t.Errorf("run without expectations: exit %d; want %d, \"nothing to judge\"\n%s", code, exitNothing, text)
+	}
+	assertNothingLeft(t, lastPID)
 }
 
 // TestHelpHasExitTable checks that every command's --help ends with the

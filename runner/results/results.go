@@ -153,7 +153,9 @@ type Target struct {
 	Error      string     `json:"error,omitempty"`
 	Stages     []Stage    `json:"stages"`
 	Downstream Downstream `json:"downstream"`
-	// Forecast is the forecast --fail-fast acted on (CutShort), or null.
+	// Forecast is the forecast --fail-fast acted on (CutShort), or, for a
+	// target that survived its load while its memory still rose beyond
+	// doubt, the last forecast made; null otherwise.
 	Forecast *Forecast `json:"forecast,omitempty"`
 }
 
