@@ -43,7 +43,7 @@ samples their memory and GC, and plots and judges the result.`,
 		Version:       buildVersion(),
 	}
 	root.AddCommand(newRunCmd(), newListCmd(), newValidateCmd(), newReportCmd(), newCompareCmd(),
-		newFixtureCmd(), newCleanupCmd(), newDoctorCmd(), newBaselineCmd(), newGateCmd())
+		newFixtureCmd(), newCleanupCmd(), newDoctorCmd(), newBaselineCmd(), newGateCmd(), newInitCmd())
 	classifyErrors(root)
 	registerCompletions(root)
 	return root
