@@ -41,6 +41,7 @@ func symptoms(run *Run, i int, v Verdict) []string {
 	add(gcThrashSymptom(run, i))
 	add(heapSymptom(t, s))
 	add(sheddingSymptom(t, s, v))
+	out = append(out, evidenceSymptoms(t)...)
 	return out
 }
 

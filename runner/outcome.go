@@ -66,6 +66,7 @@ func (r *targetRun) cleanup() {
 			r.p.Stop(stopGrace)
 		}
 	}
+	r.evidenceFinish()
 	if r.group != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -67,6 +67,8 @@ type Options struct {
 	// TestPanicAtSample is the fault-injection test hook (see
 	// TestPanicEnv): 0, always, outside tests.
 	TestPanicAtSample int
+	// NoEvidence turns off evidence near the limit (--no-evidence).
+	NoEvidence bool
 }
 
 // ErrInterrupted is returned (wrapped) when ctx ended the run early; the

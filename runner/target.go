@@ -64,6 +64,7 @@ type targetRun struct {
 	deaths   []results.Event
 	signs    *memorySigns // the current process's out-of-memory lines
 	tree     treeFigures
+	ev       targetEvidence // heap evidence near the limit (evidence.go)
 }
 
 // runTarget runs one target from start to cleanup and returns its findings.
@@ -121,6 +122,9 @@ func (r *targetRun) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if env, err = r.evidenceEnv(env); err != nil {
+		return err
+	}
 	r.res.Command = argv
 
 	if h.cgroups != nil {
@@ -149,7 +153,7 @@ func (r *targetRun) launch(ctx context.Context) error {
 	r.signs = &memorySigns{}
 	spec.OnStderrLine = r.signs.Feed
 	if r.t.Runtime == "node" {
-		spec.OnStdoutLine = r.tracker.Feed
+		spec.OnStdoutLine = r.nodeLines(r.tracker.Feed)
 	} else {
 		tracker, signs := r.tracker, r.signs
 		spec.OnStderrLine = func(l string) { tracker.Feed(l); signs.Feed(l) }
@@ -170,6 +174,7 @@ func (r *targetRun) launch(ctx context.Context) error {
 	if r.sampler, err = newTreeSampler(r.p.PID(), r.group); err != nil {
 		return r.p.ExitedEarly(err)
 	}
+	r.evidenceAttach()
 	rctx, cancel := context.WithTimeout(ctx, r.t.ReadyTimeout.D())
 	defer cancel()
 	return proc.WaitReady(rctx, r.p, r.addr, r.t.ReadyPath)
@@ -268,6 +273,7 @@ func (r *targetRun) drive(ctx context.Context) {
 			h.rec.Event(results.RunEvent{Kind: results.EventWarning, Target: r.t.Name, AtSeconds: time.Since(r.t0).Seconds(), Detail: w})
 		}
 	}
+	r.evidenceEnd()
 	select {
 	case <-r.p.Done():
 	default:
@@ -329,6 +335,7 @@ func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) {
 	}
 	r.mem = max(row.RSSBytes, row.CgroupUsageBytes)
 	r.h.rec.Sample(row)
+	r.evidenceObserve(el, row)
 	if stall == nil || r.killedBy != killNone {
 		return
 	}

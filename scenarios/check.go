@@ -135,6 +135,7 @@ func (c *checker) scenario(s *Scenario) {
 	c.targets(s.Targets)
 	c.load(&s.Load)
 	c.downstream(s.Downstream.Phases)
+	c.evidence(&s.Evidence)
 	if c.given["deadline"] {
 		need := s.Load.TotalDuration() * time.Duration(len(s.Targets))
 		switch {

@@ -31,6 +31,8 @@ type Scenario struct {
 	// cgroup with its own downstream and load, on one clock (default:
 	// one after another, each with the machine to itself).
 	Parallel bool `yaml:"parallel,omitempty" json:"parallel,omitempty"`
+	// Evidence says what is captured near the limit (see Evidence).
+	Evidence Evidence `yaml:"evidence,omitempty" json:"evidence,omitzero"`
 }
 
 // Target is one server under test.

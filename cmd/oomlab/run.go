@@ -31,6 +31,7 @@ type runFlags struct {
 	parallel    bool
 	failFast    bool
 	junit       string
+	noEvidence  bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -71,6 +72,7 @@ and writes results.json, samples.csv, load.csv and the plots to --out.
 	fl.BoolVar(&f.parallel, "parallel", false, "run every target at the same time, each with its own cgroup, downstream and load (as parallel: true in a scenario)")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "end a target's load once its memory is confidently forecast to reach the limit before the load ends (outcome forecast-oom)")
 	fl.StringVar(&f.junit, "junit", "", "also write the verdicts as a JUnit XML report to this file (one test case per target and expectation)")
+	fl.BoolVar(&f.noEvidence, "no-evidence", false, "take no evidence (heap profile, memoryUsage, smaps_rollup) as memory nears the limit")
 	fl.BoolVar(&f.all, "all", false, "run every built-in scenario (the catalog) and write one summary, catalog.md")
 	return cmd
 }
@@ -185,6 +187,7 @@ func applyFlags(sc *scenarios.Scenario, f runFlags) error {
 			return err
 		}
 	}
+	sc.Evidence.Off = sc.Evidence.Off || f.noEvidence
 	if f.memoryLimit != "" {
 		if err := sc.SetMemoryLimit(f.memoryLimit); err != nil {
 			return fmt.Errorf("--memory-limit: %w", err)

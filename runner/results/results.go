@@ -157,6 +157,11 @@ type Target struct {
 	// target that survived its load while its memory still rose beyond
 	// doubt, the last forecast made; null otherwise.
 	Forecast *Forecast `json:"forecast,omitempty"`
+	// Evidence is what was captured at each mark the target's memory
+	// passed (see evidence.go); NodeMemoryLast is a Node.js target's
+	// last memoryUsage() reading, the one before a kill.
+	Evidence       []Evidence  `json:"evidence,omitempty"`
+	NodeMemoryLast *NodeMemory `json:"node_memory_last,omitempty"`
 }
 
 // Process is one process of a target's tree.

@@ -1,0 +1,123 @@
+package runner
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/evidence"
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// targetEvidence is what a target needs for evidence near the limit: the
+// memoryUsage stream of a Node.js target and the Capturer of its first
+// process (marks are passed once per target, restarts included).
+type targetEvidence struct {
+	node        *evidence.NodeStream
+	snapshotDir string
+	capt        *evidence.Capturer
+	begun       bool
+	last        results.SampleRow // the latest sample passed on
+}
+
+// evidenceMarks is the scenario's marks, none when evidence is off.
+func (h *harness) evidenceMarks() []float64 {
+	if h.opts.NoEvidence {
+		return nil
+	}
+	return h.opts.Scenario.Evidence.Marks()
+}
+
+// evidenceEnv prepares a Node.js target's evidence before its first
+// start: the memoryUsage preload (NODE_OPTIONS) and, when the scenario
+// asks, the heap snapshot signal. Other runtimes are left as they are.
+func (r *targetRun) evidenceEnv(env []string) ([]string, error) {
+	if r.t.Runtime != "node" || len(r.h.evidenceMarks()) == 0 {
+		return env, nil
+	}
+	h := r.h
+	h.mu.Lock() // parallel targets share the temporary directory
+	defer h.mu.Unlock()
+	if h.tmpDir == "" {
+		var err error
+		if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
+			return nil, fmt.Errorf("runner: %w", err)
+		}
+	}
+	if h.opts.Scenario.Evidence.HeapSnapshot {
+		r.ev.snapshotDir = filepath.Join(h.tmpDir, r.t.Name+"-snapshots")
+		if err := os.MkdirAll(r.ev.snapshotDir, 0o755); err != nil {
+			return nil, fmt.Errorf("runner: %w", err)
+		}
+	}
+	r.ev.node = evidence.NewNodeStream()
+	return evidence.NodeEnv(env, h.tmpDir, r.ev.snapshotDir)
+}
+
+// nodeLines puts the memoryUsage stream, if any, in front of next.
+func (r *targetRun) nodeLines(next func(string)) func(string) {
+	if r.ev.node == nil {
+		return next
+	}
+	return r.ev.node.Filter(next)
+}
+
+// evidenceAttach starts the Capturer once the first process runs.
+func (r *targetRun) evidenceAttach() {
+	marks := r.h.evidenceMarks()
+	if r.ev.capt != nil || len(marks) == 0 {
+		return
+	}
+	r.ev.capt = evidence.New(evidence.Config{
+		Target: r.t.Name, Runtime: r.t.Runtime, PID: r.p.PID(), BaseURL: "http://" + r.addr,
+		PprofPath: r.h.opts.Scenario.Evidence.Pprof(), OutDir: r.h.opts.OutDir,
+		LimitBytes: int64(r.h.opts.Scenario.MemoryLimit), Marks: marks, Node: r.ev.node, SnapshotDir: r.ev.snapshotDir,
+	})
+}
+
+// evidenceObserve passes one sample on to the Capturer.
+func (r *targetRun) evidenceObserve(el time.Duration, row results.SampleRow) {
+	if r.ev.capt == nil {
+		return
+	}
+	if !r.ev.begun && r.ev.node != nil {
+		r.ev.node.Begin(r.t0)
+	}
+	r.ev.begun = true
+	r.ev.last = row
+	r.ev.capt.Observe(el, row.RSSBytes, row.CgroupUsageBytes)
+}
+
+// evidenceEnd takes the end-of-load evidence of a target still alive
+// whose memory stayed below the last mark, before it is stopped.
+func (r *targetRun) evidenceEnd() {
+	if r.ev.capt == nil || r.ev.last.RSSBytes <= 0 {
+		return
+	}
+	select {
+	case <-r.p.Done():
+		return
+	default:
+	}
+	r.ev.capt.End(time.Duration(r.ev.last.TSeconds*float64(time.Second)), r.ev.last.RSSBytes, r.ev.last.CgroupUsageBytes)
+}
+
+// evidenceFinish stops the Capturer and records what it took.
+func (r *targetRun) evidenceFinish() {
+	if r.ev.capt != nil {
+		r.res.Evidence = r.ev.capt.Close()
+		r.ev.capt = nil
+		for _, e := range r.res.Evidence {
+			what := "at"
+			if e.EndOfLoad {
+				what = "at the end of the load,"
+			}
+			fmt.Fprintf(r.h.opts.Log, "  %s evidence %s %.0f%% of the limit (%.1f s): %d files, cost %.0f ms\n",
+				r.t.Name, what, e.Share*100, e.AtSeconds, len(e.Files), e.Cost.Millis)
+		}
+	}
+	if r.ev.node != nil {
+		r.res.NodeMemoryLast = r.ev.node.Latest()
+	}
+}

@@ -1,0 +1,316 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// Bounds of one capture.
+const (
+	// captureTimeout bounds each capture's requests to the target and
+	// its wait for a heap snapshot.
+	captureTimeout = 15 * time.Second
+	// maxProfileBytes bounds a heap profile read from a target: Go's are
+	// a few hundred KiB at most.
+	maxProfileBytes = 64 << 20
+)
+
+// Config describes one target to capture evidence from.
+type Config struct {
+	// Target names the target; files are named after it.
+	Target string
+	// Runtime is the scenario's runtime ("go", "node", "other").
+	Runtime string
+	// PID is the target's process.
+	PID int
+	// BaseURL is where the target listens ("http://127.0.0.1:PORT").
+	BaseURL string
+	// PprofPath is where a Go target serves net/http/pprof, ending in "/".
+	PprofPath string
+	// OutDir is the run's directory; files go to OutDir/results.EvidenceDir.
+	OutDir string
+	// LimitBytes is the memory limit the marks are shares of.
+	LimitBytes int64
+	// Marks are the shares of LimitBytes to capture at, rising.
+	Marks []float64
+	// Node is the target's memoryUsage stream (Node.js targets), or nil.
+	Node *NodeStream
+	// SnapshotDir, when set, is where the Node.js target writes a heap
+	// snapshot on SnapshotSignal; one is asked for at each mark.
+	SnapshotDir string
+	// ProcRoot is the proc file system (default "/proc").
+	ProcRoot string
+	// Client talks to the target (default: a client with no proxy).
+	Client *http.Client
+}
+
+// Capturer takes evidence from one target as its memory passes each
+// mark, on a goroutine of its own. Observe is called from the sampling
+// loop and never blocks; Close must be called once, when the target is
+// done, and returns what was captured.
+type Capturer struct {
+	cfg    Config
+	next   int // index of the next mark to pass; only Observe touches it
+	jobs   chan job
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu       sync.Mutex
+	evidence []results.Evidence
+}
+
+type job struct {
+	share       float64
+	at          time.Duration
+	rss, cgroup int64
+	end         bool          // the end-of-load capture
+	done        chan struct{} // closed once an end-of-load capture is recorded
+}
+
+// New starts a Capturer for cfg. With no marks it captures nothing.
+func New(cfg Config) *Capturer {
+	if cfg.ProcRoot == "" {
+		cfg.ProcRoot = "/proc"
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Capturer{cfg: cfg, jobs: make(chan job, len(cfg.Marks)+1), ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	go c.work()
+	return c
+}
+
+// Observe takes one sample of the target's memory (RSS and the cgroup's
+// usage, -1 when unknown); when the larger passes the next mark, a
+// capture is queued for it. Each mark is captured once.
+func (c *Capturer) Observe(at time.Duration, rss, cgroupUsage int64) {
+	mem := max(rss, cgroupUsage)
+	for c.next < len(c.cfg.Marks) && float64(mem) >= c.cfg.Marks[c.next]*float64(c.cfg.LimitBytes) {
+		c.jobs <- job{share: c.cfg.Marks[c.next], at: at, rss: rss, cgroup: cgroupUsage} // buffered for every mark
+		c.next++
+	}
+}
+
+// End takes the end-of-load evidence of a target whose memory stayed
+// below the last mark (a bounded target's evidence shows what its memory
+// is), from the latest sample, and waits until it is recorded. It does
+// nothing when every mark was passed. Call it at most once, before Close,
+// from the goroutine that calls Observe.
+func (c *Capturer) End(at time.Duration, rss, cgroupUsage int64) {
+	if c.next >= len(c.cfg.Marks) || c.cfg.LimitBytes <= 0 {
+		return
+	}
+	c.next = len(c.cfg.Marks)
+	j := job{share: float64(max(rss, cgroupUsage)) / float64(c.cfg.LimitBytes), at: at, rss: rss, cgroup: cgroupUsage, end: true, done: make(chan struct{})}
+	c.jobs <- j
+	<-j.done
+}
+
+// Close stops the Capturer once the captures queued are done (each is
+// bounded by captureTimeout; against a target that is gone they fail at
+// once and say so). It returns the evidence, one entry per mark passed,
+// in order.
+func (c *Capturer) Close() []results.Evidence {
+	close(c.jobs)
+	<-c.done
+	c.cancel()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.evidence)
+}
+
+func (c *Capturer) work() {
+	defer close(c.done)
+	for j := range c.jobs {
+		ev := c.capture(j)
+		c.mu.Lock()
+		c.evidence = append(c.evidence, ev)
+		c.mu.Unlock()
+		if j.done != nil {
+			close(j.done)
+		}
+	}
+}
+
+// capture takes the evidence of one mark: smaps_rollup, then the heap
+// profile (Go) or the latest memoryUsage reading and a snapshot (Node).
+func (c *Capturer) capture(j job) results.Evidence {
+	ev := results.Evidence{Share: j.share, AtSeconds: j.at.Seconds(), RSSBytes: j.rss, CgroupUsageBytes: j.cgroup, EndOfLoad: j.end}
+	if err := os.MkdirAll(filepath.Join(c.cfg.OutDir, results.EvidenceDir), 0o755); err != nil {
+		ev.Errors = append(ev.Errors, err.Error())
+		return ev
+	}
+	stem := fmt.Sprintf("%s-%.0fpct", c.cfg.Target, j.share*100)
+	if j.end {
+		stem = c.cfg.Target + "-end"
+	}
+	if raw, err := os.ReadFile(filepath.Join(c.cfg.ProcRoot, strconv.Itoa(c.cfg.PID), "smaps_rollup")); err != nil {
+		ev.Errors = append(ev.Errors, "smaps_rollup: "+err.Error())
+	} else if s, err := ParseSmapsRollup(bytes.NewReader(raw)); err != nil {
+		ev.Errors = append(ev.Errors, err.Error())
+	} else {
+		ev.Smaps = &s
+		ev.Files = append(ev.Files, c.write(&ev, stem+".smaps_rollup.txt", raw)...)
+	}
+	if c.cfg.Node != nil {
+		ev.Node = c.cfg.Node.Latest()
+		if ev.Node == nil {
+			ev.Errors = append(ev.Errors, "no memoryUsage reading from the preloaded script yet")
+		}
+	}
+	ev.Cost.RSSBeforeBytes = c.rss()
+	start := time.Now()
+	switch {
+	case c.cfg.Runtime == "go":
+		c.heapProfile(&ev, stem)
+	case c.cfg.SnapshotDir != "":
+		c.heapSnapshot(&ev, stem)
+	default:
+		return ev // nothing asked of the target: no cost
+	}
+	ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
+	ev.Cost.RSSAfterBytes = c.rss()
+	return ev
+}
+
+// heapProfile fetches PprofPath+"heap?gc=1" (a GC first, so in-use is
+// current rather than as of the last cycle), saves it and summarises it.
+func (c *Capturer) heapProfile(ev *results.Evidence, stem string) {
+	ctx, cancel := context.WithTimeout(c.ctx, captureTimeout)
+	defer cancel()
+	url := c.cfg.BaseURL + c.cfg.PprofPath + "heap?gc=1"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		ev.Errors = append(ev.Errors, "heap profile: "+err.Error())
+		return
+	}
+	resp, err := c.cfg.Client.Do(req)
+	if err != nil {
+		ev.Errors = append(ev.Errors, "heap profile: "+err.Error())
+		return
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxProfileBytes+1))
+	switch {
+	case err != nil:
+		ev.Errors = append(ev.Errors, "heap profile: "+err.Error())
+		return
+	case resp.StatusCode != http.StatusOK:
+		ev.Errors = append(ev.Errors, fmt.Sprintf("heap profile: GET %s: %s (does the target serve net/http/pprof there? set evidence.pprof_path)", c.cfg.PprofPath+"heap", resp.Status))
+		return
+	case len(raw) > maxProfileBytes:
+		ev.Errors = append(ev.Errors, fmt.Sprintf("heap profile: larger than %d MiB", maxProfileBytes>>20))
+		return
+	}
+	hp, err := SummariseHeap(bytes.NewReader(raw), DefaultTopSites)
+	if err != nil {
+		ev.Errors = append(ev.Errors, err.Error())
+		return
+	}
+	if files := c.write(ev, stem+".heap.pb.gz", raw); len(files) > 0 {
+		hp.File = files[0]
+		ev.Files = append(ev.Files, files...)
+	}
+	ev.Heap = hp
+}
+
+// heapSnapshot signals the Node.js target to write a heap snapshot and
+// waits until the file stops growing, then moves it next to the others.
+func (c *Capturer) heapSnapshot(ev *results.Evidence, stem string) {
+	before, _ := filepath.Glob(filepath.Join(c.cfg.SnapshotDir, "*.heapsnapshot"))
+	if err := syscall.Kill(c.cfg.PID, syscall.SIGUSR2); err != nil {
+		ev.Errors = append(ev.Errors, "heap snapshot: "+err.Error())
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, captureTimeout)
+	defer cancel()
+	file, err := waitSnapshot(ctx, c.cfg.SnapshotDir, before)
+	if err != nil {
+		ev.Errors = append(ev.Errors, "heap snapshot: "+err.Error())
+		return
+	}
+	rel := filepath.Join(results.EvidenceDir, stem+".heapsnapshot")
+	if err := os.Rename(file, filepath.Join(c.cfg.OutDir, rel)); err != nil {
+		ev.Errors = append(ev.Errors, "heap snapshot: "+err.Error())
+		return
+	}
+	ev.Files = append(ev.Files, rel)
+}
+
+// waitSnapshot polls dir for a new *.heapsnapshot (not in before) whose
+// size has stopped changing for two polls: V8 writes it in one go while
+// the process is paused, then resumes.
+func waitSnapshot(ctx context.Context, dir string, before []string) (string, error) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	var last string
+	var lastSize int64 = -1
+	stable := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("no snapshot written: %w", context.Cause(ctx))
+		case <-tick.C:
+		}
+		now, _ := filepath.Glob(filepath.Join(dir, "*.heapsnapshot"))
+		for _, f := range now {
+			if slices.Contains(before, f) {
+				continue
+			}
+			fi, err := os.Stat(f)
+			if err != nil {
+				continue
+			}
+			if f == last && fi.Size() == lastSize && fi.Size() > 0 {
+				if stable++; stable >= 2 {
+					return f, nil
+				}
+			} else {
+				last, lastSize, stable = f, fi.Size(), 0
+			}
+		}
+	}
+}
+
+// write saves data as OutDir/evidence/name and returns its relative path
+// (none when it could not be written: the error is recorded).
+func (c *Capturer) write(ev *results.Evidence, name string, data []byte) []string {
+	rel := filepath.Join(results.EvidenceDir, name)
+	if err := os.WriteFile(filepath.Join(c.cfg.OutDir, rel), data, 0o644); err != nil {
+		ev.Errors = append(ev.Errors, err.Error())
+		return nil
+	}
+	return []string{rel}
+}
+
+// rss reads the target's resident set from /proc/PID/statm (0 when gone).
+func (c *Capturer) rss() int64 {
+	raw, err := os.ReadFile(filepath.Join(c.cfg.ProcRoot, strconv.Itoa(c.cfg.PID), "statm"))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(raw))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return pages * int64(os.Getpagesize())
+}

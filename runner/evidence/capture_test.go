@@ -1,0 +1,121 @@
+package evidence
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/pprof"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// pprofServer serves net/http/pprof's heap profile on /debug/pprof/ in
+// this test process, which stands in for the target (its PID is ours).
+func pprofServer(t *testing.T, serve bool) string {
+	t.Helper()
+	mux := http.NewServeMux()
+	if serve {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestCapturerMarks(t *testing.T) {
+	tests := []struct {
+		name      string
+		runtime   string
+		serve     bool
+		samples   []int64 // RSS of each sample (cgroup usage -1)
+		end       bool
+		wantMarks []float64
+		wantEnd   bool
+		wantHeap  bool
+		wantErr   string
+	}{
+		{name: "go passes both marks", runtime: "go", serve: true, samples: []int64{10, 60, 70, 90, 95}, wantMarks: []float64{0.5, 0.8}, wantHeap: true},
+		{name: "go jumps both marks in one sample", runtime: "go", serve: true, samples: []int64{10, 99}, wantMarks: []float64{0.5, 0.8}, wantHeap: true},
+		{name: "go bounded: end of load", runtime: "go", serve: true, samples: []int64{10, 20, 30}, end: true, wantMarks: []float64{0.3}, wantEnd: true, wantHeap: true},
+		{name: "go without pprof", runtime: "go", serve: false, samples: []int64{60}, wantMarks: []float64{0.5}, wantErr: "404"},
+		{name: "other runtime: smaps only", runtime: "other", serve: true, samples: []int64{85}, wantMarks: []float64{0.5, 0.8}},
+		{name: "end after every mark: nothing more", runtime: "other", samples: []int64{85}, end: true, wantMarks: []float64{0.5, 0.8}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			c := New(Config{Target: "t", Runtime: tt.runtime, PID: os.Getpid(), BaseURL: pprofServer(t, tt.serve),
+				PprofPath: "/debug/pprof/", OutDir: out, LimitBytes: 100, Marks: []float64{0.5, 0.8}})
+			var last int64
+			for i, rss := range tt.samples {
+				c.Observe(time.Duration(i)*time.Second, rss, -1)
+				last = rss
+			}
+			if tt.end {
+				c.End(time.Duration(len(tt.samples))*time.Second, last, -1)
+			}
+			evs := c.Close()
+			if len(evs) != len(tt.wantMarks) {
+				t.Fatalf("Close = %d evidence; want %d: %+v", len(evs), len(tt.wantMarks), evs)
+			}
+			for i, ev := range evs {
+				if ev.Share != tt.wantMarks[i] || ev.EndOfLoad != (tt.wantEnd && i == len(evs)-1) {
+					t.Errorf("evidence %d: share %v end %v; want %v end %v", i, ev.Share, ev.EndOfLoad, tt.wantMarks[i], tt.wantEnd)
+				}
+				if ev.Smaps == nil || ev.Smaps.RSSBytes <= 0 {
+					t.Errorf("evidence %d: smaps %+v; want this process's", i, ev.Smaps)
+				}
+				if (ev.Heap != nil) != tt.wantHeap {
+					t.Errorf("evidence %d: heap %+v; want one: %v (errors %q)", i, ev.Heap, tt.wantHeap, ev.Errors)
+				}
+				if tt.wantHeap && (ev.Heap.InUseBytes <= 0 || ev.Cost.Millis <= 0 || ev.Cost.RSSBeforeBytes <= 0) {
+					t.Errorf("evidence %d: heap %+v cost %+v; want bytes in use and a measured cost", i, ev.Heap, ev.Cost)
+				}
+				if tt.wantErr != "" && !strings.Contains(strings.Join(ev.Errors, "; "), tt.wantErr) {
+					t.Errorf("evidence %d: errors %q; want one containing %q", i, ev.Errors, tt.wantErr)
+				}
+				for _, f := range ev.Files {
+					if !strings.HasPrefix(f, results.EvidenceDir+"/") {
+						t.Errorf("file %q is not under %s/", f, results.EvidenceDir)
+					}
+					if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
+						t.Errorf("file %s: %v; want it written", f, err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestCapturerAfterStop: marks passed just before the target stopped are
+// recorded with what could not be captured, without waiting long on a
+// target that is gone.
+func TestCapturerAfterStop(t *testing.T) {
+	c := New(Config{Target: "t", Runtime: "go", PID: os.Getpid(), BaseURL: "http://127.0.0.1:1", PprofPath: "/debug/pprof/",
+		OutDir: t.TempDir(), LimitBytes: 100, Marks: []float64{0.5, 0.8}})
+	c.Observe(0, 90, 95)
+	start := time.Now()
+	evs := c.Close()
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Close took %s; want it quick once the target is gone", d)
+	}
+	if len(evs) != 2 {
+		t.Fatalf("Close = %+v; want two entries", evs)
+	}
+	for _, ev := range evs {
+		if len(ev.Errors) == 0 || ev.Heap != nil {
+			t.Errorf("evidence %+v; want an error and no heap", ev)
+		}
+		if ev.CgroupUsageBytes != 95 {
+			t.Errorf("evidence cgroup usage %d; want the sample's 95", ev.CgroupUsageBytes)
+		}
+	}
+}

@@ -1,0 +1,179 @@
+package evidence
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/pprof/profile"
+)
+
+// TestSummariseHeapRecorded reads heap profiles recorded from the
+// built-in upload proxies under the upload-proxy scenario (evidence of a
+// real run, copied to testdata): the naive one's top site is the
+// io.ReadAll that buffers each body; the aware one holds only
+// net/http's connection buffers.
+func TestSummariseHeapRecorded(t *testing.T) {
+	tests := []struct {
+		file         string
+		wantFunction string
+		wantCaller   string
+		wantFile     string
+		wantLine     int64
+		minShare     float64 // of in-use bytes held by the top site
+		maxInUse     int64
+	}{
+		{"upload-naive-80pct.heap.pb.gz", "io.ReadAll", "fixtures.(*uploadNaive).upload", "upload_naive.go", 41, 0.9, 1 << 30},
+		{"upload-aware-end.heap.pb.gz", "bufio.NewWriterSize", "bufio.NewWriterSize", "bufio.go", 599, 0.3, 8 << 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			hp, err := SummariseHeap(f, DefaultTopSites)
+			if err != nil {
+				t.Fatalf("SummariseHeap = %v; want nil", err)
+			}
+			if len(hp.Sites) == 0 || len(hp.Sites) > DefaultTopSites {
+				t.Fatalf("SummariseHeap: %d sites; want 1..%d", len(hp.Sites), DefaultTopSites)
+			}
+			top := hp.Sites[0]
+			if top.Function != tt.wantFunction || top.Caller != tt.wantCaller || top.File != tt.wantFile || top.Line != tt.wantLine {
+				t.Errorf("top site = %s in %s (%s:%d); want %s in %s (%s:%d)", top.Function, top.Caller, top.File, top.Line,
+					tt.wantFunction, tt.wantCaller, tt.wantFile, tt.wantLine)
+			}
+			if share := float64(top.InUseBytes) / float64(hp.InUseBytes); share < tt.minShare {
+				t.Errorf("top site holds %d of %d bytes (%.2f); want ≥ %.2f", top.InUseBytes, hp.InUseBytes, share, tt.minShare)
+			}
+			if hp.InUseBytes > tt.maxInUse {
+				t.Errorf("in use %d bytes; want ≤ %d", hp.InUseBytes, tt.maxInUse)
+			}
+			for i := 1; i < len(hp.Sites); i++ {
+				if hp.Sites[i].InUseBytes > hp.Sites[i-1].InUseBytes {
+					t.Errorf("sites not sorted by bytes in use: %+v", hp.Sites)
+				}
+			}
+		})
+	}
+}
+
+// TestSummariseHeapSynthetic builds profiles whose answer is known:
+// inlined frames, runtime frames, program code through the standard
+// library, and samples summed per site.
+func TestSummariseHeapSynthetic(t *testing.T) {
+	fn := func(id uint64, name, file string) *profile.Function {
+		return &profile.Function{ID: id, Name: name, SystemName: name, Filename: "/src/" + file}
+	}
+	growslice := fn(1, "runtime.growslice", "slice.go")
+	readAll := fn(2, "io.ReadAll", "io.go")
+	handler := fn(3, "example.com/svc/api.(*Server).upload", "upload.go")
+	serve := fn(4, "net/http.(*conn).serve", "server.go")
+	mainLoop := fn(5, "main.fill", "main.go")
+	newReader := fn(6, "bufio.NewReaderSize", "bufio.go")
+	loc := func(id uint64, lines ...profile.Line) *profile.Location {
+		return &profile.Location{ID: id, Line: lines}
+	}
+	lGrow := loc(1, profile.Line{Function: growslice, Line: 10})
+	lRead := loc(2, profile.Line{Function: readAll, Line: 40})
+	lHandler := loc(3, profile.Line{Function: handler, Line: 41})
+	lServe := loc(4, profile.Line{Function: serve, Line: 2000})
+	// main.fill inlined into nothing: one location holding two lines, the
+	// innermost (io.ReadAll inlined) first.
+	lInlined := loc(5, profile.Line{Function: readAll, Line: 40}, profile.Line{Function: mainLoop, Line: 7})
+	lReader := loc(6, profile.Line{Function: newReader, Line: 57})
+	p := &profile.Profile{
+		SampleType: []*profile.ValueType{{Type: "alloc_objects", Unit: "count"}, {Type: "alloc_space", Unit: "bytes"},
+			{Type: "inuse_objects", Unit: "count"}, {Type: "inuse_space", Unit: "bytes"}},
+		Sample: []*profile.Sample{
+			{Location: []*profile.Location{lGrow, lRead, lHandler, lServe}, Value: []int64{9, 900, 3, 300}},
+			{Location: []*profile.Location{lRead, lHandler, lServe}, Value: []int64{1, 100, 1, 100}},
+			{Location: []*profile.Location{lInlined}, Value: []int64{1, 50, 1, 50}},
+			{Location: []*profile.Location{lReader, lServe}, Value: []int64{2, 20, 2, 20}},
+			{Location: []*profile.Location{lReader, lServe}, Value: []int64{5, 500, 0, 0}}, // freed: not in use
+		},
+		Function: []*profile.Function{growslice, readAll, handler, serve, mainLoop, newReader},
+		Location: []*profile.Location{lGrow, lRead, lHandler, lServe, lInlined, lReader},
+	}
+	var buf bytes.Buffer
+	if err := p.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	hp, err := SummariseHeap(&buf, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type site struct {
+		fn, caller, file string
+		line, bytes      int64
+	}
+	want := []site{
+		{"io.ReadAll", "api.(*Server).upload", "upload.go", 41, 400},
+		{"io.ReadAll", "main.fill", "main.go", 7, 50},
+		{"bufio.NewReaderSize", "bufio.NewReaderSize", "bufio.go", 57, 20},
+	}
+	if hp.InUseBytes != 470 {
+		t.Errorf("InUseBytes = %d; want 470", hp.InUseBytes)
+	}
+	if len(hp.Sites) != len(want) {
+		t.Fatalf("sites = %+v; want %d", hp.Sites, len(want))
+	}
+	for i, w := range want {
+		g := hp.Sites[i]
+		if (site{g.Function, g.Caller, g.File, g.Line, g.InUseBytes}) != w {
+			t.Errorf("site %d = %+v; want %+v", i, g, w)
+		}
+	}
+}
+
+func TestSummariseHeapErrors(t *testing.T) {
+	if _, err := SummariseHeap(bytes.NewReader([]byte("not a profile")), 3); err == nil {
+		t.Error("SummariseHeap(garbage) = nil error; want one")
+	}
+	p := &profile.Profile{SampleType: []*profile.ValueType{{Type: "samples", Unit: "count"}}}
+	var buf bytes.Buffer
+	if err := p.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SummariseHeap(&buf, 3); err == nil {
+		t.Error("SummariseHeap(CPU-like profile) = nil error; want one naming the missing inuse_space")
+	}
+}
+
+func TestShortNameOwnCode(t *testing.T) {
+	tests := []struct {
+		fn, short string
+		own       bool
+	}{
+		{"io.ReadAll", "io.ReadAll", false},
+		{"net/http.(*conn).serve", "http.(*conn).serve", false},
+		{"github.com/oomlab/oomlab/fixtures.(*uploadNaive).upload", "fixtures.(*uploadNaive).upload", true},
+		{"main.main", "main.main", true},
+		{"vendor/golang.org/x/net/http2/hpack.newDecoder", "hpack.newDecoder", false},
+		{"gonum.org/v1/plot/font.(*Cache).Add", "font.(*Cache).Add", true},
+	}
+	for _, tt := range tests {
+		if got := shortName(tt.fn); got != tt.short {
+			t.Errorf("shortName(%q) = %q; want %q", tt.fn, got, tt.short)
+		}
+		if got := ownCode(tt.fn); got != tt.own {
+			t.Errorf("ownCode(%q) = %v; want %v", tt.fn, got, tt.own)
+		}
+	}
+}
+
+func BenchmarkSummariseHeap(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "upload-naive-80pct.heap.pb.gz"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := SummariseHeap(bytes.NewReader(raw), DefaultTopSites); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

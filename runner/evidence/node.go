@@ -1,0 +1,139 @@
+package evidence
+
+import (
+	_ "embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// memUsageScript is preloaded into Node.js targets; see memusage.js.
+//
+//go:embed memusage.js
+var memUsageScript []byte
+
+// nodeLinePrefix starts every line the preloaded script writes.
+const nodeLinePrefix = "oomlab-mem "
+
+// SnapshotSignal is the signal a Node.js target takes a heap snapshot on
+// when the scenario asks for snapshots.
+const SnapshotSignal = "SIGUSR2"
+
+// NodeEnv returns the environment that preloads the memoryUsage script
+// into a Node.js target: NODE_OPTIONS (appended to the one in env, if
+// any) gets --require SCRIPT, and with snapshotDir set also
+// --heapsnapshot-signal and --diagnostic-dir so that a snapshot can be
+// asked for. The script is written into dir (created by the caller).
+// NODE_OPTIONS reaches node however the target is launched (a wrapper
+// script, env, npm), without changing its argv.
+func NodeEnv(env []string, dir, snapshotDir string) ([]string, error) {
+	script := filepath.Join(dir, "oomlab-memusage.js")
+	if err := os.WriteFile(script, memUsageScript, 0o644); err != nil {
+		return nil, fmt.Errorf("evidence: writing the preload script: %w", err)
+	}
+	if strings.ContainsAny(script+snapshotDir, " \t\"'\\") {
+		return nil, fmt.Errorf("evidence: %q: NODE_OPTIONS cannot carry a path with spaces or quotes", script+snapshotDir)
+	}
+	opts := "--require " + script
+	if snapshotDir != "" {
+		opts += " --heapsnapshot-signal=" + SnapshotSignal + " --diagnostic-dir=" + snapshotDir
+	}
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "NODE_OPTIONS="); ok {
+			if v != "" {
+				opts = v + " " + opts
+			}
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "NODE_OPTIONS="+opts), nil
+}
+
+// ParseNodeLine reads one line of the preloaded script. ok is false for
+// every other line (the target's own output, GC traces).
+func ParseNodeLine(line string) (m results.NodeMemory, ok bool) {
+	rest, found := strings.CutPrefix(line, nodeLinePrefix)
+	if !found {
+		return m, false
+	}
+	f := strings.Fields(rest)
+	if len(f) != 6 {
+		return m, false
+	}
+	var v [6]int64
+	for i, s := range f {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return m, false
+		}
+		v[i] = n
+	}
+	return results.NodeMemory{RSSBytes: v[1], HeapTotalBytes: v[2], HeapUsedBytes: v[3], ExternalBytes: v[4], ArrayBuffersBytes: v[5]}, true
+}
+
+// NodeStream keeps the latest memoryUsage() reading of one Node.js
+// target. Its Filter sits in front of the line reader of the target's
+// stdout. It is safe for concurrent use and holds one reading, however
+// long the target runs.
+type NodeStream struct {
+	mu     sync.Mutex
+	t0     time.Time
+	latest *results.NodeMemory
+	count  int64
+}
+
+// NewNodeStream returns an empty stream.
+func NewNodeStream() *NodeStream { return &NodeStream{} }
+
+// Begin sets the time readings are counted from (the load's start).
+func (s *NodeStream) Begin(t0 time.Time) {
+	s.mu.Lock()
+	s.t0 = t0
+	s.mu.Unlock()
+}
+
+// Filter returns a line handler that keeps the script's readings and
+// passes every other line on to next (nil: dropped).
+func (s *NodeStream) Filter(next func(string)) func(string) {
+	return func(line string) {
+		if m, ok := ParseNodeLine(line); ok {
+			s.mu.Lock()
+			if !s.t0.IsZero() {
+				m.AtSeconds = time.Since(s.t0).Seconds()
+			}
+			s.latest = &m
+			s.count++
+			s.mu.Unlock()
+			return
+		}
+		if next != nil {
+			next(line)
+		}
+	}
+}
+
+// Latest returns the latest reading, nil before the first.
+func (s *NodeStream) Latest() *results.NodeMemory {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.latest == nil {
+		return nil
+	}
+	m := *s.latest
+	return &m
+}
+
+// Count is how many readings arrived.
+func (s *NodeStream) Count() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count
+}

@@ -1,0 +1,124 @@
+package evidence
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+func TestParseNodeLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want results.NodeMemory
+		ok   bool
+	}{
+		{"oomlab-mem 12 300 40 30 200 150", results.NodeMemory{RSSBytes: 300, HeapTotalBytes: 40, HeapUsedBytes: 30, ExternalBytes: 200, ArrayBuffersBytes: 150}, true},
+		{"oomlab-mem 12 300 40 30 200", results.NodeMemory{}, false},
+		{"oomlab-mem 12 300 40 30 200 -1", results.NodeMemory{}, false},
+		{"oomlab-mem 12 300 40 30 200 x", results.NodeMemory{}, false},
+		{"[15294:0x9defca0]  1673 ms: Scavenge 4.5 (6.0) -> 4.1 (6.2) MB", results.NodeMemory{}, false},
+		{"", results.NodeMemory{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseNodeLine(tt.line)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("ParseNodeLine(%q) = %+v, %v; want %+v, %v", tt.line, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestNodeStreamFilter(t *testing.T) {
+	s := NewNodeStream()
+	var passed []string
+	feed := s.Filter(func(l string) { passed = append(passed, l) })
+	if s.Latest() != nil {
+		t.Fatal("Latest before any reading != nil")
+	}
+	for _, l := range []string{"gc line", "oomlab-mem 1 10 2 1 5 4", "other", "oomlab-mem 1 20 2 1 9 8"} {
+		feed(l)
+	}
+	if !slices.Equal(passed, []string{"gc line", "other"}) {
+		t.Errorf("lines passed on = %q; want the two that are not readings", passed)
+	}
+	if m := s.Latest(); m == nil || m.RSSBytes != 20 || m.ArrayBuffersBytes != 8 {
+		t.Errorf("Latest = %+v; want the second reading", m)
+	}
+	if s.Count() != 2 {
+		t.Errorf("Count = %d; want 2", s.Count())
+	}
+}
+
+func TestNodeEnv(t *testing.T) {
+	dir := t.TempDir()
+	env, err := NodeEnv([]string{"A=1", "NODE_OPTIONS=--max-old-space-size=64"}, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "NODE_OPTIONS=--max-old-space-size=64 --require " + dir + "/oomlab-memusage.js"
+	if !slices.Equal(env, []string{"A=1", want}) {
+		t.Errorf("NodeEnv = %q; want [A=1 %q]", env, want)
+	}
+	env, err = NodeEnv(nil, dir, dir+"/snap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := env[len(env)-1]; !strings.Contains(got, "--heapsnapshot-signal=SIGUSR2 --diagnostic-dir="+dir+"/snap") {
+		t.Errorf("NodeEnv with snapshots = %q; want the signal and the directory", got)
+	}
+	if _, err := NodeEnv(nil, dir, "/a b"); err == nil {
+		t.Error("NodeEnv with a space in a path = nil error; want one")
+	}
+}
+
+// TestPreloadStreams runs node with the preload and a script that holds
+// a 32 MiB Buffer: the readings arrive on stdout, the script's own output
+// is passed on, and arrayBuffers counts the Buffer (outside the V8 heap).
+func TestPreloadStreams(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("SKIPPED: node is not installed; the Node.js memoryUsage preload is not tested")
+	}
+	dir := t.TempDir()
+	env, err := NodeEnv(os.Environ(), dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "-e", `const b = Buffer.alloc(32*1024*1024, 1); console.log("hello"); setTimeout(() => console.log(b.length), 600);`)
+	cmd.Env = append(env, "OOMLAB_MEMORY_INTERVAL_MS=50")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := NewNodeStream()
+	var own []string
+	feed := s.Filter(func(l string) { own = append(own, l) })
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		feed(sc.Text())
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("node: %v", err)
+	}
+	if !slices.Equal(own, []string{"hello", "33554432"}) {
+		t.Errorf("the script's own lines = %q; want [hello 33554432]", own)
+	}
+	m := s.Latest()
+	if m == nil || s.Count() < 3 {
+		t.Fatalf("readings: %d, latest %+v; want at least 3 in 600 ms at 50 ms", s.Count(), m)
+	}
+	if m.ArrayBuffersBytes < 32<<20 || m.ExternalBytes < m.ArrayBuffersBytes || m.RSSBytes < m.ArrayBuffersBytes {
+		t.Errorf("latest reading %+v; want arrayBuffers ≥ 32 MiB, external ≥ arrayBuffers, RSS ≥ arrayBuffers", m)
+	}
+}

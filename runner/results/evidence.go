@@ -1,0 +1,99 @@
+package results
+
+// EvidenceDir is the folder, inside a run's output directory, that holds
+// the files evidence captures write (heap profiles, smaps_rollup copies,
+// heap snapshots).
+const EvidenceDir = "evidence"
+
+// Evidence is what was captured from one target when its memory passed
+// one share of the limit.
+type Evidence struct {
+	// Share is the share of the memory limit this mark stands for (0.8);
+	// for the end-of-load capture, the share memory had reached.
+	Share float64 `json:"share_of_limit"`
+	// EndOfLoad marks the capture taken when the load ended, for a target
+	// whose memory never passed the last mark.
+	EndOfLoad bool `json:"end_of_load,omitempty"`
+	// AtSeconds is when memory passed the mark, since the load's start.
+	AtSeconds float64 `json:"at_seconds"`
+	// RSSBytes and CgroupUsageBytes are the sample that passed the mark
+	// (cgroup usage -1 without a cgroup).
+	RSSBytes         int64 `json:"rss_bytes"`
+	CgroupUsageBytes int64 `json:"cgroup_usage_bytes"`
+	// Smaps is /proc/PID/smaps_rollup at the mark; nil when unreadable.
+	Smaps *Smaps `json:"smaps,omitempty"`
+	// Heap summarises the Go heap profile taken at the mark; nil for
+	// other runtimes or when the target serves no pprof.
+	Heap *HeapProfile `json:"heap,omitempty"`
+	// Node is the latest process.memoryUsage() reading of a Node.js
+	// target at the mark.
+	Node *NodeMemory `json:"node,omitempty"`
+	// Files lists what was written, relative to the run's directory.
+	Files []string `json:"files,omitempty"`
+	// Cost is what the capture cost the target.
+	Cost EvidenceCost `json:"cost"`
+	// Errors says what could not be captured, and why.
+	Errors []string `json:"errors,omitempty"`
+}
+
+// EvidenceCost is what one capture cost the target: how long the target
+// worked on it (an upper bound on how long it stalled) and its RSS just
+// before and just after.
+type EvidenceCost struct {
+	// Millis is the wall time from the first request to the target to
+	// the last byte of its answer (profile, snapshot); smaps_rollup is
+	// read by the kernel and costs the target nothing.
+	Millis float64 `json:"millis"`
+	// RSSBeforeBytes and RSSAfterBytes bracket the capture (0: unknown).
+	RSSBeforeBytes int64 `json:"rss_before_bytes"`
+	RSSAfterBytes  int64 `json:"rss_after_bytes"`
+}
+
+// Smaps is /proc/PID/smaps_rollup in three parts: anonymous memory (heap,
+// stacks, buffers), file-backed pages (the binary, libraries, mapped
+// files: RSS − Anonymous) and pages shared with other processes.
+type Smaps struct {
+	RSSBytes          int64 `json:"rss_bytes"`
+	AnonymousBytes    int64 `json:"anonymous_bytes"`
+	FileBackedBytes   int64 `json:"file_backed_bytes"`
+	SharedBytes       int64 `json:"shared_bytes"`
+	PrivateDirtyBytes int64 `json:"private_dirty_bytes"`
+	SwapBytes         int64 `json:"swap_bytes"`
+}
+
+// HeapProfile summarises a Go heap profile (pprof's inuse_space).
+type HeapProfile struct {
+	// InUseBytes is all the memory the profile says is in use.
+	InUseBytes int64 `json:"inuse_bytes"`
+	// Sites are the top allocation sites by bytes in use, largest first.
+	Sites []HeapSite `json:"sites"`
+	// File is the profile, relative to the run's directory.
+	File string `json:"file"`
+}
+
+// HeapSite is one allocation site of a heap profile: the function that
+// allocated (the innermost frame outside the runtime) and the first line
+// of the program's own code on the way to it.
+type HeapSite struct {
+	// Function allocated the memory ("io.ReadAll").
+	Function string `json:"function"`
+	// Caller is the program's own function that called into it, with its
+	// file (base name) and line; equal to Function's when the program
+	// allocated itself.
+	Caller     string `json:"caller"`
+	File       string `json:"file"`
+	Line       int64  `json:"line"`
+	InUseBytes int64  `json:"inuse_bytes"`
+	Objects    int64  `json:"objects"`
+}
+
+// NodeMemory is one process.memoryUsage() reading of a Node.js target;
+// External includes ArrayBuffers (Buffers live there, outside the V8 heap).
+type NodeMemory struct {
+	AtSeconds         float64 `json:"at_seconds"`
+	RSSBytes          int64   `json:"rss_bytes"`
+	HeapTotalBytes    int64   `json:"heap_total_bytes"`
+	HeapUsedBytes     int64   `json:"heap_used_bytes"`
+	ExternalBytes     int64   `json:"external_bytes"`
+	ArrayBuffersBytes int64   `json:"array_buffers_bytes"`
+}
