@@ -87,10 +87,18 @@ func (r *targetRun) evidenceObserve(el time.Duration, row results.SampleRow) {
 	r.ev.begun = true
 	r.ev.last = row
 	r.ev.capt.Observe(el, row.RSSBytes, row.CgroupUsageBytes)
+	if total := r.h.opts.Scenario.Load.TotalDuration(); total > 2*endWindow && el >= total-endWindow {
+		r.ev.capt.End(el, row.RSSBytes, row.CgroupUsageBytes) // still under load
+	}
 }
 
-// evidenceEnd takes the end-of-load evidence of a target still alive
-// whose memory stayed below the last mark, before it is stopped.
+// endWindow: the end-of-load capture is taken this long before the load
+// ends, while the target still serves it.
+const endWindow = 2 * time.Second
+
+// evidenceEnd queues the end-of-load evidence of a target still alive
+// whose memory stayed below the last mark, when no sample near the end of
+// the load did (a short load), before the target is stopped.
 func (r *targetRun) evidenceEnd() {
 	if r.ev.capt == nil || r.ev.last.RSSBytes <= 0 {
 		return
@@ -101,6 +109,7 @@ func (r *targetRun) evidenceEnd() {
 	default:
 	}
 	r.ev.capt.End(time.Duration(r.ev.last.TSeconds*float64(time.Second)), r.ev.last.RSSBytes, r.ev.last.CgroupUsageBytes)
+	r.ev.capt.Flush() // before the target is stopped
 }
 
 // evidenceFinish stops the Capturer and records what it took.

@@ -69,6 +69,7 @@ type Capturer struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
+	pending  sync.WaitGroup // captures queued and not yet recorded
 	mu       sync.Mutex
 	evidence []results.Evidence
 }
@@ -77,8 +78,7 @@ type job struct {
 	share       float64
 	at          time.Duration
 	rss, cgroup int64
-	end         bool          // the end-of-load capture
-	done        chan struct{} // closed once an end-of-load capture is recorded
+	end         bool // the end-of-load capture
 }
 
 // New starts a Capturer for cfg. With no marks it captures nothing.
@@ -101,24 +101,24 @@ func New(cfg Config) *Capturer {
 func (c *Capturer) Observe(at time.Duration, rss, cgroupUsage int64) {
 	mem := max(rss, cgroupUsage)
 	for c.next < len(c.cfg.Marks) && float64(mem) >= c.cfg.Marks[c.next]*float64(c.cfg.LimitBytes) {
+		c.pending.Add(1)
 		c.jobs <- job{share: c.cfg.Marks[c.next], at: at, rss: rss, cgroup: cgroupUsage} // buffered for every mark
 		c.next++
 	}
 }
 
-// End takes the end-of-load evidence of a target whose memory stayed
+// End queues the end-of-load capture of a target whose memory stayed
 // below the last mark (a bounded target's evidence shows what its memory
-// is), from the latest sample, and waits until it is recorded. It does
-// nothing when every mark was passed. Call it at most once, before Close,
-// from the goroutine that calls Observe.
+// is), with the latest sample. It does nothing when every mark was
+// passed or End was called before, and never blocks. Call it from the
+// goroutine that calls Observe, before Close.
 func (c *Capturer) End(at time.Duration, rss, cgroupUsage int64) {
 	if c.next >= len(c.cfg.Marks) || c.cfg.LimitBytes <= 0 {
 		return
 	}
 	c.next = len(c.cfg.Marks)
-	j := job{share: float64(max(rss, cgroupUsage)) / float64(c.cfg.LimitBytes), at: at, rss: rss, cgroup: cgroupUsage, end: true, done: make(chan struct{})}
-	c.jobs <- j
-	<-j.done
+	c.pending.Add(1)
+	c.jobs <- job{share: float64(max(rss, cgroupUsage)) / float64(c.cfg.LimitBytes), at: at, rss: rss, cgroup: cgroupUsage, end: true}
 }
 
 // Close stops the Capturer once the captures queued are done (each is
@@ -141,11 +141,13 @@ func (c *Capturer) work() {
 		c.mu.Lock()
 		c.evidence = append(c.evidence, ev)
 		c.mu.Unlock()
-		if j.done != nil {
-			close(j.done)
-		}
+		c.pending.Done()
 	}
 }
+
+// Flush waits until every capture queued so far is recorded (each is
+// bounded by captureTimeout).
+func (c *Capturer) Flush() { c.pending.Wait() }
 
 // capture takes the evidence of one mark: smaps_rollup, then the heap
 // profile (Go) or the latest memoryUsage reading and a snapshot (Node).

@@ -6,6 +6,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,10 @@ func pprofServer(t *testing.T, serve bool) string {
 }
 
 func TestCapturerMarks(t *testing.T) {
+	// In use for the whole test: the heap profile's sampling (one sample
+	// per 512 KiB on average) always catches it.
+	ballast := make([]byte, 8<<20)
+	defer runtime.KeepAlive(ballast)
 	tests := []struct {
 		name      string
 		runtime   string

@@ -92,10 +92,14 @@ var unknownFrame = profile.Line{Function: &profile.Function{Name: "(unknown)", F
 // the program's own code (see SummariseHeap), innermost first.
 func siteFrames(s *profile.Sample) (alloc, own profile.Line) {
 	var haveAlloc bool
+	first := unknownFrame // the innermost frame, for a stack all in the runtime
 	for _, loc := range s.Location {
 		for _, ln := range loc.Line { // innermost (inlined) first
 			if ln.Function == nil {
 				continue
+			}
+			if first.Function == unknownFrame.Function {
+				first = ln
 			}
 			name := ln.Function.Name
 			if !haveAlloc && !strings.HasPrefix(name, "runtime.") {
@@ -107,7 +111,7 @@ func siteFrames(s *profile.Sample) (alloc, own profile.Line) {
 		}
 	}
 	if !haveAlloc {
-		return unknownFrame, unknownFrame
+		return first, first
 	}
 	return alloc, alloc
 }

@@ -94,6 +94,7 @@ func TestSummariseHeapSynthetic(t *testing.T) {
 			{Location: []*profile.Location{lInlined}, Value: []int64{1, 50, 1, 50}},
 			{Location: []*profile.Location{lReader, lServe}, Value: []int64{2, 20, 2, 20}},
 			{Location: []*profile.Location{lReader, lServe}, Value: []int64{5, 500, 0, 0}}, // freed: not in use
+			{Location: []*profile.Location{lGrow}, Value: []int64{1, 10, 1, 10}},           // the runtime's own
 		},
 		Function: []*profile.Function{growslice, readAll, handler, serve, mainLoop, newReader},
 		Location: []*profile.Location{lGrow, lRead, lHandler, lServe, lInlined, lReader},
@@ -114,9 +115,10 @@ func TestSummariseHeapSynthetic(t *testing.T) {
 		{"io.ReadAll", "api.(*Server).upload", "upload.go", 41, 400},
 		{"io.ReadAll", "main.fill", "main.go", 7, 50},
 		{"bufio.NewReaderSize", "bufio.NewReaderSize", "bufio.go", 57, 20},
+		{"runtime.growslice", "runtime.growslice", "slice.go", 10, 10},
 	}
-	if hp.InUseBytes != 470 {
-		t.Errorf("InUseBytes = %d; want 470", hp.InUseBytes)
+	if hp.InUseBytes != 480 {
+		t.Errorf("InUseBytes = %d; want 480", hp.InUseBytes)
 	}
 	if len(hp.Sites) != len(want) {
 		t.Fatalf("sites = %+v; want %d", hp.Sites, len(want))
