@@ -64,7 +64,7 @@ func goodput(v Verdict) string {
 // limitNote is ", limit forecast at 73 s (61–95 s)" for a forecast time
 // to limit, else empty.
 func limitNote(v Verdict) string {
-	if v.TimeToLimit == nil || !v.TimeToLimit.Forecast() {
+	if v.TimeToLimit == nil || !v.TimeToLimit.Forecast() || strings.Contains(v.Story, "forecast at") {
 		return ""
 	}
 	return ", limit " + describeTimeToLimit(*v.TimeToLimit)
