@@ -13,6 +13,7 @@ import (
 
 func newReportCmd() *cobra.Command {
 	var junit string
+	var serve string
 	cmd := &cobra.Command{
 		Use:   "report DIR|results.json",
 		Short: "Render plots, report.html, summary.md and verdicts again from saved results, running nothing",
@@ -28,17 +29,24 @@ whose scenarios are rendered one by one, then catalog.md.`,
 			if subs := catalogRuns(dir); len(subs) > 0 {
 				return renderCatalog(cmd, dir, subs)
 			}
-			_, files, err := renderReport(cmd.OutOrStdout(), dir)
+			run, files, err := renderReport(cmd.OutOrStdout(), dir)
 			if err != nil {
 				return err
 			}
 			if err := ciOutputs(cmd.OutOrStdout(), dir, junit, files); err != nil {
 				return err
 			}
+			if serve != "" {
+				if err := serveFinished(cmd.Context(), cmd.OutOrStdout(), run, serve); err != nil {
+					return err
+				}
+			}
 			return gateExit(files.Status, files.Reason, false)
 		},
 	}
 	cmd.Flags().StringVar(&junit, "junit", "", "also write the verdicts as a JUnit XML report to this file")
+	cmd.Flags().StringVar(&serve, "serve", "", "then show the run in the browser at ADDR, as the live view does (--serve alone: "+defaultUIAddr+"; --serve=ADDR elsewhere)")
+	cmd.Flags().Lookup("serve").NoOptDefVal = defaultUIAddr
 	return cmd
 }
 

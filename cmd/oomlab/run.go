@@ -32,6 +32,7 @@ type runFlags struct {
 	failFast    bool
 	junit       string
 	noEvidence  bool
+	ui          string
 }
 
 func newRunCmd() *cobra.Command {
@@ -73,6 +74,8 @@ and writes results.json, samples.csv, load.csv and the plots to --out.
 	fl.BoolVar(&f.failFast, "fail-fast", false, "end a target's load once its memory is confidently forecast to reach the limit before the load ends (outcome forecast-oom)")
 	fl.StringVar(&f.junit, "junit", "", "also write the verdicts as a JUnit XML report to this file (one test case per target and expectation)")
 	fl.BoolVar(&f.noEvidence, "no-evidence", false, "take no evidence (heap profile, memoryUsage, smaps_rollup) as memory nears the limit")
+	fl.StringVar(&f.ui, "ui", "", "serve a live view of the run to browsers at ADDR (--ui alone: "+defaultUIAddr+"; give --ui=ADDR to listen elsewhere)")
+	fl.Lookup("ui").NoOptDefVal = defaultUIAddr
 	fl.BoolVar(&f.all, "all", false, "run every built-in scenario (the catalog) and write one summary, catalog.md")
 	return cmd
 }
@@ -100,6 +103,11 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	stdout := cmd.OutOrStdout()
 	view := newLiveView(stdout, cmd.ErrOrStderr(), f.quiet)
 	defer view.close()
+	if f.ui != "" {
+		if err := view.serveUI(f.ui, stdout); err != nil {
+			return &exitError{code: exitBadInput, err: err}
+		}
+	}
 	log := view.log
 	fmt.Fprintf(log, "scenario    %s: %d targets, %s of load each, limit %s, output %s\n",
 		sc.Name, len(sc.Targets), sc.Load.TotalDuration(), sc.MemoryLimit, out)
@@ -109,11 +117,15 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 		TestPanicAtSample: testPanicAtSample(),
 		FailFast:          f.failFast,
 	})
-	view.close()
+	view.closeDisplay()
 	if res == nil {
 		return &exitError{code: exitBadInput, err: runErr}
 	}
 	_, files, repErr := renderReport(stdout, out)
+	if repErr == nil {
+		view.showVerdicts(files.Verdicts)
+	}
+	view.linger(cmd.Context(), stdout)
 	if runErr != nil {
 		code := exitBadInput
 		if errors.Is(runErr, runner.ErrInterrupted) {
