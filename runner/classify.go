@@ -280,6 +280,8 @@ const maxSigns = 8
 type memorySigns struct {
 	mu    sync.Mutex
 	lines []string
+	first time.Time // when the first line was seen
+	count int       // lines seen in all
 }
 
 // Feed looks at one stderr line.
@@ -289,6 +291,10 @@ func (m *memorySigns) Feed(line string) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.count == 0 {
+		m.first = time.Now()
+	}
+	m.count++
 	if len(m.lines) == maxSigns {
 		copy(m.lines, m.lines[1:])
 		m.lines = m.lines[:maxSigns-1]
@@ -301,4 +307,30 @@ func (m *memorySigns) Lines() []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return append([]string(nil), m.lines...)
+}
+
+// survivorHeapLimit reports a target that was alive at the end of the
+// load but whose runtime refused allocations on the way: Python raises
+// MemoryError and the JVM OutOfMemoryError in the thread that allocates,
+// and a server that catches them per request (http.server, gunicorn, a
+// thread pool) goes on failing requests. Its outcome is heap-limit, at
+// the first such line since t0, not survived.
+func survivorHeapLimit(m *memorySigns, t0 time.Time) (results.Event, bool) {
+	if m == nil {
+		return results.Event{}, false
+	}
+	m.mu.Lock()
+	first, count := m.first, m.count
+	m.mu.Unlock()
+	sign, ok := findHeapSignature(m.Lines(), "")
+	if !ok {
+		return results.Event{}, false
+	}
+	at := max(first.Sub(t0), 0).Seconds()
+	detail := fmt.Sprintf("alive at the end of the load, but its %s refused allocations from %.1f s: %q (%d such lines)",
+		sign.Runtime, at, sign.Line, count)
+	if sign.Figure != "" {
+		detail += "; " + sign.Figure
+	}
+	return results.Event{AtSeconds: at, Outcome: results.OutcomeHeapLimit, Detail: detail}, true
 }

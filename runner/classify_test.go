@@ -174,3 +174,24 @@ func FuzzHeapSignature(f *testing.F) {
 		}
 	})
 }
+
+func TestSurvivorHeapLimit(t *testing.T) {
+	t0 := time.Now()
+	var quiet memorySigns
+	quiet.Feed("GET /upload 200")
+	if _, ok := survivorHeapLimit(&quiet, t0); ok {
+		t.Error("no signature: want survived")
+	}
+	var m memorySigns
+	for range 3 {
+		m.Feed("Traceback (most recent call last):")
+		m.Feed("MemoryError")
+	}
+	ev, ok := survivorHeapLimit(&m, t0.Add(-2*time.Second))
+	if !ok || ev.Outcome != results.OutcomeHeapLimit || ev.AtSeconds < 2 || !strings.Contains(ev.Detail, `"MemoryError" (3 such lines)`) {
+		t.Errorf("survivorHeapLimit() = %+v, %v; want heap-limit at ≥ 2 s quoting MemoryError 3 times", ev, ok)
+	}
+	if _, ok := survivorHeapLimit(nil, t0); ok {
+		t.Error("nil signs: want false")
+	}
+}

@@ -146,6 +146,8 @@ func (r *targetRun) finish(ctx context.Context) {
 	if len(r.deaths) == 0 {
 		if ctx.Err() != nil && r.res.DurationSeconds < r.h.opts.Scenario.Load.TotalDuration().Seconds() {
 			res.Outcome, res.OutcomeDetail = results.OutcomeInterrupted, "the run was interrupted while this target was under load"
+		} else if ev, ok := survivorHeapLimit(r.signs, r.t0); ok {
+			res.Outcome, res.OutcomeDetail, res.OOMAtSeconds = ev.Outcome, ev.Detail, &ev.AtSeconds
 		} else {
 			res.Outcome, res.OutcomeDetail = results.OutcomeSurvived, "alive at the end of the load; stopped by the harness"
 			r.keepForecast()
