@@ -14,9 +14,10 @@ all: build
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/oomlab
 
-## demo: run the built-in upload-proxy scenario, Go targets (about 70 s), and print where the plots are
+## demo: the workshop path: the built-in upload-proxy scenario, naive and aware Go targets side by side
+## with the live terminal display and a line of narration at each phase (about 45 s), then the report
 demo: build
-	./$(BIN) run upload-proxy --runtime go
+	./$(BIN) run upload-proxy --runtime go --parallel --narrate
 
 ## catalog: every built-in scenario, both runtimes, one catalog.md (about 25 minutes)
 catalog: build

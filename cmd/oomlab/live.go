@@ -32,7 +32,7 @@ type liveView struct {
 // newLiveView picks the terminal display: bars redrawn in place when
 // stdout is a terminal, plain lines every few seconds when it is not (CI),
 // nothing but the end with --quiet.
-func newLiveView(stdout, stderr io.Writer, quiet bool) *liveView {
+func newLiveView(stdout, stderr io.Writer, quiet, narrate bool) *liveView {
 	v := &liveView{log: io.Discard}
 	if quiet {
 		return v
@@ -43,6 +43,7 @@ func newLiveView(stdout, stderr io.Writer, quiet bool) *liveView {
 	} else {
 		d = live.NewPlain(stdout, stderr)
 	}
+	d.Narrate = narrate
 	v.log = d.Log()
 	v.rec = append(v.rec, d)
 	v.closers = append(v.closers, d.Close)

@@ -33,6 +33,7 @@ type runFlags struct {
 	junit       string
 	noEvidence  bool
 	ui          string
+	narrate     bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -76,6 +77,7 @@ and writes results.json, samples.csv, load.csv and the plots to --out.
 	fl.BoolVar(&f.noEvidence, "no-evidence", false, "take no evidence (heap profile, memoryUsage, smaps_rollup) as memory nears the limit")
 	fl.StringVar(&f.ui, "ui", "", "serve a live view of the run to browsers at ADDR (--ui alone: "+defaultUIAddr+"; give --ui=ADDR to listen elsewhere)")
 	fl.Lookup("ui").NoOptDefVal = defaultUIAddr
+	fl.BoolVar(&f.narrate, "narrate", false, "say in a line at each stage, downstream phase and death what is happening and what to watch (make demo)")
 	fl.BoolVar(&f.all, "all", false, "run every built-in scenario (the catalog) and write one summary, catalog.md")
 	return cmd
 }
@@ -101,7 +103,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 		}
 	}
 	stdout := cmd.OutOrStdout()
-	view := newLiveView(stdout, cmd.ErrOrStderr(), f.quiet)
+	view := newLiveView(stdout, cmd.ErrOrStderr(), f.quiet, f.narrate)
 	defer view.close()
 	if f.ui != "" {
 		if err := view.serveUI(f.ui, stdout); err != nil {

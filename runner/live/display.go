@@ -27,6 +27,12 @@ type Display struct {
 	every time.Duration
 	tty   bool // redraw even when out is not a terminal (tests)
 
+	// Narrate adds a line of narration at each stage, phase and death
+	// (make demo). Set it before RunStarted.
+	Narrate bool
+	narr    *narrator
+	said    chan string // narration waiting for the drawing goroutine
+
 	mu       sync.Mutex // guards what follows
 	progress *mpb.Progress
 	bars     map[string]*mpb.Bar
@@ -52,7 +58,7 @@ func NewPlain(out, errw io.Writer) *Display {
 
 func newDisplay(out, errw io.Writer, plain bool, every time.Duration, now func() time.Time) *Display {
 	return &Display{st: newState(now), out: out, errw: errw, plain: plain, every: every,
-		bars: map[string]*mpb.Bar{}, ended: map[string]bool{}, stop: make(chan struct{})}
+		bars: map[string]*mpb.Bar{}, ended: map[string]bool{}, stop: make(chan struct{}), said: make(chan string, 32)}
 }
 
 // RunStarted lays out the display and starts its drawing goroutine.
@@ -79,9 +85,22 @@ func (d *Display) RunStarted(info results.RunInfo) {
 			)
 		}
 	}
+	if d.Narrate {
+		d.narr = newNarrator(info)
+	}
 	d.mu.Unlock()
+	if d.Narrate {
+		d.say(d.narr.start())
+	}
 	d.wg.Add(1)
 	go d.loop()
+}
+
+// say writes a line of narration where the log goes.
+func (d *Display) say(line string) {
+	if line != "" {
+		fmt.Fprintf(d.Log(), ">> %s\n", line)
+	}
 }
 
 // field renders one of a target's texts under the state's lock: running
@@ -108,6 +127,21 @@ func (d *Display) LoadWindow(row results.LoadRow) { d.st.window(row) }
 // Event implements the runner's Recorder; a warning is written to errw.
 func (d *Display) Event(e results.RunEvent) {
 	d.st.event(e)
+	d.mu.Lock()
+	line := ""
+	if d.narr != nil {
+		line = d.narr.event(e)
+	}
+	d.mu.Unlock()
+	if line != "" {
+		// Not inline: on a terminal the log waits for mpb's next refresh,
+		// and events come from the sampler and the load. Dropped if the
+		// drawing goroutine is that far behind.
+		select {
+		case d.said <- line:
+		default:
+		}
+	}
 	if e.Kind == results.EventWarning {
 		fmt.Fprintf(d.errw, "warning: %s: %s\n", e.Target, e.Detail)
 	}
@@ -125,7 +159,16 @@ func (d *Display) loop() {
 	for {
 		select {
 		case <-d.stop:
-			return
+			for {
+				select {
+				case l := <-d.said:
+					d.say(l)
+				default:
+					return
+				}
+			}
+		case l := <-d.said:
+			d.say(l)
 		case <-tick.C:
 			if d.plain {
 				d.printPlain()

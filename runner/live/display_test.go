@@ -141,3 +141,23 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestNarration(t *testing.T) {
+	var out, errw bytes.Buffer
+	clock, t0, now := fakeClock()
+	d := newDisplay(&out, &errw, true, time.Hour, now)
+	d.Narrate = true
+	in := info()
+	in.Targets[0].Role, in.Targets[1].Role = "naive", "aware"
+	in.Phases[0].LatencySeconds, in.Phases[0].Capacity = 2, 32
+	clock.Store(t0.UnixNano())
+	d.RunStarted(in)
+	for _, n := range []string{"upload-naive", "upload-aware"} {
+		d.Event(results.RunEvent{Kind: results.EventStage, Target: n, Stage: 0})
+		d.Event(results.RunEvent{Kind: results.EventPhase, Target: n, Phase: "slow"})
+	}
+	d.Event(results.RunEvent{Kind: results.EventStage, Target: "upload-naive", Stage: 1})
+	d.Event(results.RunEvent{Kind: results.EventDeath, Target: "upload-naive", AtSeconds: 21.9, Outcome: "oom-killed"})
+	d.Close()
+	golden(t, out.String())
+}
