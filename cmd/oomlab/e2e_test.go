@@ -241,11 +241,17 @@ func TestUserTargets(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not installed")
 	}
+	// A target's command runs in the scenario file's folder (dir:'s
+	// default), so the server is named by its absolute path.
+	server, err := filepath.Abs("../../fixtures/examples/upload_naive.py")
+	if err != nil {
+		t.Fatal(err)
+	}
 	sc := filepath.Join(t.TempDir(), "tiny.yaml")
 	os.WriteFile(sc, []byte(`name: tiny
 targets:
   - {name: missing, command: /nonexistent/server}
-  - {name: python, command: "python3 ../../fixtures/examples/upload_naive.py"}
+  - {name: python, command: "python3 `+server+`"}
 load:
   stages: [{rate: 5, duration: 3s}]
   request: {method: POST, path: /upload, body: {size: 64KiB}, timeout: 5s}

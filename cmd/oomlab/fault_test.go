@@ -36,7 +36,7 @@ func TestFaultInjection(t *testing.T) {
 		{name: "SIGPIPE", wantCode: exitInterrupted, wantWhy: "broken pipe",
 			// The reader of stdout goes away, as `oomlab run … | head -1` does.
 			fault: func(t *testing.T, _ *exec.Cmd, stdout *os.File) { stdout.Close() }},
-		{name: "panic", quiet: true, env: []string{runner.TestPanicEnv + "=15"}, wantCode: exitFailed,
+		{name: "panic", quiet: true, env: []string{runner.TestPanicEnv + "=15"}, wantCode: exitBadInput, // a panic is a harness error
 			wantWhy: "internal error (panic): test hook", fault: func(*testing.T, *exec.Cmd, *os.File) {}},
 	}
 	for _, tt := range tests {
