@@ -193,3 +193,70 @@ func TestRealStartScopeRefused(t *testing.T) {
 		t.Errorf("startScope() took %s; want it to fail as soon as systemd-run exits", took)
 	}
 }
+
+// TestRealV2Kill checks cleanup on the real cgroup v2 hierarchy, whatever
+// controllers it has (none is needed): a stale group with a process in a
+// group nested in it is swept by writing cgroup.kill, the process dies
+// by SIGKILL and both groups are removed, depth first.
+func TestRealV2Kill(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not root: cannot create cgroups")
+	}
+	mounts, err := readMountinfo("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := readSelfCgroup("/proc/self/cgroup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := defaultOps()
+	var wroteKill bool
+	write := ops.write
+	ops.write = func(path string, data []byte, appendTo bool) error {
+		wroteKill = wroteKill || filepath.Base(path) == "cgroup.kill"
+		return write(path, data, appendTo)
+	}
+	m := &Manager{root: "/", mode: ModeV2, pid: os.Getpid(), ops: ops}
+	mt, ok := findMount(mounts, func(mt mount) bool { return mt.fstype == "cgroup2" })
+	g, ok2 := findGroup(groups, func(g membership) bool { return g.id == "0" })
+	if !ok || !ok2 {
+		t.Skip("no cgroup v2 hierarchy mounted")
+	}
+	if m.parent, err = m.join(mt, g.path); err != nil {
+		t.Skip(err)
+	}
+	stale := filepath.Join(m.parent, "oomlab-999999-realv2")
+	inner := filepath.Join(stale, "inner")
+	for _, d := range []string{stale, inner} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Skipf("cannot make a v2 group under %s: %v", m.parent, err)
+		}
+	}
+	defer m.removeDir(context.Background(), stale)
+	if _, err := os.Stat(filepath.Join(stale, "cgroup.kill")); err != nil {
+		t.Skipf("this kernel has no cgroup.kill: %v", err)
+	}
+	cmd, stdin := helper(t, context.Background(), "sleep")
+	defer stdin.Close()
+	if err := (&Group{m: m, path: inner}).Add(cmd.Process.Pid); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatal(err)
+	}
+	removed, err := m.Sweep()
+	if err != nil || !slices.Contains(removed, stale) {
+		t.Fatalf("Sweep() = %v, %v; want %s removed", removed, err, stale)
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Errorf("helper in a swept v2 group: Wait() = %v; want killed by SIGKILL", err)
+	}
+	if !wroteKill {
+		t.Errorf("Sweep() did not write cgroup.kill")
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after Sweep, stat(%s) = %v; want not exist", stale, err)
+	}
+}
