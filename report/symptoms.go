@@ -79,8 +79,8 @@ func endSymptom(t results.Target) string {
 		return fmt.Sprintf("stalled at the limit at %.1f s: alive but not answering, cgroup failcnt %s%s",
 			at, humanize.Comma(t.CgroupFailCount), restartText(t))
 	case results.OutcomeHeapLimit:
-		return fmt.Sprintf("hit its runtime's own heap limit at %.1f s, not the kernel's: %s%s",
-			at, firstNonEmpty(t.OutcomeDetail, lastLine(t.StderrTail)), restartText(t))
+		return firstNonEmpty(t.OutcomeDetail, fmt.Sprintf("hit its runtime's own heap limit at %.1f s: %s", at, lastLine(t.StderrTail))) +
+			restartText(t)
 	case results.OutcomeCrashed:
 		how := "crashed"
 		switch {
