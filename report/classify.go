@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/oomlab/oomlab/runner/results"
 )
@@ -25,40 +24,63 @@ func classify(res *results.Results, t results.Target, s *Series) (string, Confid
 		return ClassNoData, Confidence{Level: ConfidenceLow, Reason: "no RSS samples from the load's start on"}
 	}
 	ev := settledEvidence(res, s, end)
-	if ev.Span.Name == "" {
-		// No stages in the results (an old or hand-made file): fit
-		// everything from the load's start, with no settling.
-		xs, ys := seriesWindow(s, 0, math.Inf(1))
-		ev.Span = constSpan{Name: "whole run", End: end}
-		ev.Fit, ev.OK = fitSettled(xs, ys)
-		ev.LastHighSeconds, ev.SinceHighSeconds = lastHigh(xs, ys)
+	if len(ev.Windows) == 0 {
+		// No stages in the results (an old or hand-made file): the
+		// whole run from the load's start is one window, unsettled.
+		ev.Windows = []window{newWindow(s, constSpan{Name: "whole run", End: end})}
 	}
 	return curveClass(ev)
 }
 
-// curveClass decides from the settled window's fit, slope β ± 2·SE
-// (fitWithSE), where rising means β − 2·SE > LevelledSlopeMiBPerSec and β
-// ≥ GrowthSlopeMiBPerSec (surely still rising, fast enough to matter:
-// 0.5 MiB/s is 1.8 GiB an hour):
+// peakTolerance: RSS that ends a window within 5 % of its earlier peak
+// has not climbed past it; the peaks of a collector's saw-tooth vary by
+// as much.
+const peakTolerance = 0.05
+
+// heldRatio: a rise that kept setting new highs for this many times as
+// long as it has held since is still a climb (see curveClass).
+const heldRatio = 3
+
+// surelyRising reports whether a fit surely still rises, fast enough to
+// matter: β − 2·SE > LevelledSlopeMiBPerSec and β ≥ GrowthSlopeMiBPerSec
+// (0.5 MiB/s is 1.8 GiB an hour).
+func surelyRising(f slopeFit) bool {
+	return f.Slope-2*f.SE > LevelledSlopeMiBPerSec && f.Slope >= GrowthSlopeMiBPerSec
+}
+
+// surelyFlat reports whether a fit surely rises slower than
+// GrowthSlopeMiBPerSec: β + 2·SE < GrowthSlopeMiBPerSec.
+func surelyFlat(f slopeFit) bool { return f.Slope+2*f.SE < GrowthSlopeMiBPerSec }
+
+// curveClass decides from the settled window of the last span (slope β ±
+// 2·SE, fitWithSE, and where RSS set new highs, findHighs), in order:
 //
 //   - inconclusive when the window is too short (fewer than
 //     MinSettledSeconds or minSettledSamples after settling);
-//   - growing when rising, and either still setting new highs at the
-//     end (the last less than HeldSeconds before the end) or rising
-//     in the settled part of the span before as well: a climb, or a
-//     staircase at constant load;
-//   - bounded when β + 2·SE < GrowthSlopeMiBPerSec (surely slower than
-//     that); when β − 2·SE > LevelledSlopeMiBPerSec it still rose
-//     slowly, and the confidence is only medium;
-//   - inconclusive otherwise: a rise in the last stage that has held
-//     for HeldSeconds or more since its last new high, after a flat stage —
-//     a step that may have levelled off, or the first step of a
-//     staircase — or a slope too uncertain to tell.
+//   - bounded when flat (β + 2·SE < GrowthSlopeMiBPerSec); when β − 2·SE >
+//     LevelledSlopeMiBPerSec it still rose slowly: medium confidence;
+//   - bounded when RSS ends the window (the median of its last
+//     HeldSeconds) within peakTolerance of its peak before the window (or
+//     newHighMiB, if more): a saw-tooth or jitter around an earlier peak,
+//     however the line fits;
+//   - growing when rising and still setting new highs at the end: the
+//     last less than HeldSeconds before it, or the hold since no longer
+//     than 1/heldRatio of the time it kept setting them (a climb with a
+//     pause at the end is still a climb);
+//   - growing when rising and the latest earlier window that is surely
+//     rising or flat was rising: steps at constant load in span after
+//     span, a staircase;
+//   - bounded when RSS set no new high for the last HeldSeconds or more,
+//     and for at least as long as it kept setting them in the window: a
+//     step that levelled off (medium confidence);
+//   - inconclusive otherwise: steps that held only briefly since, after
+//     a flat span, or a slope too uncertain to tell.
 func curveClass(ev evidence) (string, Confidence) {
-	sp, f := ev.Span, ev.Fit
+	w := ev.last()
+	sp, f, h := w.Span, w.Fit, w.Highs
 	c := Confidence{Window: settledName(sp), StartSeconds: round(f.Start, 2), EndSeconds: round(f.End, 2),
 		SettleSeconds: round(sp.SettleSeconds, 2), Samples: f.N}
-	if !ev.OK {
+	if !w.OK {
 		c.Level = ConfidenceLow
 		left := math.Max(0, sp.End-sp.Start-sp.SettleSeconds)
 		c.Reason = fmt.Sprintf("%s too short to tell a step from a climb: %.1f s left after %.1f s settling, %d samples (need %.0f s, %d); run it longer",
@@ -68,39 +90,71 @@ func curveClass(ev evidence) (string, Confidence) {
 	b, se := f.Slope, f.SE
 	c.SlopeMiBPerSec, c.SlopeSEMiBPerSec, c.R2 = round(b, 3), round(se, 3), round(f.R2, 3)
 	c.RiseMiB = round(b*(f.End-f.Start), 1)
-	slope := fmt.Sprintf("%s ± %.2f MiB/s over the last %.1f s of %s", formatSlope2(b), 2*se, f.End-f.Start, sp.Name)
-	rising := func(f slopeFit) bool {
-		return f.Slope-2*f.SE > LevelledSlopeMiBPerSec && f.Slope >= GrowthSlopeMiBPerSec
-	}
-	levelled := ev.SinceHighSeconds >= HeldSeconds
+	slope := fmt.Sprintf("%s ± %.2f MiB/s", formatSlope2(b), 2*se)
+	over := fmt.Sprintf(" over the last %.1f s of %s", f.End-f.Start, sp.Name)
+	underPeak := !math.IsNaN(w.PeakBefore) && h.EndLevel <= w.PeakBefore+math.Max(newHighMiB, peakTolerance*w.PeakBefore)
+	prior := latestSure(ev.Windows[:len(ev.Windows)-1])
 	switch {
-	case rising(f) && (!levelled || ev.PriorOK && rising(ev.Prior)):
+	case surelyFlat(f):
+		c.Level = ConfidenceHigh
+		c.Reason = "RSS levelled off at constant load: " + slope + over
+		if b-2*se > LevelledSlopeMiBPerSec {
+			c.Level = ConfidenceMedium
+			c.Reason = "RSS still rose slowly at constant load: " + slope + over
+		}
+		return ClassBounded, c
+	case underPeak:
+		c.Level = ConfidenceMedium
+		c.Reason = fmt.Sprintf("RSS ended at %s, within 5 %% of its peak before this window (%s): it did not climb past it (%s%s)",
+			formatMiB(h.EndLevel), formatMiB(w.PeakBefore), slope, over)
+		return ClassBounded, c
+	case surelyRising(f) && (h.Since < HeldSeconds || heldRatio*h.Since <= h.Last-f.Start):
 		c.Level = ConfidenceMedium
 		if b-2*se >= GrowthSlopeMiBPerSec {
 			c.Level = ConfidenceHigh
 		}
-		c.Reason = "RSS still rising at constant load: " + slope
-		if levelled {
-			c.Reason = "RSS rising in steps at constant load, in this stage and the one before: " + slope
+		c.Reason = "RSS still rising at constant load: " + slope + over
+		if h.Since >= HeldSeconds {
+			c.Reason += fmt.Sprintf(" (new highs for %.1f s, then %.1f s without)", h.Last-f.Start, h.Since)
 		}
 		return ClassGrowing, c
-	case b+2*se < GrowthSlopeMiBPerSec:
-		c.Level = ConfidenceHigh
-		c.Reason = "RSS levelled off at constant load: " + slope
-		if b-2*se > LevelledSlopeMiBPerSec {
-			c.Level = ConfidenceMedium
-			c.Reason = "RSS still rose slowly at constant load: " + slope
-		}
+	case surelyRising(f) && prior != nil && surelyRising(prior.Fit):
+		c.Level = ConfidenceMedium
+		c.Reason = fmt.Sprintf("RSS rising at constant load in %s and again in %s: %s%s", prior.Span.Name, sp.Name, slope, over)
+		return ClassGrowing, c
+	case h.Since >= HeldSeconds && h.Since >= h.Last-f.Start:
+		c.Level = ConfidenceMedium
+		c.Reason = fmt.Sprintf("RSS stepped up to %s by %.1f s, then held for the last %.1f s at constant load, longer than it rose: a step that levelled off (%s%s)",
+			formatMiB(h.Peak), h.Last, h.Since, slope, over)
 		return ClassBounded, c
 	}
 	c.Level = ConfidenceLow
-	if rising(f) {
-		c.Reason = fmt.Sprintf("RSS stepped up in %s (%s), last at %.1f s, then held for the last %.1f s: too little to tell a step that levels off from a staircase; run it longer",
-			sp.Name, slope[:strings.Index(slope, " over")], ev.LastHighSeconds, ev.SinceHighSeconds)
+	if surelyRising(f) {
+		c.Reason = fmt.Sprintf("RSS stepped up %s in %s (%s), last at %.1f s, then held for the last %.1f s: too little to tell a step that levels off from a staircase; run it longer",
+			plural(h.Steps, "time"), sp.Name, slope, h.Last, h.Since)
 		return ClassInconclusive, c
 	}
-	c.Reason = fmt.Sprintf("RSS slope %s: too uncertain to tell a step from a climb; run it longer", slope)
+	c.Reason = fmt.Sprintf("RSS slope %s%s: too uncertain to tell a step from a climb; run it longer", slope, over)
 	return ClassInconclusive, c
+}
+
+// latestSure returns the latest window whose fit is surely rising or
+// surely flat, nil when there is none.
+func latestSure(ws []window) *window {
+	for i := len(ws) - 1; i >= 0; i-- {
+		if ws[i].OK && (surelyRising(ws[i].Fit) || surelyFlat(ws[i].Fit)) {
+			return &ws[i]
+		}
+	}
+	return nil
+}
+
+// plural writes "1 time", "3 times".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // settledName names a settled window: "stage 4 (200 rps) after 2.5 s

@@ -79,65 +79,91 @@ func TestSpans(t *testing.T) {
 	}
 }
 
-func TestLastHigh(t *testing.T) {
+func TestFindHighs(t *testing.T) {
 	tests := []struct {
-		name      string
-		ys        []float64
-		at, since float64
+		name string
+		ys   []float64
+		want highs
 	}{
-		{"flat", []float64{5, 5.5, 5.2, 5.9, 5}, 0, 4},
-		{"climb", []float64{5, 6.1, 7.2, 8.3, 9.4}, 4, 0},
-		{"step then hold", []float64{5, 5, 9, 8.5, 9.2}, 2, 2},
-		{"empty", nil, 0, 0},
+		{"flat", []float64{5, 5.5, 5.2, 5.9, 5, 5.3, 5.1}, highs{Last: 0, Since: 6, Peak: 5.9, EndLevel: 5.1}},
+		// A new high every second: each a step of its own.
+		{"climb", []float64{5, 6.1, 7.2, 8.3, 9.4, 10.5, 11.6}, highs{Last: 6, Since: 0, Steps: 6, LongestPause: 1, Peak: 11.6, EndLevel: 10.5}},
+		{"step then hold", []float64{5, 5, 5, 9, 9, 9.2, 9, 9}, highs{Last: 3, Since: 4, Steps: 1, LongestPause: 3, Peak: 9.2, EndLevel: 9}},
+		{"two steps", []float64{5, 7, 7, 7, 7, 9, 9, 9, 9}, highs{Last: 5, Since: 3, Steps: 2, LongestPause: 4, Peak: 9, EndLevel: 9}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Samples a second apart: the running median sees one
+			// sample at a time (TestRunningMedian covers it).
 			xs := make([]float64, len(tt.ys))
 			for i := range xs {
 				xs[i] = float64(i)
 			}
-			at, since := lastHigh(xs, tt.ys)
-			if at != tt.at || since != tt.since {
-				t.Errorf("lastHigh(%v) = %v, %v; want %v, %v", tt.ys, at, since, tt.at, tt.since)
+			if got := findHighs(xs, tt.ys); got != tt.want {
+				t.Errorf("findHighs(%v) = %+v; want %+v", tt.ys, got, tt.want)
 			}
 		})
+	}
+	if h := findHighs(nil, nil); !math.IsNaN(h.Peak) {
+		t.Errorf("findHighs(empty).Peak = %v; want NaN", h.Peak)
+	}
+}
+
+func TestRunningMedian(t *testing.T) {
+	xs := []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6}
+	ys := []float64{1, 1, 1, 9, 1, 1, 1}
+	for i, y := range runningMedian(xs, ys) {
+		if y != 1 {
+			t.Errorf("runningMedian(spike)[%d] = %v; want 1", i, y)
+		}
 	}
 }
 
 func TestCurveClass(t *testing.T) {
 	stage := constSpan{Name: "stage 4 (200 rps)", Start: 30, End: 40, SettleSeconds: 2.5}
+	prev := constSpan{Name: "stage 3 (150 rps)", Start: 20, End: 30, SettleSeconds: 2.5}
 	fit := func(slope, se float64) slopeFit {
 		return slopeFit{Slope: slope, SE: se, R2: 0.8, Start: 32.5, End: 40, N: 75}
 	}
+	last := func(f slopeFit, h highs, peakBefore float64) window {
+		return window{Span: stage, Fit: f, OK: true, Highs: h, PeakBefore: peakBefore}
+	}
+	flatBefore := window{Span: prev, Fit: slopeFit{Slope: -0.1, SE: 0.06, Start: 22.5, End: 30, N: 75}, OK: true}
+	risingBefore := window{Span: prev, Fit: slopeFit{Slope: 3, SE: 0.5, Start: 22.5, End: 30, N: 75}, OK: true}
 	tests := []struct {
 		name   string
-		ev     evidence
+		ws     []window
 		class  string
 		level  string
 		reason string
 	}{
-		{"too short", evidence{Span: constSpan{Name: "stage 4 (200 rps)", Start: 6, End: 8, SettleSeconds: 2}, Fit: slopeFit{N: 1}},
+		{"too short", []window{{Span: constSpan{Name: "stage 4 (200 rps)", Start: 6, End: 8, SettleSeconds: 2}, Fit: slopeFit{N: 1}}},
 			ClassInconclusive, ConfidenceLow, "stage 4 (200 rps) too short to tell a step from a climb: 0.0 s left after 2.0 s settling, 1 samples (need 3 s, 10); run it longer"},
-		{"flat", evidence{Span: stage, Fit: fit(0.02, 0.1), OK: true, SinceHighSeconds: 7.5},
+		{"flat", []window{last(fit(0.02, 0.1), highs{Last: 32.5, Since: 7.5, Peak: 100, EndLevel: 100}, 100)},
 			ClassBounded, ConfidenceHigh, "RSS levelled off at constant load: +0.02 ± 0.20 MiB/s over the last 7.5 s of stage 4 (200 rps)"},
-		{"slow but sure rise", evidence{Span: stage, Fit: fit(0.3, 0.05), OK: true},
+		{"slow but sure rise", []window{last(fit(0.3, 0.05), highs{Last: 39, Since: 1, Peak: 102, EndLevel: 102}, 90)},
 			ClassBounded, ConfidenceMedium, "RSS still rose slowly at constant load: +0.30 ± 0.10 MiB/s"},
-		{"climb", evidence{Span: stage, Fit: fit(3, 0.2), OK: true, SinceHighSeconds: 0.3},
+		{"saw-tooth under an earlier peak", []window{last(fit(1.2, 0.5), highs{Last: 39.5, Since: 0.5, Peak: 95, EndLevel: 92}, 90)},
+			ClassBounded, ConfidenceMedium, "RSS ended at 92 MiB, within 5 % of its peak before this window (90 MiB): it did not climb past it"},
+		{"climb", []window{last(fit(3, 0.2), highs{Last: 39.7, Since: 0.3, Steps: 1, Peak: 130, EndLevel: 128}, 100)},
 			ClassGrowing, ConfidenceHigh, "RSS still rising at constant load: +3.00 ± 0.40 MiB/s"},
-		{"climb, lower bound under threshold", evidence{Span: stage, Fit: fit(0.8, 0.25), OK: true, SinceHighSeconds: 0.3},
+		{"climb, lower bound under threshold", []window{last(fit(0.8, 0.25), highs{Last: 39.7, Since: 0.3, Peak: 130, EndLevel: 128}, 100)},
 			ClassGrowing, ConfidenceMedium, "RSS still rising"},
-		{"step that held, flat before", evidence{Span: stage, Fit: fit(1.3, 0.3), OK: true, LastHighSeconds: 37.5, SinceHighSeconds: 2.4,
-			Prior: fit(-0.1, 0.06), PriorOK: true},
-			ClassInconclusive, ConfidenceLow, "RSS stepped up in stage 4 (200 rps) (+1.30 ± 0.60 MiB/s), last at 37.5 s, then held for the last 2.4 s"},
-		{"staircase at constant load", evidence{Span: stage, Fit: fit(3, 0.5), OK: true, SinceHighSeconds: 5,
-			Prior: fit(3, 0.5), PriorOK: true},
-			ClassGrowing, ConfidenceHigh, "RSS rising in steps at constant load, in this stage and the one before"},
-		{"noisy", evidence{Span: stage, Fit: fit(0.6, 0.4), OK: true, SinceHighSeconds: 0.5},
+		{"climb with a pause at the end", []window{{Span: constSpan{Name: "stage 2 (46 rps)", Start: 0, End: 40, SettleSeconds: 10},
+			Fit: slopeFit{Slope: 2, SE: 0.2, Start: 10, End: 40, N: 300}, OK: true, Highs: highs{Last: 36, Since: 4, Steps: 3, Peak: 130, EndLevel: 130}, PeakBefore: 70}},
+			ClassGrowing, ConfidenceHigh, "RSS still rising at constant load: +2.00 ± 0.40 MiB/s over the last 30.0 s of stage 2 (46 rps) (new highs for 26.0 s, then 4.0 s without)"},
+		{"steps that held briefly, flat before", []window{flatBefore, last(fit(1.3, 0.3), highs{Last: 37.5, Since: 2.4, Steps: 2, Peak: 144, EndLevel: 144}, 132)},
+			ClassInconclusive, ConfidenceLow, "RSS stepped up 2 times in stage 4 (200 rps) (+1.30 ± 0.60 MiB/s), last at 37.5 s, then held for the last 2.4 s"},
+		{"step that levelled off", []window{flatBefore, last(fit(1.8, 1), highs{Last: 35.7, Since: 4.3, Steps: 1, Peak: 144, EndLevel: 144}, 131)},
+			ClassBounded, ConfidenceMedium, "RSS stepped up to 144 MiB by 35.7 s, then held for the last 4.3 s at constant load, longer than it rose"},
+		{"staircase at constant load", []window{risingBefore, last(fit(3, 0.5), highs{Last: 35, Since: 5, Steps: 1, Peak: 170, EndLevel: 170}, 145)},
+			ClassGrowing, ConfidenceMedium, "RSS rising at constant load in stage 3 (150 rps) and again in stage 4 (200 rps)"},
+		{"noisy", []window{last(fit(0.6, 0.4), highs{Last: 39.5, Since: 0.5, Peak: 130, EndLevel: 129}, 100)},
 			ClassInconclusive, ConfidenceLow, "RSS slope +0.60 ± 0.80 MiB/s over the last 7.5 s of stage 4 (200 rps): too uncertain"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			class, c := curveClass(tt.ev)
+			class, c := curveClass(evidence{Windows: tt.ws})
 			if class != tt.class || c.Level != tt.level || !strings.Contains(c.Reason, tt.reason) {
 				t.Errorf("curveClass(%s) = %q, %q, %q; want %q, %q, reason containing %q", tt.name, class, c.Level, c.Reason,
 					tt.class, tt.level, tt.reason)

@@ -18,10 +18,11 @@ import (
 //
 //	settle = max(SettleMinSeconds, SettleFraction × interval length)
 //
-// 25 % of a 10 s stage is 2.5 s; RSS of the built-in aware targets
-// levelled within 1-2 s of a rate change in every recorded run
-// (report/testdata/curves), so 25 % leaves a margin, and 75 % of the
-// interval is left to fit.
+// 25 % of a 10 s stage is 2.5 s, and 75 % of the interval is left to
+// fit. Most aware targets in the recorded runs (report/testdata/curves)
+// levelled within it; Node's RSS sometimes steps up later, 3-6 s after a
+// rate change, which is why curveClass also looks at how long RSS held
+// after its last new high.
 const (
 	SettleFraction   = 0.25
 	SettleMinSeconds = 2.0
@@ -184,51 +185,140 @@ func fitWithSE(xs, ys []float64) (slopeFit, bool) {
 	return slopeFit{Slope: beta, SE: se, R2: r2, Start: xs[0], End: xs[n-1], N: n}, true
 }
 
-// newHighMiB is the rise over the window's running maximum that counts
-// as a new high: less is the jitter of RSS sampling (Node's RSS moves in
-// steps of about a MiB as V8 and the allocator take and return pages).
+// newHighMiB is the rise above the previous high that counts as a new
+// high: less is the jitter of RSS sampling (Node's RSS moves in steps of
+// about a MiB as V8 and the allocator take and return pages).
 const newHighMiB = 1.0
 
-// evidence is what curveClass decides on.
-type evidence struct {
-	// Span is the last interval at a constant rate and phase with
-	// samples; Fit is over its settled part, OK false when that part is
-	// too short to fit.
-	Span constSpan
-	Fit  slopeFit
-	OK   bool
-	// SinceHighSeconds is the time from the settled window's last new
-	// high (RSS above its running maximum by newHighMiB) to its end.
-	SinceHighSeconds float64
-	// LastHighSeconds is when that last new high came.
-	LastHighSeconds float64
-	// Prior is the fit over the settled part of the span before Span,
-	// PriorOK false when there is none or it is too short.
-	Prior   slopeFit
-	PriorOK bool
+// stepGapSeconds: new highs closer than this belong to one step.
+const stepGapSeconds = 1.0
+
+// highs describes where RSS set new highs in a window, on the curve
+// smoothed by a running median over smoothSeconds (a single-sample spike
+// is not a high). A new high is a rise of newHighMiB above the previous
+// high; the window's first sample is the first high.
+type highs struct {
+	// Last is when the last new high came; Since is the time from it to
+	// the window's end.
+	Last, Since float64
+	// Steps counts runs of new highs separated by stepGapSeconds or
+	// more: a climb sets one every newHighMiB, a step sets one run.
+	Steps int
+	// LongestPause is the longest time between two new highs (the
+	// window's start counting as the first).
+	LongestPause float64
+	// Peak is the window's highest smoothed RSS; EndLevel the median of
+	// its last HeldSeconds.
+	Peak, EndLevel float64
 }
 
-// settledEvidence fits RSS over the settled part of the last span that
-// has samples up to end, and of the span before it.
+// findHighs returns the highs of the window xs, ys.
+func findHighs(xs, ys []float64) highs {
+	if len(xs) == 0 {
+		return highs{Peak: math.NaN(), EndLevel: math.NaN()}
+	}
+	sm := runningMedian(xs, ys)
+	h := highs{Last: xs[0], Peak: sm[0]}
+	high := sm[0]
+	for i, y := range sm {
+		h.Peak = math.Max(h.Peak, y)
+		if y <= high+newHighMiB {
+			continue
+		}
+		gap := xs[i] - h.Last
+		if h.Steps == 0 || gap >= stepGapSeconds {
+			h.Steps++
+		}
+		h.LongestPause = math.Max(h.LongestPause, gap)
+		high, h.Last = y, xs[i]
+	}
+	h.Since = xs[len(xs)-1] - h.Last
+	var tail []float64
+	for i, x := range xs {
+		if x >= xs[len(xs)-1]-HeldSeconds {
+			tail = append(tail, ys[i])
+		}
+	}
+	slices.Sort(tail)
+	h.EndLevel = tail[len(tail)/2]
+	return h
+}
+
+// smoothSeconds is the width of the running median that findHighs and
+// the peak before a window use: a spike shorter than half of it is not a
+// high, whatever the sampling interval.
+const smoothSeconds = 0.5
+
+// runningMedian is the median of the samples within ±smoothSeconds/2 of
+// each sample (xs sorted).
+func runningMedian(xs, ys []float64) []float64 {
+	out := make([]float64, len(ys))
+	var buf []float64
+	lo, hi := 0, 0
+	for i, x := range xs {
+		for lo < i && xs[lo] < x-smoothSeconds/2 {
+			lo++
+		}
+		for hi < len(xs) && xs[hi] <= x+smoothSeconds/2 {
+			hi++
+		}
+		buf = append(buf[:0], ys[lo:hi]...)
+		slices.Sort(buf)
+		out[i] = buf[len(buf)/2]
+	}
+	return out
+}
+
+// window is the settled part of one span and what was seen in it.
+type window struct {
+	Span constSpan
+	// Fit is over the settled part; OK false when that part is too
+	// short to fit (Fit.N still counts its samples).
+	Fit   slopeFit
+	OK    bool
+	Highs highs
+	// PeakBefore is the highest smoothed RSS from the load's start to
+	// the window's start (NaN when there is none).
+	PeakBefore float64
+}
+
+// evidence is what curveClass decides on: the settled windows of every
+// span up to the last with samples, in time order (the last decides,
+// the earlier ones can confirm a staircase).
+type evidence struct {
+	Windows []window
+}
+
+// last returns the last window (the zero window when there is none).
+func (ev evidence) last() window {
+	if len(ev.Windows) == 0 {
+		return window{}
+	}
+	return ev.Windows[len(ev.Windows)-1]
+}
+
+// settledEvidence fits RSS over the settled part of every span with
+// samples up to end.
 func settledEvidence(res *results.Results, s *Series, end float64) evidence {
-	sps := spans(res, end)
 	var ev evidence
-	for i := len(sps) - 1; i >= 0; i-- {
-		sp := sps[i]
+	for _, sp := range spans(res, end) {
 		if xs, _ := seriesWindow(s, sp.Start, sp.End); len(xs) == 0 {
 			continue
 		}
-		ev.Span = sp
-		xs, ys := seriesWindow(s, sp.Start+sp.SettleSeconds, sp.End)
-		ev.Fit, ev.OK = fitSettled(xs, ys)
-		ev.LastHighSeconds, ev.SinceHighSeconds = lastHigh(xs, ys)
-		if i > 0 {
-			p := sps[i-1]
-			ev.Prior, ev.PriorOK = fitSettled(seriesWindow(s, p.Start+p.SettleSeconds, p.End))
-		}
-		return ev
+		ev.Windows = append(ev.Windows, newWindow(s, sp))
 	}
 	return ev
+}
+
+// newWindow fits and describes the settled part of sp.
+func newWindow(s *Series, sp constSpan) window {
+	xs, ys := seriesWindow(s, sp.Start+sp.SettleSeconds, sp.End)
+	w := window{Span: sp, Highs: findHighs(xs, ys), PeakBefore: math.NaN()}
+	w.Fit, w.OK = fitSettled(xs, ys)
+	if tb, before := seriesWindow(s, 0, sp.Start+sp.SettleSeconds); len(before) > 0 {
+		w.PeakBefore = slices.Max(runningMedian(tb, before))
+	}
+	return w
 }
 
 // fitSettled fits a settled window; ok is false when it is shorter than
@@ -239,24 +329,6 @@ func fitSettled(xs, ys []float64) (slopeFit, bool) {
 		return slopeFit{N: len(xs)}, false
 	}
 	return fitWithSE(xs, ys)
-}
-
-// lastHigh returns when RSS last set a new high within the window — rose
-// newHighMiB above the previous high (the first sample is the first) —
-// and how long before the window's end that was; 0, 0 for an empty
-// window. A climb sets a new high every newHighMiB; a step that levelled
-// off set its last one at the step.
-func lastHigh(xs, ys []float64) (at, since float64) {
-	if len(xs) == 0 {
-		return 0, 0
-	}
-	high, at := ys[0], xs[0]
-	for i, y := range ys {
-		if y > high+newHighMiB {
-			high, at = y, xs[i]
-		}
-	}
-	return at, xs[len(xs)-1] - at
 }
 
 // seriesWindow returns the samples with t0 ≤ t ≤ t1 and a known RSS.
