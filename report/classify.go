@@ -131,7 +131,7 @@ func curveClass(ev evidence) (string, Confidence) {
 	c.Level = ConfidenceLow
 	if surelyRising(f) {
 		c.Reason = fmt.Sprintf("RSS stepped up %s in %s (%s), last at %.1f s, then held for the last %.1f s: too little to tell a step that levels off from a staircase; run it longer",
-			plural(h.Steps, "time"), sp.Name, slope, h.Last, h.Since)
+			fmt.Sprintf("%d %s", h.Steps, plural(h.Steps, "time", "times")), sp.Name, slope, h.Last, h.Since)
 		return ClassInconclusive, c
 	}
 	c.Reason = fmt.Sprintf("RSS slope %s%s: too uncertain to tell a step from a climb; run it longer", slope, over)
@@ -147,14 +147,6 @@ func latestSure(ws []window) *window {
 		}
 	}
 	return nil
-}
-
-// plural writes "1 time", "3 times".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // settledName names a settled window: "stage 4 (200 rps) after 2.5 s
