@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -22,6 +23,9 @@ and what it would write. It changes nothing: run it as the user (and with the
 privileges) that will run oomlab.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, err := os.Stat(filepath.Join(root, "proc/self")); err != nil && filepath.Clean(root) != "/" {
+				return &exitError{code: exitBadInput, err: fmt.Errorf("doctor: --root %s: %w", root, err)}
+			}
 			m, err := cgroup.Explain(root)
 			if err != nil {
 				return err

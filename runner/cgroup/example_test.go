@@ -37,3 +37,20 @@ func ExampleManager_New() {
 	}
 	fmt.Println(s.UsageBytes, s.PeakBytes, s.FailCount, s.OOMKills)
 }
+
+// Explain decides where groups would go without writing anything; here
+// on the recorded tree of a GitHub-hosted runner, in a step run with sudo.
+func ExampleExplain() {
+	m, err := cgroup.Explain("testdata/layouts/gha-sudo")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, a := range m.Attempts() {
+		fmt.Println(a.Placement, a.Used)
+	}
+	fmt.Println(m.Mode())
+	// Output:
+	// own-cgroup false
+	// oomlab.slice true
+	// cgroup-v2
+}
