@@ -172,6 +172,11 @@ func (t termWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// TermText is the terminal's escaping of s, for text printed outside
+// Terminal (cmd/oomlab's error messages): control characters but newline
+// and tab shown as escapes, as termWriter does.
+func TermText(s string) string { return termText(s) }
+
 // termText is the terminal's escaping of s (see termWriter).
 func termText(s string) string {
 	var b strings.Builder

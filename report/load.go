@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
 )
 
 // Run is one saved run: results.json plus the per-target series read from
@@ -56,6 +57,8 @@ type Series struct {
 	P50Ms     []float64 // NaN when nothing finished in the window
 	P95Ms     []float64
 	P99Ms     []float64
+
+	sampleDec, loadDec decimation // bounds.go
 }
 
 // ErrNoResults is returned by Load when the directory holds no results.json.
@@ -88,7 +91,7 @@ func Load(path string) (*Run, error) {
 // series (one per target) and is enough for verdicts on the summary
 // figures.
 func LoadFile(path string) (*Run, error) {
-	b, err := os.ReadFile(path)
+	b, err := readResultsFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w in %s", ErrNoResults, filepath.Dir(path))
 	}
@@ -105,6 +108,9 @@ func LoadFile(path string) (*Run, error) {
 	}
 	if err := json.Unmarshal(b, &res); err != nil {
 		return nil, fmt.Errorf("report: decoding %s: %w", path, err)
+	}
+	if err := checkTargets(path, len(res.Targets)); err != nil {
+		return nil, err
 	}
 	run := NewRun(&res)
 	run.Dir = filepath.Dir(path)
@@ -162,6 +168,10 @@ func (r *Run) AddSample(row results.SampleRow) bool {
 	if s == nil {
 		return false
 	}
+	if !s.sampleDec.keep() {
+		return true
+	}
+	defer s.decimateSamples()
 	s.T = append(s.T, row.TSeconds)
 	s.RSSMiB = append(s.RSSMiB, toMiB(row.RSSBytes))
 	s.CPUPercent = append(s.CPUPercent, row.CPUPercent)
@@ -188,6 +198,10 @@ func (r *Run) AddLoad(row results.LoadRow) bool {
 		}
 		return v
 	}
+	if !s.loadDec.keep() {
+		return true
+	}
+	defer s.decimateLoad()
 	s.LoadT = append(s.LoadT, row.TSeconds)
 	s.Offered = append(s.Offered, row.OfferedPerSecond)
 	s.Successes = append(s.Successes, float64(row.Successes))
@@ -228,7 +242,7 @@ func (r *Run) readLoad(path string) error {
 
 func (r *Run) readCSV(path string, read func(*os.File) (int, error)) error {
 	name := filepath.Base(path)
-	f, err := os.Open(path)
+	f, err := scenarios.OpenRegularFile(path, maxCSVBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		r.note("%s is missing: plots and tables show only what results.json holds", name)
 		return nil

@@ -4,32 +4,24 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
-	"os"
 
 	"github.com/oomlab/oomlab/scenarios"
 )
-
-// maxBodyBytes bounds a request body: it is held once in memory and sent
-// on every hit.
-const maxBodyBytes = 256 << 20
 
 // makeBody returns the request body a scenario asks for: the file's bytes,
 // or Size bytes of the given kind. The generator is seeded, so two runs of
 // one scenario send the same bytes.
 func makeBody(b scenarios.Body) ([]byte, error) {
 	if b.File != "" {
-		fi, err := os.Stat(b.File)
+		data, err := scenarios.ReadRegularFile(b.File, scenarios.MaxBodyBytes)
 		if err != nil {
 			return nil, fmt.Errorf("runner: request body: %w", err)
 		}
-		if fi.Size() > maxBodyBytes {
-			return nil, fmt.Errorf("runner: request body %s is %d bytes, more than the %d allowed", b.File, fi.Size(), maxBodyBytes)
-		}
-		return os.ReadFile(b.File)
+		return data, nil
 	}
 	n := int64(b.Size)
-	if n > maxBodyBytes {
-		return nil, fmt.Errorf("runner: request body size %d is more than the %d allowed", n, maxBodyBytes)
+	if n > scenarios.MaxBodyBytes {
+		return nil, fmt.Errorf("runner: request body size %d is more than the %d allowed", n, scenarios.MaxBodyBytes)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	switch b.Kind {

@@ -53,7 +53,7 @@ func TestMakeBody(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Error("two generated bodies differ; want the same bytes every run")
 	}
-	if _, err := makeBody(scenarios.Body{Size: maxBodyBytes + 1}); err == nil {
+	if _, err := makeBody(scenarios.Body{Size: scenarios.MaxBodyBytes + 1}); err == nil {
 		t.Error("makeBody of more than the maximum: no error")
 	}
 }

@@ -92,6 +92,9 @@ func Run(ctx context.Context, opts Options) (*results.Results, error) {
 	if err := opts.defaults(); err != nil {
 		return nil, err
 	}
+	if err := Check(opts.Scenario); err != nil {
+		return nil, err
+	}
 	sc := opts.Scenario
 	out, err := results.CreateOutDir(opts.OutDir)
 	if err != nil {

@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Limits a valid scenario keeps within.
@@ -26,6 +29,7 @@ const (
 	maxTargets = 64
 	maxStages  = 1000
 	maxPhases  = 1000
+	maxHeaders = 100
 	// maxRestarts bounds max_restarts: each restart is an event kept in
 	// the results.
 	maxRestarts = 100
@@ -132,6 +136,7 @@ func (c *checker) scenario(s *Scenario) {
 	if c.given["sample_interval"] && s.SampleInterval < MinSampleInterval {
 		c.errf("sample_interval", "must be at least %s, got %s", MinSampleInterval, s.SampleInterval)
 	}
+	c.text("description", s.Description, true)
 	c.targets(s.Targets)
 	c.load(&s.Load)
 	c.downstream(s.Downstream.Phases)
@@ -196,8 +201,8 @@ func (c *checker) target(path string, t *Target) {
 			c.errf(p, "value contains a NUL byte")
 		}
 	}
-	if c.given[path+".ready_path"] && !strings.HasPrefix(t.ReadyPath, "/") {
-		c.errf(path+".ready_path", "must start with '/', got %q", t.ReadyPath)
+	if c.given[path+".ready_path"] && (!strings.HasPrefix(t.ReadyPath, "/") || strings.IndexFunc(t.ReadyPath, isControlOrSpace) >= 0) {
+		c.errf(path+".ready_path", "must start with '/' and hold no spaces or control characters, got %q", t.ReadyPath)
 	}
 	c.positive(path+".ready_timeout", t.ReadyTimeout == 0, DefaultReadyTimeout)
 	c.oneOf(path+".restart", t.Restart, restarts)
@@ -223,12 +228,14 @@ func envNameOK(k string) bool {
 }
 
 func (c *checker) expect(path string, e *Expectation) {
+	seen := make(map[string]bool, len(e.Outcomes))
 	for i, o := range e.Outcomes {
 		p := fmt.Sprintf("%s.outcome[%d]", path, i)
 		c.oneOf(p, o, outcomes)
-		if slices.Index(e.Outcomes, o) < i {
+		if seen[o] {
 			c.errf(p, "%q listed twice", o)
 		}
+		seen[o] = true
 	}
 	c.positive(path+".oom_within", e.OOMWithin == 0, "(none)")
 	c.positive(path+".max_rss", e.MaxRSS == 0, "(none)")
@@ -313,20 +320,27 @@ func (c *checker) request(r *Request) {
 	if c.given[path+".method"] && !isToken(r.Method) {
 		c.errf(path+".method", "%q is not an HTTP method", r.Method)
 	}
-	if c.given[path+".path"] && (!strings.HasPrefix(r.Path, "/") || strings.ContainsAny(r.Path, " \t\r\n\x00")) {
-		c.errf(path+".path", "must start with '/' and hold no spaces, got %q", r.Path)
+	if c.given[path+".path"] && (!strings.HasPrefix(r.Path, "/") || strings.IndexFunc(r.Path, isControlOrSpace) >= 0) {
+		c.errf(path+".path", "must start with '/' and hold no spaces or control characters, got %q", r.Path)
 	}
-	for k, v := range r.Headers {
+	if len(r.Headers) > maxHeaders {
+		c.errf(path+".headers", "at most %d headers, got %d", maxHeaders, len(r.Headers))
+	}
+	first := make(map[string]string, len(r.Headers))
+	for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
+		if len(first) >= maxHeaders {
+			break
+		}
 		p := path + ".headers." + k
 		if !isToken(k) {
 			c.errf(p, "%q is not a header name", k)
-		} else if strings.ContainsAny(v, "\r\n\x00") {
-			c.errf(p, "value holds a line break or NUL byte")
+		} else if strings.IndexFunc(r.Headers[k], func(r rune) bool { return r != '\t' && unicode.IsControl(r) }) >= 0 {
+			c.errf(p, "value holds a line break, NUL or other control character")
 		}
-		for k2 := range r.Headers {
-			if k2 < k && strings.EqualFold(k, k2) {
-				c.errf(p, "duplicate header (also %q)", k2)
-			}
+		if k2, dup := first[strings.ToLower(k)]; dup {
+			c.errf(p, "duplicate header (also %q)", k2)
+		} else {
+			first[strings.ToLower(k)] = k
 		}
 	}
 	c.positive(path+".timeout", r.Timeout == 0, DefaultTimeout)
@@ -340,6 +354,8 @@ func (c *checker) body(path string, b *Body) {
 		c.errf(path+".file", "set size (a generated body) or file, not both")
 	case size && b.Size == 0:
 		c.errf(path+".size", "must be > 0 (leave body out for no body)")
+	case size && int64(b.Size) > MaxBodyBytes:
+		c.errf(path+".size", "%s is more than the %s a body may be", exactBytes(int64(b.Size)), exactBytes(MaxBodyBytes))
 	case kind && !size:
 		c.errf(path+".kind", "applies to a generated body; set body.size too")
 	}
@@ -370,7 +386,9 @@ func (c *checker) bodyFile(path string, b *Body) {
 	case err != nil:
 		c.errf(path, "%v", err)
 	case !fi.Mode().IsRegular():
-		c.errf(path, "%s is not a regular file", f)
+		c.errf(path, "%s is %s; want a regular file", f, kindOf(fi.Mode()))
+	case fi.Size() > MaxBodyBytes:
+		c.errf(path, "%s is %s, more than the %s a body may be", f, exactBytes(fi.Size()), exactBytes(MaxBodyBytes))
 	default:
 		b.File = f
 	}
@@ -394,6 +412,10 @@ func (c *checker) downstream(ps []Phase) {
 	for i, ph := range ps {
 		path := fmt.Sprintf("downstream.phases[%d]", i)
 		c.required(path + ".at")
+		c.text(path+".name", ph.Name, false)
+		if len(ph.Name) > maxLabel {
+			c.errf(path+".name", "at most %d bytes, got %d: it labels plots", maxLabel, len(ph.Name))
+		}
 		if ph.Capacity < 0 {
 			c.errf(path+".capacity", "must be >= 0 (0 is unlimited), got %d", ph.Capacity)
 		}
@@ -412,3 +434,23 @@ func (c *checker) downstream(ps []Phase) {
 		}
 	}
 }
+
+// maxLabel bounds a phase name, drawn on the plots.
+const maxLabel = 100
+
+// text reports control characters in a string meant to be read (a
+// description, a phase name): they would reach summary.md, the terminal
+// and the SVGs. Newlines and tabs are allowed where multiline is true.
+func (c *checker) text(path, s string, multiline bool) {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Cf, r) {
+			c.errf(path, "holds a control or formatting character (%U): want plain text", r)
+			return
+		}
+	}
+}
+
+func isControlOrSpace(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }

@@ -13,6 +13,10 @@ import (
 // maxNodes bounds the nodes one document may expand to through aliases.
 const maxNodes = 100_000
 
+// maxListItems bounds one list: no field needs more (64 targets, 1000
+// stages), and a longer one is refused before it is walked.
+const maxListItems = 10_000
+
 // maxDuration bounds every duration in a scenario; it keeps sums such as
 // the default deadline far from overflowing.
 const maxDuration = 24 * time.Hour
@@ -68,7 +72,7 @@ func describe(n *yaml.Node) string {
 		if isNull(n) {
 			return "nothing"
 		}
-		return fmt.Sprintf("%q", n.Value)
+		return fmt.Sprintf("%q", truncate(n.Value))
 	}
 	return "nothing"
 }
@@ -262,6 +266,10 @@ func (d *decoder) list(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	if len(items) == 0 {
+		return
+	}
+	if len(items) > maxListItems {
+		d.fail(n, path, "a list of %d items; at most %d", len(items), maxListItems)
 		return
 	}
 	s := reflect.MakeSlice(v.Type(), len(items), len(items))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"unicode/utf8"
 )
 
 // ErrInvalid matches, through errors.Is, every *Error: a problem in what a
@@ -61,7 +62,29 @@ func (p *problems) add(line, col int, field, format string, args ...any) {
 	if p.total++; len(p.list) >= 2*maxErrors {
 		return
 	}
-	p.list = append(p.list, &Error{File: p.file, Line: line, Column: col, Field: field, Msg: fmt.Sprintf(format, args...)})
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = truncate(s)
+		}
+	}
+	p.list = append(p.list, &Error{File: p.file, Line: line, Column: col, Field: truncate(field), Msg: fmt.Sprintf(format, args...)})
+}
+
+// maxQuote bounds, in bytes, each value an error message quotes: a 1 MiB
+// value gives a line of error, not a megabyte.
+const maxQuote = 200
+
+// truncate cuts s to maxQuote bytes on a rune boundary, saying how long
+// it was.
+func truncate(s string) string {
+	if len(s) <= maxQuote {
+		return s
+	}
+	cut := maxQuote
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
 }
 
 // err returns nil, the single *Error, or the problems joined in file order,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -35,12 +34,16 @@ func LoadFile(path string) (*Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: load %s: %w", path, err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
+	data, err := ReadRegularFile(path, maxFileSize)
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		p := &problems{file: path}
+		p.add(0, 0, "", "file is larger than %d bytes; is it a scenario?", maxFileSize)
+		return nil, p.err()
+	case err != nil:
 		return nil, fmt.Errorf("scenarios: load: %w", err)
 	}
-	defer f.Close()
-	return parse(path, f, filepath.Dir(abs))
+	return parse(path, bytes.NewReader(data), filepath.Dir(abs))
 }
 
 // Lookup returns the builtin scenario called nameOrPath if there is one,

@@ -118,7 +118,7 @@ func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "oomlab:", ee.err)
+			fmt.Fprintln(os.Stderr, "oomlab:", report.TermText(ee.err.Error()))
 		}
 		return ee.code
 	}
@@ -131,7 +131,7 @@ func exitCode(err error) int {
 	default:
 		err = &usageError{cmd: "oomlab", err: err} // cobra's own: an unknown command
 	}
-	fmt.Fprintln(os.Stderr, "oomlab:", err)
+	fmt.Fprintln(os.Stderr, "oomlab:", report.TermText(err.Error()))
 	return exitBadInput
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,18 +23,22 @@ a run's folder (or its results.json), or the folder of a catalog run (run --all)
 whose scenarios are rendered one by one, then catalog.md.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := args[0]
-			if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-				dir = filepath.Dir(dir)
+			path := args[0]
+			if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+				if subs := catalogRuns(path); len(subs) > 0 {
+					return cancellable(cmd.Context(), func() error { return renderCatalog(cmd, path, subs) })
+				}
 			}
-			if subs := catalogRuns(dir); len(subs) > 0 {
-				return renderCatalog(cmd, dir, subs)
-			}
-			run, files, err := renderReport(cmd.OutOrStdout(), dir)
+			var run *report.Run
+			var files report.Files
+			err := cancellable(cmd.Context(), func() (err error) {
+				run, files, err = renderReport(cmd.OutOrStdout(), path)
+				return err
+			})
 			if err != nil {
 				return err
 			}
-			if err := ciOutputs(cmd.OutOrStdout(), dir, junit, files); err != nil {
+			if err := ciOutputs(cmd.OutOrStdout(), run.Dir, junit, files); err != nil {
 				return err
 			}
 			if serve != "" {
@@ -115,4 +120,20 @@ func catalogRuns(dir string) []string {
 		m[i] = filepath.Dir(m[i])
 	}
 	return m
+}
+
+// cancellable runs fn, a rendering of saved results, and returns its
+// error, or returns at once when ctx ends (SIGINT, SIGTERM, SIGHUP): the
+// report is abandoned mid-way (each file it wrote is whole, written by
+// rename) and main exits 130. Rendering is bounded (report/bounds.go), but
+// a user stopping it must not wait for it.
+func cancellable(ctx context.Context, fn func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("report: interrupted: %w", context.Cause(ctx))}
+	}
 }

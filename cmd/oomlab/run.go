@@ -83,7 +83,7 @@ and writes results.json, samples.csv, load.csv and the plots to --out.
 }
 
 func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
-	sc, err := scenarios.Lookup(arg)
+	sc, err := loadScenario(arg)
 	if err != nil {
 		if !scenarios.IsInvalid(err) {
 			return usage(cmd, "%w", err)
@@ -156,18 +156,24 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 // renderReport writes the plots, report.html and summary.md from the saved
 // results and prints the terminal summary, with the verdicts WriteAll
 // judged; it returns the loaded run and what WriteAll wrote and judged.
-func renderReport(w io.Writer, dir string) (*report.Run, report.Files, error) {
-	run, err := report.Load(dir)
+// path is a run's folder or a results file in it (DIR/other.json renders
+// that file, not DIR/results.json).
+func renderReport(w io.Writer, path string) (*report.Run, report.Files, error) {
+	run, err := report.Load(path)
 	if err != nil {
 		return nil, report.Files{}, err
 	}
-	files, err := report.WriteAll([]*report.Run{run}, dir)
+	file := filepath.Join(run.Dir, results.ResultsFile)
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+		file = path // DIR/other.json: that file, not DIR/results.json
+	}
+	files, err := report.WriteAll([]*report.Run{run}, run.Dir)
 	if err != nil {
 		return run, files, err
 	}
 	fmt.Fprintln(w)
 	report.Terminal(w, run, files.Verdicts)
-	fmt.Fprintf(w, "\nresults  %s\n", filepath.Join(dir, results.ResultsFile))
+	fmt.Fprintf(w, "\nresults  %s\n", file)
 	for _, p := range files.Paths {
 		fmt.Fprintf(w, "output   %s\n", p)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
@@ -17,7 +18,7 @@ func newValidateCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var errs []error
 			for _, a := range args {
-				sc, err := scenarios.Lookup(a)
+				sc, err := loadScenario(a)
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -34,4 +35,18 @@ func newValidateCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// loadScenario is the one validator of `validate` and `run`: the
+// scenario's own rules (scenarios.Lookup), then what only the runner can
+// judge (runner.Check: builtins it ships, body limits).
+func loadScenario(arg string) (*scenarios.Scenario, error) {
+	sc, err := scenarios.Lookup(arg)
+	if err != nil {
+		return nil, err
+	}
+	if err := runner.Check(sc); err != nil {
+		return nil, fmt.Errorf("%s: scenario %w", arg, err)
+	}
+	return sc, nil
 }

@@ -1,0 +1,49 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/oomlab/oomlab/fixtures"
+	"github.com/oomlab/oomlab/scenarios"
+)
+
+// Check reports what in a parsed scenario only the runner can judge:
+// builtins it does not ship (a Go target must name a Go fixture, a
+// Node.js target a Node.js one) and a request body it would refuse (over
+// scenarios.MaxBodyBytes, or a body.file that is not a regular file). It
+// reads no body and starts nothing, so `oomlab validate` calls it as
+// `oomlab run` does (Run calls it first): what validate accepts, run
+// does not reject for these reasons. Each problem is an error matching
+// scenarios.ErrInvalid; several are joined.
+func Check(sc *scenarios.Scenario) error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &scenarios.Error{File: sc.Name, Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	for i, t := range sc.Targets {
+		if t.Builtin == "" {
+			continue
+		}
+		field := fmt.Sprintf("targets[%d].builtin", i)
+		if t.Runtime == "node" {
+			if _, ok := fixtures.NodeScript(t.Builtin); !ok {
+				bad(field, "no built-in Node.js target %q (have %s)", t.Builtin, strings.Join(fixtures.NodeNames(), ", "))
+			}
+		} else if !slices.Contains(fixtures.Names(), t.Builtin) {
+			bad(field, "no built-in Go target %q (have %s)", t.Builtin, strings.Join(fixtures.Names(), ", "))
+		}
+	}
+	b := sc.Load.Request.Body
+	if b.File != "" {
+		if err := scenarios.CheckRegularFile(b.File, scenarios.MaxBodyBytes); err != nil {
+			bad("load.request.body.file", "%v", err)
+		}
+	}
+	if int64(b.Size) > scenarios.MaxBodyBytes {
+		bad("load.request.body.size", "%d bytes is more than the %d a body may be", int64(b.Size), scenarios.MaxBodyBytes)
+	}
+	return errors.Join(errs...)
+}
