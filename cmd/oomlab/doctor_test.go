@@ -83,3 +83,23 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestDoctorHere runs doctor on the machine itself. On a hybrid host as
+// root (cgroup v1 memory controller, none in the unified tree: the
+// machine this was written on) it must say cgroup v1 and where.
+func TestDoctorHere(t *testing.T) {
+	out, code := oomlab(t, 20*time.Second, "doctor")
+	if code != 0 || !strings.Contains(out, "result: ") {
+		t.Fatalf("oomlab doctor exited %d:\n%s", code, out)
+	}
+	ctrl, err := os.ReadFile("/sys/fs/cgroup/unified/cgroup.controllers")
+	_, v1err := os.Stat("/sys/fs/cgroup/memory/memory.limit_in_bytes")
+	if os.Geteuid() != 0 || err != nil || strings.Contains(string(ctrl), "memory") || v1err != nil {
+		t.Skipf("not a hybrid cgroup v1 host as root; doctor said:\n%s", out)
+	}
+	for _, want := range []string{"cgroup-v2       refused", "no memory controller", "cgroup-v1       USED", "/sys/fs/cgroup/memory/", "result: cgroup v1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("oomlab doctor on this hybrid host lacks %q:\n%s", want, out)
+		}
+	}
+}
