@@ -31,13 +31,15 @@ type Display struct {
 	// (make demo). Set it before RunStarted.
 	Narrate bool
 	narr    *narrator
-	said    chan string // narration waiting for the drawing goroutine
+	said    chan string // log lines and narration waiting for the drawing goroutine
 
 	mu       sync.Mutex // guards what follows
 	progress *mpb.Progress
 	bars     map[string]*mpb.Bar
 	ended    map[string]bool
 	header   bool
+	started  bool // the drawing goroutine runs
+	closing  bool // Close has begun: write directly
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -58,7 +60,7 @@ func NewPlain(out, errw io.Writer) *Display {
 
 func newDisplay(out, errw io.Writer, plain bool, every time.Duration, now func() time.Time) *Display {
 	return &Display{st: newState(now), out: out, errw: errw, plain: plain, every: every,
-		bars: map[string]*mpb.Bar{}, ended: map[string]bool{}, stop: make(chan struct{}), said: make(chan string, 32)}
+		bars: map[string]*mpb.Bar{}, ended: map[string]bool{}, stop: make(chan struct{}), said: make(chan string, 256)}
 }
 
 // RunStarted lays out the display and starts its drawing goroutine.
@@ -88,18 +90,44 @@ func (d *Display) RunStarted(info results.RunInfo) {
 	if d.Narrate {
 		d.narr = newNarrator(info)
 	}
+	d.started = true
 	d.mu.Unlock()
 	if d.Narrate {
-		d.say(d.narr.start())
+		d.queue(">> " + d.narr.start() + "\n")
 	}
 	d.wg.Add(1)
 	go d.loop()
 }
 
-// say writes a line of narration where the log goes.
-func (d *Display) say(line string) {
-	if line != "" {
-		fmt.Fprintf(d.Log(), ">> %s\n", line)
+// emit writes text where the log goes: above the bars on a terminal, else
+// out. On a terminal mpb takes it at its next refresh, so only the drawing
+// goroutine calls this while bars are up.
+func (d *Display) emit(text string) {
+	d.mu.Lock()
+	pr := d.progress
+	d.mu.Unlock()
+	if pr != nil {
+		if _, err := pr.Write([]byte(text)); err == nil {
+			return
+		}
+	}
+	io.WriteString(d.out, text)
+}
+
+// queue hands text to the drawing goroutine without waiting; when it is
+// that far behind, the text is written at once instead.
+func (d *Display) queue(text string) {
+	d.mu.Lock()
+	direct := d.closing || !d.started
+	d.mu.Unlock()
+	if direct {
+		d.emit(text)
+		return
+	}
+	select {
+	case d.said <- text:
+	default:
+		d.emit(text)
 	}
 }
 
@@ -134,13 +162,7 @@ func (d *Display) Event(e results.RunEvent) {
 	}
 	d.mu.Unlock()
 	if line != "" {
-		// Not inline: on a terminal the log waits for mpb's next refresh,
-		// and events come from the sampler and the load. Dropped if the
-		// drawing goroutine is that far behind.
-		select {
-		case d.said <- line:
-		default:
-		}
+		d.queue(">> " + line + "\n")
 	}
 	if e.Kind == results.EventWarning {
 		fmt.Fprintf(d.errw, "warning: %s: %s\n", e.Target, e.Detail)
@@ -162,13 +184,13 @@ func (d *Display) loop() {
 			for {
 				select {
 				case l := <-d.said:
-					d.say(l)
+					d.emit(l)
 				default:
 					return
 				}
 			}
 		case l := <-d.said:
-			d.say(l)
+			d.emit(l)
 		case <-tick.C:
 			if d.plain {
 				d.printPlain()
@@ -234,27 +256,30 @@ func (d *Display) printPlain() {
 }
 
 // Log returns where the runner's step lines should go: above the bars on
-// a terminal (mpb prints them at its next refresh), else out.
+// a terminal, else out. Writes never wait for the screen's refresh: the
+// drawing goroutine writes them out in order.
 func (d *Display) Log() io.Writer { return logWriter{d} }
 
 type logWriter struct{ d *Display }
 
 func (l logWriter) Write(p []byte) (int, error) {
 	l.d.mu.Lock()
-	pr := l.d.progress
+	running := l.d.started && !l.d.closing
 	l.d.mu.Unlock()
-	if pr != nil {
-		if n, err := pr.Write(p); err == nil {
-			return n, nil
-		}
+	if !running {
+		return l.d.out.Write(p)
 	}
-	return l.d.out.Write(p)
+	l.d.queue(string(p))
+	return len(p), nil
 }
 
 // Close stops drawing: the bars show their last state and the terminal is
 // left below them. Safe to call more than once, and without RunStarted.
 func (d *Display) Close() {
 	d.once.Do(func() {
+		d.mu.Lock()
+		d.closing = true
+		d.mu.Unlock()
 		close(d.stop)
 		d.wg.Wait()
 		d.mu.Lock()
