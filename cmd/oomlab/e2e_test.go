@@ -135,6 +135,7 @@ func TestRunKillsNaiveNotAware(t *testing.T) {
 	if code != 0 {
 		t.Errorf("exit code = %d; want 0 (every expectation held)", code)
 	}
+	checkEvidence(t, out, text, naive, aware)
 	for _, f := range []string{results.SamplesFile, results.LoadFile, "memory.png", "memory.svg"} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: missing or empty (%v)", f, err)

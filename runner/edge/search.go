@@ -43,6 +43,8 @@ type SearchConfig struct {
 
 // Search defaults.
 const (
+	// confirmRounds bounds the bisect-and-confirm rounds.
+	confirmRounds     = 2
 	DefaultResolution = 0.1
 	DefaultMaxProbes  = 12
 )
@@ -77,7 +79,8 @@ func (c *SearchConfig) defaults() error {
 // halves while they fail (never under MinRate); then it bisects between
 // the highest rate held (lo) and the lowest failed (hi), probing
 // (lo + hi) ÷ 2, until (hi − lo) ÷ lo ≤ Resolution or MaxProbes are
-// spent. An inconclusive probe (the load generator fell behind) stops the
+// spent; then it probes lo once more, and when that fails resumes below
+// it (twice at most). An inconclusive probe (the load generator fell behind) stops the
 // search: nothing above it can be judged. The result holds every probe in
 // the order run; rates are rounded to 0.01/s so that a report shows the
 // rate that was run. Only ctx and the Prober's errors end it early with
@@ -131,32 +134,40 @@ func Search(ctx context.Context, cfg SearchConfig, p Prober) (results.Edge, erro
 			r /= 2
 		}
 	}
-	// Bisection phase.
-	for e.Limited == "" && lo > 0 && !math.IsInf(hi, 1) && (hi-lo)/lo > cfg.Resolution {
-		_, ran, err := probe((lo + hi) / 2)
-		if err != nil {
-			return finish(e, cfg, lo, hi), err
+	// Bisection, then the edge probed once more; when that second run
+	// fails, the edge is the next rate below that held (halving again if
+	// none did) and the bisection resumes, at most confirmRounds times.
+	for round := 0; round < confirmRounds && e.Limited == "" && lo > 0; round++ {
+		for e.Limited == "" && !math.IsInf(hi, 1) && (hi-lo)/lo > cfg.Resolution {
+			_, ran, err := probe((lo + hi) / 2)
+			if err != nil {
+				return finish(e, cfg, lo, hi), err
+			}
+			if !ran {
+				return finish(e, cfg, lo, hi), nil
+			}
 		}
-		if !ran {
+		if e.Limited != "" || len(e.Probes) >= cfg.MaxProbes {
 			break
 		}
-	}
-	// Confirmation: the edge probed once more, when the budget allows.
-	if e.Limited == "" && lo > 0 && len(e.Probes) < cfg.MaxProbes {
 		pr, err := p.Probe(ctx, lo)
 		if err != nil {
 			return finish(e, cfg, lo, hi), err
 		}
 		pr.RatePerSecond, pr.Repeat = lo, true
 		e.Probes = append(e.Probes, pr)
-		if !pr.Holds && !pr.Inconclusive {
-			// Not held the second time: the edge is the next rate below
-			// that held, and lo itself is a failure too.
-			hi, lo = lo, 0
-			for _, q := range e.Probes {
-				if q.Holds && q.RatePerSecond < hi {
-					lo = max(lo, q.RatePerSecond)
-				}
+		if pr.Holds || pr.Inconclusive {
+			break
+		}
+		hi, lo = lo, 0
+		for _, q := range e.Probes {
+			if q.Holds && q.RatePerSecond < hi {
+				lo = max(lo, q.RatePerSecond)
+			}
+		}
+		for r := hi / 2; lo == 0 && r >= cfg.MinRate && e.Limited == ""; r /= 2 {
+			if _, ran, err := probe(r); err != nil || !ran {
+				return finish(e, cfg, lo, hi), err
 			}
 		}
 	}

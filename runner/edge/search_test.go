@@ -88,9 +88,15 @@ func TestSearch(t *testing.T) {
 		{
 			name: "flaky edge: the confirmation fails", cfg: SearchConfig{StartRate: 8, MaxRate: 640},
 			sim:      simTarget{edge: 10.5, flaky: []float64{10}},
-			wantRate: 8, wantFailed: 10,
-			wantRates: []float64{8, 16, 12, 10, 11, 10},
-			wantConf:  []string{"inconsistent: held 10/s but failed 10/s"},
+			wantRate: 9.5, wantFailed: 10, // the bisection resumes below 10 and confirms 9.5
+			wantRates: []float64{8, 16, 12, 10, 11, 10, 9, 9.5, 9.5},
+			wantConf:  []string{"inconsistent: held 10/s but failed 10/s", "a second run at 9.5/s held too"},
+		},
+		{
+			name: "flaky start rate: halves below it", cfg: SearchConfig{StartRate: 10, MaxRate: 640},
+			sim:      simTarget{edge: 10.5, flaky: []float64{10}},
+			wantRate: 9.38, wantFailed: 10,
+			wantRates: []float64{10, 20, 15, 12.5, 11.25, 10.63, 10, 5, 7.5, 8.75, 9.38, 9.38},
 		},
 	}
 	for _, tt := range tests {

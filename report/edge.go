@@ -1,0 +1,239 @@
+package report
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+var edgeFonts = fonts{Title: 24, Axis: 17, Tick: 15, Label: 15, Legend: 17}
+
+// WriteEdge writes edge.png and edge.svg to dir: three panels against the
+// offered rate (log scale, as the search doubles): the RSS slope, the
+// successful answers per second (with the downstream's capacity by
+// Little's law), and the p95 latency (with its ceiling); one trace per
+// target, its edge marked by a vertical line.
+func WriteEdge(run *results.EdgeRun, dir string) ([]string, error) {
+	if run == nil || len(run.Targets) == 0 {
+		return nil, errors.New("report: no edge to plot")
+	}
+	paths, _, err := edgeFigure(run).writeDir(dir, "edge")
+	return paths, err
+}
+
+// edgeColor picks a target's colour as the dashboards do: warm for naive,
+// cool for aware, by order otherwise.
+func edgeColor(e results.Edge, i int) color.Color {
+	switch e.Role {
+	case "naive":
+		return naivePalette[i%len(naivePalette)]
+	case "aware":
+		return awarePalette[i%len(awarePalette)]
+	}
+	return plainPalette[i%len(plainPalette)]
+}
+
+// edgePoints are a target's probes sorted by rate (a repeated rate keeps
+// every probe, in the order run).
+func edgePoints(e results.Edge) []results.EdgeProbe {
+	ps := slices.Clone(e.Probes)
+	slices.SortStableFunc(ps, func(a, b results.EdgeProbe) int { return cmp.Compare(a.RatePerSecond, b.RatePerSecond) })
+	return ps
+}
+
+func edgeFigure(run *results.EdgeRun) *figure {
+	f := edgeFonts
+	panels := []struct {
+		label string
+		y     func(results.EdgeProbe) float64
+	}{
+		{"RSS slope (MiB/s)", func(p results.EdgeProbe) float64 { return p.SlopeMiBPerSec }},
+		{"successes/s", func(p results.EdgeProbe) float64 { return p.SuccessesPerSecond }},
+		{"p95 latency (s)", func(p results.EdgeProbe) float64 { return p.P95Ms / 1000 }},
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, e := range run.Targets {
+		for _, p := range e.Probes {
+			lo, hi = math.Min(lo, p.RatePerSecond), math.Max(hi, p.RatePerSecond)
+		}
+	}
+	if math.IsInf(lo, 0) {
+		lo, hi = 1, 2
+	}
+	var plots []*plot.Plot
+	for k, pn := range panels {
+		p := newPlot(f, pn.label)
+		p.Add(grid())
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = rateTicks{}
+		p.X.Min, p.X.Max = lo/1.15, hi*1.15
+		for i, e := range run.Targets {
+			c := edgeColor(e, i)
+			var xy plotter.XYs
+			for _, pr := range edgePoints(e) {
+				if v := pn.y(pr); !math.IsNaN(v) && !math.IsInf(v, 0) {
+					xy = append(xy, plotter.XY{X: pr.RatePerSecond, Y: v})
+				}
+			}
+			if len(xy) == 0 {
+				continue
+			}
+			line, points, err := plotter.NewLinePoints(xy)
+			if err != nil {
+				continue
+			}
+			line.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(3)}
+			points.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
+			p.Add(line, points)
+			if e.RatePerSecond > 0 {
+				p.Add(vline{X: e.RatePerSecond, Line: draw.LineStyle{Color: c, Width: vg.Points(2.5), Dashes: []vg.Length{vg.Points(8), vg.Points(4)}},
+					Label: "edge " + strconv.FormatFloat(e.RatePerSecond, 'f', -1, 64) + "/s", Size: f.Label, Row: i})
+			}
+		}
+		switch k {
+		case 0:
+			p.Add(hline{Y: run.Criteria.MaxSlopeMiBPerSec, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
+				Label: fmt.Sprintf("slope allowed %.2g MiB/s", run.Criteria.MaxSlopeMiBPerSec), Size: f.Label})
+		case 1:
+			if run.LittleRatePerSecond > 0 {
+				p.Add(hline{Y: run.LittleRatePerSecond, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
+					Label: fmt.Sprintf("downstream capacity (Little's law) %.1f/s", run.LittleRatePerSecond), Size: f.Label})
+			}
+		case 2:
+			p.Add(hline{Y: run.Criteria.MaxP95Ms / 1000, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
+				Label: fmt.Sprintf("p95 ceiling %.3g s", run.Criteria.MaxP95Ms/1000), Size: f.Label})
+		}
+		if k < len(panels)-1 {
+			p.X.Tick.Marker = rateTicks{blank: true}
+		} else {
+			p.X.Label.Text = "offered rate (requests/s, constant for each probe)"
+		}
+		plots = append(plots, p)
+	}
+	var legend []legendItem
+	for i, e := range run.Targets {
+		legend = append(legend, legendItem{Label: e.Target + " (edge " + strconv.FormatFloat(e.RatePerSecond, 'f', -1, 64) + "/s)",
+			Line: draw.LineStyle{Color: edgeColor(e, i), Width: vg.Points(4)}})
+	}
+	title := fmt.Sprintf("%s: breaking point under the downstream's %s phase", run.Scenario, cmp.Or(run.Phase.Name, "steady"))
+	return &figure{Title: title, Legend: [][]legendItem{legend}, Plots: plots, Width: 14 * vg.Inch, Height: 11 * vg.Inch, Fonts: f}
+}
+
+// rateTicks marks a log rate axis at 1, 2 and 5 × 10ᵏ (labels blank for
+// the upper panels, which share the bottom one's axis).
+type rateTicks struct{ blank bool }
+
+// Ticks implements plot.Ticker.
+func (r rateTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	if lo <= 0 || hi <= lo {
+		return ts
+	}
+	for k := math.Floor(math.Log10(lo)); k <= math.Ceil(math.Log10(hi)); k++ {
+		for _, m := range []float64{1, 2, 5} {
+			v := m * math.Pow(10, k)
+			if v < lo || v > hi {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if !r.blank {
+				t.Label = strconv.FormatFloat(v, 'g', -1, 64)
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// vline is a vertical line across the data area at X with a label near
+// the top (Row staggers the labels of several lines).
+type vline struct {
+	X     float64
+	Line  draw.LineStyle
+	Label string
+	Size  vg.Length
+	Row   int
+}
+
+// Plot implements plot.Plotter.
+func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
+	if v.X < p.X.Min || v.X > p.X.Max {
+		return
+	}
+	trX, _ := p.Transforms(&c)
+	x := trX(v.X)
+	c.StrokeLine2(v.Line, x, c.Min.Y, x, c.Max.Y)
+	if v.Label != "" {
+		sty := textStyle(v.Size, v.Line.Color)
+		sty.YAlign = draw.YTop
+		c.FillText(sty, vg.Point{X: x + v.Size*0.3, Y: c.Max.Y - vg.Length(v.Row)*v.Size*1.3 - v.Size*0.2}, v.Label)
+	}
+}
+
+// EdgeSummary writes the findings of an edge run for the terminal: per
+// target its probes, the edge and its confidence; then the downstream's
+// capacity by Little's law and the naive/aware comparison.
+func EdgeSummary(w io.Writer, run *results.EdgeRun) {
+	fmt.Fprintf(w, "%s — breaking point under the downstream's %s phase, %s limit (%s), probes of %.0f s\n",
+		run.Scenario, cmp.Or(run.Phase.Name, "steady"), mibText(run.MemoryLimitBytes), cmp.Or(run.LimitMode, "?"), run.ProbeSeconds)
+	c := run.Criteria
+	fmt.Fprintf(w, "holds = survives, RSS slope ≤ %.2g MiB/s and ≥ %.0f s to the limit, success ≥ %.0f %% or downstream goodput ≥ %.2f, p95 ≤ %.3g s\n\n",
+		c.MaxSlopeMiBPerSec, c.MinTimeToLimitSeconds, 100*c.MinSuccessRatio, c.MinGoodputRatio, c.MaxP95Ms/1000)
+	for _, e := range run.Targets {
+		fmt.Fprintf(w, "%s (%s%s): edge %s/s\n", e.Target, e.Runtime, roleText(e.Role), strconv.FormatFloat(e.RatePerSecond, 'f', -1, 64))
+		fmt.Fprintf(w, "  %-9s %-6s %-12s %-9s %-8s %-8s %-9s %-9s\n", "rate/s", "holds", "slope MiB/s", "to limit", "success", "goodput", "p95", "peak RSS")
+		for _, p := range e.Probes {
+			holds := "yes"
+			switch {
+			case p.Inconclusive:
+				holds = "n/a"
+			case !p.Holds:
+				holds = "no"
+			}
+			if p.Repeat {
+				holds += " (2nd)"
+			}
+			ttl, goodput := "-", "-"
+			if p.TimeToLimitSeconds >= 0 {
+				ttl = fmt.Sprintf("%.0f s", p.TimeToLimitSeconds)
+			}
+			if p.GoodputRatio != nil {
+				goodput = fmt.Sprintf("%.2f", *p.GoodputRatio)
+			}
+			fmt.Fprintf(w, "  %-9s %-6s %-12s %-9s %-8s %-8s %-9s %-9s", strconv.FormatFloat(p.RatePerSecond, 'f', -1, 64), holds,
+				fmt.Sprintf("%+.2f", p.SlopeMiBPerSec), ttl, fmt.Sprintf("%.0f %%", 100*p.SuccessRatio), goodput, formatMs(p.P95Ms), mibText(p.RSSPeakBytes))
+			if len(p.Reasons) > 0 {
+				fmt.Fprintf(w, "  %s", p.Reasons[0])
+			}
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "  confidence: %s (%.0f s)\n\n", e.Confidence, e.Seconds)
+	}
+	if run.LittleRatePerSecond > 0 {
+		ph := run.Phase
+		fmt.Fprintf(w, "downstream capacity by Little's law: %d slots ÷ (%.3g s latency + %s body ÷ %s/s) = %.2f requests/s\n",
+			ph.Capacity, ph.LatencySeconds, mibText(run.BodyBytes), mibText(ph.ReadBandwidthBytesPerSecond), run.LittleRatePerSecond)
+	}
+	if run.Comparison != "" {
+		fmt.Fprintln(w, run.Comparison)
+	}
+}
+
+func roleText(role string) string {
+	if role == "" {
+		return ""
+	}
+	return ", " + role
+}
