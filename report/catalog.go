@@ -29,7 +29,7 @@ func WriteCatalog(w io.Writer, runs []*Run) (bool, error) {
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n",
 				mdEscape(r.Results.Scenario), mdEscape(t.Name), mdEscape(t.Runtime), mdEscape(t.Role), mdEscape(t.Outcome), killedAt(v),
-				formatMiB(v.PeakRSSMiB), formatPercent(v.SuccessRatio), goodput, v.Class, passIcon(v.Pass))
+				formatMiB(v.PeakRSSMiB), formatPercent(v.SuccessRatio), goodput, v.Class, passIcon(v.Pass)+worry(v))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", gateLine(all))

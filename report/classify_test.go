@@ -240,3 +240,24 @@ func TestClassCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestWorry(t *testing.T) {
+	pass := []Check{{Name: "max_rss", Pass: true}}
+	tests := []struct {
+		name string
+		v    Verdict
+		want string
+	}{
+		{"growing, passing", Verdict{Class: ClassGrowing, Pass: true, Expectations: pass}, ", but still climbing"},
+		{"inconclusive, passing", Verdict{Class: ClassInconclusive, Pass: true, Expectations: pass}, ", but unclassed"},
+		{"growing, failing", Verdict{Class: ClassGrowing, Expectations: []Check{{Name: "max_rss"}}}, ""},
+		{"growing as asked", Verdict{Class: ClassGrowing, Pass: true, Expectations: []Check{{Name: "class", Pass: true}}}, ""},
+		{"bounded", Verdict{Class: ClassBounded, Pass: true, Expectations: pass}, ""},
+		{"no expectations", Verdict{Class: ClassGrowing, Pass: true}, ""},
+	}
+	for _, tt := range tests {
+		if got := worry(tt.v); got != tt.want {
+			t.Errorf("worry(%s) = %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}

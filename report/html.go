@@ -53,6 +53,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"gc":      gcMax,
 	"p95last": p95Last,
 	"icon":    passIcon,
+	"worry":   worry,
 	"slope":   formatSlope,
 }).Parse(pageHTML))
 
@@ -77,7 +78,7 @@ figure svg text{font-family:"Liberation Sans",Arial,Helvetica,sans-serif !import
 {{range .Notes}}<p class="note">note: {{.}}</p>{{end}}{{end}}
 <h2>Verdicts</h2>
 <table><tr><th class="l">target</th><th class="l">outcome</th><th>killed at</th><th>peak RSS</th><th>RSS slope</th><th>GC/s max</th><th>success</th><th>shed</th><th>goodput</th><th>p95 last stage</th><th class="l">verdict</th></tr>
-{{range .Runs}}{{range .Targets}}<tr><td class="l">{{.V.Target}}</td><td class="l">{{.V.Outcome}}</td><td>{{killed .V}}</td><td>{{mib .V.PeakRSSMiB}}</td><td>{{slope .V.SlopeMiBPerSec}}</td><td>{{gc .V}}</td><td>{{pct .V.SuccessRatio}}</td><td>{{pct .V.ShedRatio}}</td><td>{{goodput .V}}</td><td>{{p95last .V}}</td><td class="l">{{.V.Class}} {{icon .V.Pass}}</td></tr>
+{{range .Runs}}{{range .Targets}}<tr><td class="l">{{.V.Target}}</td><td class="l">{{.V.Outcome}}</td><td>{{killed .V}}</td><td>{{mib .V.PeakRSSMiB}}</td><td>{{slope .V.SlopeMiBPerSec}}</td><td>{{gc .V}}</td><td>{{pct .V.SuccessRatio}}</td><td>{{pct .V.ShedRatio}}</td><td>{{goodput .V}}</td><td>{{p95last .V}}</td><td class="l">{{.V.Class}} {{icon .V.Pass}}{{worry .V}}</td></tr>
 {{end}}{{end}}</table>
 {{range .Runs}}{{range .Targets}}<div class="verdict {{if .V.Pass}}ok{{else}}bad{{end}}">
 <h3>{{.V.Target}}: {{.V.Class}} {{icon .V.Pass}}</h3>

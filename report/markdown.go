@@ -31,7 +31,7 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 	for _, v := range all {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), mdEscape(v.Outcome),
 			killedAt(v), formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec), gcMax(v), formatPercent(v.SuccessRatio),
-			formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class, passIcon(v.Pass))
+			formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class, passIcon(v.Pass)+worry(v))
 	}
 	for i, r := range runs {
 		for j, t := range r.Results.Targets {

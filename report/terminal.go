@@ -25,7 +25,7 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
 	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tSHED\tGOODPUT\tP95 LAST\tVERDICT\t")
 	for _, v := range verdicts {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), formatMiB(v.PeakRSSMiB),
-			gcMax(v), formatPercent(v.SuccessRatio), formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+passWord(v.Pass))
+			gcMax(v), formatPercent(v.SuccessRatio), formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+passWord(v.Pass)+worry(v))
 	}
 	tw.Flush()
 	for _, v := range verdicts {
