@@ -327,7 +327,7 @@ func survivorHeapLimit(m *memorySigns, t0 time.Time) (results.Event, bool) {
 		return results.Event{}, false
 	}
 	at := max(first.Sub(t0), 0).Seconds()
-	detail := fmt.Sprintf("alive at the end of the load, but its %s refused allocations from %.1f s: %q (%d such lines)",
+	detail := fmt.Sprintf("alive at the end of the load, but %s refused allocations from %.1f s on: %q (%d such lines)",
 		sign.Runtime, at, sign.Line, count)
 	if sign.Figure != "" {
 		detail += "; " + sign.Figure
