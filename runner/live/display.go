@@ -74,14 +74,14 @@ func (d *Display) RunStarted(info results.RunInfo) {
 		for _, t := range info.Targets {
 			name := t.Name
 			// Two lines a target, to fit 80 columns: the RSS bar against the
-			// limit, then the load's figures.
+			// limit and the downstream's phase, then the load's figures.
 			d.bars[name] = d.progress.New(max(info.MemoryLimitBytes, 1),
 				mpb.BarStyle().Lbound("[").Filler("#").Tip("#").Padding(".").Rbound("]"),
-				mpb.BarWidth(30),
+				mpb.BarWidth(24),
 				mpb.PrependDecorators(decor.Name(name, decor.WC{W: w + 1, C: decor.DindentRight}), decor.Name("RSS ")),
-				mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return " " + d.field(name, d.st.memory, d.st.peak) })),
+				mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return " " + d.field(name, d.st.memoryPhase, d.st.peak) })),
 				mpb.BarBtmExtender(mpb.BarFillerFunc(func(out io.Writer, _ decor.Statistics) error {
-					_, err := fmt.Fprintf(out, "%*s%s\n", w+1, "", d.field(name, d.st.line, func(t *target) string { return t.status }))
+					_, err := fmt.Fprintf(out, "  %s\n", d.field(name, d.st.compact, func(t *target) string { return t.status }))
 					return err
 				})),
 			)
@@ -248,7 +248,7 @@ func (d *Display) printPlain() {
 	defer d.mu.Unlock()
 	if !d.header {
 		d.header = true
-		fmt.Fprintf(d.out, "%7s  %-*s  %-22s  %s\n", "t", w, "target", "RSS / limit", "stage, time left, downstream phase, GC cycles/s, successes/s of offered, p95, errors/s")
+		fmt.Fprintf(d.out, "%7s  %-*s  %-22s  %s\n", "t", w, "target", "RSS / limit", "stage, time left, downstream phase, GC cycles/s, successes/s of offered, p95, shed/s (503, 429), errors/s")
 	}
 	for _, l := range lines {
 		fmt.Fprintln(d.out, l)

@@ -42,7 +42,7 @@ func feed(d *Display, clock *atomic.Int64, t0 time.Time) {
 	}
 	d.Event(results.RunEvent{Kind: results.EventStage, Target: "upload-naive", Stage: 1})
 	d.LoadWindow(results.LoadRow{Target: "upload-naive", TSeconds: 12, OfferedPerSecond: 20, Done: 5, Successes: 4, Errors: 1, P95Ms: 2310})
-	d.LoadWindow(results.LoadRow{Target: "upload-aware", TSeconds: 12, OfferedPerSecond: 20, Done: 20, Successes: 6, Errors: 14, P95Ms: 850})
+	d.LoadWindow(results.LoadRow{Target: "upload-aware", TSeconds: 12, OfferedPerSecond: 20, Done: 20, Successes: 6, Shed: 13, Errors: 1, P95Ms: 850})
 	clock.Store(t0.Add(12 * time.Second).UnixNano())
 }
 
@@ -90,13 +90,18 @@ func TestTerminal(t *testing.T) {
 	d.Event(results.RunEvent{Kind: results.EventTargetDone, Target: "upload-naive", Outcome: "oom-killed"})
 	d.Close()
 	text := out.String()
-	for _, want := range []string{"upload-naive", "upload-aware", "23.0 MiB / 256.0 MiB", "stage 2/2", "slow", "p95  850ms", "oom-killed", "target      upload-naive"} {
+	for _, want := range []string{"upload-naive", "upload-aware", "23.0 MiB / 256.0 MiB  slow", "stage 2/2", "ok   6/20/s", "p95  850ms", "shed  13/s", "oom-killed", "target      upload-naive"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("terminal output lacks %q:\n%s", want, text)
 		}
 	}
 	if !strings.Contains(text, "[#") {
 		t.Errorf("terminal output has no bar:\n%s", text)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		if n := len([]rune(strings.TrimRight(l, " "))); n > 80 && strings.Contains(l, "/s") {
+			t.Errorf("terminal line of %d columns; want ≤ 80: %q", n, l)
+		}
 	}
 }
 

@@ -1,7 +1,7 @@
 // Package live shows a run while it happens, in the terminal: one line
 // per target with its rate stage and time left, the downstream's phase,
 // RSS as a bar against the limit, GC cycles per second, achieved rate,
-// p95, and errors. On a terminal the lines redraw in place
+// p95, shed and errors. On a terminal the lines redraw in place
 // (vbauerster/mpb); elsewhere (CI) plain lines are printed at most every
 // few seconds, under a header.
 //

@@ -63,7 +63,7 @@ func (n *narrator) event(e results.RunEvent) string {
 		case naive == "" || aware == "":
 			return head + "watch RSS against the limit"
 		case e.Stage == 0:
-			return head + fmt.Sprintf("the downstream is slow, so work queues up: %s holds every waiting body in memory, %s admits only what it can forward and sheds the rest (err/s)", naive, aware)
+			return head + fmt.Sprintf("the downstream is slow, so work queues up: %s holds every waiting body in memory, %s admits only what it can forward and sheds the rest (shed/s)", naive, aware)
 		case e.Stage == len(n.info.Stages)-1:
 			return head + "the last and heaviest stage: whatever is still alive here has a bound"
 		default:

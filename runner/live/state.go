@@ -144,15 +144,16 @@ func (s *state) line(t *target) string {
 	if !math.IsNaN(t.gcPerSecond) {
 		gc = fmt.Sprintf("%4.1f", t.gcPerSecond)
 	}
-	rate, p95, errs := "   -", "     -", "   -"
+	rate, p95, shed, errs := "   -", "     -", "  -", "  -"
 	if t.haveLoad {
 		rate = fmt.Sprintf("%4d", t.last.Successes)
 		if t.last.Done > 0 {
 			p95 = formatMs(t.last.P95Ms)
 		}
-		errs = fmt.Sprintf("%4d", t.last.Errors)
+		shed, errs = fmt.Sprintf("%3d", t.last.Shed), fmt.Sprintf("%3d", t.last.Errors)
 	}
-	return fmt.Sprintf("%-17s  %-14s  GC %s/s  ok %s/s of %3.0f  p95 %6s  err %s/s", stage, trunc(phase, 14), gc, rate, t.last.OfferedPerSecond, p95, errs)
+	return fmt.Sprintf("%-17s  %-15s  GC %s/s  ok %s/s of %3.0f  p95 %6s  shed %s/s  err %s/s",
+		stage, trunc(phase, 15), gc, rate, t.last.OfferedPerSecond, p95, shed, errs)
 }
 
 // memory is RSS against the limit in words: "134.2 MiB / 256 MiB".
@@ -191,4 +192,36 @@ func (s *state) width() int {
 		w = max(w, len(t.info.Name))
 	}
 	return w
+}
+
+// compact is a target's load figures for the terminal's second line,
+// short enough for 80 columns: the phase goes on the first line.
+func (s *state) compact(t *target) string {
+	stage := "waiting"
+	if !t.loadStart.IsZero() {
+		left := s.loadSeconds() - s.now().Sub(t.loadStart).Seconds()
+		stage = fmt.Sprintf("stage %d/%d %.0fs left", max(t.stage, 0)+1, len(s.info.Stages), math.Max(left, 0))
+	}
+	gc := "-"
+	if !math.IsNaN(t.gcPerSecond) {
+		gc = fmt.Sprintf("%.1f", t.gcPerSecond)
+	}
+	if !t.haveLoad {
+		return fmt.Sprintf("%-18s GC %4s/s", stage, gc)
+	}
+	p95 := "-"
+	if t.last.Done > 0 {
+		p95 = formatMs(t.last.P95Ms)
+	}
+	return fmt.Sprintf("%-18s GC %4s/s  ok %3d/%.0f/s  p95 %6s  shed %3d/s  err %3d/s",
+		stage, gc, t.last.Successes, t.last.OfferedPerSecond, p95, t.last.Shed, t.last.Errors)
+}
+
+// memoryPhase is RSS against the limit and the downstream's phase, for the
+// terminal's first line.
+func (s *state) memoryPhase(t *target) string {
+	if t.phase == "" {
+		return s.memory(t)
+	}
+	return s.memory(t) + "  " + trunc(t.phase, 12)
 }
