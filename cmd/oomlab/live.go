@@ -162,6 +162,15 @@ func replay(hub *web.Hub, run *report.Run) error {
 		}
 	}
 	for _, t := range res.Targets {
+		if len(t.Events) == 0 && t.OOMAtSeconds != nil {
+			// An older run records only the first death, in the outcome.
+			mech := ""
+			if t.OOMMechanism != nil {
+				mech = *t.OOMMechanism
+			}
+			hub.Event(results.RunEvent{Kind: results.EventDeath, Target: t.Name, AtSeconds: *t.OOMAtSeconds, Outcome: t.Outcome,
+				Mechanism: mech, Detail: t.OutcomeDetail})
+		}
 		for _, ev := range t.Events {
 			hub.Event(results.RunEvent{Kind: results.EventDeath, Target: t.Name, AtSeconds: ev.AtSeconds, Outcome: ev.Outcome,
 				Mechanism: ev.Mechanism, Detail: ev.Detail})

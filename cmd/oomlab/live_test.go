@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/runner/live/web"
+)
+
+// TestReplay shows a saved run through the browser view, as report
+// --serve does: a browser gets the schedule, both targets' samples, the
+// kill, the end and the verdicts.
+func TestReplay(t *testing.T) {
+	run, err := report.Load("../../report/testdata/upload-proxy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := web.NewHub()
+	if err := replay(hub, run); err != nil {
+		t.Fatal(err)
+	}
+	srv := web.NewServer(hub)
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", url+"events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	count := map[string]int{}
+	targets := map[string]bool{}
+	death := ""
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	kind := ""
+	for sc.Scan() && kind != "verdicts" {
+		line := sc.Text()
+		if k, ok := strings.CutPrefix(line, "event: "); ok {
+			kind = k
+			count[k]++
+			continue
+		}
+		data, ok := strings.CutPrefix(line, "data: ")
+		if !ok {
+			continue
+		}
+		if kind == "sample" {
+			targets[strings.Split(strings.TrimPrefix(data, `{"target":"`), `"`)[0]] = true
+		}
+		if kind == "event" && strings.Contains(data, `"kind":"death"`) {
+			death = data
+		}
+	}
+	if count["info"] != 1 || count["sample"] < 100 || count["window"] < 10 || count["finished"] != 1 || count["verdicts"] != 1 {
+		t.Errorf("replayed stream: %v; want info, ≥ 100 samples, ≥ 10 windows, finished and verdicts", count)
+	}
+	if !targets["upload-naive"] || !targets["upload-aware"] {
+		t.Errorf("samples for %v; want both targets", targets)
+	}
+	if !strings.Contains(death, `"target":"upload-naive"`) || !strings.Contains(death, `"outcome":"oom-killed"`) {
+		t.Errorf("death event = %s; want upload-naive oom-killed", death)
+	}
+}
