@@ -13,8 +13,9 @@ import (
 // maxNodes bounds the nodes one document may expand to through aliases.
 const maxNodes = 100_000
 
-// maxListItems bounds one list: no field needs more (64 targets, 1000
-// stages), and a longer one is refused before it is walked.
+// maxListItems bounds one list or mapping of names (env, headers): no
+// field needs more (64 targets, 1000 stages), and a longer one is refused
+// before it is walked.
 const maxListItems = 10_000
 
 // maxDuration bounds every duration in a scenario; it keeps sums such as
@@ -287,6 +288,10 @@ func (d *decoder) list(n *yaml.Node, v reflect.Value, path string) {
 func (d *decoder) stringMap(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
 		d.fail(n, path, "want a mapping of names to strings, got %s", describe(n))
+		return
+	}
+	if len(n.Content)/2 > maxListItems {
+		d.fail(n, path, "a mapping of %d entries; at most %d", len(n.Content)/2, maxListItems)
 		return
 	}
 	m := map[string]string{}

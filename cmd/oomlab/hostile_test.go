@@ -128,7 +128,7 @@ func hostileScenarios() []hostileCase {
 		{name: "scenario: 100k outcomes (1 MiB)", setup: write("list.yaml", outcomes), code: exitBadInput,
 			want: []string{"list.yaml:6: targets[0].expect.outcome: a list of 100001 items; at most 10000"}},
 		{name: "scenario: 20k headers", setup: write("headers.yaml", headers.String()), code: exitBadInput,
-			want: []string{"load.request.headers: at most 100 headers, got 20000"}},
+			want: []string{"load.request.headers: a mapping of 20000 entries; at most 10000"}},
 		{name: "scenario: FIFO", code: exitBadInput, want: []string{"fifo.yaml is a named pipe (FIFO): not a regular file"},
 			setup: func(t *testing.T, dir string) []string {
 				mkfifo(t, filepath.Join(dir, "fifo.yaml"))
