@@ -111,6 +111,9 @@ func climbSymptom(s *Series, v Verdict) string {
 		return ""
 	}
 	var win Fit
+	if c := v.Confidence; c.Window == v.SlopeWindow {
+		win.StartSeconds, win.EndSeconds = c.StartSeconds, c.EndSeconds // the settled window
+	}
 	for _, f := range append(append([]Fit(nil), v.StageFits...), v.PhaseFits...) {
 		if f.Window == v.SlopeWindow {
 			win = f
