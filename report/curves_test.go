@@ -47,6 +47,13 @@ var recordedCurves = []struct {
 		"saw-tooth between 63 and 70 MiB with one tall tooth to 77 MiB 2 s before the end, back to 69 MiB at once"},
 	{"node-json-body-aware-jitter", ClassBounded, "jitter between 63 and 71 MiB through stages 3 and 4, no trend"},
 	{"node-write-drain-aware-jitter", ClassBounded, "steps of 4 MiB up and down between 84 and 90 MiB from 14 s to the end"},
+	// A downstream stall: the store stops answering for 8 s at a steady 30 rps.
+	{"slow-db-queue-naive-store-stall", ClassBounded,
+		"climbed 21→67 MiB while the store stalled (12-20 s), drained back to 22 MiB within 3 s of its recovery, flat after"},
+	{"node-slow-db-queue-naive-store-stall", ClassBounded,
+		"climbed 62→105 MiB through the stall and the backlog after it, dropped to 83 MiB at 27 s and stayed flat to the end"},
+	{"node-slow-db-queue-aware-store-stall", ClassBounded,
+		"stepped 60→67 MiB during the stall (its queue bound), back to 60 MiB after, flat"},
 	// Climbs at constant load.
 	{"slow-db-queue-naive-slow-climb", ClassGrowing,
 		"a steady climb of 1.5 MiB/s for 40 s at a constant 46 rps, a queue fed a little faster than it drains"},
@@ -94,6 +101,16 @@ func TestRecordedCurves(t *testing.T) {
 			}
 			if v.Class == ClassInconclusive && v.Confidence.Reason == "" {
 				t.Errorf("Judge(%s) is inconclusive with no reason", c.file)
+			}
+			// One story: the line names the class, and no symptom calls
+			// a curve climbing that the class calls bounded or unclear.
+			if !strings.Contains(v.Story, v.Class) {
+				t.Errorf("Judge(%s).Story = %q; want it to name the class %q", c.file, v.Story, v.Class)
+			}
+			for _, sy := range v.Symptoms {
+				if (v.Class == ClassBounded || v.Class == ClassInconclusive) && strings.Contains(sy, "climbing") {
+					t.Errorf("Judge(%s) is %s with the symptom %q", c.file, v.Class, sy)
+				}
 			}
 		})
 	}
