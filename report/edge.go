@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/dustin/go-humanize"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -21,10 +22,10 @@ import (
 var edgeFonts = fonts{Title: 24, Axis: 17, Tick: 15, Label: 15, Legend: 17}
 
 // WriteEdge writes edge.png and edge.svg to dir: three panels against the
-// offered rate (log scale, as the search doubles): the RSS slope, the
-// successful answers per second (with the downstream's capacity by
-// Little's law), and the p95 latency (with its ceiling); one trace per
-// target, its edge marked by a vertical line.
+// offered rate (log scale, as the search doubles): the RSS slope (with
+// the slope allowed), the downstream's goodput ratio — its capacity kept
+// busy — (with the floor), and the p95 latency (with its ceiling); one
+// trace per target, its edge marked by a vertical line.
 func WriteEdge(run *results.EdgeRun, dir string) ([]string, error) {
 	if run == nil || len(run.Targets) == 0 {
 		return nil, errors.New("report: no edge to plot")
@@ -60,7 +61,12 @@ func edgeFigure(run *results.EdgeRun) *figure {
 		y     func(results.EdgeProbe) float64
 	}{
 		{"RSS slope (MiB/s)", func(p results.EdgeProbe) float64 { return p.SlopeMiBPerSec }},
-		{"successes/s", func(p results.EdgeProbe) float64 { return p.SuccessesPerSecond }},
+		{"downstream goodput", func(p results.EdgeProbe) float64 {
+			if p.GoodputRatio == nil {
+				return math.NaN()
+			}
+			return *p.GoodputRatio
+		}},
 		{"p95 latency (s)", func(p results.EdgeProbe) float64 { return p.P95Ms / 1000 }},
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -107,10 +113,9 @@ func edgeFigure(run *results.EdgeRun) *figure {
 			p.Add(hline{Y: run.Criteria.MaxSlopeMiBPerSec, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
 				Label: fmt.Sprintf("slope allowed %.2g MiB/s", run.Criteria.MaxSlopeMiBPerSec), Size: f.Label})
 		case 1:
-			if run.LittleRatePerSecond > 0 {
-				p.Add(hline{Y: run.LittleRatePerSecond, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
-					Label: fmt.Sprintf("downstream capacity (Little's law) %.1f/s", run.LittleRatePerSecond), Size: f.Label})
-			}
+			p.Y.Min, p.Y.Max = 0, 1.05
+			p.Add(hline{Y: run.Criteria.MinGoodputRatio, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
+				Label: fmt.Sprintf("goodput floor %.2g (or success ≥ %.0f %%)", run.Criteria.MinGoodputRatio, 100*run.Criteria.MinSuccessRatio), Size: f.Label})
 		case 2:
 			p.Add(hline{Y: run.Criteria.MaxP95Ms / 1000, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
 				Label: fmt.Sprintf("p95 ceiling %.3g s", run.Criteria.MaxP95Ms/1000), Size: f.Label})
@@ -193,7 +198,7 @@ func EdgeSummary(w io.Writer, run *results.EdgeRun) {
 		c.MaxSlopeMiBPerSec, c.MinTimeToLimitSeconds, 100*c.MinSuccessRatio, c.MinGoodputRatio, c.MaxP95Ms/1000)
 	for _, e := range run.Targets {
 		fmt.Fprintf(w, "%s (%s%s): edge %s/s\n", e.Target, e.Runtime, roleText(e.Role), strconv.FormatFloat(e.RatePerSecond, 'f', -1, 64))
-		fmt.Fprintf(w, "  %-9s %-6s %-12s %-9s %-8s %-8s %-9s %-9s\n", "rate/s", "holds", "slope MiB/s", "to limit", "success", "goodput", "p95", "peak RSS")
+		fmt.Fprintf(w, "  %-9s %-9s %-12s %-9s %-8s %-8s %-9s %-9s\n", "rate/s", "holds", "slope MiB/s", "to limit", "success", "goodput", "p95", "peak RSS")
 		for _, p := range e.Probes {
 			holds := "yes"
 			switch {
@@ -212,8 +217,12 @@ func EdgeSummary(w io.Writer, run *results.EdgeRun) {
 			if p.GoodputRatio != nil {
 				goodput = fmt.Sprintf("%.2f", *p.GoodputRatio)
 			}
-			fmt.Fprintf(w, "  %-9s %-6s %-12s %-9s %-8s %-8s %-9s %-9s", strconv.FormatFloat(p.RatePerSecond, 'f', -1, 64), holds,
-				fmt.Sprintf("%+.2f", p.SlopeMiBPerSec), ttl, fmt.Sprintf("%.0f %%", 100*p.SuccessRatio), goodput, formatMs(p.P95Ms), mibText(p.RSSPeakBytes))
+			p95 := "-"
+			if !math.IsNaN(p.P95Ms) {
+				p95 = formatMs(p.P95Ms)
+			}
+			fmt.Fprintf(w, "  %-9s %-9s %-12s %-9s %-8s %-8s %-9s %-9s", strconv.FormatFloat(p.RatePerSecond, 'f', -1, 64), holds,
+				fmt.Sprintf("%+.2f", p.SlopeMiBPerSec), ttl, fmt.Sprintf("%.0f %%", 100*p.SuccessRatio), goodput, p95, mibText(p.RSSPeakBytes))
 			if len(p.Reasons) > 0 {
 				fmt.Fprintf(w, "  %s", p.Reasons[0])
 			}
@@ -224,7 +233,7 @@ func EdgeSummary(w io.Writer, run *results.EdgeRun) {
 	if run.LittleRatePerSecond > 0 {
 		ph := run.Phase
 		fmt.Fprintf(w, "downstream capacity by Little's law: %d slots ÷ (%.3g s latency + %s body ÷ %s/s) = %.2f requests/s\n",
-			ph.Capacity, ph.LatencySeconds, mibText(run.BodyBytes), mibText(ph.ReadBandwidthBytesPerSecond), run.LittleRatePerSecond)
+			ph.Capacity, ph.LatencySeconds, mibText(run.BodyBytes), humanize.Bytes(uint64(ph.ReadBandwidthBytesPerSecond)), run.LittleRatePerSecond)
 	}
 	if run.Comparison != "" {
 		fmt.Fprintln(w, run.Comparison)
