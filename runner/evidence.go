@@ -71,7 +71,8 @@ func (r *targetRun) evidenceAttach() {
 	}
 	r.ev.capt = evidence.New(evidence.Config{
 		Target: r.t.Name, Runtime: r.t.Runtime, PID: r.p.PID(), BaseURL: "http://" + r.addr,
-		PprofPath: r.h.opts.Scenario.Evidence.Pprof(), OutDir: r.h.opts.OutDir,
+		PprofPath: r.h.opts.Scenario.Evidence.Pprof(), Pprof: r.t.Builtin != "" || r.h.opts.Scenario.Evidence.PprofPath != "",
+		OutDir:     r.h.opts.OutDir,
 		LimitBytes: int64(r.h.opts.Scenario.MemoryLimit), Marks: marks, Node: r.ev.node, SnapshotDir: r.ev.snapshotDir,
 	})
 }

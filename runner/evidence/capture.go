@@ -22,7 +22,7 @@ import (
 const (
 	// captureTimeout bounds each capture's requests to the target and
 	// its wait for a heap snapshot.
-	captureTimeout = 15 * time.Second
+	captureTimeout = 10 * time.Second
 	// maxProfileBytes bounds a heap profile read from a target: Go's are
 	// a few hundred KiB at most.
 	maxProfileBytes = 64 << 20
@@ -40,6 +40,10 @@ type Config struct {
 	BaseURL string
 	// PprofPath is where a Go target serves net/http/pprof, ending in "/".
 	PprofPath string
+	// Pprof says the target is known to serve it (a built-in Go target, or
+	// a path the scenario names): only then is the heap profile asked for,
+	// since a GET to an unknown path of someone's server may do anything.
+	Pprof bool
 	// OutDir is the run's directory; files go to OutDir/results.EvidenceDir.
 	OutDir string
 	// LimitBytes is the memory limit the marks are shares of.
@@ -178,7 +182,7 @@ func (c *Capturer) capture(j job) results.Evidence {
 	ev.Cost.RSSBeforeBytes = c.rss()
 	start := time.Now()
 	switch {
-	case c.cfg.Runtime == "go":
+	case c.cfg.Runtime == "go" && c.cfg.Pprof:
 		c.heapProfile(&ev, stem)
 	case c.cfg.SnapshotDir != "":
 		c.heapSnapshot(&ev, stem)

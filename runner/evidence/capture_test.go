@@ -46,11 +46,13 @@ func TestCapturerMarks(t *testing.T) {
 		wantEnd   bool
 		wantHeap  bool
 		wantErr   string
+		noPprof   bool // a target not known to serve pprof: no request
 	}{
 		{name: "go passes both marks", runtime: "go", serve: true, samples: []int64{10, 60, 70, 90, 95}, wantMarks: []float64{0.5, 0.8}, wantHeap: true},
 		{name: "go jumps both marks in one sample", runtime: "go", serve: true, samples: []int64{10, 99}, wantMarks: []float64{0.5, 0.8}, wantHeap: true},
 		{name: "go bounded: end of load", runtime: "go", serve: true, samples: []int64{10, 20, 30}, end: true, wantMarks: []float64{0.3}, wantEnd: true, wantHeap: true},
 		{name: "go without pprof", runtime: "go", serve: false, samples: []int64{60}, wantMarks: []float64{0.5}, wantErr: "404"},
+		{name: "go not known to serve pprof", runtime: "go", serve: true, noPprof: true, samples: []int64{60}, wantMarks: []float64{0.5}},
 		{name: "other runtime: smaps only", runtime: "other", serve: true, samples: []int64{85}, wantMarks: []float64{0.5, 0.8}},
 		{name: "end after every mark: nothing more", runtime: "other", samples: []int64{85}, end: true, wantMarks: []float64{0.5, 0.8}},
 	}
@@ -58,7 +60,7 @@ func TestCapturerMarks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			out := t.TempDir()
 			c := New(Config{Target: "t", Runtime: tt.runtime, PID: os.Getpid(), BaseURL: pprofServer(t, tt.serve),
-				PprofPath: "/debug/pprof/", OutDir: out, LimitBytes: 100, Marks: []float64{0.5, 0.8}})
+				PprofPath: "/debug/pprof/", Pprof: !tt.noPprof, OutDir: out, LimitBytes: 100, Marks: []float64{0.5, 0.8}})
 			var last int64
 			for i, rss := range tt.samples {
 				c.Observe(time.Duration(i)*time.Second, rss, -1)
@@ -104,7 +106,7 @@ func TestCapturerMarks(t *testing.T) {
 // recorded with what could not be captured, without waiting long on a
 // target that is gone.
 func TestCapturerAfterStop(t *testing.T) {
-	c := New(Config{Target: "t", Runtime: "go", PID: os.Getpid(), BaseURL: "http://127.0.0.1:1", PprofPath: "/debug/pprof/",
+	c := New(Config{Target: "t", Runtime: "go", PID: os.Getpid(), BaseURL: "http://127.0.0.1:1", PprofPath: "/debug/pprof/", Pprof: true,
 		OutDir: t.TempDir(), LimitBytes: 100, Marks: []float64{0.5, 0.8}})
 	c.Observe(0, 90, 95)
 	start := time.Now()
