@@ -171,19 +171,12 @@ func runEdge(cmd *cobra.Command, arg string, f edgeFlags) error {
 	return plotErr
 }
 
-// writeEdge writes edge.json atomically enough for one writer: a
-// temporary file renamed over the name.
+// writeEdge writes edge.json atomically, never through a link (see
+// results.OutDir).
 func writeEdge(dir string, run *results.EdgeRun) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
 	b, err := json.MarshalIndent(run, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(dir, "."+results.EdgeFile+".tmp")
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(dir, results.EdgeFile))
+	return results.WriteFileIn(dir, results.EdgeFile, append(b, '\n'))
 }

@@ -297,7 +297,7 @@ func waitSnapshot(ctx context.Context, dir string, before []string) (string, err
 // (none when it could not be written: the error is recorded).
 func (c *Capturer) write(ev *results.Evidence, name string, data []byte) []string {
 	rel := filepath.Join(results.EvidenceDir, name)
-	if err := os.WriteFile(filepath.Join(c.cfg.OutDir, rel), data, 0o644); err != nil {
+	if err := results.WriteFileIn(c.cfg.OutDir, rel, data); err != nil {
 		ev.Errors = append(ev.Errors, err.Error())
 		return nil
 	}

@@ -145,7 +145,8 @@ func (d *OutDir) WriteFile(name string, data []byte) error {
 	}
 	var b [6]byte
 	rand.Read(b[:])
-	tmp := "." + name + "-" + hex.EncodeToString(b[:]) + ".tmp"
+	sub, base := filepath.Split(name)
+	tmp := sub + "." + base + "-" + hex.EncodeToString(b[:]) + ".tmp"
 	f, err := d.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o644)
 	if err != nil {
 		return fmt.Errorf("results: writing %s: %w", d.Join(name), err)
@@ -181,4 +182,30 @@ func (d *OutDir) Sync() error {
 		err = cerr
 	}
 	return err
+}
+
+// MkdirAll makes the directory name inside the directory, with its
+// parents, mode 0755; no link on the way is followed out of it.
+func (d *OutDir) MkdirAll(name string) error {
+	if err := d.root.MkdirAll(name, 0o755); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	return nil
+}
+
+// WriteFileIn writes data to name (which may name a subdirectory, made
+// when missing) inside the output directory dir, as OutDir.WriteFile does:
+// for writers that write one file now and then (evidence, edge.json).
+func WriteFileIn(dir, name string, data []byte) error {
+	d, err := CreateOutDir(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if sub := filepath.Dir(name); sub != "." {
+		if err := d.MkdirAll(sub); err != nil {
+			return err
+		}
+	}
+	return d.WriteFile(name, data)
 }

@@ -120,3 +120,22 @@ func closeIf(f *os.File) {
 		f.Close()
 	}
 }
+
+// TestWriteFileIn: a file in a subfolder is written, and a subfolder that
+// is a link out of the run's folder is refused.
+func TestWriteFileIn(t *testing.T) {
+	dir := t.TempDir()
+	must(t, WriteFileIn(dir, filepath.Join(EvidenceDir, "a-80pct.heap.pb.gz"), []byte("x")))
+	if b, _ := os.ReadFile(filepath.Join(dir, EvidenceDir, "a-80pct.heap.pb.gz")); string(b) != "x" {
+		t.Errorf("evidence file = %q; want x", b)
+	}
+	elsewhere := t.TempDir()
+	run := t.TempDir()
+	must(t, os.Symlink(elsewhere, filepath.Join(run, EvidenceDir)))
+	if err := WriteFileIn(run, filepath.Join(EvidenceDir, "b.pb.gz"), []byte("x")); err == nil {
+		t.Error("WriteFileIn through a link out of the folder = nil error; want refused")
+	}
+	if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
+		t.Errorf("written through the link: %v", ents)
+	}
+}
