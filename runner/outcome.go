@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/oomlab/oomlab/fixtures"
@@ -187,11 +186,3 @@ func ptr[T any](v T) *T { return &v }
 
 // mib formats bytes as MiB with one decimal.
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
-
-// ms formats milliseconds for people: "850ms", "2.31s".
-func ms(v float64) string {
-	if v >= 1000 {
-		return fmt.Sprintf("%.2fs", v/1000)
-	}
-	return strings.TrimSuffix(fmt.Sprintf("%.0fms", v), ".0")
-}
