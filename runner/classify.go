@@ -19,6 +19,11 @@ const (
 	killNone     killCause = ""
 	killWatchdog killCause = "watchdog" // RSS passed the limit with no cgroup
 	killStall    killCause = "stall"    // sat at the limit answering nothing
+	// killKernel: the kernel OOM-killed a process of the target's tree
+	// (the cgroup's oom_kill counter rose) and the harness ended the rest,
+	// as memory.oom.group does on cgroup v2: a wrapper or a master process
+	// left alive would otherwise read as a tiny, healthy target.
+	killKernel killCause = "kernel"
 )
 
 // cgroupDelta is what a target's cgroup counted while one process ran.
@@ -56,7 +61,8 @@ type death struct {
 // classify decides how a target's process died. Its order is the order of
 // certainty:
 //
-//  1. the harness killed it (watchdog or limit stall): it knows why;
+//  1. the harness killed it (watchdog, limit stall, or the rest of a
+//     tree the kernel OOM-killed into): it knows why;
 //  2. the kernel killed it: the cgroup's oom_kill counter rose, or the
 //     process died by SIGKILL while allocations failed at the limit;
 //  3. its runtime gave up at its own heap limit: stderr carries the
@@ -92,6 +98,10 @@ func classify(d death) results.Event {
 		}
 		ev.Detail = fmt.Sprintf("sat at the %s limit from %.1f s, alive but answering nothing, while the cgroup's fail counter rose to %d; the harness ended it after %s",
 			limit, at, failTotal, d.StallWindow)
+	case d.KilledBy == killKernel:
+		ev.Outcome, ev.Mechanism = results.OutcomeOOMKilled, mode
+		ev.Detail = fmt.Sprintf("killed by the kernel at %.1f s: cgroup oom_kill counter +%d, fail counter +%d; the harness then ended the rest of its process tree (leader's exit: %s)",
+			at, oomKills, fails, exitText(d.Exit))
 	case d.Cgroup != nil && (oomKills > 0 && (sig == "SIGKILL" || !found) || sig == "SIGKILL" && fails > 0):
 		ev.Outcome, ev.Mechanism = results.OutcomeOOMKilled, mode
 		ev.Detail = fmt.Sprintf("killed by the kernel at %.1f s: exit by %s, cgroup oom_kill counter +%d, fail counter +%d",

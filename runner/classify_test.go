@@ -38,6 +38,8 @@ func TestClassify(t *testing.T) {
 		{name: "stall beats a signature", d: death{KilledBy: killStall, Cgroup: v1(0, 900), Exit: results.Exit{Signal: "SIGKILL"},
 			Tail: "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n"},
 			want: results.OutcomeLimitStall, mechanism: results.MechanismCgroupV1, detailHas: []string{"fail counter rose to 900"}},
+		{name: "kernel kill in the tree, wrapper ended by the harness", d: death{KilledBy: killKernel, Cgroup: v1(1, 30), Exit: results.Exit{Signal: "SIGKILL"}},
+			want: results.OutcomeOOMKilled, mechanism: results.MechanismCgroupV1, detailHas: []string{"oom_kill counter +1", "rest of its process tree"}},
 		{name: "kernel oom_kill", d: death{Cgroup: v1(1, 40), Exit: results.Exit{Signal: "SIGKILL"}},
 			want: results.OutcomeOOMKilled, mechanism: results.MechanismCgroupV1, detailHas: []string{"oom_kill counter +1"}},
 		{name: "SIGKILL with failures", d: death{Cgroup: v1(0, 40), Exit: results.Exit{Signal: "SIGKILL"}},

@@ -96,7 +96,7 @@ func (r *targetRun) recordDeath(ctx context.Context) bool {
 	}
 	ev := classify(d)
 	r.res.StderrTail = r.p.StderrTail()
-	r.stopped = r.killedBy != killNone // the harness's kill is not the process's own exit
+	r.stopped = r.killedBy == killWatchdog || r.killedBy == killStall // the harness's kill is not the process's own exit
 	r.killedBy = killNone
 	fmt.Fprintf(r.h.opts.Log, "  %s %s: %s\n", r.t.Name, ev.Outcome, ev.Detail)
 	r.h.rec.Event(results.RunEvent{Kind: results.EventDeath, Target: r.t.Name, AtSeconds: ev.AtSeconds, Outcome: ev.Outcome,

@@ -323,6 +323,10 @@ func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) {
 			r.cgPeak = max(r.cgPeak, st.PeakBytes, st.UsageBytes)
 			r.failCnt = st.FailCount
 			r.oomKills = st.OOMKills
+			if st.OOMKills > r.oomBase && r.killedBy == killNone {
+				r.endKilledTree(el)
+				alive = false // what is left is not the target's memory
+			}
 		}
 	}
 	row.GCCount, row.HeapBytes = r.tracker.Snapshot()
