@@ -141,6 +141,8 @@ func (c *checker) scenario(s *Scenario) {
 	c.load(&s.Load)
 	c.downstream(s.Downstream.Phases)
 	c.evidence(&s.Evidence)
+	c.services(s.Services)
+	c.proxy(s)
 	if c.given["deadline"] {
 		need := s.Load.TotalDuration() * time.Duration(len(s.Targets))
 		switch {

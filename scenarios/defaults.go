@@ -69,6 +69,9 @@ func (s *Scenario) fillDefaults() {
 	if r.Body.Size > 0 {
 		setIfZero(&r.Body.Kind, "random")
 	}
+	for i := range s.Services {
+		setIfZero(&s.Services[i].ReadyTimeout, DefaultServiceReadyTimeout)
+	}
 	n := Duration(len(s.Targets))
 	setIfZero(&s.Deadline, (Duration(l.TotalDuration())+DeadlineGrace)*n+DeadlineSlack)
 }

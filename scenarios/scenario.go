@@ -25,7 +25,8 @@ type Scenario struct {
 	Deadline Duration `yaml:"deadline,omitempty" json:"deadline"`
 	// Load is the request stream sent to each target.
 	Load Load `yaml:"load" json:"load"`
-	// Downstream is the mock downstream's timeline.
+	// Downstream is the mock downstream's timeline, or the TCP fault
+	// proxy's in front of a real service (Downstream.Proxy).
 	Downstream Downstream `yaml:"downstream" json:"downstream"`
 	// Parallel runs every target at the same time, each in its own
 	// cgroup with its own downstream and load, on one clock (default:
@@ -33,6 +34,9 @@ type Scenario struct {
 	Parallel bool `yaml:"parallel,omitempty" json:"parallel,omitempty"`
 	// Evidence says what is captured near the limit (see Evidence).
 	Evidence Evidence `yaml:"evidence,omitempty" json:"evidence,omitzero"`
+	// Services are started (or checked) before the targets and stopped
+	// after them: a throwaway database behind the proxy (see Service).
+	Services []Service `yaml:"services,omitempty" json:"services,omitempty"`
 }
 
 // Target is one server under test.
@@ -185,6 +189,9 @@ type Body struct {
 // load's start; before the first phase and between phases the downstream
 // answers at once at full speed.
 type Downstream struct {
+	// Proxy, when set, replaces the mock HTTP downstream with a TCP fault
+	// proxy in front of a real service; the phases then slow that.
+	Proxy  Proxy   `yaml:"proxy,omitempty" json:"proxy,omitzero"`
 	Phases []Phase `yaml:"phases" json:"phases"`
 }
 
@@ -199,13 +206,23 @@ type Phase struct {
 	// Latency is waited before the request body is read.
 	Latency Duration `yaml:"latency,omitempty" json:"latency"`
 	// ReadBandwidth is bytes per second read from each request's body
-	// ("1MB/s"); zero means unthrottled.
+	// ("1MB/s"); zero means unthrottled. Behind the proxy it is the bytes
+	// per second passed from all targets' connections to the upstream
+	// together (aggregate).
 	ReadBandwidth ByteRate `yaml:"read_bandwidth,omitempty" json:"read_bandwidth_bytes_per_second"`
+	// WriteBandwidth (proxy only) is the bytes per second passed from the
+	// upstream back to all connections together; zero means unthrottled.
+	WriteBandwidth ByteRate `yaml:"write_bandwidth,omitempty" json:"write_bandwidth_bytes_per_second,omitempty"`
 	// Capacity is how many requests are served at once; the rest wait in
-	// the downstream's queue, unread. Zero means unlimited.
+	// the downstream's queue, unread. Behind the proxy it is how many
+	// upstream connections are open at once (a database's
+	// max_connections); the rest wait. Zero means unlimited.
 	Capacity int `yaml:"capacity,omitempty" json:"capacity"`
-	// ErrorRate is the share of requests answered 503 (0..1).
+	// ErrorRate is the share of requests answered 503 (0..1); mock only.
 	ErrorRate float64 `yaml:"error_rate,omitempty" json:"error_rate"`
+	// ResetRate (proxy only) is the share of connections reset (0..1):
+	// those open when the phase starts and those arriving during it.
+	ResetRate float64 `yaml:"reset_rate,omitempty" json:"reset_rate,omitempty"`
 	// Stall holds every request until the phase ends.
 	Stall bool `yaml:"stall,omitempty" json:"stall"`
 }
