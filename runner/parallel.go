@@ -2,11 +2,9 @@ package runner
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"sync"
 
-	"github.com/oomlab/oomlab/fixtures/downstream"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
 )
@@ -32,16 +30,14 @@ func (h *harness) runParallel(ctx context.Context) []results.Target {
 // downstreamFor returns the downstream a target sends to: the harness's
 // shared one when targets run one after another, else a new instance of
 // its own, which the returned close function stops (safe to call once).
-func (h *harness) downstreamFor(ctx context.Context, name string) (*downstream.Server, string, func() error, error) {
+func (h *harness) downstreamFor(ctx context.Context, name string) (downstreamer, string, func() error, error) {
 	if !h.parallel() {
 		return h.down, h.downURL, func() error { return nil }, nil
 	}
-	d := downstream.New(downstreamPhases(h.opts.Scenario))
-	url, err := d.Start(ctx, "127.0.0.1:0")
+	d, url, err := h.newDownstream(ctx, name)
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("runner: starting the mock downstream for %s: %w", name, err)
+		return nil, "", nil, err
 	}
-	fmt.Fprintf(h.opts.Log, "downstream  %s  for %s (%d phases)\n", url, name, len(h.opts.Scenario.Downstream.Phases))
 	return d, url, d.Close, nil
 }
 

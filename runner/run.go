@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/oomlab/oomlab/fixtures/downstream"
 	"github.com/oomlab/oomlab/runner/cgroup"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/runner/sample"
@@ -160,10 +159,11 @@ type harness struct {
 	opts     Options
 	res      *results.Results
 	csv      *csvRecorder
-	rec      Recorder   // csv and opts.Recorder
-	mu       sync.Mutex // guards selfPeak, selfSum, selfN and tmpDir (parallel targets)
-	down     *downstream.Server
-	downURL  string
+	rec      Recorder        // csv and opts.Recorder
+	mu       sync.Mutex      // guards selfPeak, selfSum, selfN and tmpDir (parallel targets)
+	down     downstreamer    // the mock, or the TCP fault proxy (nil when parallel)
+	downURL  string          // DOWNSTREAM_URL
+	services *services       // started before the targets, stopped after
 	cgroups  *cgroup.Manager // nil under the watchdog
 	self     *sample.Sampler
 	selfPeak int64
@@ -196,15 +196,17 @@ func newHarness(ctx context.Context, opts Options, res *results.Results, out *re
 		h.close()
 		return nil, err
 	}
+	if h.services, err = startServices(ctx, opts.Scenario.Services, opts); err != nil {
+		h.close()
+		return nil, err
+	}
 	if h.parallel() {
 		return h, nil // each target starts its own downstream
 	}
-	h.down = downstream.New(downstreamPhases(opts.Scenario))
-	if h.downURL, err = h.down.Start(ctx, "127.0.0.1:0"); err != nil {
+	if h.down, h.downURL, err = h.newDownstream(ctx, ""); err != nil {
 		h.close()
-		return nil, fmt.Errorf("runner: starting the mock downstream: %w", err)
+		return nil, err
 	}
-	fmt.Fprintf(opts.Log, "downstream  %s  (%d phases)\n", h.downURL, len(opts.Scenario.Downstream.Phases))
 	return h, nil
 }
 
@@ -302,6 +304,7 @@ func (h *harness) close() error {
 	if h.down != nil {
 		errs = append(errs, h.down.Close())
 	}
+	errs = append(errs, h.services.stop())
 	if h.csv != nil {
 		errs = append(errs, h.csv.Close())
 	}

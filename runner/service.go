@@ -18,10 +18,14 @@ import (
 // environment, and expanded as ${NAME} in its command words, env values
 // and downstream_env.url. A variable added here must be added to
 // scenarios.TargetVars too (TestTargetVarsTied).
-func targetVars(port int, downURL string) map[string]string {
+//
+// DOWNSTREAM_ADDR is the TCP fault proxy's host:port (downAddr), empty
+// for the mock downstream.
+func targetVars(port int, downURL, downAddr string) map[string]string {
 	return map[string]string{
-		"PORT":           strconv.Itoa(port),
-		"DOWNSTREAM_URL": downURL,
+		"PORT":            strconv.Itoa(port),
+		"DOWNSTREAM_URL":  downURL,
+		"DOWNSTREAM_ADDR": downAddr,
 	}
 }
 

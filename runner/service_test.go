@@ -12,7 +12,7 @@ import (
 // TestTargetVarsTied: the names the scenario validator knows are expanded
 // are exactly those the runner gives values to.
 func TestTargetVarsTied(t *testing.T) {
-	got := slices.Sorted(maps.Keys(targetVars(1, "http://127.0.0.1:2")))
+	got := slices.Sorted(maps.Keys(targetVars(1, "http://127.0.0.1:2", "127.0.0.1:3")))
 	want := slices.Sorted(slices.Values(scenarios.TargetVars))
 	if !slices.Equal(got, want) {
 		t.Errorf("targetVars keys = %q; scenarios.TargetVars = %q", got, want)
@@ -22,7 +22,7 @@ func TestTargetVarsTied(t *testing.T) {
 func TestTargetCommand(t *testing.T) {
 	h := &harness{}
 	defer h.close()
-	vars := targetVars(8123, "http://127.0.0.1:9")
+	vars := targetVars(8123, "http://127.0.0.1:9", "")
 	tg := &scenarios.Target{
 		Name: "svc", Runtime: "node", Command: scenarios.Command{"npm", "start", "--", "--port=${PORT}", "$HOME"},
 		Env:           map[string]string{"API": "${DOWNSTREAM_URL}/v1", "LIT": "$PORT"},

@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/oomlab/oomlab/fixtures/downstream"
 	"github.com/oomlab/oomlab/runner/cgroup"
 	"github.com/oomlab/oomlab/runner/gctrace"
 	"github.com/oomlab/oomlab/runner/load"
@@ -37,7 +36,7 @@ type targetRun struct {
 	t0      time.Time
 	addr    string
 	mon     monitor // stage and phase as last reported
-	down    *downstream.Server
+	down    downstreamer
 	downURL string
 
 	lastSuccess atomic.Int64 // ns since t0 of the latest window with a success; -1 none
@@ -118,7 +117,7 @@ func (r *targetRun) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	argv, env, err := h.targetCommand(t, argv, targetVars(port, r.downURL))
+	argv, env, err := h.targetCommand(t, argv, targetVars(port, r.downURL, r.down.addr()))
 	if err != nil {
 		return err
 	}
@@ -281,11 +280,7 @@ func (r *targetRun) drive(ctx context.Context) {
 		r.p.Stop(stopGrace)
 	}
 	r.takeSample(time.Since(r.t0), nil) // final counters of the cgroup
-	ds := r.down.Stats()
-	r.res.Downstream = results.Downstream{
-		Requests: ds.Requests, Completed: ds.Completed, Errors: ds.Errors,
-		BytesAccepted: ds.BytesAccepted, GoodputRatio: ds.GoodputRatio,
-	}
+	r.res.Downstream = r.down.figures()
 }
 
 // onWindow receives one load window; it runs on the load's aggregating

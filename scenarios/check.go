@@ -45,7 +45,7 @@ var (
 	outcomes  = []string{"survived", "oom-killed", "limit-stall", "heap-limit", "crashed", "forecast-oom", "gc-thrash"}
 	bodyKinds = []string{"random", "zeros", "ndjson", "json"}
 	// reservedEnv are set by the harness for every target.
-	reservedEnv = []string{"PORT", "DOWNSTREAM_URL"}
+	reservedEnv = []string{"PORT", "DOWNSTREAM_URL", "DOWNSTREAM_ADDR"}
 )
 
 // checker applies the rules that the types alone cannot express.

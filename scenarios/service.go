@@ -28,7 +28,7 @@ const DefaultDownstreamURL = "${DOWNSTREAM_URL}"
 // env values and downstream_env.url: the harness knows their values only
 // when it starts the target (runner.targetVars gives them). Nothing else
 // is expanded; a test ties the two lists.
-var TargetVars = []string{"PORT", "DOWNSTREAM_URL"}
+var TargetVars = []string{"PORT", "DOWNSTREAM_URL", "DOWNSTREAM_ADDR"}
 
 // Expand replaces each "${NAME}" whose NAME is a key of vars with its
 // value, in one pass (a value is not expanded again). Anything else —

@@ -48,6 +48,10 @@ type Spec struct {
 	// long: the target blocks once its pipe is full.
 	OnStderrLine func(string)
 	OnStdoutLine func(string)
+	// DeathSignal is sent to the process when the harness dies (Pdeathsig);
+	// 0 means SIGKILL. A guard that must clean up after itself (a
+	// throwaway database's directory) asks for SIGTERM.
+	DeathSignal syscall.Signal
 }
 
 func (s Spec) name() string {

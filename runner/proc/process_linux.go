@@ -50,7 +50,11 @@ func Start(ctx context.Context, s Spec) (*Process, error) {
 	cmd.Dir = s.Dir
 	cmd.Stdout = outW // *os.File: passed as is, no copying goroutine
 	cmd.Stderr = errW
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	death := s.DeathSignal
+	if death == 0 {
+		death = syscall.SIGKILL
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: death}
 	cmd.Cancel = func() error { return p.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = WaitDelay
 	p.cmd = cmd

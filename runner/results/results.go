@@ -244,6 +244,10 @@ type Downstream struct {
 	// phases that have a capacity: how much of what the downstream could
 	// have served was used. Null when no phase has a capacity.
 	GoodputRatio *float64 `json:"goodput_ratio"`
+	// Proxy holds the TCP fault proxy's figures when it was the
+	// downstream (then Requests counts connections and BytesAccepted the
+	// bytes passed to the upstream); nil for the mock.
+	Proxy *ProxyFigures `json:"proxy,omitempty"`
 }
 
 // Harness is oomlab's own footprint during the run.
