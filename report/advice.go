@@ -17,6 +17,9 @@ var patternAdvice = map[string]string{
 		"and reject or queue with a bound beyond it.",
 	"slow-db-queue": "Bound the queue in front of the slow database: a fixed-size queue with a per-query deadline, " +
 		"and 503/429 when it is full, instead of accepting every request into memory.",
+	"db-pool": "Bound the wait for a database connection: admit at most pool size + a few waiting requests " +
+		"(a semaphore; Node: count them), give up after an acquire timeout (pgxpool.Acquire under context.WithTimeout; " +
+		"pg's connectionTimeoutMillis) and answer 503 with Retry-After, with the pool sized to what the database serves at once.",
 	"compression": "Compress as a stream (gzip.Writer over the response; zlib streams through stream.pipeline) " +
 		"instead of building whole payloads in memory, and bound the compressions running at once.",
 	"retry-queue": "Bound the retry queue: cap its length, retry with backoff and jitter, and drop or dead-letter " +

@@ -48,6 +48,9 @@ func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
 		if err := os.WriteFile(file, script, 0o644); err != nil {
 			return nil, fmt.Errorf("runner: %w", err)
 		}
+		if err := h.nodeModules(t.Builtin); err != nil {
+			return nil, err
+		}
 		return []string{path, file}, nil
 	default:
 		return []string{h.opts.Executable, "fixture", t.Builtin}, nil
