@@ -26,7 +26,8 @@ type Service struct {
 	// Env is added to a command's environment.
 	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
 	// ReadyTimeout bounds the wait until it accepts connections (default
-	// 30s: initdb takes a few seconds on a busy machine).
+	// 2m: initdb takes a few seconds, and over a minute on a machine
+	// loaded with other work).
 	ReadyTimeout Duration `yaml:"ready_timeout,omitempty" json:"ready_timeout"`
 }
 
@@ -46,7 +47,7 @@ const (
 var serviceKinds = []string{string(ServicePostgres)}
 
 // DefaultServiceReadyTimeout is a service's ready_timeout.
-const DefaultServiceReadyTimeout = Duration(30 * time.Second)
+const DefaultServiceReadyTimeout = Duration(2 * time.Minute)
 
 // maxServices bounds the services of one scenario.
 const maxServices = 8

@@ -190,9 +190,9 @@ func stop(srv *exec.Cmd, exited chan error) {
 }
 
 // createDB connects to the server until it answers (or exits, or ctx
-// ends, or a minute passes), then creates the database "oomlab".
+// ends, or two minutes pass), then creates the database "oomlab".
 func createDB(ctx context.Context, port int, exited chan error) error {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	url := fmt.Sprintf("postgres://oomlab@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=5", port)
 	tick := time.NewTicker(50 * time.Millisecond)
