@@ -29,6 +29,7 @@ targets:
     env:
       DATABASE_URL: "postgres://oomlab@${DOWNSTREAM_ADDR}/oomlab?sslmode=disable"
       POOL_SIZE: "2"
+    expect: {outcome: [survived]}
 load:
   stages:
     - {rate: 20, duration: 6s}
@@ -72,7 +73,7 @@ func TestServicePostgresLeavesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := t.TempDir()
-			cmd := exec.Command(bin, "run", file, "--out", out, "--quiet", "--no-gate")
+			cmd := exec.Command(bin, "run", file, "--out", out, "--quiet")
 			cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 			var buf bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &buf, &buf
