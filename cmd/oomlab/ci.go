@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/runner/results"
 )
 
 // ciOutputs writes what CI systems read, from a rendered run in dir:
@@ -24,7 +26,7 @@ func ciOutputs(w io.Writer, dir, junitPath string, files report.Files) error {
 		if err := report.WriteJUnit(&b, []*report.Run{run}, [][]report.Verdict{files.Verdicts}); err != nil {
 			return err
 		}
-		if err := os.WriteFile(junitPath, b.Bytes(), 0o644); err != nil {
+		if err := writeUserFile(junitPath, b.Bytes()); err != nil {
 			return fmt.Errorf("--junit: %w", err)
 		}
 		fmt.Fprintf(w, "output   %s\n", junitPath)
@@ -49,9 +51,17 @@ func appendFile(dst, src string) error {
 	return appendBytes(dst, b)
 }
 
-// appendBytes appends b and a blank line to dst (created when missing).
+// writeUserFile writes a file the user named (--junit, a baseline) as
+// every output is written: never through a symbolic link, replacing only
+// a regular file oomlab could have written (results.OutDir).
+func writeUserFile(path string, data []byte) error {
+	return results.WriteFileIn(filepath.Dir(path), filepath.Base(path), data)
+}
+
+// appendBytes appends b and a blank line to dst (created when missing),
+// never through a symbolic link.
 func appendBytes(dst string, b []byte) error {
-	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NOFOLLOW, 0o644)
 	if err != nil {
 		return err
 	}

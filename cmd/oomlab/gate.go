@@ -60,7 +60,7 @@ Commit it next to the scenario and gate later runs on it with
 			if err != nil {
 				return err
 			}
-			if err := os.WriteFile(args[1], append(data, '\n'), 0o644); err != nil {
+			if err := writeUserFile(args[1], append(data, '\n')); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "baseline %s: %d targets of %s\n", args[1], len(b.Targets), b.Scenario)
