@@ -51,9 +51,11 @@ func WaitReady(ctx context.Context, p *Process, addr string, httpPath string) er
 				p.Name(), addr, p.ExitString(), p.StderrTail())
 		case <-ctx.Done():
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				within := time.Since(start).Round(time.Millisecond)
+				// To 10 ms: the caller's budget began a moment before
+				// start, so 499.6ms reads as the 500ms it gave.
+				within := time.Since(start).Round(10 * time.Millisecond)
 				if d, ok := ctx.Deadline(); ok {
-					within = d.Sub(start).Round(time.Millisecond)
+					within = d.Sub(start).Round(10 * time.Millisecond)
 				}
 				return fmt.Errorf("proc: %s did not listen on %s within %s: %w", p.Name(), addr, within, ctx.Err())
 			}
