@@ -99,7 +99,11 @@ func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) (tr result
 	r.drive(ctx)
 	r.cleanup()
 	r.finish(ctx)
-	fmt.Fprintf(h.opts.Log, "  %s %s: %s\n", t.Name, r.res.Outcome, r.res.OutcomeDetail)
+	// A single death was logged as it happened (recordDeath) with this
+	// very detail; say the outcome again only when it adds something.
+	if len(r.deaths) != 1 || r.res.Restarts > 0 {
+		fmt.Fprintf(h.opts.Log, "  %s %s: %s\n", t.Name, r.res.Outcome, r.res.OutcomeDetail)
+	}
 	return r.res
 }
 
