@@ -22,7 +22,7 @@ func TestEdgeFindsTheDownstreamsCapacity(t *testing.T) {
 	}
 	out := t.TempDir()
 	text, code := oomlab(t, 2*time.Minute, "edge", "testdata/edge-small.yaml", "--target", "upload-naive", "--out", out,
-		"--probe", "4s", "--max-probes", "5", "--resolution", "0.3")
+		"--probe", "6s", "--max-probes", "5", "--resolution", "0.3")
 	t.Log(text)
 	if code != 0 {
 		t.Fatalf("exit code = %d; want 0", code)
