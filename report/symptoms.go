@@ -41,6 +41,7 @@ func symptoms(run *Run, i int, v Verdict) []string {
 	add(gcThrashSymptom(run, i))
 	add(heapSymptom(t, s))
 	add(sheddingSymptom(t, s, v))
+	add(behindSymptom(res, t))
 	out = append(out, evidenceSymptoms(t)...)
 	return out
 }
@@ -167,6 +168,47 @@ func latencySymptom(res *results.Results, t results.Target) string {
 	}
 	return fmt.Sprintf("p95 rose from %s to %s with %s errors (stage %d → %d)", formatMs(a), formatMs(b),
 		humanize.Comma(int64(errs)), first+1, last+1)
+}
+
+// behindSymptom says when the load fell behind what the scenario offers
+// in a stage the target lived through, so that a failed expectation is
+// read with it: the target was judged on less load than asked. Only
+// stages run in full count: one cut short by a death (a dying target holds
+// every worker) or by the run's end says nothing of the load generator.
+func behindSymptom(res *results.Results, t results.Target) string {
+	var ks []int
+	worst, offered := 0.0, 0.0
+	lag := 0.0
+	for k, st := range t.Stages {
+		if !st.Behind || st.OfferedRatePerSecond <= 0 {
+			continue
+		}
+		if k >= len(res.Stages) || st.DurationSeconds < 0.9*(res.Stages[k].EndSeconds-res.Stages[k].StartSeconds) {
+			continue // cut short by the death
+		}
+		ks = append(ks, k+1)
+		if len(ks) == 1 || st.AchievedRatePerSecond/st.OfferedRatePerSecond < worst/offered {
+			worst, offered = st.AchievedRatePerSecond, st.OfferedRatePerSecond
+		}
+		lag = math.Max(lag, st.MaxLagSeconds)
+	}
+	if len(ks) == 0 {
+		return ""
+	}
+	which := fmt.Sprintf("stage %d", ks[0])
+	if len(ks) > 1 {
+		which = fmt.Sprintf("stages %s", joinInts(ks))
+	}
+	return fmt.Sprintf("load fell behind in %s: as little as %.0f of %s requests/s sent (lag up to %.1f s), so the target was judged on less load than the scenario asks (the load generator lacked CPU, or every worker waited on the target)",
+		which, worst, formatRate(offered), lag)
+}
+
+func joinInts(ks []int) string {
+	parts := make([]string, len(ks))
+	for i, k := range ks {
+		parts[i] = fmt.Sprint(k)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // gcSymptom: "GC 3.1→19 cycles/s" (first stage against the busiest), or a
