@@ -16,7 +16,7 @@ const failFastStreak = 3
 // will reach the limit before the load ends anyway (Options.FailFast). It
 // keeps the samples of the last forecast window only, so its memory is
 // bounded by that window ÷ the sample interval. Not safe for concurrent
-// use; drive calls it from its sampling loop.
+// use; decide calls it, on a copy, from the target's sampling loop.
 type failFast struct {
 	act      bool // end the load (Options.FailFast), or only forecast
 	limit    int64
@@ -41,14 +41,15 @@ func (f *failFast) observe(t float64, memBytes int64) (results.Forecast, bool) {
 	if t < 0 || memBytes <= 0 {
 		return results.Forecast{}, false
 	}
-	f.ts, f.ys = append(f.ts, t), append(f.ys, float64(memBytes))
+	// Appending to slices cut to their length copies them: observe never
+	// writes into an array that a copy of the rule (decide passes it by
+	// value) still reads.
+	f.ts, f.ys = append(f.ts[:len(f.ts):len(f.ts)], t), append(f.ys[:len(f.ys):len(f.ys)], float64(memBytes))
 	drop := 0
 	for drop < len(f.ts) && f.ts[drop] < t-results.ForecastWindowSeconds {
 		drop++
 	}
-	if drop > 0 {
-		f.ts, f.ys = append(f.ts[:0], f.ts[drop:]...), append(f.ys[:0], f.ys[drop:]...)
-	}
+	f.ts, f.ys = f.ts[drop:], f.ys[drop:]
 	if t-f.lastEval < 1 {
 		return results.Forecast{}, false
 	}

@@ -26,6 +26,9 @@ func newStallDetector(limit int64, window time.Duration) *stallDetector {
 	return &stallDetector{limit: limit, nearFraction: 0.95, window: window, since: -1}
 }
 
+// reset starts the rule again, for a new process of the target.
+func (d *stallDetector) reset() { d.since, d.failAtStart = -1, 0 }
+
 // observe feeds one sample taken at t (since load start). memBytes is the
 // larger of RSS and cgroup usage, failCount the cgroup's counter (-1 when
 // there is no cgroup), lastSuccess the time of the latest successful
