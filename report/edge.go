@@ -25,7 +25,10 @@ var edgeFonts = fonts{Title: 24, Axis: 17, Tick: 15, Label: 15, Legend: 17}
 // offered rate (log scale, as the search doubles): the RSS slope (with
 // the slope allowed), the downstream's goodput ratio — its capacity kept
 // busy — (with the floor), and the p95 latency (with its ceiling); one
-// trace per target, its edge marked by a vertical line.
+// trace per target through the probes judged, crosses for those the load
+// generator could not offer in full; its edge marked by a dashed
+// vertical line, or a lower bound by a dotted one with an arrow
+// ("holds ≥ 160/s, ceiling →").
 func WriteEdge(run *results.EdgeRun, dir string) ([]string, error) {
 	if run == nil || len(run.Targets) == 0 {
 		return nil, errors.New("report: no edge to plot")
@@ -87,25 +90,34 @@ func edgeFigure(run *results.EdgeRun) *figure {
 		p.X.Min, p.X.Max = lo/1.15, hi*1.15
 		for i, e := range run.Targets {
 			c := edgeColor(e, i)
-			var xy plotter.XYs
+			var xy, unjudged plotter.XYs
 			for _, pr := range edgePoints(e) {
-				if v := pn.y(pr); !math.IsNaN(v) && !math.IsInf(v, 0) {
+				v := pn.y(pr)
+				switch {
+				case math.IsNaN(v) || math.IsInf(v, 0):
+				case pr.Inconclusive:
+					unjudged = append(unjudged, plotter.XY{X: pr.RatePerSecond, Y: v})
+				default:
 					xy = append(xy, plotter.XY{X: pr.RatePerSecond, Y: v})
 				}
 			}
-			if len(xy) == 0 {
-				continue
+			if len(xy) > 0 {
+				if line, points, err := plotter.NewLinePoints(xy); err == nil {
+					line.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(3)}
+					points.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
+					p.Add(line, points)
+				}
 			}
-			line, points, err := plotter.NewLinePoints(xy)
-			if err != nil {
-				continue
+			// Probes the load generator could not offer in full are no
+			// evidence: crosses, off the line.
+			if len(unjudged) > 0 {
+				if sc, err := plotter.NewScatter(unjudged); err == nil {
+					sc.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(7), Shape: draw.CrossGlyph{}}
+					p.Add(sc)
+				}
 			}
-			line.LineStyle = draw.LineStyle{Color: c, Width: vg.Points(3)}
-			points.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
-			p.Add(line, points)
 			if e.RatePerSecond > 0 {
-				p.Add(vline{X: e.RatePerSecond, Line: draw.LineStyle{Color: c, Width: vg.Points(2.5), Dashes: []vg.Length{vg.Points(8), vg.Points(4)}},
-					Label: "edge " + strconv.FormatFloat(e.RatePerSecond, 'f', -1, 64) + "/s", Size: f.Label, Row: i})
+				p.Add(edgeMark(e, c, f.Label, i))
 			}
 		}
 		switch k {
@@ -129,11 +141,45 @@ func edgeFigure(run *results.EdgeRun) *figure {
 	}
 	var legend []legendItem
 	for i, e := range run.Targets {
-		legend = append(legend, legendItem{Label: e.Target + " (edge " + strconv.FormatFloat(e.RatePerSecond, 'f', -1, 64) + "/s)",
+		legend = append(legend, legendItem{Label: e.Target + " (" + edgeLabel(e) + ")",
 			Line: draw.LineStyle{Color: edgeColor(e, i), Width: vg.Points(4)}})
 	}
 	title := fmt.Sprintf("%s: breaking point under the downstream's %s phase", run.Scenario, cmp.Or(run.Phase.Name, "steady"))
 	return &figure{Title: title, Legend: [][]legendItem{legend}, Plots: plots, Width: 14 * vg.Inch, Height: 11 * vg.Inch, Fonts: f}
+}
+
+// edgeLabel is the short mark of an edge: "edge 10/s", or for a lower
+// bound "holds ≥ 160/s, ceiling" / "holds ≥ 80/s, load generator".
+func edgeLabel(e results.Edge) string {
+	r := strconv.FormatFloat(e.RatePerSecond, 'f', -1, 64) + "/s"
+	switch e.Kind() {
+	case results.BoundLower:
+		switch e.LimitedBy {
+		case results.LimitLoadGenerator:
+			return "holds ≥ " + r + ", load generator"
+		case results.LimitCeiling:
+			return "holds ≥ " + r + ", ceiling"
+		case results.LimitProbeBudget:
+			return "holds ≥ " + r + ", probe budget"
+		}
+		return "holds ≥ " + r
+	case results.BoundNone:
+		return "held none"
+	}
+	return "edge " + r
+}
+
+// edgeMark is the vertical line at an edge: long dashes for an edge, a
+// dotted line with an arrow to the right (the edge is further on) for a
+// lower bound.
+func edgeMark(e results.Edge, c color.Color, size vg.Length, row int) vline {
+	v := vline{X: e.RatePerSecond, Line: draw.LineStyle{Color: c, Width: vg.Points(2.5), Dashes: []vg.Length{vg.Points(8), vg.Points(4)}},
+		Label: edgeLabel(e), Size: size, Row: row}
+	if e.Kind() == results.BoundLower {
+		v.Line.Dashes = []vg.Length{vg.Points(2), vg.Points(3)}
+		v.Label += " →"
+	}
+	return v
 }
 
 // rateTicks marks a log rate axis at 1, 2 and 5 × 10ᵏ (labels blank for
@@ -194,10 +240,14 @@ func EdgeSummary(w io.Writer, run *results.EdgeRun) {
 	fmt.Fprintf(w, "%s — breaking point under the downstream's %s phase, %s limit (%s), probes of %.0f s\n",
 		run.Scenario, cmp.Or(run.Phase.Name, "steady"), mibText(run.MemoryLimitBytes), cmp.Or(run.LimitMode, "?"), run.ProbeSeconds)
 	c := run.Criteria
-	fmt.Fprintf(w, "holds = survives, RSS slope ≤ %.2g MiB/s and ≥ %.0f s to the limit, success ≥ %.0f %% or downstream goodput ≥ %.2f, p95 ≤ %.3g s\n\n",
+	fmt.Fprintf(w, "holds = survives, RSS slope ≤ %.2g MiB/s and ≥ %.0f s to the limit, success ≥ %.0f %% or downstream goodput ≥ %.2f, p95 ≤ %.3g s\n",
 		c.MaxSlopeMiBPerSec, c.MinTimeToLimitSeconds, 100*c.MinSuccessRatio, c.MinGoodputRatio, c.MaxP95Ms/1000)
+	if run.MaxRatePerSecond > 0 {
+		fmt.Fprintf(w, "ceiling %s/s — %s\n", strconv.FormatFloat(run.MaxRatePerSecond, 'f', -1, 64), cmp.Or(run.MaxRateSource, "?"))
+	}
+	fmt.Fprintf(w, "n/a = the load generator could not offer the rate in full: no evidence either way\n\n")
 	for _, e := range run.Targets {
-		fmt.Fprintf(w, "%s (%s%s): edge %s/s\n", e.Target, e.Runtime, roleText(e.Role), strconv.FormatFloat(e.RatePerSecond, 'f', -1, 64))
+		fmt.Fprintf(w, "%s (%s%s): %s\n", e.Target, e.Runtime, roleText(e.Role), e.Headline())
 		fmt.Fprintf(w, "  %-9s %-9s %-12s %-9s %-8s %-8s %-9s %-9s\n", "rate/s", "holds", "slope MiB/s", "to limit", "success", "goodput", "p95", "peak RSS")
 		for _, p := range e.Probes {
 			holds := "yes"

@@ -26,6 +26,7 @@ type edgeFlags struct {
 	maxRate        float64
 	resolution     float64
 	maxProbes      int
+	behindRetries  int
 	maxSlope       float64
 	minTimeToLimit time.Duration
 	minSuccess     float64
@@ -47,6 +48,18 @@ ends, applied from the first second — with short probes, each a fresh process 
 a fresh cgroup: doubling from --start-rate until a probe fails, then bisecting
 until the bracket is within --resolution, then the edge once more.
 
+A probe where the load generator fell behind (it could not send the rate, or
+lagged its schedule by over a second) is load-generator bound: no evidence that
+the target held or failed. It is run again (--behind-retries); if the generator
+still cannot offer the rate, the search stops there. A target that holds every
+rate judged gets a lower bound, not an edge: "holds ≥ R/s", R being the highest
+rate offered in full, or the search's ceiling --max-rate. The default ceiling is
+the largest start × 2ᵏ within an eighth of the load generator's ceiling measured
+on a 2-core machine for the scenario's body size (15000 requests/s, 1.4 GiB/s of
+body): 160/s for upload-proxy's 1 MiB bodies. Beyond it a generator on the same
+two cores as the target falls behind too often to be judged; raise it on a
+bigger or quieter machine.
+
 A target holds a rate when it survives the probe; its RSS after the warm-up
 (the first 30 %) does not climb faster than --max-slope, nor reaches the limit
 within --min-time-to-limit at that slope; at least --min-success of its answers
@@ -67,9 +80,10 @@ aware target, says how many times the load the aware one holds.`,
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default oomlab-out/edge-<scenario>-<time>)")
 	fl.DurationVar(&f.probe, "probe", edge.DefaultProbeDuration, "load duration of each probe")
 	fl.Float64Var(&f.startRate, "start-rate", 0, "first rate probed, requests/s (default: the scenario's first stage)")
-	fl.Float64Var(&f.maxRate, "max-rate", 0, "largest rate probed, requests/s (default 64 × the start rate)")
+	fl.Float64Var(&f.maxRate, "max-rate", 0, "the search's ceiling, requests/s (default: derived from the load generator's ceiling for the body size)")
 	fl.Float64Var(&f.resolution, "resolution", edge.DefaultResolution, "stop bisecting when (failed − held) ÷ held is at most this")
 	fl.IntVar(&f.maxProbes, "max-probes", edge.DefaultMaxProbes, "at most this many probes per target")
+	fl.IntVar(&f.behindRetries, "behind-retries", edge.DefaultBehindRetries, "probe a rate this many more times when the load generator fell behind on it")
 	fl.Float64Var(&f.maxSlope, "max-slope", d.MaxSlopeMiBPerSec, "largest RSS slope that holds, MiB/s")
 	fl.DurationVar(&f.minTimeToLimit, "min-time-to-limit", edge.DefaultMinTimeToLimit, "shortest forecast time to the memory limit that holds")
 	fl.Float64Var(&f.minSuccess, "min-success", d.MinSuccessRatio, "success floor: share of 2xx answers (0..1)")
@@ -94,6 +108,10 @@ func (f edgeFlags) check(cmd *cobra.Command) error {
 		return usage(cmd, "--resolution %v: want a share between 0 and 1", f.resolution)
 	case f.maxProbes < 2 || f.maxProbes > 100:
 		return usage(cmd, "--max-probes %d: want 2 to 100", f.maxProbes)
+	case f.behindRetries < 0 || f.behindRetries > 5:
+		return usage(cmd, "--behind-retries %d: want 0 to 5", f.behindRetries)
+	case f.maxRate > 0 && f.startRate > f.maxRate:
+		return usage(cmd, "--start-rate %v is above --max-rate %v", f.startRate, f.maxRate)
 	case f.maxSlope <= 0 || f.minTimeToLimit < 0 || f.maxP95 <= 0:
 		return usage(cmd, "--max-slope and --max-p95 must be > 0, --min-time-to-limit ≥ 0")
 	case f.minSuccess < 0 || f.minSuccess > 1 || f.minGoodput < 0 || f.minGoodput > 1:
@@ -140,7 +158,8 @@ func runEdge(cmd *cobra.Command, arg string, f edgeFlags) error {
 		Scenario: sc, Targets: f.targets, ProbeDuration: f.probe, Dir: out, Log: log,
 		Criteria: results.EdgeCriteria{MaxSlopeMiBPerSec: f.maxSlope, MinTimeToLimitSeconds: f.minTimeToLimit.Seconds(),
 			MinSuccessRatio: f.minSuccess, MinGoodputRatio: f.minGoodput, MaxP95Ms: float64(f.maxP95.Milliseconds())},
-		Search:  edge.SearchConfig{StartRate: start, MaxRate: f.maxRate, Resolution: f.resolution, MaxProbes: f.maxProbes},
+		Search: edge.SearchConfig{StartRate: start, MaxRate: f.maxRate, Resolution: f.resolution, MaxProbes: f.maxProbes,
+			BehindRetries: f.behindRetries},
 		Options: runner.Options{LimitMode: f.limitMode, Version: version},
 	}
 	fmt.Fprintf(log, "edge        %s: %d targets, output %s\n", sc.Name, len(f.targets), out)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oomlab/oomlab/runner/edge"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -41,7 +42,13 @@ func TestEdgeFindsTheDownstreamsCapacity(t *testing.T) {
 	if run.LittleRatePerSecond < 10 || run.LittleRatePerSecond > 12 {
 		t.Errorf("little_rate_per_second = %v; want 4 ÷ (0.3 s + 262144 B ÷ 4 MB/s) ≈ 10.9", run.LittleRatePerSecond)
 	}
+	if want, _ := edge.DefaultMaxRate(4, 256<<10); run.MaxRatePerSecond != want || !strings.HasPrefix(run.MaxRateSource, "default: ") {
+		t.Errorf("max_rate_per_second = %v (%q); want the default ceiling %v", run.MaxRatePerSecond, run.MaxRateSource, want)
+	}
 	e := run.Targets[0]
+	if e.Bound != results.BoundEdge && e.Bound != results.BoundLower {
+		t.Errorf("bound = %q; want %q or %q", e.Bound, results.BoundEdge, results.BoundLower)
+	}
 	var rates []float64
 	held, failed := false, false
 	for _, p := range e.Probes {

@@ -66,11 +66,15 @@ type Observed struct {
 //     downstream cannot serve is holding);
 //   - the p95 latency is at most MaxP95Ms.
 //
-// A probe where the load generator fell behind is inconclusive: the
-// harness, not the target, limited it.
+// A probe where the load generator fell behind is inconclusive — load-
+// generator bound: the rate was not offered in full, so the probe is no
+// evidence that the target held it or failed it. Its first reason says
+// by how much the generator fell short; the target's own shortcomings
+// follow, for the record only.
 func Judge(c results.EdgeCriteria, o Observed) results.EdgeProbe {
 	p := results.EdgeProbe{Outcome: o.Outcome, RSSPeakBytes: o.RSSPeakBytes, SuccessRatio: o.Stage.SuccessRatio,
-		GoodputRatio: o.GoodputRatio, P95Ms: o.Stage.LatencyP95Ms, Behind: o.Stage.Behind, TimeToLimitSeconds: -1}
+		GoodputRatio: o.GoodputRatio, P95Ms: o.Stage.LatencyP95Ms, Behind: o.Stage.Behind, TimeToLimitSeconds: -1,
+		AchievedRatePerSecond: o.Stage.AchievedRatePerSecond, MaxLagSeconds: o.Stage.MaxLagSeconds}
 	if o.Stage.DurationSeconds > 0 {
 		p.SuccessesPerSecond = float64(o.Stage.Successes) / o.Stage.DurationSeconds
 	}
@@ -119,11 +123,19 @@ func Judge(c results.EdgeCriteria, o Observed) results.EdgeProbe {
 	}
 	if o.Stage.Behind {
 		p.Inconclusive = true
-		p.Reasons = append([]string{fmt.Sprintf("the load generator fell behind: %.1f of %.1f requests/s sent", o.Stage.AchievedRatePerSecond, o.Stage.OfferedRatePerSecond)}, p.Reasons...)
+		p.Reasons = append([]string{behindText(o.Stage)}, p.Reasons...)
 		return p
 	}
 	p.Holds = len(p.Reasons) == 0
 	return p
+}
+
+// behindText words the load generator's shortfall on a stage: "the load
+// generator fell behind (load-generator bound): 588.1 of 640 requests/s
+// sent, up to 1.9 s late".
+func behindText(st results.Stage) string {
+	return fmt.Sprintf("the load generator fell behind (load-generator bound): %.1f of %s requests/s sent, up to %.1f s late",
+		st.AchievedRatePerSecond, rateText(st.OfferedRatePerSecond), st.MaxLagSeconds)
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

@@ -29,7 +29,7 @@ func TestJudge(t *testing.T) {
 	ok := results.Stage{Requests: 200, Successes: 200, SuccessRatio: 1, LatencyP95Ms: 3100, DurationSeconds: 20}
 	shed := results.Stage{Requests: 1600, Successes: 210, SuccessRatio: 0.13, LatencyP95Ms: 3050, DurationSeconds: 20}
 	slow := results.Stage{Requests: 200, Successes: 200, SuccessRatio: 1, LatencyP95Ms: 12000, DurationSeconds: 20}
-	behind := results.Stage{Requests: 9000, Successes: 100, SuccessRatio: 0.01, Behind: true, AchievedRatePerSecond: 450, OfferedRatePerSecond: 640, DurationSeconds: 20}
+	behind := results.Stage{Requests: 9000, Successes: 100, SuccessRatio: 0.01, Behind: true, AchievedRatePerSecond: 450, OfferedRatePerSecond: 640, MaxLagSeconds: 1.87, DurationSeconds: 20}
 	flatT, flatY := line(14, 24, 0, 0)
 	climbT, climbY := line(14, 90, 2.2, 0)
 	creepT, creepY := line(14, 85, 0.42, 0) // 171 MiB of headroom: 407 s to the limit
@@ -50,7 +50,8 @@ func TestJudge(t *testing.T) {
 		{"killed", Observed{Outcome: "oom-killed", T: climbT, RSSBytes: climbY, Stage: ok}, false, false, "did not survive: oom-killed"},
 		{"sheds with the downstream idle", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: shed, GoodputRatio: &idle}, false, false, "success 13 % under the 95 % floor, and the downstream's goodput 0.20"},
 		{"p95 over the ceiling", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: slow, GoodputRatio: &good}, false, false, "p95 12000 ms over the 10000 ms ceiling"},
-		{"load generator behind", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: behind, GoodputRatio: &good}, false, true, "fell behind: 450.0 of 640.0"},
+		{"load generator behind", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: behind, GoodputRatio: &good}, false, true, "fell behind (load-generator bound): 450.0 of 640 requests/s sent, up to 1.9 s late"},
+		{"killed while the generator was behind: still no evidence", Observed{Outcome: "oom-killed", T: climbT, RSSBytes: climbY, Stage: behind}, false, true, "did not survive: oom-killed"},
 		{"no samples", Observed{Outcome: "survived", Stage: ok}, false, false, "too few RSS samples"},
 		{"nothing sent", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY}, false, false, "no request was sent"},
 	}

@@ -84,16 +84,23 @@ func TestLittleRate(t *testing.T) {
 }
 
 func TestCompare(t *testing.T) {
-	naive := results.Edge{Target: "n", Role: "naive", RatePerSecond: 10, FailedRatePerSecond: 11}
-	aware := results.Edge{Target: "a", Role: "aware", RatePerSecond: 320, FailedRatePerSecond: 640}
-	awareMax := results.Edge{Target: "a", Role: "aware", RatePerSecond: 320, AtMax: true}
+	naive := results.Edge{Target: "n", Role: "naive", RatePerSecond: 10, FailedRatePerSecond: 11, Bound: results.BoundEdge}
+	aware := results.Edge{Target: "a", Role: "aware", RatePerSecond: 320, FailedRatePerSecond: 640, Bound: results.BoundEdge}
+	awareMax := results.Edge{Target: "a", Role: "aware", RatePerSecond: 160, AtMax: true, Bound: results.BoundLower, LimitedBy: results.LimitCeiling}
+	awareGen := results.Edge{Target: "a", Role: "aware", RatePerSecond: 80, Bound: results.BoundLower, LimitedBy: results.LimitLoadGenerator}
+	naiveGen := results.Edge{Target: "n", Role: "naive", RatePerSecond: 20, Bound: results.BoundLower, LimitedBy: results.LimitLoadGenerator}
+	legacyMax := results.Edge{Target: "a", Role: "aware", RatePerSecond: 640, AtMax: true} // an edge.json from before bound
 	tests := []struct {
 		edges []results.Edge
 		want  string
 	}{
-		{[]results.Edge{naive, aware}, "the aware one (a) holds 32.0× the load of the naive one (n): 320/s against 10/s"},
-		{[]results.Edge{awareMax, naive}, "holds at least 32.0× the load"},
-		{[]results.Edge{{Target: "n", Role: "naive"}, aware}, "the naive one (n) held no rate tried"},
+		{[]results.Edge{naive, aware}, "the aware one (a) holds 32× the load of the naive one (n): 320/s against 10/s"},
+		{[]results.Edge{awareMax, naive}, "the aware one (a) holds ≥ 16× the load of the naive one (n): ≥ 160/s (a lower bound: the search's ceiling) against 10/s"},
+		{[]results.Edge{awareGen, naive}, "holds ≥ 8× the load of the naive one (n): ≥ 80/s (a lower bound: the highest rate offered in full; the load generator, not the target, limited the search)"},
+		{[]results.Edge{legacyMax, {Target: "n", Role: "naive", RatePerSecond: 10.63, FailedRatePerSecond: 11.25}}, "holds ≥ 60.2× the load"},
+		{[]results.Edge{awareGen, naiveGen}, "both figures are lower bounds — the aware one (a) holds ≥ 80/s, the naive one (n) ≥ 20/s — so no ratio can be told"},
+		{[]results.Edge{aware, naiveGen}, "the naive one (n) ≥ 20/s (a lower bound: the highest rate offered in full; the load generator, not the target, limited the search): the aware one holds under 32× its load"},
+		{[]results.Edge{{Target: "n", Role: "naive", Bound: results.BoundNone}, aware}, "the naive one (n) held no rate that could be judged; the aware one (a): edge 320/s (held 320/s, failed 640/s)"},
 		{[]results.Edge{naive}, ""},
 		{[]results.Edge{naive, naive, aware}, ""},
 	}

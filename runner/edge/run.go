@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/oomlab/oomlab/runner"
@@ -44,6 +46,12 @@ func Run(ctx context.Context, cfg Config) (*results.EdgeRun, error) {
 	}
 	out := &results.EdgeRun{Schema: results.EdgeSchema, Scenario: sc.Name, MemoryLimitBytes: int64(sc.MemoryLimit),
 		BodyBytes: int64(sc.Load.Request.Body.Size), Criteria: cfg.Criteria, ProbeSeconds: d.Seconds(), Targets: []results.Edge{}}
+	if cfg.Search.MaxRate == 0 {
+		cfg.Search.MaxRate, out.MaxRateSource = DefaultMaxRate(cfg.Search.StartRate, out.BodyBytes)
+	} else {
+		out.MaxRateSource = "given (--max-rate)"
+	}
+	out.MaxRatePerSecond = cfg.Search.MaxRate
 	if ph, ok := SteadyPhase(sc); ok {
 		out.Phase = results.PhaseSpan{Name: ph.Name, EndSeconds: d.Seconds(), LatencySeconds: ph.Latency.Seconds(),
 			ReadBandwidthBytesPerSecond: int64(ph.ReadBandwidth), Capacity: ph.Capacity, ErrorRate: ph.ErrorRate, Stall: ph.Stall}
@@ -61,7 +69,8 @@ func Run(ctx context.Context, cfg Config) (*results.EdgeRun, error) {
 				t = st
 			}
 		}
-		fmt.Fprintf(cfg.Log, "edge        %s (%s): probes of %s from %s/s\n", name, t.Runtime, d, rateText(cfg.Search.StartRate))
+		fmt.Fprintf(cfg.Log, "edge        %s (%s): probes of %s from %s/s, ceiling %s/s\n", name, t.Runtime, d, rateText(cfg.Search.StartRate),
+			rateText(cfg.Search.MaxRate))
 		r := &Runner{Scenario: sc, Target: name, Criteria: cfg.Criteria, Duration: d, Dir: filepath.Join(cfg.Dir, name), Options: cfg.Options,
 			OnProbe: func(p results.EdgeProbe) { fmt.Fprintln(cfg.Log, "  "+ProbeLine(p)) }}
 		start := time.Now()
@@ -75,7 +84,7 @@ func Run(ctx context.Context, cfg Config) (*results.EdgeRun, error) {
 		if r.limitMode != "" {
 			out.LimitMode = r.limitMode
 		}
-		fmt.Fprintf(cfg.Log, "  edge %s/s: %s\n", rateText(e.RatePerSecond), e.Confidence)
+		fmt.Fprintf(cfg.Log, "  %s: %s\n", e.Headline(), e.Confidence)
 		if err != nil {
 			return out, err
 		}
@@ -104,7 +113,9 @@ func LittleRate(ph scenarios.Phase, bodyBytes int64) float64 {
 
 // Compare words a naive/aware pair's edges: "the aware one (upload-aware)
 // holds 6.4× the load of the naive one (upload-naive): 64/s against
-// 10/s"; empty unless exactly one naive and one aware edge are given.
+// 10/s"; "≥ 16×" when the aware one's figure is a lower bound (it held
+// every rate that could be judged); empty unless exactly one naive and
+// one aware edge are given.
 func Compare(edges []results.Edge) string {
 	var naive, aware *results.Edge
 	for i := range edges {
@@ -124,19 +135,29 @@ func Compare(edges []results.Edge) string {
 	if naive == nil || aware == nil {
 		return ""
 	}
-	at := ""
-	if aware.AtMax || aware.FailedRatePerSecond == 0 {
-		at = "at least "
-	}
+	a, n := aware.RatePerSecond, naive.RatePerSecond
 	switch {
-	case aware.RatePerSecond == 0:
-		return fmt.Sprintf("the aware one (%s) held no rate tried", aware.Target)
-	case naive.RatePerSecond == 0:
-		return fmt.Sprintf("the aware one (%s) holds %s%s/s; the naive one (%s) held no rate tried", aware.Target, at,
-			rateText(aware.RatePerSecond), naive.Target)
+	case aware.Kind() == results.BoundNone || a == 0:
+		return fmt.Sprintf("the aware one (%s) held no rate that could be judged", aware.Target)
+	case naive.Kind() == results.BoundNone || n == 0:
+		return fmt.Sprintf("the naive one (%s) held no rate that could be judged; the aware one (%s): %s", naive.Target, aware.Target, aware.Headline())
+	case aware.Kind() == results.BoundLower && naive.Kind() == results.BoundLower:
+		return fmt.Sprintf("both figures are lower bounds — the aware one (%s) holds ≥ %s/s, the naive one (%s) ≥ %s/s — so no ratio can be told",
+			aware.Target, rateText(a), naive.Target, rateText(n))
+	case aware.Kind() == results.BoundLower:
+		return fmt.Sprintf("the aware one (%s) holds ≥ %s× the load of the naive one (%s): ≥ %s/s (a lower bound: %s) against %s/s",
+			aware.Target, ratioText(a/n), naive.Target, rateText(a), aware.LimitedBy.Text(), rateText(n))
+	case naive.Kind() == results.BoundLower:
+		return fmt.Sprintf("the aware one (%s) holds %s/s, the naive one (%s) ≥ %s/s (a lower bound: %s): the aware one holds under %s× its load",
+			aware.Target, rateText(a), naive.Target, rateText(n), naive.LimitedBy.Text(), ratioText(aware.FailedRatePerSecond/n))
 	}
-	return fmt.Sprintf("the aware one (%s) holds %s%.1f× the load of the naive one (%s): %s/s against %s/s", aware.Target, at,
-		aware.RatePerSecond/naive.RatePerSecond, naive.Target, rateText(aware.RatePerSecond), rateText(naive.RatePerSecond))
+	return fmt.Sprintf("the aware one (%s) holds %s× the load of the naive one (%s): %s/s against %s/s", aware.Target,
+		ratioText(a/n), naive.Target, rateText(a), rateText(n))
+}
+
+// ratioText writes a ratio to one decimal: "16", "15.1".
+func ratioText(v float64) string {
+	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
 }
 
 // ProbeLine is one probe in a line: "12.5/s  fails  slope +2.41 MiB/s

@@ -28,8 +28,10 @@ var _ Prober = ProbeFunc(nil)
 type SearchConfig struct {
 	// StartRate is the first rate probed (> 0).
 	StartRate float64
-	// MaxRate is the largest rate the search may probe; a target that
-	// holds it has an edge of at least MaxRate.
+	// MaxRate is the search's ceiling, the largest rate it may probe; a
+	// target that holds it has an edge of at least MaxRate (default
+	// StartRate × 64; the command derives its default from the load
+	// generator's ceiling, see DefaultMaxRate).
 	MaxRate float64
 	// MinRate is the smallest: below it the target is said to hold no
 	// rate (default StartRate ÷ 16).
@@ -39,6 +41,13 @@ type SearchConfig struct {
 	Resolution float64
 	// MaxProbes bounds the probes (default 12).
 	MaxProbes int
+	// BehindRetries is how many more times a rate is probed when the load
+	// generator fell behind on it, before the search takes that rate as
+	// beyond what the generator offers (0: none; the command's default is
+	// DefaultBehindRetries). A shared machine makes a generator fall
+	// behind now and then; a second probe tells that from a rate it
+	// cannot offer.
+	BehindRetries int
 }
 
 // Search defaults.
@@ -47,6 +56,9 @@ const (
 	confirmRounds     = 2
 	DefaultResolution = 0.1
 	DefaultMaxProbes  = 12
+	// DefaultBehindRetries: one more probe at a rate the generator fell
+	// behind on.
+	DefaultBehindRetries = 1
 )
 
 // ErrNoProbes is returned when the configuration leaves no probe to run.
@@ -59,7 +71,7 @@ func (c *SearchConfig) defaults() error {
 	if c.MaxRate == 0 {
 		c.MaxRate = c.StartRate * 64
 	}
-	if c.MaxRate < c.StartRate {
+	if c.MaxRate < c.StartRate || math.IsNaN(c.MaxRate) {
 		return fmt.Errorf("edge: max rate %v is below the start rate %v", c.MaxRate, c.StartRate)
 	}
 	if c.MinRate <= 0 {
@@ -71,7 +83,63 @@ func (c *SearchConfig) defaults() error {
 	if c.MaxProbes <= 0 {
 		c.MaxProbes = DefaultMaxProbes
 	}
+	c.BehindRetries = max(c.BehindRetries, 0)
 	return nil
+}
+
+// searcher is one search's state: the probes so far, the highest rate
+// held (lo) and the lowest failed (hi).
+type searcher struct {
+	ctx    context.Context
+	cfg    SearchConfig
+	p      Prober
+	e      results.Edge
+	lo, hi float64
+	// behind is the last generator-bound probe at the rate where the
+	// search stopped; nil while the generator kept up.
+	behind *results.EdgeProbe
+	// behindRuns counts the probes at that rate, all generator-bound.
+	behindRuns int
+	// budget is true once a probe was wanted but none was left.
+	budget bool
+	// unjudgedRepeat is a confirmation probe the generator fell behind on.
+	unjudgedRepeat *results.EdgeProbe
+}
+
+// run probes rate r (rounded to 0.01/s), again up to BehindRetries times
+// while the load generator falls behind, and records every probe. done
+// is true when the search must stop: the budget is spent (no probe was
+// run) or the generator could not offer r (then s.behind is set). The
+// returned probe is the last one run.
+func (s *searcher) run(r float64, repeat bool) (pr results.EdgeProbe, done bool, err error) {
+	r = math.Round(r*100) / 100
+	for try := 0; try <= s.cfg.BehindRetries; try++ {
+		if len(s.e.Probes) >= s.cfg.MaxProbes {
+			s.budget = true
+			return pr, true, nil
+		}
+		pr, err = s.p.Probe(s.ctx, r)
+		if err != nil {
+			return pr, true, err
+		}
+		pr.RatePerSecond, pr.Repeat = r, repeat
+		s.e.Probes = append(s.e.Probes, pr)
+		if !pr.Inconclusive {
+			break
+		}
+	}
+	switch {
+	case pr.Inconclusive && repeat:
+		s.unjudgedRepeat = &pr
+	case pr.Inconclusive:
+		s.behind, s.behindRuns = &pr, 1+s.cfg.BehindRetries
+		return pr, true, nil
+	case pr.Holds:
+		s.lo = max(s.lo, r)
+	default:
+		s.hi = min(s.hi, r)
+	}
+	return pr, false, nil
 }
 
 // Search finds the highest rate p holds. From StartRate it doubles while
@@ -80,55 +148,44 @@ func (c *SearchConfig) defaults() error {
 // the highest rate held (lo) and the lowest failed (hi), probing
 // (lo + hi) ÷ 2, until (hi − lo) ÷ lo ≤ Resolution or MaxProbes are
 // spent; then it probes lo once more, and when that fails resumes below
-// it (twice at most). An inconclusive probe (the load generator fell behind) stops the
-// search: nothing above it can be judged. The result holds every probe in
-// the order run; rates are rounded to 0.01/s so that a report shows the
-// rate that was run. Only ctx and the Prober's errors end it early with
-// an error (the probes so far are returned).
+// it (twice at most).
+//
+// A probe where the load generator fell behind is load-generator bound:
+// no evidence either way. The rate is probed again (BehindRetries), and
+// if the generator still cannot offer it the search stops there: nothing
+// at or above it can be judged. When every rate judged held, the result
+// is a lower bound (results.BoundLower): the target holds at least the
+// highest rate offered in full, and LimitedBy says whether the load
+// generator, the ceiling (MaxRate) or the probe budget stopped the search.
+//
+// The result holds every probe in the order run; rates are rounded to
+// 0.01/s so that a report shows the rate that was run. Only ctx and the
+// Prober's errors end it early with an error (the probes so far are
+// returned).
 func Search(ctx context.Context, cfg SearchConfig, p Prober) (results.Edge, error) {
-	var e results.Edge
 	if err := cfg.defaults(); err != nil {
-		return e, err
+		return results.Edge{}, err
 	}
-	lo, hi := 0.0, math.Inf(1) // highest held, lowest failed
-	probe := func(r float64) (results.EdgeProbe, bool, error) {
-		if len(e.Probes) >= cfg.MaxProbes {
-			return results.EdgeProbe{}, false, nil
-		}
-		r = math.Round(r*100) / 100
-		pr, err := p.Probe(ctx, r)
-		if err != nil {
-			return pr, false, err
-		}
-		pr.RatePerSecond = r
-		e.Probes = append(e.Probes, pr)
-		switch {
-		case pr.Inconclusive:
-			e.Limited = fmt.Sprintf("the probe at %s/s could not be judged (%s); the search stopped there", rateText(r), reasonsText(pr))
-		case pr.Holds:
-			lo = max(lo, r)
-		default:
-			hi = min(hi, r)
-		}
-		return pr, true, nil
-	}
+	s := &searcher{ctx: ctx, cfg: cfg, p: p, hi: math.Inf(1)}
+	err := s.search()
+	return s.finish(), err
+}
+
+func (s *searcher) search() error {
+	cfg := s.cfg
 	// Doubling (or halving) phase.
-	r := cfg.StartRate
-	for e.Limited == "" {
-		pr, ran, err := probe(r)
-		if err != nil {
-			return finish(e, cfg, lo, hi), err
-		}
-		if !ran || pr.Inconclusive {
-			break
+	for r := cfg.StartRate; ; {
+		pr, done, err := s.run(r, false)
+		if done || err != nil {
+			return err
 		}
 		if pr.Holds {
-			if r >= cfg.MaxRate || hi < math.Inf(1) {
+			if r >= cfg.MaxRate || s.hi < math.Inf(1) {
 				break
 			}
 			r = min(2*r, cfg.MaxRate)
 		} else {
-			if lo > 0 || r/2 < cfg.MinRate {
+			if s.lo > 0 || r/2 < cfg.MinRate {
 				break
 			}
 			r /= 2
@@ -137,59 +194,71 @@ func Search(ctx context.Context, cfg SearchConfig, p Prober) (results.Edge, erro
 	// Bisection, then the edge probed once more; when that second run
 	// fails, the edge is the next rate below that held (halving again if
 	// none did) and the bisection resumes, at most confirmRounds times.
-	for round := 0; round < confirmRounds && e.Limited == "" && lo > 0; round++ {
-		for e.Limited == "" && !math.IsInf(hi, 1) && (hi-lo)/lo > cfg.Resolution {
-			_, ran, err := probe((lo + hi) / 2)
-			if err != nil {
-				return finish(e, cfg, lo, hi), err
-			}
-			if !ran {
-				return finish(e, cfg, lo, hi), nil
+	for round := 0; round < confirmRounds && s.lo > 0; round++ {
+		for !math.IsInf(s.hi, 1) && (s.hi-s.lo)/s.lo > cfg.Resolution {
+			if _, done, err := s.run((s.lo+s.hi)/2, false); done || err != nil {
+				return err
 			}
 		}
-		if e.Limited != "" || len(e.Probes) >= cfg.MaxProbes {
-			break
+		pr, done, err := s.run(s.lo, true)
+		if done || err != nil || pr.Holds || pr.Inconclusive {
+			return err
 		}
-		pr, err := p.Probe(ctx, lo)
-		if err != nil {
-			return finish(e, cfg, lo, hi), err
-		}
-		pr.RatePerSecond, pr.Repeat = lo, true
-		e.Probes = append(e.Probes, pr)
-		if pr.Holds || pr.Inconclusive {
-			break
-		}
-		hi, lo = lo, 0
-		for _, q := range e.Probes {
-			if q.Holds && q.RatePerSecond < hi {
-				lo = max(lo, q.RatePerSecond)
+		s.hi, s.lo = s.lo, 0
+		for _, q := range s.e.Probes {
+			if q.Holds && q.RatePerSecond < s.hi {
+				s.lo = max(s.lo, q.RatePerSecond)
 			}
 		}
-		for r := hi / 2; lo == 0 && r >= cfg.MinRate && e.Limited == ""; r /= 2 {
-			if _, ran, err := probe(r); err != nil || !ran {
-				return finish(e, cfg, lo, hi), err
+		for r := s.hi / 2; s.lo == 0 && r >= cfg.MinRate; r /= 2 {
+			if _, done, err := s.run(r, false); done || err != nil {
+				return err
 			}
 		}
 	}
-	return finish(e, cfg, lo, hi), nil
+	return nil
 }
 
-// finish fills in the edge and its confidence statement.
-func finish(e results.Edge, cfg SearchConfig, lo, hi float64) results.Edge {
+// finish fills in the edge, what it is (an edge or a lower bound), what
+// limited it, and its confidence statement.
+func (s *searcher) finish() results.Edge {
+	e, lo, hi := s.e, s.lo, s.hi
 	e.RatePerSecond = lo
 	if !math.IsInf(hi, 1) {
 		e.FailedRatePerSecond = hi
 	}
-	e.AtMax = lo > 0 && lo >= math.Round(cfg.MaxRate*100)/100 && math.IsInf(hi, 1)
-	e.Confidence = confidence(e, cfg, lo, hi)
+	e.AtMax = lo > 0 && lo >= math.Round(s.cfg.MaxRate*100)/100 && math.IsInf(hi, 1)
+	switch {
+	case lo == 0:
+		e.Bound = results.BoundNone
+	case math.IsInf(hi, 1):
+		e.Bound = results.BoundLower
+	default:
+		e.Bound = results.BoundEdge
+	}
+	switch {
+	case s.behind != nil:
+		e.LimitedBy = results.LimitLoadGenerator
+		b := s.behind
+		e.Limited = fmt.Sprintf("the load generator could not offer %s/s %s (the last: %.1f requests/s sent, up to %.1f s behind its schedule)",
+			rateText(b.RatePerSecond), timesText(s.behindRuns), b.AchievedRatePerSecond, b.MaxLagSeconds)
+	case e.AtMax:
+		e.LimitedBy = results.LimitCeiling
+		e.Limited = fmt.Sprintf("the search's ceiling, %s/s, was reached", rateText(s.cfg.MaxRate))
+	case s.budget || e.Bound == results.BoundLower || e.Bound == results.BoundEdge && (hi-lo)/lo > s.cfg.Resolution:
+		e.LimitedBy = results.LimitProbeBudget
+		e.Limited = fmt.Sprintf("the probe budget (%d) ran out", s.cfg.MaxProbes)
+	}
+	e.Confidence = s.confidence(e)
 	return e
 }
 
-// confidence words how far the edge can be trusted: the bracket and its
-// width, the probes it rests on, and whether they disagree (a rate held
-// above one that failed: noise of the order of the bracket).
-func confidence(e results.Edge, cfg SearchConfig, lo, hi float64) string {
-	n := len(e.Probes)
+// confidence words how far the figure can be trusted: an edge's bracket
+// and its width, or what a lower bound is bounded by; the probes it
+// rests on, and whether they disagree (a rate held above one that
+// failed: noise of the order of the bracket).
+func (s *searcher) confidence(e results.Edge) string {
+	lo, hi, n := e.RatePerSecond, e.FailedRatePerSecond, len(e.Probes)
 	var held, failed []float64
 	for _, p := range e.Probes {
 		switch {
@@ -200,38 +269,63 @@ func confidence(e results.Edge, cfg SearchConfig, lo, hi float64) string {
 			failed = append(failed, p.RatePerSecond)
 		}
 	}
-	var s string
-	switch {
-	case lo == 0 && len(failed) > 0:
-		s = fmt.Sprintf("held no rate tried: failed down to %s/s (%d probes)", rateText(slices.Min(failed)), n)
-	case lo == 0:
-		s = fmt.Sprintf("no rate could be judged (%d probes)", n)
-	case math.IsInf(hi, 1):
-		s = fmt.Sprintf("held every rate tried, up to %s/s: the edge is at least that (%d probes)", rateText(lo), n)
-		if !e.AtMax && e.Limited == "" {
-			s += fmt.Sprintf("; the probe budget ran out below the largest rate allowed (%s/s)", rateText(cfg.MaxRate))
+	var c string
+	switch e.Bound {
+	case results.BoundNone:
+		if len(failed) > 0 {
+			c = fmt.Sprintf("held no rate tried: failed down to %s/s (%d probes)", rateText(slices.Min(failed)), n)
+		} else {
+			c = fmt.Sprintf("no rate could be judged (%d probes)", n)
+		}
+		if e.LimitedBy == results.LimitLoadGenerator {
+			c += "; " + e.Limited
+		}
+	case results.BoundLower:
+		switch e.LimitedBy {
+		case results.LimitLoadGenerator:
+			c = fmt.Sprintf("holds ≥ %s/s (the highest rate offered in full; the load generator, not the target, limited the search): %s (%d probes)",
+				rateText(lo), e.Limited, n)
+		case results.LimitCeiling:
+			c = fmt.Sprintf("holds ≥ %s/s (the search's ceiling): it held every rate tried (%d probes)", rateText(lo), n)
+		default:
+			c = fmt.Sprintf("holds ≥ %s/s (the probe budget, %d, ran out below the search's ceiling of %s/s)", rateText(lo), s.cfg.MaxProbes, rateText(s.cfg.MaxRate))
 		}
 	default:
 		w := (hi - lo) / lo
-		s = fmt.Sprintf("held %s/s, failed %s/s: the edge lies in [%s, %s)/s, a bracket of %.0f %% (%d probes, one run each)",
+		c = fmt.Sprintf("held %s/s, failed %s/s: the edge lies in [%s, %s)/s, a bracket of %.0f %% (%d probes, one run each)",
 			rateText(lo), rateText(hi), rateText(lo), rateText(hi), 100*w, n)
-		if w > cfg.Resolution {
-			s += fmt.Sprintf("; wider than the %.0f %% asked for: the probe budget ran out", 100*cfg.Resolution)
+		switch {
+		case e.LimitedBy == results.LimitLoadGenerator:
+			c += fmt.Sprintf("; the bisection stopped there: %s", e.Limited)
+		case w > s.cfg.Resolution:
+			c += fmt.Sprintf("; wider than the %.0f %% asked for: the probe budget ran out", 100*s.cfg.Resolution)
 		}
 	}
 	for _, p := range e.Probes {
 		if p.Repeat && p.Holds {
-			s += fmt.Sprintf("; a second run at %s/s held too", rateText(p.RatePerSecond))
+			c += fmt.Sprintf("; a second run at %s/s held too", rateText(p.RatePerSecond))
 		}
 	}
+	if r := s.unjudgedRepeat; r != nil {
+		c += fmt.Sprintf("; the second run at %s/s could not be judged (%s), so the figure rests on one run", rateText(r.RatePerSecond), reasonsText(*r))
+	}
 	if len(held) > 0 && len(failed) > 0 && slices.Max(held) >= slices.Min(failed) {
-		s += fmt.Sprintf("; inconsistent: held %s/s but failed %s/s, so the outcome near the edge varies from run to run over at least that band",
+		c += fmt.Sprintf("; inconsistent: held %s/s but failed %s/s, so the outcome near the edge varies from run to run over at least that band",
 			rateText(slices.Max(held)), rateText(slices.Min(failed)))
 	}
-	if e.Limited != "" {
-		s += "; " + e.Limited
+	return c
+}
+
+// timesText says over how many probes: "in one run", "in both runs",
+// "in all 3 runs".
+func timesText(n int) string {
+	switch n {
+	case 1:
+		return "in one run"
+	case 2:
+		return "in both runs"
 	}
-	return s
+	return fmt.Sprintf("in all %d runs", n)
 }
 
 func reasonsText(p results.EdgeProbe) string {

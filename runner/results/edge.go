@@ -1,5 +1,11 @@
 package results
 
+import (
+	"fmt"
+	"math"
+	"strconv"
+)
+
 // EdgeSchema is the version string of edge.json.
 const EdgeSchema = "oomlab.edge/v1"
 
@@ -26,7 +32,12 @@ type EdgeRun struct {
 	Criteria            EdgeCriteria `json:"criteria"`
 	// ProbeSeconds is each probe's load duration.
 	ProbeSeconds float64 `json:"probe_seconds"`
-	Targets      []Edge  `json:"targets"`
+	// MaxRatePerSecond is the search's ceiling: the largest rate it may
+	// probe. MaxRateSource says where it came from (--max-rate, or the
+	// default and its reasoning).
+	MaxRatePerSecond float64 `json:"max_rate_per_second"`
+	MaxRateSource    string  `json:"max_rate_source,omitempty"`
+	Targets          []Edge  `json:"targets"`
 	// Comparison is "the aware one holds N× the load" for a naive/aware
 	// pair; empty otherwise.
 	Comparison string `json:"comparison,omitempty"`
@@ -49,6 +60,38 @@ type EdgeCriteria struct {
 	MaxP95Ms float64 `json:"max_p95_ms"`
 }
 
+// EdgeBound says what an Edge's RatePerSecond is.
+type EdgeBound string
+
+// The kinds of figure a search ends with.
+const (
+	// BoundEdge: the target held RatePerSecond and failed
+	// FailedRatePerSecond; its edge lies between them.
+	BoundEdge EdgeBound = "edge"
+	// BoundLower: the target held every rate that could be judged; its
+	// edge is at least RatePerSecond. LimitedBy says what, other than the
+	// target, ended the search.
+	BoundLower EdgeBound = "lower-bound"
+	// BoundNone: the target held no rate tried, or none could be judged.
+	BoundNone EdgeBound = "none"
+)
+
+// EdgeLimit names what, other than the target, ended or narrowed a search.
+type EdgeLimit string
+
+// What can limit a search.
+const (
+	// LimitNone: the target's own failures bracketed its edge.
+	LimitNone EdgeLimit = ""
+	// LimitLoadGenerator: the load generator could not offer a rate in
+	// full (it fell behind), so nothing at or above that rate was judged.
+	LimitLoadGenerator EdgeLimit = "load-generator"
+	// LimitCeiling: the target held the search's ceiling (MaxRatePerSecond).
+	LimitCeiling EdgeLimit = "ceiling"
+	// LimitProbeBudget: the probes allowed ran out.
+	LimitProbeBudget EdgeLimit = "probe-budget"
+)
+
 // Edge is one target's breaking point.
 type Edge struct {
 	Target  string `json:"target"`
@@ -60,11 +103,18 @@ type Edge struct {
 	// FailedRatePerSecond is the lowest rate above it that failed; 0 when
 	// none failed (the target held every rate tried: AtMax).
 	FailedRatePerSecond float64 `json:"failed_rate_per_second"`
+	// Bound says whether RatePerSecond is the edge (bracketed by a
+	// failure above it) or only a lower bound on it.
+	Bound EdgeBound `json:"bound"`
+	// LimitedBy says what other than the target ended the search (for a
+	// lower bound) or widened its bracket (for an edge); empty when
+	// nothing did.
+	LimitedBy EdgeLimit `json:"limited_by,omitempty"`
 	// AtMax is true when the target held the largest rate the search may
-	// try: its edge is at least RatePerSecond.
+	// try: its edge is at least RatePerSecond (LimitedBy LimitCeiling).
 	AtMax bool `json:"at_max"`
-	// Limited is set when a probe could not be judged (the load generator
-	// fell behind, the harness failed): the search stopped there.
+	// Limited says in words what LimitedBy names: which probe could not
+	// be judged and why, or which ceiling or budget was reached.
 	Limited string `json:"limited,omitempty"`
 	// Confidence says in words how far the figure can be trusted.
 	Confidence string      `json:"confidence"`
@@ -77,7 +127,9 @@ type EdgeProbe struct {
 	RatePerSecond float64 `json:"rate_per_second"`
 	// Holds is true when every criterion held; Reasons says which did
 	// not, with numbers. Inconclusive probes (the load generator fell
-	// behind) neither hold nor fail.
+	// behind: load-generator bound) neither hold nor fail; their Reasons
+	// start with the generator's shortfall, then list what the target
+	// did, for the record only.
 	Holds        bool `json:"holds"`
 	Inconclusive bool `json:"inconclusive,omitempty"`
 	// Repeat marks the confirmation probe: the edge run a second time.
@@ -96,7 +148,62 @@ type EdgeProbe struct {
 	// SuccessesPerSecond is the goodput as the clients see it.
 	SuccessesPerSecond float64 `json:"successes_per_second"`
 	P95Ms              float64 `json:"p95_ms"`
-	Behind             bool    `json:"behind"`
+	// Behind is true when the load generator could not offer the rate in
+	// full: AchievedRatePerSecond (sent ÷ time run) fell short of
+	// RatePerSecond, or it lagged its schedule by up to MaxLagSeconds.
+	Behind                bool    `json:"behind"`
+	AchievedRatePerSecond float64 `json:"achieved_rate_per_second"`
+	MaxLagSeconds         float64 `json:"max_lag_seconds"`
 	// Dir is the probe's run directory, relative to edge.json.
 	Dir string `json:"dir"`
+}
+
+// Kind is e.Bound, or for an edge.json written before Bound existed:
+// none when no rate held, an edge when a rate above failed, a lower
+// bound otherwise.
+func (e Edge) Kind() EdgeBound {
+	switch {
+	case e.Bound != "":
+		return e.Bound
+	case e.RatePerSecond == 0:
+		return BoundNone
+	case e.FailedRatePerSecond > 0:
+		return BoundEdge
+	}
+	return BoundLower
+}
+
+// Text says what a lower bound is bounded by, in words.
+func (l EdgeLimit) Text() string {
+	switch l {
+	case LimitLoadGenerator:
+		return "the highest rate offered in full; the load generator, not the target, limited the search"
+	case LimitCeiling:
+		return "the search's ceiling"
+	case LimitProbeBudget:
+		return "the probe budget ran out"
+	}
+	return "every rate tried"
+}
+
+// Headline is e in a few words: "edge 10/s (held 10/s, failed 10.63/s)",
+// "holds ≥ 160/s (the search's ceiling)", "holds ≥ 160/s (the highest
+// rate offered in full; the load generator, not the target, limited the
+// search)", "held no rate tried".
+func (e Edge) Headline() string {
+	switch e.Kind() {
+	case BoundLower:
+		return fmt.Sprintf("holds ≥ %s/s (%s)", rateText(e.RatePerSecond), e.LimitedBy.Text())
+	case BoundNone:
+		if e.LimitedBy == LimitLoadGenerator && e.FailedRatePerSecond == 0 {
+			return "no rate could be judged (the load generator fell behind)"
+		}
+		return "held no rate tried"
+	}
+	return fmt.Sprintf("edge %s/s (held %s/s, failed %s/s)", rateText(e.RatePerSecond), rateText(e.RatePerSecond), rateText(e.FailedRatePerSecond))
+}
+
+// rateText writes a rate with at most two decimals: "10", "10.63".
+func rateText(r float64) string {
+	return strconv.FormatFloat(math.Round(r*100)/100, 'f', -1, 64)
 }
