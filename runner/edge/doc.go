@@ -6,7 +6,10 @@
 // Search is the search itself, pure and deterministic: it asks a Prober
 // for one rate at a time, doubling from a start rate until a probe fails,
 // then bisecting between the highest rate held and the lowest that failed
-// until they are within a resolution. Judge decides one probe from its
+// until they are within a resolution. A probe the load generator could
+// not offer in full is no evidence: retried, then the search stops, and a
+// target that held every rate judged (or the search's ceiling) gets a
+// lower bound, never an edge. Judge decides one probe from its
 // figures. Runner is the Prober that runs each probe as a one-stage,
 // one-target scenario through runner.Run (a fresh process, a fresh cgroup
 // and a fresh downstream each time), so the run loop exists once.
