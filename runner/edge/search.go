@@ -113,15 +113,20 @@ type searcher struct {
 // returned probe is the last one run.
 func (s *searcher) run(r float64, repeat bool) (pr results.EdgeProbe, done bool, err error) {
 	r = math.Round(r*100) / 100
-	for try := 0; try <= s.cfg.BehindRetries; try++ {
+	runs := 0
+	for runs <= s.cfg.BehindRetries {
 		if len(s.e.Probes) >= s.cfg.MaxProbes {
 			s.budget = true
-			return pr, true, nil
+			if runs == 0 || repeat {
+				return pr, true, nil
+			}
+			break // the generator fell behind on every probe the budget allowed
 		}
 		pr, err = s.p.Probe(s.ctx, r)
 		if err != nil {
 			return pr, true, err
 		}
+		runs++
 		pr.RatePerSecond, pr.Repeat = r, repeat
 		s.e.Probes = append(s.e.Probes, pr)
 		if !pr.Inconclusive {
@@ -132,7 +137,7 @@ func (s *searcher) run(r float64, repeat bool) (pr results.EdgeProbe, done bool,
 	case pr.Inconclusive && repeat:
 		s.unjudgedRepeat = &pr
 	case pr.Inconclusive:
-		s.behind, s.behindRuns = &pr, 1+s.cfg.BehindRetries
+		s.behind, s.behindRuns = &pr, runs
 		return pr, true, nil
 	case pr.Holds:
 		s.lo = max(s.lo, r)

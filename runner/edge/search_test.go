@@ -147,6 +147,13 @@ func TestSearch(t *testing.T) {
 			wantRates: []float64{10, 20, 20},
 		},
 		{
+			name: "probe budget ends the retries: still generator bound", cfg: SearchConfig{StartRate: 10, MaxRate: 1000, MaxProbes: 2, BehindRetries: 1},
+			sim:      simTarget{edge: math.Inf(1), behindAbove: 15},
+			wantRate: 10, wantBound: results.BoundLower, wantLimit: results.LimitLoadGenerator,
+			wantRates: []float64{10, 20},
+			wantConf:  []string{"could not offer 20/s in one run"},
+		},
+		{
 			name: "flaky edge: the confirmation fails", cfg: SearchConfig{StartRate: 8, MaxRate: 640},
 			sim:      simTarget{edge: 10.5, flaky: []float64{10}},
 			wantRate: 9.5, wantFailed: 10, wantBound: results.BoundEdge, // the bisection resumes below 10 and confirms 9.5
