@@ -13,6 +13,14 @@
 //	runner/load     Vegeta, a staged pacer and bounded aggregation
 //	runner/results  the output model (imported by report too)
 //
+// Each target is run by two parts. Its lifecycle (targetRun: target.go,
+// outcome.go) starts it, drives the load, records each death as classify
+// decides it, starts it again when its restart policy allows, stops it and
+// gives its outcome. Its monitor (targetMonitor: monitor.go) samples it,
+// records the samples, keeps the figures of results.json and applies the
+// rules of decide.go — the watchdog, the limit stall, an OOM kill in its
+// tree, fail-fast — whose decisions the lifecycle carries out.
+//
 // Nothing here grows with the run's length or the request rate: samples and
 // load windows are written to CSV as they are taken, load figures are
 // aggregated into digests, and stderr is kept as a bounded tail.

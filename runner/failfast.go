@@ -63,45 +63,25 @@ func (f *failFast) observe(t float64, memBytes int64) (results.Forecast, bool) {
 	return fc, f.streak >= failFastStreak
 }
 
-// failFastCheck feeds the latest sample to the fail-fast rule and keeps
-// the latest forecast; when the rule may act (--fail-fast) and is sure,
-// it records the forecast and reports true: the caller ends the load.
-func (r *targetRun) failFastCheck(ff *failFast, el time.Duration) bool {
-	if r.forecast != nil {
-		return false
-	}
-	fc, cut := ff.observe(el.Seconds(), r.mem)
-	if fc.Samples > 0 {
-		r.lastFc = &fc
-	}
-	if !cut || !ff.act {
-		return false
-	}
-	fc.CutShort = true
-	r.forecast = &fc
-	fmt.Fprintf(r.h.opts.Log, "  fail-fast: memory climbs %.1f ± %.1f MiB/s and will reach the %s limit at about %.0f s (by %.0f s at the latest), before the load ends at %.0f s: load ended at %.1f s\n",
-		fc.SlopeBytesPerSecond/(1<<20), fc.SlopeStdErrBytesPerSecond/(1<<20), mib(fc.LimitBytes), fc.AtSeconds, *fc.LatestSeconds, ff.endsAt, el.Seconds())
-	return true
-}
-
 // keepForecast records, for a target that survived its whole load, the
 // last forecast made when its slope was positive beyond doubt (a latest
 // crossing exists): how long it would have taken to reach the limit.
 func (r *targetRun) keepForecast() {
-	if r.forecast == nil && r.lastFc != nil && r.lastFc.LatestSeconds != nil {
-		r.res.Forecast = r.lastFc
+	if cut, last := r.mon.forecasts(); cut == nil && last != nil && last.LatestSeconds != nil {
+		r.res.Forecast = last
 	}
 }
 
 // finishForecast sets the outcome of a target whose load --fail-fast
 // ended; it leaves any other outcome alone.
 func (r *targetRun) finishForecast() {
-	if r.forecast == nil || len(r.deaths) > 0 {
+	fc, _ := r.mon.forecasts()
+	if fc == nil || len(r.deaths) > 0 {
 		return
 	}
-	r.res.Forecast = r.forecast
+	r.res.Forecast = fc
 	r.res.Outcome = results.OutcomeForecastOOM
 	r.res.OutcomeDetail = fmt.Sprintf("load ended early by --fail-fast at %.1f s: memory climbed %.1f ± %.1f MiB/s and was forecast to reach the %s limit at %.0f s (%.0f to %.0f s), before the load's end",
-		r.forecast.ToSeconds, r.forecast.SlopeBytesPerSecond/(1<<20), r.forecast.SlopeStdErrBytesPerSecond/(1<<20),
-		mib(r.forecast.LimitBytes), r.forecast.AtSeconds, r.forecast.EarliestSeconds, *r.forecast.LatestSeconds)
+		fc.ToSeconds, fc.SlopeBytesPerSecond/(1<<20), fc.SlopeStdErrBytesPerSecond/(1<<20),
+		mib(fc.LimitBytes), fc.AtSeconds, fc.EarliestSeconds, *fc.LatestSeconds)
 }

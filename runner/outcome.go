@@ -90,10 +90,10 @@ func (r *targetRun) recordDeath(ctx context.Context) bool {
 		Limit: int64(r.h.opts.Scenario.MemoryLimit), StallWindow: r.h.opts.StallWindow,
 	}
 	if r.group != nil {
-		d.Cgroup = &cgroupDelta{Mode: r.group.Mode(), FailTotal: r.failCnt}
+		d.Cgroup = &cgroupDelta{Mode: r.group.Mode(), FailTotal: r.mon.failCount()}
 		if st, err := r.group.Stats(); err == nil {
 			d.Cgroup.OOMKills, d.Cgroup.Fails = st.OOMKills-r.oomBase, st.FailCount-r.failBase
-			r.oomKills, r.failCnt = st.OOMKills, st.FailCount
+			r.mon.counted(st)
 			d.Cgroup.FailTotal = st.FailCount
 		}
 	}
@@ -101,6 +101,7 @@ func (r *targetRun) recordDeath(ctx context.Context) bool {
 	r.res.StderrTail = r.p.StderrTail()
 	r.stopped = r.killedBy == killWatchdog || r.killedBy == killStall // the harness's kill is not the process's own exit
 	r.killedBy = killNone
+	r.mon.released()
 	fmt.Fprintf(r.h.opts.Log, "  %s %s: %s\n", r.t.Name, ev.Outcome, ev.Detail)
 	r.h.rec.Event(results.RunEvent{Kind: results.EventDeath, Target: r.t.Name, AtSeconds: ev.AtSeconds, Outcome: ev.Outcome,
 		Mechanism: ev.Mechanism, Detail: ev.Detail})
@@ -129,19 +130,9 @@ func (r *targetRun) finish(ctx context.Context) {
 	}
 	res.Exit.Code, res.Exit.Signal = r.p.Exit()
 	res.Exit.ByHarness = r.stopped
-	res.RSSPeakBytes = r.peak
-	res.ProcessesMax, res.LargestProcess = r.tree.maxProcs, r.tree.largest
-	res.CgroupPeakBytes = r.cgPeak
-	res.CgroupFailCount = r.failCnt
-	if r.cpuN > 0 {
-		res.CPUPercentMean = r.cpuSum / float64(r.cpuN)
-	}
-	if n, _ := r.tracker.Snapshot(); n >= 0 {
-		n += r.gcBase
-		res.GCCount = &n
-	}
+	r.mon.figures(res)
 	res.Events = append([]results.Event{}, r.deaths...)
-	if r.forecast != nil && len(r.deaths) == 0 {
+	if cut, _ := r.mon.forecasts(); cut != nil && len(r.deaths) == 0 {
 		r.finishForecast()
 		return
 	}

@@ -137,12 +137,12 @@ func TestRunParallel(t *testing.T) {
 	}
 }
 
-func TestMonitorAdvance(t *testing.T) {
+func TestTimelineAdvance(t *testing.T) {
 	res := &results.Results{
 		Stages: []results.StageSpan{{Index: 0, StartSeconds: 0, EndSeconds: 10}, {Index: 1, StartSeconds: 10, EndSeconds: 20}},
 		Phases: []results.PhaseSpan{{Name: "healthy", StartSeconds: 0, EndSeconds: 5}, {Name: "slow", StartSeconds: 5, EndSeconds: 20}},
 	}
-	m := newMonitor(res)
+	m := newTimeline(res)
 	type step struct {
 		t    float64
 		want []string

@@ -9,60 +9,43 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/oomlab/oomlab/runner/cgroup"
-	"github.com/oomlab/oomlab/runner/gctrace"
 	"github.com/oomlab/oomlab/runner/load"
 	"github.com/oomlab/oomlab/runner/proc"
 	"github.com/oomlab/oomlab/runner/results"
-	"github.com/oomlab/oomlab/runner/sample"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
 // stopGrace is how long a target gets between SIGTERM and SIGKILL.
 const stopGrace = 3 * time.Second
 
-// targetRun is the state of one target while it runs.
+// targetRun is the lifecycle of one target: it starts the target, drives
+// the load against it, carries out what its monitor (targetMonitor)
+// decides, records its deaths, starts it again when its restart policy
+// allows, stops it and gives its outcome.
 type targetRun struct {
 	h       *harness
 	t       *scenarios.Target
 	res     results.Target
 	p       *proc.Process
 	group   *cgroup.Group
-	sampler *sample.Tree
-	tracker *gctrace.Tracker
+	mon     *targetMonitor // sampling, figures and the rules that call for a kill
 	t0      time.Time
 	addr    string
-	mon     monitor // stage and phase as last reported
 	down    downstreamer
 	downURL string
 
-	lastSuccess atomic.Int64 // ns since t0 of the latest window with a success; -1 none
-	lastRow     atomic.Pointer[results.LoadRow]
-
-	rss      int64             // latest RSS sample
-	mem      int64             // latest max(RSS, cgroup usage)
-	forecast *results.Forecast // set when --fail-fast ended the load
-	lastFc   *results.Forecast // the latest forecast made
-	cpuSum   float64
-	cpuN     int
-	peak     int64
-	cgPeak   int64
-	failCnt  int64
-	oomKills int64
 	killedBy killCause     // set when the harness killed it for memory
 	killedAt time.Duration // when it did, or when the death was seen
 	stopped  bool          // the harness stopped the target (end of load, interrupt)
 
 	spec     proc.Spec // how to start it again
-	gcBase   int64     // GC cycles of earlier processes (restarts)
 	oomBase  int64     // the cgroup's oom_kill counter when this process started
 	failBase int64     // its fail counter then
 	deaths   []results.Event
-	signs    *memorySigns // the current process's out-of-memory lines
-	tree     treeFigures
+	signs    *memorySigns   // the current process's out-of-memory lines
 	ev       targetEvidence // heap evidence near the limit (evidence.go)
 }
 
@@ -73,7 +56,6 @@ func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) (tr result
 	r := &targetRun{h: h, t: t, res: results.Target{
 		Name: t.Name, Role: t.Role, Runtime: t.Runtime, Stages: []results.Stage{}, Command: []string{},
 	}}
-	r.lastSuccess.Store(-1)
 	defer r.cleanupOnPanic(&tr)
 	fmt.Fprintf(h.opts.Log, "target      %s (%s)\n", t.Name, t.Runtime)
 	down, downURL, closeDown, err := h.downstreamFor(ctx, t.Name)
@@ -137,18 +119,14 @@ func (r *targetRun) start(ctx context.Context) error {
 	}
 	r.spec = proc.Spec{Name: t.Name, Argv: argv, Env: env, Dir: t.Dir}
 	r.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	r.mon = h.newMonitor(t, r.group, r.evidenceObserve)
 	return r.launch(ctx)
 }
 
 // launch starts the target's process (again, after a death, when its
 // restart policy says so) in its cgroup and waits until it listens.
 func (r *targetRun) launch(ctx context.Context) error {
-	if r.tracker != nil {
-		if n, _ := r.tracker.Snapshot(); n > 0 {
-			r.gcBase += n
-		}
-	}
-	r.tracker = gctrace.NewTracker(r.t.Runtime)
+	tracker := r.mon.newTracker(r.t.Runtime)
 	spec := r.spec
 	// Go's gctrace goes to stderr; V8's --trace-gc to stdout (printf), and
 	// on a heap OOM V8 repeats recent GC lines on stderr, which must not be
@@ -156,9 +134,9 @@ func (r *targetRun) launch(ctx context.Context) error {
 	r.signs = &memorySigns{}
 	spec.OnStderrLine = r.signs.Feed
 	if r.t.Runtime == "node" {
-		spec.OnStdoutLine = r.nodeLines(r.tracker.Feed)
+		spec.OnStdoutLine = r.nodeLines(tracker.Feed)
 	} else {
-		tracker, signs := r.tracker, r.signs
+		signs := r.signs
 		spec.OnStderrLine = func(l string) { tracker.Feed(l); signs.Feed(l) }
 	}
 	if r.group != nil {
@@ -174,84 +152,45 @@ func (r *targetRun) launch(ctx context.Context) error {
 	if r.p, err = proc.Start(ctx, spec); err != nil {
 		return err
 	}
-	if r.sampler, err = newTreeSampler(r.p.PID(), r.group); err != nil {
+	sampler, err := newTreeSampler(r.p.PID(), r.group)
+	if err != nil {
 		return r.p.ExitedEarly(err)
 	}
+	r.mon.attach(sampler, r.oomBase)
 	r.evidenceAttach()
 	rctx, cancel := context.WithTimeout(ctx, r.t.ReadyTimeout.D())
 	defer cancel()
 	return proc.WaitReady(rctx, r.p, r.addr, r.t.ReadyPath)
 }
 
-// drive runs the load against the started target and samples it until the
-// load ends, the target dies, the harness kills it for memory, or ctx ends.
+// drive runs the load against the started target until the load ends,
+// the target dies for good, or ctx ends. At each tick the monitor samples
+// and decides, and drive carries out its decisions; at each death the
+// target's restart policy says whether it runs again.
 func (r *targetRun) drive(ctx context.Context) {
-	h, sc := r.h, r.h.opts.Scenario
-	req := sc.Load.Request
-	header := http.Header{}
-	for k, v := range req.Headers {
-		header.Set(k, v)
-	}
-	cfg := load.Config{
-		Name: r.t.Name, URL: "http://" + r.addr + req.Path, Method: req.Method, Header: header, Body: h.body,
-		Stages: loadStages(sc.Load), Timeout: req.Timeout.D(), MaxWorkers: sc.Load.MaxWorkers,
-		MaxConnections: sc.Load.MaxConnections, AllowRemote: h.opts.AllowRemote,
-	}
 	loadCtx, cancelLoad := context.WithCancel(ctx)
 	defer cancelLoad()
-
 	r.t0 = time.Now()
 	r.down.Begin(r.t0)
-	r.mon = newMonitor(h.res)
-	h.rec.Event(results.RunEvent{Kind: results.EventLoadStarted, Target: r.t.Name})
+	r.h.rec.Event(results.RunEvent{Kind: results.EventLoadStarted, Target: r.t.Name})
 	r.res.LoadStartedAt = r.t0.UTC()
-	type loadResult struct {
-		stages []results.Stage
-		err    error
-	}
-	loadDone := make(chan loadResult, 1)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		st, err := load.Run(loadCtx, cfg, r.onWindow)
-		loadDone <- loadResult{st, err}
-	}()
+	loadDone, waitLoad := r.startLoad(loadCtx)
 
-	stall := newStallDetector(int64(sc.MemoryLimit), h.opts.StallWindow)
-	ff := newFailFast(int64(sc.MemoryLimit), sc.Load.TotalDuration(), h.opts.FailFast)
-	tick := time.NewTicker(sc.SampleInterval.D())
+	tick := time.NewTicker(r.h.opts.Scenario.SampleInterval.D())
 	defer tick.Stop()
 	var lr *loadResult
 	for lr == nil {
 		select {
 		case <-tick.C:
-			el := time.Since(r.t0)
-			r.takeSample(el, stall)
-			r.timeline(el)
+			ds := r.mon.tick(time.Since(r.t0))
 			r.testPanic()
-			if r.failFastCheck(ff, el) {
-				cancelLoad()
-			}
+			r.act(ds, cancelLoad)
 		case <-r.p.Done():
-			// When ctx ended, the process was stopped for us (exec's
-			// Cancel sends SIGTERM to the group): not a death.
-			if ctx.Err() != nil {
-				r.stopped = true
-				cancelLoad()
-				res := <-loadDone
-				lr = &res
-				break
-			}
-			if r.killedBy == killNone {
-				r.killedAt = time.Since(r.t0)
-			}
-			if r.recordDeath(ctx) {
-				stall = newStallDetector(int64(sc.MemoryLimit), h.opts.StallWindow)
+			if r.died(ctx) {
 				continue
 			}
-			// Dead for good: the rest of the load would only meet a
-			// closed port, so stop it.
+			// Stopped, or dead for good: the rest of the load would only
+			// meet a closed port, so stop it.
 			cancelLoad()
 			res := <-loadDone
 			lr = &res
@@ -259,7 +198,91 @@ func (r *targetRun) drive(ctx context.Context) {
 			lr = &res
 		}
 	}
-	wg.Wait()
+	waitLoad()
+	r.loadOver(*lr)
+	r.act(r.mon.last(time.Since(r.t0)), cancelLoad) // final counters of the cgroup
+	r.res.Downstream = r.down.figures()
+}
+
+// loadResult is how a target's load ended.
+type loadResult struct {
+	stages []results.Stage
+	err    error
+}
+
+// startLoad starts the load against the target on a goroutine of its own;
+// the result arrives on the returned channel, and wait returns once that
+// goroutine has ended. The load ends with ctx.
+func (r *targetRun) startLoad(ctx context.Context) (<-chan loadResult, func()) {
+	sc := r.h.opts.Scenario
+	req := sc.Load.Request
+	header := http.Header{}
+	for k, v := range req.Headers {
+		header.Set(k, v)
+	}
+	cfg := load.Config{
+		Name: r.t.Name, URL: "http://" + r.addr + req.Path, Method: req.Method, Header: header, Body: r.h.body,
+		Stages: loadStages(sc.Load), Timeout: req.Timeout.D(), MaxWorkers: sc.Load.MaxWorkers,
+		MaxConnections: sc.Load.MaxConnections, AllowRemote: r.h.opts.AllowRemote,
+	}
+	done := make(chan loadResult, 1)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		st, err := load.Run(ctx, cfg, r.mon.onWindow)
+		done <- loadResult{st, err}
+	})
+	return done, wg.Wait
+}
+
+// act carries out the monitor's decisions, in order: it kills the process
+// for the watchdog or a limit stall, ends the rest of a tree the kernel
+// OOM-killed a process of (a wrapper, sh -c "server; true", or a master
+// left alive would be sampled as a healthy few MiB from then on), or ends
+// the load for --fail-fast. A killed process's death then comes to drive
+// as any other, dated and classified by the cause recorded here.
+func (r *targetRun) act(ds []decision, endLoad context.CancelFunc) {
+	log := r.h.opts.Log
+	for _, d := range ds {
+		switch d.Action {
+		case actKillWatchdog:
+			r.killedBy, r.killedAt = killWatchdog, d.At
+			r.p.Kill()
+			fmt.Fprintf(log, "  %s\n", d.Detail)
+		case actKillStall:
+			r.killedBy, r.killedAt = killStall, d.At
+			r.p.Kill()
+			fmt.Fprintf(log, "  %s\n", d.Detail)
+		case actEndTree:
+			r.killedBy, r.killedAt = killKernel, d.At
+			if err := r.p.Kill(); err == nil {
+				fmt.Fprintf(log, "  %s\n", d.Detail)
+			}
+		case actEndLoad:
+			fmt.Fprintf(log, "  %s\n", d.Detail)
+			endLoad()
+		}
+	}
+}
+
+// died handles the end of the current process and reports whether the
+// target runs again. When ctx ended, the process was stopped for us
+// (exec's Cancel sends SIGTERM to the group): not a death.
+func (r *targetRun) died(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		r.stopped = true
+		return false
+	}
+	if r.killedBy == killNone {
+		r.killedAt = time.Since(r.t0)
+	}
+	return r.recordDeath(ctx)
+}
+
+// loadOver records how the load went, warns of stages the load generator
+// could not keep up with, takes the end-of-load evidence and stops the
+// target if it still runs.
+func (r *targetRun) loadOver(lr loadResult) {
+	h := r.h
 	r.res.DurationSeconds = time.Since(r.t0).Seconds()
 	r.res.Stages = lr.stages
 	if r.res.Stages == nil {
@@ -282,77 +305,5 @@ func (r *targetRun) drive(ctx context.Context) {
 	default:
 		r.stopped = true
 		r.p.Stop(stopGrace)
-	}
-	r.takeSample(time.Since(r.t0), nil) // final counters of the cgroup
-	r.res.Downstream = r.down.figures()
-}
-
-// onWindow receives one load window; it runs on the load's aggregating
-// goroutine and stays quick: one CSV row and two atomic stores.
-func (r *targetRun) onWindow(row results.LoadRow) {
-	row.Target = r.t.Name
-	r.h.rec.LoadWindow(row)
-	if row.Successes > 0 {
-		r.lastSuccess.Store(int64(row.TSeconds * float64(time.Second)))
-	}
-	r.lastRow.Store(&row)
-}
-
-// takeSample samples the target, its cgroup and the harness, writes a row,
-// and enforces the watchdog and the stall rule (stall may be nil): a
-// target it kills is then seen dead by drive.
-func (r *targetRun) takeSample(el time.Duration, stall *stallDetector) {
-	row := results.SampleRow{Target: r.t.Name, TSeconds: el.Seconds(), CgroupUsageBytes: -1, CgroupFailCount: -1, GCCount: -1, HeapBytes: -1}
-	alive := true
-	// A process being torn down by the kernel reads RSS 0 before it turns
-	// zombie: that is not a sample of the live process.
-	if p, err := r.sampler.Sample(); err == nil && p.RSSBytes > 0 {
-		row.RSSBytes, row.HWMBytes, row.CPUPercent, row.Threads, row.FDs = p.RSSBytes, p.HWMBytes, p.CPUPercent, p.Threads, p.FDs
-		r.rss = p.RSSBytes
-		r.peak = max(r.peak, p.RSSBytes, p.HWMBytes)
-		r.cpuSum += p.CPUPercent
-		r.cpuN++
-		r.tree.note(r.sampler, p)
-	} else {
-		alive = false
-	}
-	if r.group != nil {
-		if st, err := r.group.Stats(); err == nil {
-			row.CgroupUsageBytes, row.CgroupFailCount = st.UsageBytes, st.FailCount
-			r.cgPeak = max(r.cgPeak, st.PeakBytes, st.UsageBytes)
-			r.failCnt = st.FailCount
-			r.oomKills = st.OOMKills
-			if st.OOMKills > r.oomBase && r.killedBy == killNone {
-				r.endKilledTree(el)
-				alive = false // what is left is not the target's memory
-			}
-		}
-	}
-	row.GCCount, row.HeapBytes = r.tracker.Snapshot()
-	if row.GCCount >= 0 {
-		row.GCCount += r.gcBase
-	}
-	row.HarnessRSSBytes = r.h.sampleSelf()
-	if !alive {
-		return // the process is gone; Done will tell how
-	}
-	r.mem = max(row.RSSBytes, row.CgroupUsageBytes)
-	r.h.rec.Sample(row)
-	r.evidenceObserve(el, row)
-	if stall == nil || r.killedBy != killNone {
-		return
-	}
-	limit := int64(r.h.opts.Scenario.MemoryLimit)
-	if r.group == nil && row.RSSBytes > limit {
-		r.killedBy, r.killedAt = killWatchdog, el
-		r.p.Kill()
-		fmt.Fprintf(r.h.opts.Log, "  watchdog: RSS %s passed the limit %s at %.1fs: killed\n", mib(row.RSSBytes), mib(limit), el.Seconds())
-		return
-	}
-	mem := max(row.RSSBytes, row.CgroupUsageBytes)
-	if stalled, since := stall.observe(el, mem, row.CgroupFailCount, time.Duration(r.lastSuccess.Load())); stalled {
-		r.killedBy, r.killedAt = killStall, since
-		r.p.Kill()
-		fmt.Fprintf(r.h.opts.Log, "  limit-stall: at the limit since %.1fs with no success: killed by the harness\n", since.Seconds())
 	}
 }

@@ -1,9 +1,7 @@
 package runner
 
 import (
-	"fmt"
 	"path/filepath"
-	"time"
 
 	"github.com/oomlab/oomlab/runner/cgroup"
 	"github.com/oomlab/oomlab/runner/results"
@@ -41,15 +39,5 @@ func (f *treeFigures) note(tr *sample.Tree, p sample.TreeSample) {
 		f.largest = &results.Process{PID: l.PID, Command: tr.Command(l.PID), RSSPeakBytes: peak}
 	case f.largest.PID == l.PID:
 		f.largest.RSSPeakBytes = max(f.largest.RSSPeakBytes, peak)
-	}
-}
-
-// endKilledTree ends a target the kernel has OOM-killed a process of:
-// a wrapper (sh -c "server; true") or a master left alive would be
-// sampled as a healthy few MiB from then on. The death is dated now.
-func (r *targetRun) endKilledTree(el time.Duration) {
-	r.killedBy, r.killedAt = killKernel, el
-	if err := r.p.Kill(); err == nil {
-		fmt.Fprintf(r.h.opts.Log, "  oom-kill in its cgroup at %.1fs: the target is ended, every process of it\n", el.Seconds())
 	}
 }
