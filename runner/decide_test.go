@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -200,5 +201,24 @@ func TestStallDetectorReset(t *testing.T) {
 	d.reset()
 	if *d != *newStallDetector(100*mb, time.Second) {
 		t.Errorf("reset left %+v; want a new detector", *d)
+	}
+}
+
+// BenchmarkDecide is one sample's decision with a full fail-fast window
+// (10 s at the default 10 samples a second) behind it.
+func BenchmarkDecide(b *testing.B) {
+	w := newWatch(256*mb, true, 5*time.Second, time.Hour, true).process(0)
+	t := 0.0
+	next := func() reading {
+		t += 0.1
+		mem := int64(100*mb + mb*math.Mod(t, 3))
+		return at(t, mem).inGroup(mem, 0, 0)
+	}
+	for range 200 {
+		_, _, w = decide(w, next())
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _, w = decide(w, next())
 	}
 }
