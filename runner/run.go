@@ -165,7 +165,8 @@ type harness struct {
 	downURL  string          // DOWNSTREAM_URL
 	services *services       // started before the targets, stopped after
 	cgroups  *cgroup.Manager // nil under the watchdog
-	self     *sample.Sampler
+	selfProc string          // the /proc holding the harness's own status ("/proc")
+	selfPID  int
 	selfPeak int64
 	selfSum  int64
 	selfN    int64
@@ -192,7 +193,8 @@ func newHarness(ctx context.Context, opts Options, res *results.Results, out *re
 	if opts.Recorder != nil {
 		h.rec = fanOut{h.csv, opts.Recorder}
 	}
-	if h.self, err = sample.Self(); err != nil {
+	h.selfProc, h.selfPID = "/proc", os.Getpid()
+	if _, err = sample.ReadStatus(h.selfProc, h.selfPID); err != nil {
 		h.close()
 		return nil, err
 	}
@@ -285,18 +287,22 @@ func (h *harness) runOne(ctx context.Context, t *scenarios.Target) results.Targe
 // sampleSelf records the harness's own RSS and returns it. The peak is
 // the largest sample, not VmHWM: the process's lifetime peak would carry
 // over what an earlier scenario of a catalog run, or its report
-// rendering, used.
+// rendering, used. It reads /proc/self/status only, outside the lock:
+// every target's monitor calls it on every tick, and the full sampler
+// (CPU, and a listing of the harness's descriptors — tens of thousands
+// under load, one per connection) took long enough, serialised over four
+// parallel targets, to stall their sampling for tens of seconds.
 func (h *harness) sampleSelf() int64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	p, err := h.self.Sample()
+	st, err := sample.ReadStatus(h.selfProc, h.selfPID)
 	if err != nil {
 		return -1
 	}
-	h.selfPeak = max(h.selfPeak, p.RSSBytes)
-	h.selfSum += p.RSSBytes
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.selfPeak = max(h.selfPeak, st.VmRSS)
+	h.selfSum += st.VmRSS
 	h.selfN++
-	return p.RSSBytes
+	return st.VmRSS
 }
 
 func (h *harness) close() error {

@@ -64,12 +64,16 @@ func (s *Sampler) Sample() (Proc, error) {
 		return Proc{}, s.wrap("cpu times", err)
 	}
 	now := s.now()
-	fds, err := s.proc.NumFDsWithContext(s.ctx)
-	if err != nil {
-		if !errors.Is(err, fs.ErrPermission) {
-			return Proc{}, s.wrap("file descriptors", err)
+	fds := s.fds
+	if s.fdsAt.IsZero() || now.Sub(s.fdsAt) >= FDRefresh {
+		n, err := s.proc.NumFDsWithContext(s.ctx)
+		if err != nil {
+			if !errors.Is(err, fs.ErrPermission) {
+				return Proc{}, s.wrap("file descriptors", err)
+			}
+			n = -1
 		}
-		fds = -1
+		fds, s.fds, s.fdsAt = n, n, now
 	}
 
 	p := Proc{

@@ -364,3 +364,45 @@ func TestNewInvalidPID(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleFDsRefresh: the descriptor count is listed at most once per
+// FDRefresh; the samples in between repeat it.
+func TestSampleFDsRefresh(t *testing.T) {
+	root := copyTree(t, "4242") // fd/ holds one entry
+	s, err := New(4242, WithProcRoot(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Unix(1_800_000_000, 0)
+	s.now = func() time.Time { return clock }
+	addFD := func(name string) {
+		if err := os.WriteFile(filepath.Join(root, "4242/fd", name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		advance time.Duration
+		add     string // a descriptor opened before the sample
+		want    int32
+	}{
+		{0, "", 1},
+		{100 * time.Millisecond, "1", 1},
+		{800 * time.Millisecond, "2", 1}, // 0.9 s since the listing
+		{100 * time.Millisecond, "", 3},  // 1 s: listed again
+		{500 * time.Millisecond, "3", 3}, // repeated
+		{FDRefresh, "", 4},               // listed again
+	}
+	for i, st := range steps {
+		clock = clock.Add(st.advance)
+		if st.add != "" {
+			addFD(st.add)
+		}
+		p, err := s.Sample()
+		if err != nil {
+			t.Fatalf("step %d: Sample = %v", i, err)
+		}
+		if p.FDs != st.want {
+			t.Errorf("step %d (+%v): FDs = %d; want %d", i, st.advance, p.FDs, st.want)
+		}
+	}
+}
