@@ -84,7 +84,7 @@ func Run(ctx context.Context, cfg Config) (*results.EdgeRun, error) {
 		if r.limitMode != "" {
 			out.LimitMode = r.limitMode
 		}
-		fmt.Fprintf(cfg.Log, "  %s: %s\n", e.Headline(), e.Confidence)
+		fmt.Fprintf(cfg.Log, "  %s\n  confidence: %s\n", e.Headline(), e.Confidence)
 		if err != nil {
 			return out, err
 		}

@@ -291,7 +291,7 @@ func (s *searcher) confidence(e results.Edge) string {
 			c = fmt.Sprintf("holds ≥ %s/s (the highest rate offered in full; the load generator, not the target, limited the search): %s (%d probes)",
 				rateText(lo), e.Limited, n)
 		case results.LimitCeiling:
-			c = fmt.Sprintf("holds ≥ %s/s (the search's ceiling): it held every rate tried (%d probes)", rateText(lo), n)
+			c = fmt.Sprintf("holds ≥ %s/s (the search's ceiling): it held every rate judged (%d probes)", rateText(lo), n)
 		default:
 			c = fmt.Sprintf("holds ≥ %s/s (the probe budget, %d, ran out below the search's ceiling of %s/s)", rateText(lo), s.cfg.MaxProbes, rateText(s.cfg.MaxRate))
 		}
@@ -311,6 +311,9 @@ func (s *searcher) confidence(e results.Edge) string {
 			c += fmt.Sprintf("; a second run at %s/s held too", rateText(p.RatePerSecond))
 		}
 	}
+	if k := unjudged(e.Probes); k > 0 && e.LimitedBy != results.LimitLoadGenerator {
+		c += fmt.Sprintf("; %d of the %d probes could not be judged (the load generator fell behind on them)", k, n)
+	}
 	if r := s.unjudgedRepeat; r != nil {
 		c += fmt.Sprintf("; the second run at %s/s could not be judged (%s), so the figure rests on one run", rateText(r.RatePerSecond), reasonsText(*r))
 	}
@@ -319,6 +322,17 @@ func (s *searcher) confidence(e results.Edge) string {
 			rateText(slices.Max(held)), rateText(slices.Min(failed)))
 	}
 	return c
+}
+
+// unjudged counts the load-generator bound probes.
+func unjudged(ps []results.EdgeProbe) int {
+	k := 0
+	for _, p := range ps {
+		if p.Inconclusive {
+			k++
+		}
+	}
+	return k
 }
 
 // timesText says over how many probes: "in one run", "in both runs",

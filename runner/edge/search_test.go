@@ -103,7 +103,7 @@ func TestSearch(t *testing.T) {
 			sim:      simTarget{edge: math.Inf(1), behindTimes: map[float64]int{40: 1}},
 			wantRate: 80, wantAtMax: true, wantBound: results.BoundLower, wantLimit: results.LimitCeiling,
 			wantRates: []float64{10, 20, 40, 40, 80, 80},
-			wantConf:  []string{"holds ≥ 80/s (the search's ceiling)"},
+			wantConf:  []string{"holds ≥ 80/s (the search's ceiling): it held every rate judged (6 probes)", "1 of the 6 probes could not be judged (the load generator fell behind on them)"},
 		},
 		{
 			name: "both bounds: the generator falls behind at the ceiling", cfg: SearchConfig{StartRate: 10, MaxRate: 100, BehindRetries: 1},
@@ -117,7 +117,8 @@ func TestSearch(t *testing.T) {
 			sim:      simTarget{edge: math.Inf(1), behindFrom: map[float64]int{40: 1}},
 			wantRate: 40, wantAtMax: true, wantBound: results.BoundLower, wantLimit: results.LimitCeiling,
 			wantRates: []float64{10, 20, 40, 40, 40},
-			wantConf:  []string{"holds ≥ 40/s (the search's ceiling)", "the second run at 40/s could not be judged", "rests on one run"},
+			wantConf: []string{"holds ≥ 40/s (the search's ceiling)", "2 of the 5 probes could not be judged",
+				"the second run at 40/s could not be judged", "rests on one run"},
 		},
 		{
 			name: "generator bound inside the bisection: the bracket stays wide", cfg: SearchConfig{StartRate: 10, MaxRate: 640, BehindRetries: 1},
