@@ -140,9 +140,17 @@ func edgeFigure(run *results.EdgeRun) *figure {
 		plots = append(plots, p)
 	}
 	var legend []legendItem
+	anyUnjudged := false
 	for i, e := range run.Targets {
 		legend = append(legend, legendItem{Label: e.Target + " (" + edgeLabel(e) + ")",
 			Line: draw.LineStyle{Color: edgeColor(e, i), Width: vg.Points(4)}})
+		for _, p := range e.Probes {
+			anyUnjudged = anyUnjudged || p.Inconclusive
+		}
+	}
+	if anyUnjudged {
+		legend = append(legend, legendItem{Label: "not judged: the load generator fell behind",
+			Glyph: &draw.GlyphStyle{Color: color.Gray{Y: 90}, Radius: vg.Points(7), Shape: draw.CrossGlyph{}}})
 	}
 	title := fmt.Sprintf("%s: breaking point under the downstream's %s phase", run.Scenario, cmp.Or(run.Phase.Name, "steady"))
 	return &figure{Title: title, Legend: [][]legendItem{legend}, Plots: plots, Width: 14 * vg.Inch, Height: 11 * vg.Inch, Fonts: f}
@@ -209,7 +217,8 @@ func (r rateTicks) Ticks(lo, hi float64) []plot.Tick {
 }
 
 // vline is a vertical line across the data area at X with a label near
-// the top (Row staggers the labels of several lines).
+// the top, on its right or, where that would leave the plot, on its left
+// (Row staggers the labels of several lines).
 type vline struct {
 	X     float64
 	Line  draw.LineStyle
@@ -229,7 +238,12 @@ func (v vline) Plot(c draw.Canvas, p *plot.Plot) {
 	if v.Label != "" {
 		sty := textStyle(v.Size, v.Line.Color)
 		sty.YAlign = draw.YTop
-		c.FillText(sty, vg.Point{X: x + v.Size*0.3, Y: c.Max.Y - vg.Length(v.Row)*v.Size*1.3 - v.Size*0.2}, v.Label)
+		at := vg.Point{X: x + v.Size*0.3, Y: c.Max.Y - vg.Length(v.Row)*v.Size*1.3 - v.Size*0.2}
+		if at.X+sty.Width(v.Label) > c.Max.X { // no room on the right (a mark at the largest rate): on the left
+			sty.XAlign = draw.XRight
+			at.X = x - v.Size*0.3
+		}
+		c.FillText(sty, at, v.Label)
 	}
 }
 
