@@ -27,6 +27,8 @@ const (
 	// bodies, in the three searches of 2026-11-30 on the shared machine
 	// the generator fell behind in 1 of 3 probes at 320/s (a quarter) and
 	// 1 of 4 at 640/s, in none of 3 at 160/s: half again, an eighth.
+	// With this default, later searches that day fell behind in 1
+	// of 9 probes at 160/s (lagging 1.1 s), which the retry judged.
 	CeilingShare = 1.0 / 8
 )
 
