@@ -274,3 +274,68 @@ downstream:
 		t.Errorf("oom_at_seconds = %v; want the first death's %v", *naive.OOMAtSeconds, naive.Events[0].AtSeconds)
 	}
 }
+
+// TestRunRestartCannotStart: a restart whose process cannot even start
+// (its executable is gone) ends the target's run with the first death
+// recorded, instead of waiting on a process that does not exist.
+func TestRunRestartCannotStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a real target for a few seconds")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(t.TempDir(), "target")
+	if err := os.WriteFile(target, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sc := parse(t, `
+name: restart-fails
+targets:
+  - {name: naive, command: "`+target+` fixture upload-naive", restart: on-failure, max_restarts: 3}
+memory_limit: 64MiB
+load:
+  stages: [{rate: 60, duration: 8s}]
+  request: {method: POST, path: /upload, body: {size: 1MiB}, timeout: 10s}
+downstream:
+  phases: [{at: 0s, latency: 1s, read_bandwidth: 2MB/s, capacity: 4}]
+`)
+	// Once the target runs, remove its executable: the running process
+	// keeps it, a new one cannot start.
+	removed := make(chan bool, 1)
+	go func() {
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			ents, _ := os.ReadDir("/proc")
+			for _, e := range ents {
+				if l, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && l == target {
+					removed <- os.Remove(target) == nil
+					return
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		removed <- false
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// The watchdog starts the target directly; a cgroup would start it
+	// through the exec-in shim, which itself starts fine.
+	res, _, err := runScenario(t, ctx, sc, Options{LimitMode: LimitWatchdog})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !<-removed {
+		t.Fatal("the target's executable was not seen running, or not removed")
+	}
+	naive := res.Targets[0]
+	if naive.Outcome != results.OutcomeOOMKilled || naive.Restarts != 0 || len(naive.Events) != 1 {
+		t.Errorf("outcome %s, restarts %d, deaths %d; want oom-killed, 0 restarts (it could not start), 1 death",
+			naive.Outcome, naive.Restarts, len(naive.Events))
+	}
+}

@@ -148,10 +148,13 @@ func (r *targetRun) launch(ctx context.Context) error {
 		// Started by a shim that joins the group first: no moment outside it.
 		spec.Argv = execInArgv(r.h.opts.Executable, filepath.Join(r.group.Path(), "cgroup.procs"), spec.Argv)
 	}
-	var err error
-	if r.p, err = proc.Start(ctx, spec); err != nil {
+	// r.p keeps the previous (dead) process until the new one started: a
+	// restart that cannot even start leaves drive a process to wait on.
+	p, err := proc.Start(ctx, spec)
+	if err != nil {
 		return err
 	}
+	r.p = p
 	sampler, err := newTreeSampler(r.p.PID(), r.group)
 	if err != nil {
 		return r.p.ExitedEarly(err)
