@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/oomlab/oomlab/fixtures"
+	"github.com/oomlab/oomlab/runner/proc"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
 )
@@ -337,5 +340,66 @@ downstream:
 	if naive.Outcome != results.OutcomeOOMKilled || naive.Restarts != 0 || len(naive.Events) != 1 {
 		t.Errorf("outcome %s, restarts %d, deaths %d; want oom-killed, 0 restarts (it could not start), 1 death",
 			naive.Outcome, naive.Restarts, len(naive.Events))
+	}
+}
+
+// TestRunPortTakenTriesAnother: when another process holds the port
+// chosen for a target, what answers its readiness probe is not the
+// target; the runner sees that, starts the target again on another port,
+// and the load never goes to the stranger.
+func TestRunPortTakenTriesAnother(t *testing.T) {
+	stranger, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stranger.Close()
+	var hits atomic.Int64
+	go func() {
+		for {
+			c, err := stranger.Accept()
+			if err != nil {
+				return
+			}
+			hits.Add(1)
+			c.Close()
+		}
+	}()
+	taken := stranger.Addr().(*net.TCPAddr).Port
+	calls := 0
+	freePort = func(host string) (int, error) {
+		calls++
+		if calls == 1 {
+			return taken, nil
+		}
+		return proc.FreePort(host)
+	}
+	t.Cleanup(func() { freePort = proc.FreePort })
+	sc := parse(t, `
+name: port-taken
+targets:
+  - {name: fine, builtin: upload-aware}
+load:
+  stages: [{rate: 5, duration: 1s}]
+  request: {path: /healthz}
+downstream:
+  phases: [{at: 0s}]
+`)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, _, err := runScenario(t, ctx, sc, Options{})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	fine := res.Targets[0]
+	if fine.Outcome != results.OutcomeSurvived || fine.Stages[0].Successes == 0 {
+		t.Errorf("outcome %s, stages %+v; want survived with successes on its second port", fine.Outcome, fine.Stages)
+	}
+	if calls != 2 {
+		t.Errorf("ports chosen = %d; want 2 (the taken one, then another)", calls)
+	}
+	// The readiness probe may have touched the stranger; the load (5
+	// requests) must not have.
+	if n := hits.Load(); n > 2 {
+		t.Errorf("the stranger on the taken port got %d connections; want the readiness probe's at most", n)
 	}
 }

@@ -99,29 +99,52 @@ func (r *targetRun) start(ctx context.Context) error {
 		}
 		return err
 	}
-	port, err := proc.FreePort("127.0.0.1")
-	if err != nil {
-		return err
-	}
-	argv, env, err := h.targetCommand(t, argv, targetVars(port, r.downURL, r.down.addr()))
-	if err != nil {
-		return err
-	}
-	if env, err = r.evidenceEnv(env); err != nil {
-		return err
-	}
-	r.res.Command = argv
-
 	if h.cgroups != nil {
 		if r.group, err = h.cgroups.New(t.Name, int64(h.opts.Scenario.MemoryLimit)); err != nil {
 			return fmt.Errorf("runner: cgroup for %s: %w", t.Name, err)
 		}
 	}
-	r.spec = proc.Spec{Name: t.Name, Argv: argv, Env: env, Dir: t.Dir}
-	r.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	r.mon = h.newMonitor(t, r.group, r.evidenceObserve)
-	return r.launch(ctx)
+	// Between FreePort closing its probe and the target binding, another
+	// process can take the port (targets, downstreams and load share the
+	// loopback ports, all the more with --parallel): try another, twice.
+	for attempt := 1; ; attempt++ {
+		port, err := freePort("127.0.0.1")
+		if err != nil {
+			return err
+		}
+		cmd, env, err := h.targetCommand(t, argv, targetVars(port, r.downURL, r.down.addr()))
+		if err != nil {
+			return err
+		}
+		if env, err = r.evidenceEnv(env); err != nil {
+			return err
+		}
+		r.res.Command = cmd
+		r.spec = proc.Spec{Name: t.Name, Argv: cmd, Env: env, Dir: t.Dir}
+		r.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		err = r.launch(ctx)
+		if !errors.Is(err, errPortTaken) || attempt == maxPortAttempts {
+			return err
+		}
+		fmt.Fprintf(h.opts.Log, "  %s: %v; starting it again on another port\n", t.Name, err)
+		r.p.Stop(stopGrace)
+		if r.ev.capt != nil { // it took nothing yet, and holds the old address
+			r.ev.capt.Close()
+			r.ev.capt = nil
+		}
+	}
 }
+
+// freePort picks the target's port; tests replace it.
+var freePort = proc.FreePort
+
+// maxPortAttempts bounds the starts of a target whose port another
+// process took first.
+const maxPortAttempts = 3
+
+// errPortTaken: what answered on the target's port is not the target.
+var errPortTaken = errors.New("runner: port taken")
 
 // launch starts the target's process (again, after a death, when its
 // restart policy says so) in its cgroup and waits until it listens.
@@ -163,7 +186,29 @@ func (r *targetRun) launch(ctx context.Context) error {
 	r.evidenceAttach()
 	rctx, cancel := context.WithTimeout(ctx, r.t.ReadyTimeout.D())
 	defer cancel()
-	return proc.WaitReady(rctx, r.p, r.addr, r.t.ReadyPath)
+	if err := proc.WaitReady(rctx, r.p, r.addr, r.t.ReadyPath); err != nil {
+		return err
+	}
+	// What answered may be another process's server that took the port
+	// between FreePort and the target's bind (the target then dies of
+	// EADDRINUSE): the load must never go to it. A target dying at that
+	// moment (an OOM kill right after a restart) can look the same — its
+	// listener still open, its descriptors no longer readable — so the
+	// finding must hold 100 ms later, when a dying target's listener is
+	// gone and a stranger's is still there.
+	_, port, _ := net.SplitHostPort(r.addr)
+	n, _ := strconv.Atoi(port)
+	foreign := func() bool {
+		f, err := proc.ForeignListener("/proc", n, append([]int{r.p.PID()}, sampler.Members()...))
+		return err == nil && f
+	}
+	if foreign() {
+		time.Sleep(100 * time.Millisecond)
+		if foreign() {
+			return fmt.Errorf("%w: another process answers on %s, not %s", errPortTaken, r.addr, r.t.Name)
+		}
+	}
+	return nil
 }
 
 // drive runs the load against the started target until the load ends,

@@ -111,6 +111,15 @@ func (t *Tree) adopt(pid int, s *Sampler) {
 // Root returns the pid the tree is rooted at.
 func (t *Tree) Root() int { return t.root }
 
+// Members returns the pids of the tree's processes now, the root first
+// when it is listed, at most MaxTreeProcs.
+func (t *Tree) Members() []int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	pids, _ := t.members()
+	return slices.Clone(pids)
+}
+
 // Sample reads every member now and returns the sums. When the root has
 // exited the error wraps ErrGone: the target is gone, whatever its
 // children do (the runner kills its group then). Members that exit
