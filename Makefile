@@ -6,7 +6,7 @@ LDFLAGS := -X main.version=$(VERSION)
 PKGS    := ./...
 FUZZTIME ?= 20s
 
-.PHONY: all build demo test test-short bench fuzz lint tidy-check catalog clean proxy-check
+.PHONY: all build demo test test-short bench fuzz lint tidy-check catalog clean proxy-check gate-robustness
 
 all: build
 
@@ -22,6 +22,25 @@ demo: build
 ## catalog: every built-in scenario, both runtimes, one catalog.md (about 25 minutes)
 catalog: build
 	./$(BIN) run --all
+
+## gate-robustness: how far the CI gate can be trusted: RUNS runs of every built-in scenario (in parallel
+## mode, slow-logger sequential), each healthy (expect exit 0) and with the aware targets' bounds switched
+## off by OOMLAB_BREAK_BOUND=1 (expect exit 1); one line per run in $(GATE_OUT)/runs.tsv, counts at the end.
+## About 10 minutes per round of the nine scenarios on 2 cores: RUNS=10 takes ~2 hours.
+RUNS ?= 3
+GATE_OUT ?= oomlab-out/gate-robustness
+GATE_SCENARIOS ?= upload-proxy write-drain bounded-concurrency compression json-body db-pool retry-queue slow-db-queue slow-logger
+gate-robustness: build
+	@mkdir -p $(GATE_OUT); : > $(GATE_OUT)/runs.tsv
+	@for i in $$(seq 1 $(RUNS)); do for s in $(GATE_SCENARIOS); do \
+	  par=--parallel; [ $$s = slow-logger ] && par=; \
+	  for mode in healthy broken; do \
+	    d=$(GATE_OUT)/$$s-$$mode-$$i; want=0; brk=; [ $$mode = broken ] && { want=1; brk=1; }; \
+	    OOMLAB_BREAK_BOUND=$$brk ./$(BIN) run $$s $$par --quiet --out $$d > $$d.log 2>&1; rc=$$?; \
+	    printf '%s\t%s\t%s\t%s\t%s\n' $$s $$mode $$i $$rc $$([ $$rc = $$want ] && echo ok || echo WRONG) | tee -a $(GATE_OUT)/runs.tsv; \
+	  done; done; done
+	@echo; echo "scenario mode: runs with the expected exit code / runs"; \
+	  awk -F'\t' '{k=$$1" "$$2; n[k]++; if ($$5=="ok") ok[k]++} END {for (k in n) printf "%s: %d/%d\n", k, ok[k], n[k]}' $(GATE_OUT)/runs.tsv | sort
 
 ## test: the whole suite with the race detector (under 10 minutes on 2 cores)
 test:
