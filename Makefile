@@ -26,7 +26,7 @@ catalog: build
 ## gate-robustness: how far the CI gate can be trusted: RUNS runs of every built-in scenario (in parallel
 ## mode, slow-logger sequential), each healthy (expect exit 0) and with the aware targets' bounds switched
 ## off by OOMLAB_BREAK_BOUND=1 (expect exit 1); one line per run in $(GATE_OUT)/runs.tsv, counts at the end.
-## About 10 minutes per round of the nine scenarios on 2 cores: RUNS=10 takes ~2 hours.
+## About 20 minutes per round of the nine scenarios on 2 cores (medians: 44-156 s a run): RUNS=10 takes ~3 hours.
 RUNS ?= 3
 GATE_OUT ?= oomlab-out/gate-robustness
 GATE_SCENARIOS ?= upload-proxy write-drain bounded-concurrency compression json-body db-pool retry-queue slow-db-queue slow-logger
