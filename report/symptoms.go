@@ -177,8 +177,7 @@ func latencySymptom(res *results.Results, t results.Target) string {
 // every worker) or by the run's end says nothing of the load generator.
 func behindSymptom(res *results.Results, t results.Target) string {
 	var ks []int
-	worst, offered := 0.0, 0.0
-	lag := 0.0
+	var worst, offered, lag float64
 	for k, st := range t.Stages {
 		if !st.Behind || st.OfferedRatePerSecond <= 0 {
 			continue

@@ -199,7 +199,7 @@ func (r *targetRun) launch(ctx context.Context) error {
 	_, port, _ := net.SplitHostPort(r.addr)
 	n, _ := strconv.Atoi(port)
 	foreign := func() bool {
-		f, err := proc.ForeignListener("/proc", n, append([]int{r.p.PID()}, sampler.Members()...))
+		f, err := proc.ForeignListener("/proc", n, sampler.Members())
 		return err == nil && f
 	}
 	if foreign() {
