@@ -89,12 +89,14 @@ func nodeMemoryText(m results.NodeMemory) string {
 		mibText(m.HeapUsedBytes), mibText(m.HeapTotalBytes), 100*math.Max(0, rss-float64(m.HeapTotalBytes))/rss)
 }
 
-// evidenceCostText: "evidence cost the target at most 14 ms and 1.2 MiB
-// of RSS (0.4 % of its peak) per capture (3 captures)".
+// evidenceCostText: "evidence stopped the target at most 0.4 ms per
+// capture (its stop-the-world pauses); a capture took at most 14 ms and
+// 1.2 MiB of RSS (0.4 % of its peak) (3 captures)". The stall part is left
+// out when no capture measured one.
 func evidenceCostText(t results.Target) string {
-	var worstMs float64
+	var worstMs, worstStall float64
 	var worstRSS int64
-	n := 0
+	n, stalls := 0, 0
 	for _, e := range t.Evidence {
 		if e.Cost.Millis <= 0 {
 			continue
@@ -104,6 +106,10 @@ func evidenceCostText(t results.Target) string {
 		if e.Cost.RSSBeforeBytes > 0 && e.Cost.RSSAfterBytes > 0 {
 			worstRSS = max(worstRSS, e.Cost.RSSAfterBytes-e.Cost.RSSBeforeBytes)
 		}
+		if e.Cost.StallMs != nil {
+			stalls++
+			worstStall = math.Max(worstStall, *e.Cost.StallMs)
+		}
 	}
 	if n == 0 {
 		return ""
@@ -112,8 +118,31 @@ func evidenceCostText(t results.Target) string {
 	if t.RSSPeakBytes > 0 {
 		share = fmt.Sprintf(" (%.1f %% of its peak)", 100*float64(worstRSS)/float64(t.RSSPeakBytes))
 	}
-	return fmt.Sprintf("evidence cost the target at most %.0f ms and %s of RSS%s per capture (%d %s)",
-		worstMs, mibText(worstRSS), share, n, plural(n, "capture", "captures"))
+	if stalls == 0 {
+		return fmt.Sprintf("evidence cost the target at most %.0f ms and %s of RSS%s per capture (%d %s)",
+			worstMs, mibText(worstRSS), share, n, plural(n, "capture", "captures"))
+	}
+	return fmt.Sprintf("evidence stopped the target at most %s per capture (%s); a capture took at most %.0f ms and %s of RSS%s (%d %s)",
+		msText(worstStall), stallSource(t.Runtime), worstMs, mibText(worstRSS), share, n, plural(n, "capture", "captures"))
+}
+
+// msText: "0.42 ms", "3.1 ms", "120 ms".
+func msText(ms float64) string {
+	switch {
+	case ms < 1:
+		return fmt.Sprintf("%.2f ms", ms)
+	case ms < 10:
+		return fmt.Sprintf("%.1f ms", ms)
+	}
+	return fmt.Sprintf("%.0f ms", ms)
+}
+
+// stallSource says where a runtime's stall figure comes from.
+func stallSource(runtime string) string {
+	if runtime == "node" {
+		return "the heap snapshot's duration"
+	}
+	return "stop-the-world pauses in its GC trace"
 }
 
 func mibText(b int64) string { return formatMiB(float64(b) / mib) }

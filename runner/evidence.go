@@ -74,6 +74,7 @@ func (r *targetRun) evidenceAttach() {
 		PprofPath: r.h.opts.Scenario.Evidence.Pprof(), Pprof: r.t.Builtin != "" || r.h.opts.Scenario.Evidence.PprofPath != "",
 		OutDir:     r.h.opts.OutDir,
 		LimitBytes: int64(r.h.opts.Scenario.MemoryLimit), Marks: marks, Node: r.ev.node, SnapshotDir: r.ev.snapshotDir,
+		GC: r.mon.tracker.Pauses, // the first process's, as PID
 	})
 }
 
@@ -123,8 +124,12 @@ func (r *targetRun) evidenceFinish() {
 			if e.EndOfLoad {
 				what = "at the end of the load,"
 			}
-			fmt.Fprintf(r.h.opts.Log, "  %s evidence %s %.0f%% of the limit (%.1f s): %d files, cost %.0f ms\n",
-				r.t.Name, what, e.Share*100, e.AtSeconds, len(e.Files), e.Cost.Millis)
+			stall := ""
+			if e.Cost.StallMs != nil {
+				stall = fmt.Sprintf(", stopped it %.1f ms", *e.Cost.StallMs)
+			}
+			fmt.Fprintf(r.h.opts.Log, "  %s evidence %s %.0f%% of the limit (%.1f s): %d files, took %.0f ms%s\n",
+				r.t.Name, what, e.Share*100, e.AtSeconds, len(e.Files), e.Cost.Millis, stall)
 		}
 	}
 	if r.ev.node != nil {

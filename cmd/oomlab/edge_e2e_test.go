@@ -88,6 +88,11 @@ func checkEvidence(t *testing.T, out, text string, naive, aware results.Target) 
 		if ev.Heap != nil && len(ev.Heap.Sites) > 0 {
 			site = &ev.Heap.Sites[0]
 		}
+		// The bound on the stall: the forced collection's
+		// stop-the-world pauses, read from the target's GC trace.
+		if ev.Heap != nil && (ev.Cost.StallMs == nil || *ev.Cost.StallMs > 200 || ev.Cost.Collections < 1) {
+			t.Errorf("upload-naive evidence at %.0f %%: cost %+v; want a measured stall of at most 200 ms", ev.Share*100, ev.Cost)
+		}
 		for _, f := range ev.Files {
 			if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 				t.Errorf("evidence file %s: missing or empty (%v)", f, err)

@@ -26,6 +26,10 @@ const (
 	// maxProfileBytes bounds a heap profile read from a target: Go's are
 	// a few hundred KiB at most.
 	maxProfileBytes = 64 << 20
+	// gcLineWait bounds the wait, after a heap profile, for the trace
+	// line of its forced collection: the runtime prints it before the
+	// profile is written, and the harness reads it from a pipe.
+	gcLineWait = time.Second
 )
 
 // Config describes one target to capture evidence from.
@@ -59,6 +63,11 @@ type Config struct {
 	ProcRoot string
 	// Client talks to the target (default: a client with no proxy).
 	Client *http.Client
+	// GC, when set, reads the target's GC trace: the collections so far
+	// and the sum of their pauses in milliseconds (gctrace's
+	// Tracker.Pauses). Two readings around a heap profile measure how
+	// long it stopped the target.
+	GC func() (count int64, pauseMs float64)
 }
 
 // Capturer takes evidence from one target as its memory passes each
@@ -180,18 +189,56 @@ func (c *Capturer) capture(j job) results.Evidence {
 		}
 	}
 	ev.Cost.RSSBeforeBytes = c.rss()
+	gcCount, gcPause := c.gc()
 	start := time.Now()
 	switch {
 	case c.cfg.Runtime == "go" && c.cfg.Pprof:
 		c.heapProfile(&ev, stem)
+		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
+		if ev.Heap != nil && gcCount >= 0 {
+			c.gcStall(&ev, gcCount, gcPause)
+		}
 	case c.cfg.SnapshotDir != "":
 		c.heapSnapshot(&ev, stem)
+		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
+		if len(ev.Files) > 0 && ev.Files[len(ev.Files)-1] == filepath.Join(results.EvidenceDir, stem+".heapsnapshot") {
+			stall := ev.Cost.Millis
+			ev.Cost.StallMs = &stall
+		}
 	default:
 		return ev // nothing asked of the target: no cost
 	}
-	ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
 	ev.Cost.RSSAfterBytes = c.rss()
 	return ev
+}
+
+// gc reads the target's GC trace; (-1, -1) when there is none.
+func (c *Capturer) gc() (int64, float64) {
+	if c.cfg.GC == nil {
+		return -1, -1
+	}
+	return c.cfg.GC()
+}
+
+// gcStall records the pauses of the collections since the reading
+// (count, pauseMs), once the forced collection's trace line has been
+// read (within gcLineWait); without it the stall stays unknown.
+func (c *Capturer) gcStall(ev *results.Evidence, count int64, pauseMs float64) {
+	deadline := time.Now().Add(gcLineWait)
+	for {
+		n, p := c.gc()
+		if n > count {
+			stall := p - pauseMs
+			ev.Cost.StallMs = &stall
+			ev.Cost.Collections = n - count
+			return
+		}
+		if time.Now().After(deadline) || c.ctx.Err() != nil {
+			ev.Errors = append(ev.Errors, fmt.Sprintf("stall: no GC trace line within %s of the heap profile's forced collection", gcLineWait))
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // heapProfile fetches PprofPath+"heap?gc=1" (a GC first, so in-use is

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,3 +127,68 @@ func TestCapturerAfterStop(t *testing.T) {
 		}
 	}
 }
+
+// fakeGC stands in for a target's GC trace: a served heap profile adds
+// one collection of pause ms, as the forced GC's trace line would.
+type fakeGC struct {
+	mu    sync.Mutex
+	n     int64
+	pause float64
+}
+
+func (f *fakeGC) read() (int64, float64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.n, f.pause
+}
+
+func (f *fakeGC) add(pause float64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n++
+	f.pause += pause
+}
+
+// TestCapturerStall: the stall of a heap profile is the pauses of the
+// collections its GC trace reports during the capture; when the trace
+// says nothing within gcLineWait, the stall is unknown and says why.
+func TestCapturerStall(t *testing.T) {
+	tests := []struct {
+		name      string
+		pause     float64 // added per profile served; < 0: no trace line
+		wantStall *float64
+	}{
+		{name: "the forced collection's pause", pause: 0.75, wantStall: ptr(0.75)},
+		{name: "no trace line", pause: -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gc := &fakeGC{n: 7, pause: 100}
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", func(w http.ResponseWriter, r *http.Request) {
+				pprof.Index(w, r)
+				if tt.pause >= 0 {
+					gc.add(tt.pause)
+				}
+			})
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			c := New(Config{Target: "t", Runtime: "go", PID: os.Getpid(), BaseURL: srv.URL, PprofPath: "/debug/pprof/", Pprof: true,
+				OutDir: t.TempDir(), LimitBytes: 100, Marks: []float64{0.5}, GC: gc.read})
+			c.Observe(0, 60, -1)
+			evs := c.Close()
+			if len(evs) != 1 || evs[0].Heap == nil {
+				t.Fatalf("Close = %+v; want one capture with a heap profile", evs)
+			}
+			cost := evs[0].Cost
+			switch {
+			case tt.wantStall == nil && (cost.StallMs != nil || !strings.Contains(strings.Join(evs[0].Errors, "; "), "no GC trace line")):
+				t.Errorf("cost %+v, errors %q; want no stall and the reason", cost, evs[0].Errors)
+			case tt.wantStall != nil && (cost.StallMs == nil || *cost.StallMs != *tt.wantStall || cost.Collections != 1):
+				t.Errorf("cost %+v; want a stall of %v ms over 1 collection", cost, *tt.wantStall)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

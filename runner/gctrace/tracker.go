@@ -17,6 +17,7 @@ type Tracker struct {
 	mu        sync.Mutex
 	count     int64
 	heapAfter int64
+	pauseMs   float64 // the pauses of every event counted, summed
 }
 
 // NewTracker returns a Tracker for runtime RuntimeGo or RuntimeNode, and
@@ -60,6 +61,7 @@ func (t *Tracker) Feed(line string) {
 		t.count++
 	}
 	t.heapAfter = ev.HeapAfterBytes
+	t.pauseMs += ev.PauseMs
 }
 
 // Snapshot returns the number of GC cycles so far and the heap left by
@@ -72,4 +74,19 @@ func (t *Tracker) Snapshot() (count int64, heapAfterBytes int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.count, t.heapAfter
+}
+
+// Pauses returns the number of GC cycles so far, as Snapshot does, and
+// the sum of their pauses (Event.PauseMs) in milliseconds: the time the
+// runtime stopped the program for its collections. Two readings bracket
+// a span: the difference is how long the program was stopped for GC in
+// it, once the trace lines of its cycles have been read. A nil Tracker
+// returns (-1, -1).
+func (t *Tracker) Pauses() (count int64, pauseMs float64) {
+	if t == nil {
+		return -1, -1
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.count, t.pauseMs
 }

@@ -1,6 +1,7 @@
 package gctrace
 
 import (
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -136,5 +137,41 @@ func BenchmarkTrackerFeed(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		tr.Feed(line)
+	}
+}
+
+// TestTrackerPauses: Pauses sums the stop-the-world pauses of the cycles
+// counted (Go: the first and last "ms clock" figures), so two readings
+// bracket how long a span stopped the program; a line ignored by the
+// count adds no pause either.
+func TestTrackerPauses(t *testing.T) {
+	line := func(seq, clock string) string {
+		return "gc " + seq + " @0.5s 0%: " + clock + " ms clock, 1+1/1/1+1 ms cpu, 9->9->3 MB, 12 MB goal, 2 P"
+	}
+	tests := []struct {
+		name      string
+		lines     []string
+		wantCount int64
+		wantPause float64
+	}{
+		{"none", nil, 0, 0},
+		{"summed", []string{line("1", "0.25+40+0.5"), line("2", "1+2+3")}, 2, 4.75},
+		{"an older line adds nothing", []string{line("5", "1+9+1"), line("4", "100+1+100")}, 5, 2},
+		{"a garbled line adds nothing", []string{line("1", "1+1+1"), "gc 2 @0.4s 0%: 7+"}, 1, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := NewTracker(RuntimeGo)
+			for _, l := range tt.lines {
+				tr.Feed(l)
+			}
+			if c, p := tr.Pauses(); c != tt.wantCount || math.Abs(p-tt.wantPause) > 1e-9 {
+				t.Errorf("Pauses() = %d, %v; want %d, %v", c, p, tt.wantCount, tt.wantPause)
+			}
+		})
+	}
+	var nilTracker *Tracker
+	if c, p := nilTracker.Pauses(); c != -1 || p != -1 {
+		t.Errorf("nil Tracker Pauses() = %d, %v; want -1, -1", c, p)
 	}
 }

@@ -36,14 +36,25 @@ type Evidence struct {
 	Errors []string `json:"errors,omitempty"`
 }
 
-// EvidenceCost is what one capture cost the target: how long the target
-// worked on it (an upper bound on how long it stalled) and its RSS just
-// before and just after.
+// EvidenceCost is what one capture cost the target: how long it took,
+// how long it stopped the target, and its RSS just before and just after.
 type EvidenceCost struct {
 	// Millis is the wall time from the first request to the target to
 	// the last byte of its answer (profile, snapshot); smaps_rollup is
-	// read by the kernel and costs the target nothing.
+	// read by the kernel and costs the target nothing. The target serves
+	// on meanwhile, except while stopped (StallMs).
 	Millis float64 `json:"millis"`
+	// StallMs is how long the capture stopped the target, nil when not
+	// known. Go heap profile: the stop-the-world pauses of the garbage
+	// collections during the capture, its forced one included, as the
+	// target's GC trace reports them (its other goroutines run through
+	// the rest of the forced collection and the profile's writing).
+	// Node.js heap snapshot: the snapshot's whole duration, Millis, since
+	// V8 writes it with the program paused (an upper bound).
+	StallMs *float64 `json:"stall_ms,omitempty"`
+	// Collections is how many garbage collections the GC trace reported
+	// during a heap profile's capture (1: the forced one alone).
+	Collections int64 `json:"collections,omitempty"`
 	// RSSBeforeBytes and RSSAfterBytes bracket the capture (0: unknown).
 	RSSBeforeBytes int64 `json:"rss_before_bytes"`
 	RSSAfterBytes  int64 `json:"rss_after_bytes"`
