@@ -48,6 +48,19 @@ func parse(t *testing.T, text string) *scenarios.Scenario {
 	return sc
 }
 
+// mustRun runs sc with opts, given at most within, and fails the test
+// when Run returns an error; it returns the results and the run's log.
+func mustRun(t *testing.T, within time.Duration, sc *scenarios.Scenario, opts Options) (*results.Results, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	res, log, err := runScenario(t, ctx, sc, opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return res, log
+}
+
 func runScenario(t *testing.T, ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Results, string, error) {
 	t.Helper()
 	exe, err := os.Executable()
@@ -103,12 +116,7 @@ func TestRunNaiveKilledAwareHolds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real targets for about 20 s")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	res, out, err := runScenario(t, ctx, parse(t, shortUpload), Options{})
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	res, out := mustRun(t, 90*time.Second, parse(t, shortUpload), Options{})
 	if len(res.Targets) != 2 {
 		t.Fatalf("targets = %d; want 2", len(res.Targets))
 	}
@@ -155,12 +163,7 @@ func TestRunWatchdog(t *testing.T) {
 		t.Skip("runs a real target")
 	}
 	sc := parse(t, strings.Replace(shortUpload, "  - {name: aware, builtin: upload-aware, role: aware, env: {MAX_IN_FLIGHT: \"8\"}}\n", "", 1))
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	res, _, err := runScenario(t, ctx, sc, Options{LimitMode: LimitWatchdog})
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	res, _ := mustRun(t, 60*time.Second, sc, Options{LimitMode: LimitWatchdog})
 	naive := res.Targets[0]
 	if res.LimitMode != results.MechanismWatchdog || res.LimitNote == "" {
 		t.Errorf("limit mode = %q, note %q; want watchdog with a note", res.LimitMode, res.LimitNote)
@@ -184,12 +187,7 @@ load:
 downstream:
   phases: [{at: 0s}]
 `)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	res, _, err := runScenario(t, ctx, sc, Options{})
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	res, _ := mustRun(t, 30*time.Second, sc, Options{})
 	broken, fine := res.Targets[0], res.Targets[1]
 	if broken.Outcome != results.OutcomeFailedToStart || !strings.Contains(broken.StderrTail, "no config here") {
 		t.Errorf("broken = %s, stderr %q; want failed-to-start with its stderr", broken.Outcome, broken.StderrTail)
@@ -252,12 +250,7 @@ load:
 downstream:
   phases: [{at: 0s, latency: 1s, read_bandwidth: 2MB/s, capacity: 4}]
 `)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	res, _, err := runScenario(t, ctx, sc, Options{})
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	res, _ := mustRun(t, 60*time.Second, sc, Options{})
 	naive := res.Targets[0]
 	if naive.Outcome != results.OutcomeOOMKilled && naive.Outcome != results.OutcomeLimitStall {
 		t.Errorf("outcome = %s; want oom-killed or limit-stall", naive.Outcome)
@@ -384,12 +377,7 @@ load:
 downstream:
   phases: [{at: 0s}]
 `)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	res, _, err := runScenario(t, ctx, sc, Options{})
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	res, _ := mustRun(t, 30*time.Second, sc, Options{})
 	fine := res.Targets[0]
 	if fine.Outcome != results.OutcomeSurvived || fine.Stages[0].Successes == 0 {
 		t.Errorf("outcome %s, stages %+v; want survived with successes on its second port", fine.Outcome, fine.Stages)

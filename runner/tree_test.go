@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,12 +41,7 @@ load:
 downstream:
   phases: [{at: 0s}]
 `)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	res, _, err := runScenario(t, ctx, sc, Options{})
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	res, _ := mustRun(t, 30*time.Second, sc, Options{})
 	cgroupOrSkip(t, res)
 	if got := res.Targets[0].Outcome; got != results.OutcomeSurvived {
 		t.Fatalf("outcome = %s (%s %s); want survived", got, res.Targets[0].OutcomeDetail, res.Targets[0].Error)
@@ -92,12 +86,7 @@ load:
 downstream:
   phases: [{at: 0s, latency: 1s, read_bandwidth: 2MB/s, capacity: 4}]
 `)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	res, _, err := runScenario(t, ctx, sc, Options{})
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	res, _ := mustRun(t, 60*time.Second, sc, Options{})
 	cgroupOrSkip(t, res)
 	naive := res.Targets[0]
 	if naive.Outcome != results.OutcomeOOMKilled && naive.Outcome != results.OutcomeLimitStall {

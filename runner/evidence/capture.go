@@ -199,9 +199,9 @@ func (c *Capturer) capture(j job) results.Evidence {
 			c.gcStall(&ev, gcCount, gcPause)
 		}
 	case c.cfg.SnapshotDir != "":
-		c.heapSnapshot(&ev, stem)
+		written := c.heapSnapshot(&ev, stem)
 		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
-		if len(ev.Files) > 0 && ev.Files[len(ev.Files)-1] == filepath.Join(results.EvidenceDir, stem+".heapsnapshot") {
+		if written {
 			stall := ev.Cost.Millis
 			ev.Cost.StallMs = &stall
 		}
@@ -283,26 +283,28 @@ func (c *Capturer) heapProfile(ev *results.Evidence, stem string) {
 }
 
 // heapSnapshot signals the Node.js target to write a heap snapshot and
-// waits until the file stops growing, then moves it next to the others.
-func (c *Capturer) heapSnapshot(ev *results.Evidence, stem string) {
+// waits until the file stops growing, then moves it next to the others;
+// it reports whether the snapshot was written.
+func (c *Capturer) heapSnapshot(ev *results.Evidence, stem string) bool {
 	before, _ := filepath.Glob(filepath.Join(c.cfg.SnapshotDir, "*.heapsnapshot"))
 	if err := syscall.Kill(c.cfg.PID, syscall.SIGUSR2); err != nil {
 		ev.Errors = append(ev.Errors, "heap snapshot: "+err.Error())
-		return
+		return false
 	}
 	ctx, cancel := context.WithTimeout(c.ctx, captureTimeout)
 	defer cancel()
 	file, err := waitSnapshot(ctx, c.cfg.SnapshotDir, before)
 	if err != nil {
 		ev.Errors = append(ev.Errors, "heap snapshot: "+err.Error())
-		return
+		return false
 	}
 	rel := filepath.Join(results.EvidenceDir, stem+".heapsnapshot")
 	if err := os.Rename(file, filepath.Join(c.cfg.OutDir, rel)); err != nil {
 		ev.Errors = append(ev.Errors, "heap snapshot: "+err.Error())
-		return
+		return false
 	}
 	ev.Files = append(ev.Files, rel)
+	return true
 }
 
 // waitSnapshot polls dir for a new *.heapsnapshot (not in before) whose
