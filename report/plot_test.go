@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -14,6 +15,8 @@ import (
 	"github.com/oomlab/oomlab/runner/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 )
 
 func TestMemoryFigure(t *testing.T) {
@@ -374,5 +377,49 @@ func TestPlaceLabel(t *testing.T) {
 				t.Errorf("label at %v overlaps %v", got, tt.taken)
 			}
 		})
+	}
+}
+
+// TestMarksLabelsClearOfMarks: two kills a second and 25 MiB apart (as
+// db-pool's naive pair is killed): neither label's box covers the other
+// target's mark.
+func TestMarksLabelsClearOfMarks(t *testing.T) {
+	p := plot.New()
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 40, 0, 380
+	const size = vg.Length(24) // near the memory figure's labels (20 points)
+	ms := marks{Size: size, Labels: true, Marks: []mark{
+		{X: 22.6, Y: 294, Color: color.RGBA{R: 255, G: 127, A: 255}, Label: "node-db-pool-naive OOM-killed at 22.6 s"},
+		{X: 23.5, Y: 268, Color: color.RGBA{R: 214, G: 39, B: 40, A: 255}, Label: "db-pool-naive OOM-killed at 23.5 s"},
+	}}
+	rec := &recorder.Canvas{}
+	c := draw.Canvas{Canvas: rec, Rectangle: vg.Rectangle{Max: vg.Point{X: 1000, Y: 560}}}
+	ms.Plot(c, p)
+	trX, trY := p.Transforms(&c)
+	r, pad := size*0.45, size*0.15
+	var boxes int
+	for _, a := range rec.Actions {
+		f, ok := a.(*recorder.Fill)
+		if !ok {
+			continue
+		}
+		boxes++
+		lo, hi := vg.Point{X: 1e9, Y: 1e9}, vg.Point{X: -1e9, Y: -1e9}
+		for _, pc := range f.Path {
+			if pc.Type == vg.CloseComp {
+				continue
+			}
+			lo = vg.Point{X: min(lo.X, pc.Pos.X), Y: min(lo.Y, pc.Pos.Y)}
+			hi = vg.Point{X: max(hi.X, pc.Pos.X), Y: max(hi.Y, pc.Pos.Y)}
+		}
+		lo, hi = vg.Point{X: lo.X + pad, Y: lo.Y + pad}, vg.Point{X: hi.X - pad, Y: hi.Y - pad} // the label, without its padding
+		for _, mk := range ms.Marks {
+			x, y := trX(mk.X), trY(mk.Y)
+			if lo.X < x+r && hi.X > x-r && lo.Y < y+r && hi.Y > y-r {
+				t.Errorf("a label box %v–%v covers the mark of %q at (%v, %v)", lo, hi, mk.Label, x, y)
+			}
+		}
+	}
+	if boxes != 2 {
+		t.Fatalf("%d label boxes drawn; want 2", boxes)
 	}
 }

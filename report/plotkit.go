@@ -141,8 +141,9 @@ type mark struct {
 
 // marks draws marks and their labels. A label goes right of and below its
 // mark (or ends at the plot's right edge), on a light box, and never on
-// another label, on a line of Avoid (the memory limit) or on that line's
-// own label: it steps down, then up, a line at a time until clear.
+// another label, on a mark, on a line of Avoid (the memory limit) or on
+// that line's own label: it steps down, then up, a line at a time until
+// clear.
 type marks struct {
 	Marks  []mark
 	Size   vg.Length // label size; the X is 0.6× as large
@@ -165,15 +166,23 @@ func (m marks) Plot(c draw.Canvas, p *plot.Plot) {
 			taken = append(taken, r)
 		}
 	}
-	for _, mk := range m.Marks {
+	// Every mark first, each one's square taken: a label never hides
+	// another target's mark (two kills a second apart).
+	pts := make([]vg.Point, len(m.Marks))
+	r := m.Size * 0.45
+	for i, mk := range m.Marks {
 		pt := vg.Point{X: trX(mk.X), Y: trY(mk.Y)}
-		r := m.Size * 0.45
+		pts[i] = pt
 		x := draw.LineStyle{Color: mk.Color, Width: vg.Points(5)}
 		c.StrokeLine2(x, pt.X-r, pt.Y-r, pt.X+r, pt.Y+r)
 		c.StrokeLine2(x, pt.X-r, pt.Y+r, pt.X+r, pt.Y-r)
+		taken = append(taken, vg.Rectangle{Min: vg.Point{X: pt.X - r, Y: pt.Y - r}, Max: vg.Point{X: pt.X + r, Y: pt.Y + r}})
+	}
+	for i, mk := range m.Marks {
 		if !m.Labels || mk.Label == "" {
 			continue
 		}
+		pt := pts[i]
 		sty := textStyle(m.Size, mk.Color)
 		sty.YAlign = draw.YTop
 		w, h := sty.Width(mk.Label), sty.Height(mk.Label)
