@@ -11,8 +11,9 @@ import (
 )
 
 // targetEvidence is what a target needs for evidence near the limit: the
-// memoryUsage stream of a Node.js target and the Capturer of its first
-// process (marks are passed once per target, restarts included).
+// memoryUsage stream of a Node.js target and the Capturer that follows
+// its current process (marks are passed once per target, restarts
+// included).
 type targetEvidence struct {
 	node        *evidence.NodeStream
 	snapshotDir string
@@ -63,10 +64,15 @@ func (r *targetRun) nodeLines(next func(string)) func(string) {
 	return r.ev.node.Filter(next)
 }
 
-// evidenceAttach starts the Capturer once the first process runs.
+// evidenceAttach starts the Capturer once the first process runs, and
+// points it at each later one (a restart).
 func (r *targetRun) evidenceAttach() {
 	marks := r.h.evidenceMarks()
-	if r.ev.capt != nil || len(marks) == 0 {
+	if len(marks) == 0 {
+		return
+	}
+	if r.ev.capt != nil {
+		r.ev.capt.Attach(r.p.PID(), r.mon.tracker.Pauses)
 		return
 	}
 	r.ev.capt = evidence.New(evidence.Config{
@@ -74,7 +80,7 @@ func (r *targetRun) evidenceAttach() {
 		PprofPath: r.h.opts.Scenario.Evidence.Pprof(), Pprof: r.t.Builtin != "" || r.h.opts.Scenario.Evidence.PprofPath != "",
 		OutDir:     r.h.opts.OutDir,
 		LimitBytes: int64(r.h.opts.Scenario.MemoryLimit), Marks: marks, Node: r.ev.node, SnapshotDir: r.ev.snapshotDir,
-		GC: r.mon.tracker.Pauses, // the first process's, as PID
+		GC: r.mon.tracker.Pauses, // the first process's, as PID; Attach follows restarts
 	})
 }
 

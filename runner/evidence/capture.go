@@ -38,7 +38,8 @@ type Config struct {
 	Target string
 	// Runtime is the scenario's runtime ("go", "node", "other").
 	Runtime string
-	// PID is the target's process.
+	// PID is the target's process when the Capturer starts; Attach
+	// follows a restart to the next one.
 	PID int
 	// BaseURL is where the target listens ("http://127.0.0.1:PORT").
 	BaseURL string
@@ -85,6 +86,13 @@ type Capturer struct {
 	pending  sync.WaitGroup // captures queued and not yet recorded
 	mu       sync.Mutex
 	evidence []results.Evidence
+	cur      process // the target's current process; guarded by mu
+}
+
+// process is the one target process a capture asks things of.
+type process struct {
+	pid int
+	gc  func() (count int64, pauseMs float64)
 }
 
 type job struct {
@@ -103,7 +111,8 @@ func New(cfg Config) *Capturer {
 		cfg.Client = &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &Capturer{cfg: cfg, jobs: make(chan job, len(cfg.Marks)+1), ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	c := &Capturer{cfg: cfg, jobs: make(chan job, len(cfg.Marks)+1), ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		cur: process{pid: cfg.PID, gc: cfg.GC}}
 	go c.work()
 	return c
 }
@@ -158,6 +167,22 @@ func (c *Capturer) work() {
 	}
 }
 
+// Attach makes later captures ask the target's new process (after a
+// restart: its PID and its GC trace, gc nil when it has none), so that no
+// capture reads a dead process's files or signals a PID the kernel may
+// have given to another. Marks already passed are not taken again.
+func (c *Capturer) Attach(pid int, gc func() (count int64, pauseMs float64)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cur = process{pid: pid, gc: gc}
+}
+
+func (c *Capturer) current() process {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cur
+}
+
 // Flush waits until every capture queued so far is recorded (each is
 // bounded by captureTimeout).
 func (c *Capturer) Flush() { c.pending.Wait() }
@@ -165,6 +190,7 @@ func (c *Capturer) Flush() { c.pending.Wait() }
 // capture takes the evidence of one mark: smaps_rollup, then the heap
 // profile (Go) or the latest memoryUsage reading and a snapshot (Node).
 func (c *Capturer) capture(j job) results.Evidence {
+	p := c.current() // one process for the whole capture
 	ev := results.Evidence{Share: j.share, AtSeconds: j.at.Seconds(), RSSBytes: j.rss, CgroupUsageBytes: j.cgroup, EndOfLoad: j.end}
 	if err := os.MkdirAll(filepath.Join(c.cfg.OutDir, results.EvidenceDir), 0o755); err != nil {
 		ev.Errors = append(ev.Errors, err.Error())
@@ -174,7 +200,7 @@ func (c *Capturer) capture(j job) results.Evidence {
 	if j.end {
 		stem = c.cfg.Target + "-end"
 	}
-	if raw, err := os.ReadFile(filepath.Join(c.cfg.ProcRoot, strconv.Itoa(c.cfg.PID), "smaps_rollup")); err != nil {
+	if raw, err := os.ReadFile(filepath.Join(c.cfg.ProcRoot, strconv.Itoa(p.pid), "smaps_rollup")); err != nil {
 		ev.Errors = append(ev.Errors, "smaps_rollup: "+err.Error())
 	} else if s, err := ParseSmapsRollup(bytes.NewReader(raw)); err != nil {
 		ev.Errors = append(ev.Errors, err.Error())
@@ -188,18 +214,18 @@ func (c *Capturer) capture(j job) results.Evidence {
 			ev.Errors = append(ev.Errors, "no memoryUsage reading from the preloaded script yet")
 		}
 	}
-	ev.Cost.RSSBeforeBytes = c.rss()
-	gcCount, gcPause := c.gc()
+	ev.Cost.RSSBeforeBytes = c.rss(p.pid)
+	gcCount, gcPause := p.gcRead()
 	start := time.Now()
 	switch {
 	case c.cfg.Runtime == "go" && c.cfg.Pprof:
 		c.heapProfile(&ev, stem)
 		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
 		if ev.Heap != nil && gcCount >= 0 {
-			c.gcStall(&ev, gcCount, gcPause)
+			c.gcStall(&ev, p, gcCount, gcPause)
 		}
 	case c.cfg.SnapshotDir != "":
-		written := c.heapSnapshot(&ev, stem)
+		written := c.heapSnapshot(&ev, stem, p.pid)
 		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
 		if written {
 			stall := ev.Cost.Millis
@@ -208,25 +234,25 @@ func (c *Capturer) capture(j job) results.Evidence {
 	default:
 		return ev // nothing asked of the target: no cost
 	}
-	ev.Cost.RSSAfterBytes = c.rss()
+	ev.Cost.RSSAfterBytes = c.rss(p.pid)
 	return ev
 }
 
-// gc reads the target's GC trace; (-1, -1) when there is none.
-func (c *Capturer) gc() (int64, float64) {
-	if c.cfg.GC == nil {
+// gcRead reads the process's GC trace; (-1, -1) when there is none.
+func (p process) gcRead() (int64, float64) {
+	if p.gc == nil {
 		return -1, -1
 	}
-	return c.cfg.GC()
+	return p.gc()
 }
 
 // gcStall records the pauses of the collections since the reading
 // (count, pauseMs), once the forced collection's trace line has been
 // read (within gcLineWait); without it the stall stays unknown.
-func (c *Capturer) gcStall(ev *results.Evidence, count int64, pauseMs float64) {
+func (c *Capturer) gcStall(ev *results.Evidence, proc process, count int64, pauseMs float64) {
 	deadline := time.Now().Add(gcLineWait)
 	for {
-		n, p := c.gc()
+		n, p := proc.gcRead()
 		if n > count {
 			stall := p - pauseMs
 			ev.Cost.StallMs = &stall
@@ -285,9 +311,9 @@ func (c *Capturer) heapProfile(ev *results.Evidence, stem string) {
 // heapSnapshot signals the Node.js target to write a heap snapshot and
 // waits until the file stops growing, then moves it next to the others;
 // it reports whether the snapshot was written.
-func (c *Capturer) heapSnapshot(ev *results.Evidence, stem string) bool {
+func (c *Capturer) heapSnapshot(ev *results.Evidence, stem string, pid int) bool {
 	before, _ := filepath.Glob(filepath.Join(c.cfg.SnapshotDir, "*.heapsnapshot"))
-	if err := syscall.Kill(c.cfg.PID, syscall.SIGUSR2); err != nil {
+	if err := syscall.Kill(pid, syscall.SIGUSR2); err != nil {
 		ev.Errors = append(ev.Errors, "heap snapshot: "+err.Error())
 		return false
 	}
@@ -353,9 +379,10 @@ func (c *Capturer) write(ev *results.Evidence, name string, data []byte) []strin
 	return []string{rel}
 }
 
-// rss reads the target's resident set from /proc/PID/statm (0 when gone).
-func (c *Capturer) rss() int64 {
-	raw, err := os.ReadFile(filepath.Join(c.cfg.ProcRoot, strconv.Itoa(c.cfg.PID), "statm"))
+// rss reads the resident set of process pid from /proc/PID/statm (0 when
+// gone).
+func (c *Capturer) rss(pid int) int64 {
+	raw, err := os.ReadFile(filepath.Join(c.cfg.ProcRoot, strconv.Itoa(pid), "statm"))
 	if err != nil {
 		return 0
 	}

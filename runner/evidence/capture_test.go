@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/http/pprof"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -192,3 +193,33 @@ func TestCapturerStall(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestCapturerFollowsRestart: after Attach, captures ask the new process
+// (its smaps_rollup, its GC trace), not the first one, which is gone.
+func TestCapturerFollowsRestart(t *testing.T) {
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skipf("no process to stand for the first one: %v", err)
+	}
+	oldGC, newGC := &fakeGC{n: 3}, &fakeGC{n: 1}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", func(w http.ResponseWriter, r *http.Request) {
+		pprof.Index(w, r)
+		newGC.add(0.5) // the process serving the profile collects
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c := New(Config{Target: "t", Runtime: "go", PID: dead.Process.Pid, BaseURL: srv.URL, PprofPath: "/debug/pprof/", Pprof: true,
+		OutDir: t.TempDir(), LimitBytes: 100, Marks: []float64{0.5}, GC: oldGC.read})
+	c.Attach(os.Getpid(), newGC.read)
+	c.Observe(0, 60, -1)
+	evs := c.Close()
+	if len(evs) != 1 {
+		t.Fatalf("Close = %+v; want one capture", evs)
+	}
+	ev := evs[0]
+	if ev.Smaps == nil || ev.Heap == nil || ev.Cost.StallMs == nil || *ev.Cost.StallMs != 0.5 || ev.Cost.RSSBeforeBytes <= 0 {
+		t.Errorf("evidence smaps %+v, heap set %v, cost %+v, errors %q; want the new process's smaps_rollup, RSS and a 0.5 ms stall from its GC trace",
+			ev.Smaps, ev.Heap != nil, ev.Cost, ev.Errors)
+	}
+}
