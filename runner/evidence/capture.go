@@ -23,9 +23,10 @@ const (
 	// captureTimeout bounds each capture's requests to the target and
 	// its wait for a heap snapshot.
 	captureTimeout = 10 * time.Second
-	// maxProfileBytes bounds a heap profile read from a target: Go's are
-	// a few hundred KiB at most.
-	maxProfileBytes = 64 << 20
+	// maxProfileBytes bounds a heap profile read from a target, as sent
+	// (gzipped): Go's are a few hundred KiB at most. SummariseHeap bounds
+	// it again once decompressed (MaxHeapProfileBytes).
+	maxProfileBytes = 16 << 20
 	// gcLineWait bounds the wait, after a heap profile, for the trace
 	// line of its forced collection: the runtime prints it before the
 	// profile is written, and the harness reads it from a pipe.

@@ -1,9 +1,13 @@
 package evidence
 
 import (
+	"bufio"
 	"cmp"
+	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"slices"
 	"strings"
@@ -15,6 +19,37 @@ import (
 
 // DefaultTopSites is how many allocation sites SummariseHeap keeps.
 const DefaultTopSites = 3
+
+// MaxHeapProfileBytes bounds a heap profile once decompressed: Go's are a
+// few MiB at most.
+const MaxHeapProfileBytes = 32 << 20
+
+// readProfile reads a profile of at most limit bytes, decompressing it
+// when it is gzipped; a profile gzipped twice is refused, as profile.Parse
+// would decompress the inner layer without a bound.
+func readProfile(r io.Reader, limit int64) ([]byte, error) {
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, err
+		}
+		defer gz.Close()
+		r = gz
+	} else {
+		r = br
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	switch {
+	case err != nil:
+		return nil, err
+	case int64(len(data)) > limit:
+		return nil, fmt.Errorf("larger than %d MiB uncompressed", limit>>20)
+	case len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b:
+		return nil, errors.New("gzipped twice")
+	}
+	return data, nil
+}
 
 // SummariseHeap reads a Go heap profile (as served by
 // net/http/pprof's /heap, gzipped or not) and returns the memory in use
@@ -29,8 +64,17 @@ const DefaultTopSites = 3
 // own reasons, such as connection buffers), the allocating frame names
 // the line. Samples are summed per site; ties sort by name, so the
 // result is deterministic.
+//
+// The profile comes from the target, so it is read with bounds: at most
+// MaxHeapProfileBytes, gzipped or not, and gzipped once at most — a small
+// gzip bomb must not take the harness's memory (profile.Parse would
+// decompress it without a bound).
 func SummariseHeap(r io.Reader, top int) (*results.HeapProfile, error) {
-	p, err := profile.Parse(r)
+	data, err := readProfile(r, MaxHeapProfileBytes)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: heap profile: %w", err)
+	}
+	p, err := profile.ParseData(data)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: heap profile: %w", err)
 	}
@@ -57,7 +101,7 @@ func SummariseHeap(r io.Reader, top int) (*results.HeapProfile, error) {
 		if v <= 0 {
 			continue
 		}
-		out.InUseBytes += v
+		out.InUseBytes = addSat(out.InUseBytes, v)
 		alloc, own := siteFrames(s)
 		k := key{fn: shortName(alloc.Function.Name), caller: shortName(own.Function.Name), file: path.Base(own.Function.Filename), line: own.Line}
 		site := sums[k]
@@ -65,9 +109,9 @@ func SummariseHeap(r io.Reader, top int) (*results.HeapProfile, error) {
 			site = &results.HeapSite{Function: k.fn, Caller: k.caller, File: k.file, Line: k.line}
 			sums[k] = site
 		}
-		site.InUseBytes += v
-		if objects >= 0 {
-			site.Objects += s.Value[objects]
+		site.InUseBytes = addSat(site.InUseBytes, v)
+		if objects >= 0 && s.Value[objects] > 0 {
+			site.Objects = addSat(site.Objects, s.Value[objects])
 		}
 	}
 	sites := make([]results.HeapSite, 0, len(sums))
@@ -83,6 +127,16 @@ func SummariseHeap(r io.Reader, top int) (*results.HeapProfile, error) {
 	}
 	out.Sites = sites
 	return out, nil
+}
+
+// addSat adds two non-negative sums, stopping at math.MaxInt64: a
+// profile's values come from the target and may be absurd, and a sum
+// that wrapped to a negative figure would read as a small one.
+func addSat(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 // unknownFrame stands in for a sample without symbolised frames.

@@ -2,8 +2,12 @@ package evidence
 
 import (
 	"bytes"
+	"compress/gzip"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/pprof/profile"
@@ -143,6 +147,120 @@ func TestSummariseHeapErrors(t *testing.T) {
 	if _, err := SummariseHeap(&buf, 3); err == nil {
 		t.Error("SummariseHeap(CPU-like profile) = nil error; want one naming the missing inuse_space")
 	}
+}
+
+// TestSummariseHeapBounded: a profile is the target's to send, so a
+// hostile or broken one is refused within bounds: a gzip bomb (1 GiB of
+// zeros in ~1 MiB) stops at MaxHeapProfileBytes rather than taking the
+// harness's memory, a profile gzipped twice is refused before its inner
+// layer is opened, and absurd values saturate rather than wrap.
+func TestSummariseHeapBounded(t *testing.T) {
+	gz := func(t *testing.T, data []byte) []byte {
+		t.Helper()
+		var buf bytes.Buffer
+		w := gzip.NewWriter(&buf)
+		_, _ = w.Write(data)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	// A gzip stream may be many members one after another, read as one:
+	// 1,024 members of 1 MiB of zeros are 1 GiB in about 1 MiB.
+	bomb := bytes.Repeat(gz(t, make([]byte, 1<<20)), 1024)
+	recorded, err := os.ReadFile(filepath.Join("testdata", "upload-naive-80pct.heap.pb.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		raw     []byte
+		wantErr string
+	}{
+		{"gzip bomb", bomb, "larger than 32 MiB uncompressed"},
+		{"gzipped twice", gz(t, recorded), "gzipped twice"},
+		{"too large as sent", bytes.Repeat([]byte{0}, MaxHeapProfileBytes+1), "larger than 32 MiB uncompressed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := SummariseHeap(bytes.NewReader(tt.raw), DefaultTopSites)
+			runtime.ReadMemStats(&after)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("SummariseHeap = %v; want an error containing %q", err, tt.wantErr)
+			}
+			// Reading up to the bound grows a buffer to it, allocating
+			// ~150 MiB along the way (each growth a new array, most of
+			// them garbage at once). Unbounded, the bomb alone is 1 GiB.
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
+				t.Errorf("SummariseHeap allocated %d MiB; want at most 256", alloc>>20)
+			}
+		})
+	}
+	t.Run("absurd values saturate", func(t *testing.T) {
+		fn := &profile.Function{ID: 1, Name: "main.hog", Filename: "main.go"}
+		loc := &profile.Location{ID: 1, Line: []profile.Line{{Function: fn, Line: 3}}}
+		p := &profile.Profile{
+			SampleType: []*profile.ValueType{{Type: "inuse_objects", Unit: "count"}, {Type: "inuse_space", Unit: "bytes"}},
+			Sample: []*profile.Sample{
+				{Location: []*profile.Location{loc}, Value: []int64{math.MaxInt64, math.MaxInt64}},
+				{Location: []*profile.Location{loc}, Value: []int64{math.MaxInt64, math.MaxInt64}},
+			},
+			Function: []*profile.Function{fn}, Location: []*profile.Location{loc},
+		}
+		var buf bytes.Buffer
+		if err := p.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		hp, err := SummariseHeap(&buf, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hp.InUseBytes != math.MaxInt64 || len(hp.Sites) != 1 || hp.Sites[0].InUseBytes != math.MaxInt64 || hp.Sites[0].Objects != math.MaxInt64 {
+			t.Errorf("SummariseHeap = %+v; want every sum at math.MaxInt64, not wrapped", hp)
+		}
+	})
+}
+
+// FuzzSummariseHeap: whatever a target serves, SummariseHeap returns an
+// error or a summary that adds up — no panic, at most top sites, each
+// holding some memory, together no more than the total in use.
+func FuzzSummariseHeap(f *testing.F) {
+	for _, name := range []string{"upload-naive-80pct.heap.pb.gz", "upload-aware-end.heap.pb.gz"} {
+		raw, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+		if zr, err := gzip.NewReader(bytes.NewReader(raw)); err == nil {
+			var plain bytes.Buffer
+			if _, err := plain.ReadFrom(zr); err == nil {
+				f.Add(plain.Bytes())
+			}
+		}
+	}
+	f.Add([]byte("not a profile"))
+	f.Add([]byte{0x1f, 0x8b})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		hp, err := SummariseHeap(bytes.NewReader(raw), DefaultTopSites)
+		if err != nil {
+			return
+		}
+		if len(hp.Sites) > DefaultTopSites || hp.InUseBytes < 0 {
+			t.Fatalf("summary %+v; want at most %d sites and a total ≥ 0", hp, DefaultTopSites)
+		}
+		var sum int64
+		for _, s := range hp.Sites {
+			if s.InUseBytes <= 0 {
+				t.Fatalf("site %+v holds nothing", s)
+			}
+			sum = addSat(sum, s.InUseBytes)
+		}
+		if sum > hp.InUseBytes {
+			t.Fatalf("sites hold %d bytes of %d in use", sum, hp.InUseBytes)
+		}
+	})
 }
 
 func TestShortNameOwnCode(t *testing.T) {
