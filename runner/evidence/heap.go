@@ -24,6 +24,21 @@ const DefaultTopSites = 3
 // few MiB at most.
 const MaxHeapProfileBytes = 32 << 20
 
+// parseProfile is profile.ParseData with its panics turned into errors:
+// the bytes are the target's, and a parser's fault on odd input must cost
+// one capture, not the run (and its unwritten results).
+func parseProfile(data []byte) (p *profile.Profile, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			p, err = nil, fmt.Errorf("unreadable: the profile parser failed on it (%v)", v)
+		}
+	}()
+	return parseData(data)
+}
+
+// parseData is the parser parseProfile guards; a test replaces it.
+var parseData = profile.ParseData
+
 // readProfile reads a profile of at most limit bytes, decompressing it
 // when it is gzipped; a profile gzipped twice is refused, as profile.Parse
 // would decompress the inner layer without a bound.
@@ -74,7 +89,7 @@ func SummariseHeap(r io.Reader, top int) (*results.HeapProfile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evidence: heap profile: %w", err)
 	}
-	p, err := profile.ParseData(data)
+	p, err := parseProfile(data)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: heap profile: %w", err)
 	}

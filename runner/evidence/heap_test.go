@@ -223,6 +223,22 @@ func TestSummariseHeapBounded(t *testing.T) {
 	})
 }
 
+// TestSummariseHeapParserPanic: a fault of the profile parser on a
+// target's odd bytes is one capture's error, not the harness's crash.
+func TestSummariseHeapParserPanic(t *testing.T) {
+	orig := parseData
+	t.Cleanup(func() { parseData = orig })
+	parseData = func([]byte) (*profile.Profile, error) {
+		var p *profile.Profile
+		_ = p.SampleType // a nil dereference, as a parser bug would be
+		return p, nil
+	}
+	_, err := SummariseHeap(strings.NewReader("anything"), DefaultTopSites)
+	if err == nil || !strings.Contains(err.Error(), "the profile parser failed on it") {
+		t.Errorf("SummariseHeap = %v; want the parser's panic as an error", err)
+	}
+}
+
 // FuzzSummariseHeap: whatever a target serves, SummariseHeap returns an
 // error or a summary that adds up — no panic, at most top sites, each
 // holding some memory, together no more than the total in use.
