@@ -19,9 +19,10 @@ var ErrPanic = errors.New("runner: internal error (panic)")
 // TestPanicEnv is the environment variable of the fault-injection test
 // hook: when it holds N (a positive number), the harness panics at its
 // Nth sample, as a bug in it would, so that tests can check that a panic
-// leaves no process, no cgroup, and a partial results.json. cmd/oomlab
-// reads it into Options.TestPanicAtSample; the end-to-end tests set it.
-// Never set it otherwise.
+// leaves no process, no cgroup, and a partial results.json; "load:N"
+// panics at the Nth load window instead, on the load's own goroutine.
+// cmd/oomlab reads it into Options.TestPanicAtSample and TestPanicInLoad;
+// the end-to-end tests set it. Never set it otherwise.
 const TestPanicEnv = "OOMLAB_TEST_PANIC_AT_SAMPLE"
 
 // panics is the harness's record of a panic while targets ran: the first
@@ -30,7 +31,7 @@ type panics struct {
 	mu      sync.Mutex
 	first   error
 	cancel  context.CancelCauseFunc
-	samples atomic.Int64 // samples taken, for the TestPanicAtSample hook
+	samples atomic.Int64 // samples (or load windows) seen, for the TestPanicAtSample hook
 }
 
 // runAllRecovered is runAll with the top-level recover. A panic while a
@@ -72,6 +73,30 @@ func (h *harness) notePanic(v any) {
 	}
 }
 
+// guardLines wraps a callback that reads a target's output lines (on a
+// goroutine of proc's, not the run's): a panic in it — a parser's fault on
+// what the target printed — stops the run as any harness panic does,
+// instead of ending the process with its targets' cgroups left and its
+// results unwritten. The lines after it are dropped. nil stays nil.
+func (h *harness) guardLines(fn func(string)) func(string) {
+	if fn == nil {
+		return nil
+	}
+	var failed atomic.Bool
+	return func(line string) {
+		if failed.Load() {
+			return
+		}
+		defer func() {
+			if v := recover(); v != nil {
+				failed.Store(true)
+				h.notePanic(v)
+			}
+		}()
+		fn(line)
+	}
+}
+
 // cleanupOnPanic, deferred by runTarget, recovers a panic while the
 // target runs: it ends the target's process group, removes its cgroup,
 // records the target as interrupted in *tr and stops the run.
@@ -92,7 +117,8 @@ func (r *targetRun) cleanupOnPanic(tr *results.Target) {
 	*tr = r.res
 }
 
-// testPanic is the TestPanicEnv hook, called at each sample.
+// testPanic is the TestPanicEnv hook, called at each sample (or, with
+// TestPanicInLoad, at each load window).
 func (r *targetRun) testPanic() {
 	if n := r.h.opts.TestPanicAtSample; n > 0 && r.h.panics.samples.Add(1) == int64(n) {
 		panic(fmt.Sprintf("test hook %s=%d", TestPanicEnv, n))

@@ -64,8 +64,11 @@ type Options struct {
 	// parallel: true).
 	Parallel bool
 	// TestPanicAtSample is the fault-injection test hook (see
-	// TestPanicEnv): 0, always, outside tests.
+	// TestPanicEnv): 0, always, outside tests. With TestPanicInLoad the
+	// panic comes at that load window, on the load's goroutine, instead
+	// of at that sample.
 	TestPanicAtSample int
+	TestPanicInLoad   bool
 	// NoEvidence turns off evidence near the limit (--no-evidence).
 	NoEvidence bool
 }

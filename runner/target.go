@@ -162,6 +162,9 @@ func (r *targetRun) launch(ctx context.Context) error {
 		signs := r.signs
 		spec.OnStderrLine = func(l string) { tracker.Feed(l); signs.Feed(l) }
 	}
+	// The target's lines are read on proc's goroutines: the parsers of
+	// what the target prints must not end the harness with a panic there.
+	spec.OnStderrLine, spec.OnStdoutLine = r.h.guardLines(spec.OnStderrLine), r.h.guardLines(spec.OnStdoutLine)
 	if r.group != nil {
 		if st, err := r.group.Stats(); err == nil {
 			r.oomBase, r.failBase = st.OOMKills, st.FailCount
@@ -231,7 +234,9 @@ func (r *targetRun) drive(ctx context.Context) {
 		select {
 		case <-tick.C:
 			ds := r.mon.tick(time.Since(r.t0))
-			r.testPanic()
+			if !r.h.opts.TestPanicInLoad {
+				r.testPanic()
+			}
 			r.act(ds, cancelLoad)
 		case <-r.p.Done():
 			if r.died(ctx) {
@@ -273,10 +278,24 @@ func (r *targetRun) startLoad(ctx context.Context) (<-chan loadResult, func()) {
 		Stages: loadStages(sc.Load), Timeout: req.Timeout.D(), MaxWorkers: sc.Load.MaxWorkers,
 		MaxConnections: sc.Load.MaxConnections, AllowRemote: r.h.opts.AllowRemote,
 	}
+	onWindow := r.mon.onWindow
+	if r.h.opts.TestPanicInLoad {
+		onWindow = func(row results.LoadRow) { r.testPanic(); r.mon.onWindow(row) }
+	}
 	done := make(chan loadResult, 1)
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		st, err := load.Run(ctx, cfg, r.mon.onWindow)
+		// A panic here (the load's own code, or the monitor's window
+		// callback) is not on runTarget's goroutine: it is recovered
+		// here, stops the run as any harness panic does, and ends the
+		// load with the error, so drive goes on to write what it has.
+		defer func() {
+			if v := recover(); v != nil {
+				r.h.notePanic(v)
+				done <- loadResult{err: fmt.Errorf("%w: %v", ErrPanic, v)}
+			}
+		}()
+		st, err := load.Run(ctx, cfg, onWindow)
 		done <- loadResult{st, err}
 	})
 	return done, wg.Wait

@@ -38,6 +38,10 @@ func TestFaultInjection(t *testing.T) {
 			fault: func(t *testing.T, _ *exec.Cmd, stdout *os.File) { stdout.Close() }},
 		{name: "panic", quiet: true, env: []string{runner.TestPanicEnv + "=15"}, wantCode: exitBadInput, // a panic is a harness error
 			wantWhy: "internal error (panic): test hook", fault: func(*testing.T, *exec.Cmd, *os.File) {}},
+		// The load's goroutine is not the run loop's: its panic must be
+		// caught there too, not end the process with nothing written.
+		{name: "panic in the load", quiet: true, env: []string{runner.TestPanicEnv + "=load:4"}, wantCode: exitBadInput,
+			wantWhy: "internal error (panic): test hook", fault: func(*testing.T, *exec.Cmd, *os.File) {}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -95,12 +96,14 @@ func brokenStdio() bool {
 	return false
 }
 
-// testPanicAtSample reads the fault-injection hook runner.TestPanicEnv;
-// 0 when unset or not a positive number.
-func testPanicAtSample() int {
-	n, err := strconv.Atoi(os.Getenv(runner.TestPanicEnv))
+// testPanicAt reads the fault-injection hook runner.TestPanicEnv: "N"
+// (at the Nth sample) or "load:N" (at the Nth load window); 0 when unset
+// or not a positive number.
+func testPanicAt() (n int, inLoad bool) {
+	v, inLoad := strings.CutPrefix(os.Getenv(runner.TestPanicEnv), "load:")
+	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0
+		return 0, false
 	}
-	return n
+	return n, inLoad
 }
