@@ -80,7 +80,8 @@ func (r *targetRun) evidenceAttach() {
 		PprofPath: r.h.opts.Scenario.Evidence.Pprof(), Pprof: r.t.Builtin != "" || r.h.opts.Scenario.Evidence.PprofPath != "",
 		OutDir:     r.h.opts.OutDir,
 		LimitBytes: int64(r.h.opts.Scenario.MemoryLimit), Marks: marks, Node: r.ev.node, SnapshotDir: r.ev.snapshotDir,
-		GC: r.mon.tracker.Pauses, // the first process's, as PID; Attach follows restarts
+		GC:      r.mon.tracker.Pauses, // the first process's, as PID; Attach follows restarts
+		OnPanic: r.h.notePanic,
 	})
 }
 

@@ -70,6 +70,11 @@ type Config struct {
 	// Tracker.Pauses). Two readings around a heap profile measure how
 	// long it stopped the target.
 	GC func() (count int64, pauseMs float64)
+	// OnPanic, when set, is told of a panic while capturing (a fault of
+	// the harness's): the capture is recorded with the error and the
+	// Capturer goes on; the runner stops the run, as for any of its own
+	// panics.
+	OnPanic func(v any)
 }
 
 // Capturer takes evidence from one target as its memory passes each
@@ -160,7 +165,7 @@ func (c *Capturer) Close() []results.Evidence {
 func (c *Capturer) work() {
 	defer close(c.done)
 	for j := range c.jobs {
-		ev := c.capture(j)
+		ev := c.captureGuarded(j)
 		c.mu.Lock()
 		c.evidence = append(c.evidence, ev)
 		c.mu.Unlock()
@@ -187,6 +192,21 @@ func (c *Capturer) current() process {
 // Flush waits until every capture queued so far is recorded (each is
 // bounded by captureTimeout).
 func (c *Capturer) Flush() { c.pending.Wait() }
+
+// captureGuarded is capture on the Capturer's own goroutine, where a
+// panic would otherwise end the harness without its clean-up.
+func (c *Capturer) captureGuarded(j job) (ev results.Evidence) {
+	defer func() {
+		if v := recover(); v != nil {
+			ev = results.Evidence{Share: j.share, AtSeconds: j.at.Seconds(), RSSBytes: j.rss, CgroupUsageBytes: j.cgroup, EndOfLoad: j.end,
+				Errors: []string{fmt.Sprintf("internal error while capturing: %v", v)}}
+			if c.cfg.OnPanic != nil {
+				c.cfg.OnPanic(v)
+			}
+		}
+	}()
+	return c.capture(j)
+}
 
 // capture takes the evidence of one mark: smaps_rollup, then the heap
 // profile (Go) or the latest memoryUsage reading and a snapshot (Node).

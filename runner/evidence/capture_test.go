@@ -223,3 +223,27 @@ func TestCapturerFollowsRestart(t *testing.T) {
 			ev.Smaps, ev.Heap != nil, ev.Cost, ev.Errors)
 	}
 }
+
+// panicking is a RoundTripper that panics, as a fault in the harness's
+// own capture code would.
+type panicking struct{}
+
+func (panicking) RoundTrip(*http.Request) (*http.Response, error) { panic("a capture fault") }
+
+// TestCapturerPanic: a panic while capturing is recorded as that mark's
+// error and reported to OnPanic; it does not end the process (the
+// Capturer runs on a goroutine of its own, beyond the run's recover).
+func TestCapturerPanic(t *testing.T) {
+	var got []any
+	c := New(Config{Target: "t", Runtime: "go", PID: os.Getpid(), BaseURL: "http://127.0.0.1:1", PprofPath: "/debug/pprof/", Pprof: true,
+		OutDir: t.TempDir(), LimitBytes: 100, Marks: []float64{0.5}, Client: &http.Client{Transport: panicking{}},
+		OnPanic: func(v any) { got = append(got, v) }})
+	c.Observe(0, 60, -1)
+	evs := c.Close() // waits for the capture: got is written before
+	if len(evs) != 1 || len(evs[0].Errors) != 1 || !strings.Contains(evs[0].Errors[0], "internal error while capturing: a capture fault") || evs[0].Share != 0.5 {
+		t.Errorf("Close = %+v; want the mark recorded with the fault as its error", evs)
+	}
+	if len(got) != 1 {
+		t.Errorf("OnPanic called %d times; want once", len(got))
+	}
+}
