@@ -108,6 +108,12 @@ type job struct {
 	end         bool // the end-of-load capture
 }
 
+// evidence is the record of j before anything is captured: the mark and
+// the sample that passed it.
+func (j job) evidence() results.Evidence {
+	return results.Evidence{Share: j.share, AtSeconds: j.at.Seconds(), RSSBytes: j.rss, CgroupUsageBytes: j.cgroup, EndOfLoad: j.end}
+}
+
 // New starts a Capturer for cfg. With no marks it captures nothing.
 func New(cfg Config) *Capturer {
 	if cfg.ProcRoot == "" {
@@ -198,8 +204,8 @@ func (c *Capturer) Flush() { c.pending.Wait() }
 func (c *Capturer) captureGuarded(j job) (ev results.Evidence) {
 	defer func() {
 		if v := recover(); v != nil {
-			ev = results.Evidence{Share: j.share, AtSeconds: j.at.Seconds(), RSSBytes: j.rss, CgroupUsageBytes: j.cgroup, EndOfLoad: j.end,
-				Errors: []string{fmt.Sprintf("internal error while capturing: %v", v)}}
+			ev = j.evidence()
+			ev.Errors = []string{fmt.Sprintf("internal error while capturing: %v", v)}
 			if c.cfg.OnPanic != nil {
 				c.cfg.OnPanic(v)
 			}
@@ -212,7 +218,7 @@ func (c *Capturer) captureGuarded(j job) (ev results.Evidence) {
 // profile (Go) or the latest memoryUsage reading and a snapshot (Node).
 func (c *Capturer) capture(j job) results.Evidence {
 	p := c.current() // one process for the whole capture
-	ev := results.Evidence{Share: j.share, AtSeconds: j.at.Seconds(), RSSBytes: j.rss, CgroupUsageBytes: j.cgroup, EndOfLoad: j.end}
+	ev := j.evidence()
 	if err := os.MkdirAll(filepath.Join(c.cfg.OutDir, results.EvidenceDir), 0o755); err != nil {
 		ev.Errors = append(ev.Errors, err.Error())
 		return ev

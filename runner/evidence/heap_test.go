@@ -103,11 +103,7 @@ func TestSummariseHeapSynthetic(t *testing.T) {
 		Function: []*profile.Function{growslice, readAll, handler, serve, mainLoop, newReader},
 		Location: []*profile.Location{lGrow, lRead, lHandler, lServe, lInlined, lReader},
 	}
-	var buf bytes.Buffer
-	if err := p.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	hp, err := SummariseHeap(&buf, 10)
+	hp, err := SummariseHeap(encode(t, p), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,16 +131,22 @@ func TestSummariseHeapSynthetic(t *testing.T) {
 	}
 }
 
+// encode writes p as pprof serves it (gzipped protobuf).
+func encode(t *testing.T, p *profile.Profile) *bytes.Buffer {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := p.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return &buf
+}
+
 func TestSummariseHeapErrors(t *testing.T) {
 	if _, err := SummariseHeap(bytes.NewReader([]byte("not a profile")), 3); err == nil {
 		t.Error("SummariseHeap(garbage) = nil error; want one")
 	}
 	p := &profile.Profile{SampleType: []*profile.ValueType{{Type: "samples", Unit: "count"}}}
-	var buf bytes.Buffer
-	if err := p.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := SummariseHeap(&buf, 3); err == nil {
+	if _, err := SummariseHeap(encode(t, p), 3); err == nil {
 		t.Error("SummariseHeap(CPU-like profile) = nil error; want one naming the missing inuse_space")
 	}
 }
@@ -209,11 +211,7 @@ func TestSummariseHeapBounded(t *testing.T) {
 			},
 			Function: []*profile.Function{fn}, Location: []*profile.Location{loc},
 		}
-		var buf bytes.Buffer
-		if err := p.Write(&buf); err != nil {
-			t.Fatal(err)
-		}
-		hp, err := SummariseHeap(&buf, 3)
+		hp, err := SummariseHeap(encode(t, p), 3)
 		if err != nil {
 			t.Fatal(err)
 		}
