@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/oomlab/oomlab/runner/evidence"
@@ -53,7 +54,10 @@ func (r *targetRun) evidenceEnv(env []string) ([]string, error) {
 		}
 	}
 	r.ev.node = evidence.NewNodeStream()
-	return evidence.NodeEnv(env, h.tmpDir, r.ev.snapshotDir)
+	// Readings quicken from the first mark on: the last one before a kill
+	// is the figure the report gives.
+	near := int64(float64(h.opts.Scenario.MemoryLimit) * slices.Min(h.evidenceMarks()))
+	return evidence.NodeEnv(env, h.tmpDir, r.ev.snapshotDir, near)
 }
 
 // nodeLines puts the memoryUsage stream, if any, in front of next.

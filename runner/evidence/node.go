@@ -21,6 +21,9 @@ var memUsageScript []byte
 // nodeLinePrefix starts every line the preloaded script writes.
 const nodeLinePrefix = "oomlab-mem "
 
+// nearEnv tells the preloaded script the RSS from which it reads faster.
+const nearEnv = "OOMLAB_MEMORY_NEAR_BYTES"
+
 // SnapshotSignal is the signal a Node.js target takes a heap snapshot on
 // when the scenario asks for snapshots.
 const SnapshotSignal = "SIGUSR2"
@@ -29,10 +32,13 @@ const SnapshotSignal = "SIGUSR2"
 // into a Node.js target: NODE_OPTIONS (appended to the one in env, if
 // any) gets --require SCRIPT, and with snapshotDir set also
 // --heapsnapshot-signal and --diagnostic-dir so that a snapshot can be
-// asked for. The script is written into dir (created by the caller).
+// asked for. With nearBytes > 0 the script reads five times as often
+// (every 20 ms) once RSS reaches it, so that the last reading before a
+// kill is close to it. The script is written into dir (created by the
+// caller).
 // NODE_OPTIONS reaches node however the target is launched (a wrapper
 // script, env, npm), without changing its argv.
-func NodeEnv(env []string, dir, snapshotDir string) ([]string, error) {
+func NodeEnv(env []string, dir, snapshotDir string, nearBytes int64) ([]string, error) {
 	script := filepath.Join(dir, "oomlab-memusage.js")
 	if err := os.WriteFile(script, memUsageScript, 0o644); err != nil {
 		return nil, fmt.Errorf("evidence: writing the preload script: %w", err)
@@ -44,7 +50,7 @@ func NodeEnv(env []string, dir, snapshotDir string) ([]string, error) {
 	if snapshotDir != "" {
 		opts += " --heapsnapshot-signal=" + SnapshotSignal + " --diagnostic-dir=" + snapshotDir
 	}
-	out := make([]string, 0, len(env)+1)
+	out := make([]string, 0, len(env)+2)
 	for _, kv := range env {
 		if v, ok := strings.CutPrefix(kv, "NODE_OPTIONS="); ok {
 			if v != "" {
@@ -52,7 +58,13 @@ func NodeEnv(env []string, dir, snapshotDir string) ([]string, error) {
 			}
 			continue
 		}
+		if strings.HasPrefix(kv, nearEnv+"=") {
+			continue
+		}
 		out = append(out, kv)
+	}
+	if nearBytes > 0 {
+		out = append(out, nearEnv+"="+strconv.FormatInt(nearBytes, 10))
 	}
 	return append(out, "NODE_OPTIONS="+opts), nil
 }

@@ -57,22 +57,29 @@ func TestNodeStreamFilter(t *testing.T) {
 
 func TestNodeEnv(t *testing.T) {
 	dir := t.TempDir()
-	env, err := NodeEnv([]string{"A=1", "NODE_OPTIONS=--max-old-space-size=64"}, dir, "")
+	env, err := NodeEnv([]string{"A=1", "NODE_OPTIONS=--max-old-space-size=64", "OOMLAB_MEMORY_NEAR_BYTES=9"}, dir, "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "NODE_OPTIONS=--max-old-space-size=64 --require " + dir + "/oomlab-memusage.js"
 	if !slices.Equal(env, []string{"A=1", want}) {
-		t.Errorf("NodeEnv = %q; want [A=1 %q]", env, want)
+		t.Errorf("NodeEnv = %q; want [A=1 %q] (no near bound: the inherited one dropped)", env, want)
 	}
-	env, err = NodeEnv(nil, dir, dir+"/snap")
+	env, err = NodeEnv([]string{"A=1", "OOMLAB_MEMORY_NEAR_BYTES=9"}, dir, "", 128<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(env[:2], []string{"A=1", "OOMLAB_MEMORY_NEAR_BYTES=134217728"}) {
+		t.Errorf("NodeEnv with a near bound = %q; want A=1, then the bound in place of the inherited one", env)
+	}
+	env, err = NodeEnv(nil, dir, dir+"/snap", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := env[len(env)-1]; !strings.Contains(got, "--heapsnapshot-signal=SIGUSR2 --diagnostic-dir="+dir+"/snap") {
 		t.Errorf("NodeEnv with snapshots = %q; want the signal and the directory", got)
 	}
-	if _, err := NodeEnv(nil, dir, "/a b"); err == nil {
+	if _, err := NodeEnv(nil, dir, "/a b", 0); err == nil {
 		t.Error("NodeEnv with a space in a path = nil error; want one")
 	}
 }
@@ -86,7 +93,7 @@ func TestPreloadStreams(t *testing.T) {
 		t.Skip("SKIPPED: node is not installed; the Node.js memoryUsage preload is not tested")
 	}
 	dir := t.TempDir()
-	env, err := NodeEnv(os.Environ(), dir, "")
+	env, err := NodeEnv(os.Environ(), dir, "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,5 +127,47 @@ func TestPreloadStreams(t *testing.T) {
 	}
 	if m.ArrayBuffersBytes < 32<<20 || m.ExternalBytes < m.ArrayBuffersBytes || m.RSSBytes < m.ArrayBuffersBytes {
 		t.Errorf("latest reading %+v; want arrayBuffers ≥ 32 MiB, external ≥ arrayBuffers, RSS ≥ arrayBuffers", m)
+	}
+}
+
+// TestPreloadQuickensNearLimit runs two idle node processes side by side
+// for a second, one whose RSS is past the near bound (1 byte) and one
+// whose is not (1 TiB): the first reads every 20 ms, the other every
+// 100 ms. Both share the machine's load, so the test asks only that the
+// first read at least twice as often (5× when idle); a timer never fires
+// early, so the slow one cannot pass 10.
+func TestPreloadQuickensNearLimit(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("SKIPPED: node is not installed; the Node.js memoryUsage preload is not tested")
+	}
+	count := func(near int64, got chan<- int64) {
+		env, err := NodeEnv(os.Environ(), t.TempDir(), "", near)
+		if err != nil {
+			t.Error(err)
+			got <- -1
+			return
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, node, "-e", `setTimeout(() => {}, 1000);`)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Errorf("node: %v", err)
+		}
+		s := NewNodeStream()
+		feed := s.Filter(nil)
+		for _, l := range strings.Split(string(out), "\n") {
+			feed(l)
+		}
+		got <- s.Count()
+	}
+	fast, slow := make(chan int64, 1), make(chan int64, 1)
+	go count(1, fast)
+	go count(1<<40, slow)
+	f, sl := <-fast, <-slow
+	if sl > 10 || f < 2*sl || f < 10 {
+		t.Errorf("readings in 1 s: %d past the near bound, %d below it; want at least twice as many (and 10) past it, at most 10 below", f, sl)
 	}
 }
