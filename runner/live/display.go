@@ -3,6 +3,7 @@ package live
 import (
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -40,6 +41,7 @@ type Display struct {
 	header   bool
 	started  bool // the drawing goroutine runs
 	closing  bool // Close has begun: write directly
+	faulted  bool // drawing panicked: the display is off, write directly
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -118,7 +120,7 @@ func (d *Display) emit(text string) {
 // that far behind, the text is written at once instead.
 func (d *Display) queue(text string) {
 	d.mu.Lock()
-	direct := d.closing || !d.started
+	direct := d.closing || !d.started || d.faulted
 	d.mu.Unlock()
 	if direct {
 		d.emit(text)
@@ -132,8 +134,10 @@ func (d *Display) queue(text string) {
 }
 
 // field renders one of a target's texts under the state's lock: running
-// while the target runs, done once it has ended.
-func (d *Display) field(name string, running, done func(*target) string) string {
+// while the target runs, done once it has ended. mpb calls it from its own
+// goroutine, so a panic is recovered here: the field stays empty.
+func (d *Display) field(name string, running, done func(*target) string) (text string) {
+	defer d.recoverDrawing()
 	d.st.mu.Lock()
 	defer d.st.mu.Unlock()
 	t := d.st.find(name)
@@ -176,6 +180,7 @@ func (d *Display) RunFinished(*results.Results) {}
 // lines in plain mode.
 func (d *Display) loop() {
 	defer d.wg.Done()
+	defer d.recoverDrawing()
 	tick := time.NewTicker(d.every)
 	defer tick.Stop()
 	for {
@@ -201,6 +206,24 @@ func (d *Display) loop() {
 	}
 }
 
+// recoverDrawing, deferred on the drawing paths, turns a panic into a
+// display that stops drawing: the run is not stopped for it (its results do
+// not depend on the display), the fault is said once on errw, and log lines
+// are written directly from then on.
+func (d *Display) recoverDrawing() {
+	v := recover()
+	if v == nil {
+		return
+	}
+	d.mu.Lock()
+	first := !d.faulted
+	d.faulted = true
+	d.mu.Unlock()
+	if first {
+		fmt.Fprintf(d.errw, "oomlab: internal error in the live display, which stops drawing (the run goes on, its results are not affected): %v\n%s", v, debug.Stack())
+	}
+}
+
 // updateBars copies RSS into the bars and ends the bars of finished targets.
 func (d *Display) updateBars() {
 	type upd struct {
@@ -209,16 +232,18 @@ func (d *Display) updateBars() {
 		done bool
 	}
 	var us []upd
-	d.st.mu.Lock()
-	d.mu.Lock()
-	for _, t := range d.st.targets {
-		if b := d.bars[t.info.Name]; b != nil && !d.ended[t.info.Name] {
-			us = append(us, upd{b, min(t.rssBytes, d.st.info.MemoryLimitBytes), t.done})
-			d.ended[t.info.Name] = t.done
+	func() { // deferred unlocks: a panic here must not leave a lock held
+		d.st.mu.Lock()
+		defer d.st.mu.Unlock()
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		for _, t := range d.st.targets {
+			if b := d.bars[t.info.Name]; b != nil && !d.ended[t.info.Name] {
+				us = append(us, upd{b, min(t.rssBytes, d.st.info.MemoryLimitBytes), t.done})
+				d.ended[t.info.Name] = t.done
+			}
 		}
-	}
-	d.mu.Unlock()
-	d.st.mu.Unlock()
+	}()
 	for _, u := range us {
 		u.bar.SetCurrent(u.rss)
 		if u.done {
@@ -282,13 +307,24 @@ func (d *Display) Close() {
 		d.mu.Unlock()
 		close(d.stop)
 		d.wg.Wait()
+		for drained := false; !drained; { // left by a drawing goroutine that panicked
+			select {
+			case l := <-d.said:
+				d.emit(l)
+			default:
+				drained = true
+			}
+		}
 		d.mu.Lock()
 		p, bars := d.progress, d.bars
 		d.mu.Unlock()
 		if p == nil {
 			return
 		}
-		d.updateBars()
+		func() {
+			defer d.recoverDrawing()
+			d.updateBars()
+		}()
 		for _, b := range bars {
 			b.Abort(false)
 		}

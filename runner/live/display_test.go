@@ -3,6 +3,7 @@ package live
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -165,4 +166,44 @@ func TestNarration(t *testing.T) {
 	d.Event(results.RunEvent{Kind: results.EventDeath, Target: "upload-naive", AtSeconds: 21.9, Outcome: "oom-killed"})
 	d.Close()
 	golden(t, out.String())
+}
+
+// TestDrawingPanic makes the clock panic once the run is under way, as a
+// fault in what the drawing goroutines render would: in plain mode on the
+// display's own goroutine, on a terminal in mpb's (a decorator). Either
+// way the process goes on, the fault is said once, log lines written
+// afterwards still reach the output, and Close returns.
+func TestDrawingPanic(t *testing.T) {
+	for _, plain := range []bool{true, false} {
+		t.Run(map[bool]string{true: "plain", false: "terminal"}[plain], func(t *testing.T) {
+			var out, errw syncBuffer
+			clock, t0, now := fakeClock()
+			var broken atomic.Bool
+			d := newDisplay(&out, &errw, plain, 10*time.Millisecond, func() time.Time {
+				if broken.Load() {
+					panic("injected fault in the clock")
+				}
+				return now()
+			})
+			d.tty = true
+			feed(d, clock, t0)
+			broken.Store(true)
+			deadline := time.Now().Add(10 * time.Second)
+			for !strings.Contains(errw.String(), "injected fault") && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if !strings.Contains(errw.String(), "internal error in the live display") {
+				t.Fatalf("stderr = %q; want the display's fault said", errw.String())
+			}
+			fmt.Fprintf(d.Log(), "a line after the fault\n")
+			broken.Store(false)
+			d.Close()
+			if !strings.Contains(out.String(), "a line after the fault") {
+				t.Errorf("output lacks the log line written after the fault:\n%s", out.String())
+			}
+			if n := strings.Count(errw.String(), "internal error"); n != 1 {
+				t.Errorf("fault said %d times; want once", n)
+			}
+		})
+	}
 }
