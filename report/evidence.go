@@ -84,9 +84,13 @@ func nodeMemoryText(m results.NodeMemory) string {
 		return "no RSS in the reading"
 	}
 	rss := float64(m.RSSBytes)
-	return fmt.Sprintf("RSS %s, external %s (%.0f %% of RSS; arrayBuffers %s), V8 heap %s used of %s: %.0f %% of RSS outside the V8 heap",
+	text := fmt.Sprintf("RSS %s, external %s (%.0f %% of RSS; arrayBuffers %s), V8 heap %s used of %s: %.0f %% of RSS outside the V8 heap",
 		mibText(m.RSSBytes), mibText(m.ExternalBytes), 100*float64(m.ExternalBytes)/rss, mibText(m.ArrayBuffersBytes),
 		mibText(m.HeapUsedBytes), mibText(m.HeapTotalBytes), 100*math.Max(0, rss-float64(m.HeapTotalBytes))/rss)
+	if m.Processes > 1 {
+		text += fmt.Sprintf(" (PID %d, the largest of %d Node.js processes reporting)", m.PID, m.Processes)
+	}
+	return text
 }
 
 // evidenceCostText: "evidence stopped the target at most 0.4 ms per

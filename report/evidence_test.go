@@ -59,6 +59,14 @@ func TestEvidenceSymptoms(t *testing.T) {
 			},
 		},
 		{
+			name: "node behind npm: which process the reading is of",
+			t: results.Target{Runtime: "node", RSSPeakBytes: 200 << 20, OOMAtSeconds: ptr(4.4),
+				NodeMemoryLast: &results.NodeMemory{AtSeconds: 4.38, PID: 4242, Processes: 2, RSSBytes: 150 << 20, HeapTotalBytes: 9 << 20, HeapUsedBytes: 7 << 20, ExternalBytes: 100 << 20, ArrayBuffersBytes: 99 << 20}},
+			want: []string{
+				"last memoryUsage before the end (4.4 s): RSS 150 MiB, external 100 MiB (67 % of RSS; arrayBuffers 99 MiB), V8 heap 7 MiB used of 9 MiB: 94 % of RSS outside the V8 heap (PID 4242, the largest of 2 Node.js processes reporting)",
+			},
+		},
+		{
 			name: "nothing captured: why",
 			t:    results.Target{Runtime: "go", Evidence: []results.Evidence{{Share: 0.5, Errors: []string{"heap profile: 404"}}}},
 			want: []string{"evidence not taken: heap profile: 404"},

@@ -76,11 +76,14 @@ func (r *targetRun) evidenceAttach() {
 		return
 	}
 	if r.ev.capt != nil {
-		r.ev.capt.Attach(r.p.PID(), r.mon.tracker.Pauses)
+		if r.ev.node != nil {
+			r.ev.node.Reset() // the readings were the dead processes'
+		}
+		r.ev.capt.Attach(r.p.PID(), r.mon.sampler.Members, r.mon.tracker.Pauses)
 		return
 	}
 	r.ev.capt = evidence.New(evidence.Config{
-		Target: r.t.Name, Runtime: r.t.Runtime, PID: r.p.PID(), BaseURL: "http://" + r.addr,
+		Target: r.t.Name, Runtime: r.t.Runtime, PID: r.p.PID(), Members: r.mon.sampler.Members, BaseURL: "http://" + r.addr,
 		PprofPath: r.h.opts.Scenario.Evidence.Pprof(), Pprof: r.t.Builtin != "" || r.h.opts.Scenario.Evidence.PprofPath != "",
 		OutDir:     r.h.opts.OutDir,
 		LimitBytes: int64(r.h.opts.Scenario.MemoryLimit), Marks: marks, Node: r.ev.node, SnapshotDir: r.ev.snapshotDir,

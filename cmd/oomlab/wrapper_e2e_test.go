@@ -116,4 +116,20 @@ func TestRunThroughNpmStart(t *testing.T) {
 	if tg.ProcessesMax < 2 || tg.LargestProcess == nil || !strings.Contains(tg.LargestProcess.Command, "server.js") {
 		t.Errorf("processes_max %d, largest %+v; want npm's tree and node server.js named", tg.ProcessesMax, tg.LargestProcess)
 	}
+	// The memoryUsage preload reached node through npm: its last reading
+	// shows the bodies held outside the V8 heap (at this 128 MiB limit
+	// about two thirds of RSS; ~56 MiB of node's RSS is never external),
+	// taken shortly before the kill (every 20 ms past the first mark).
+	m := tg.NodeMemoryLast
+	if m != nil {
+		t.Logf("last memoryUsage at %.2f s: RSS %d MiB, external %d MiB, V8 heap used %d MiB (kill at %v)", m.AtSeconds, m.RSSBytes>>20, m.ExternalBytes>>20, m.HeapUsedBytes>>20, tg.OOMAtSeconds)
+	}
+	switch {
+	case m == nil:
+		t.Errorf("node_memory_last missing: the preload's readings did not arrive through npm")
+	case m.ExternalBytes < m.RSSBytes/2 || m.ExternalBytes < 4*m.HeapUsedBytes:
+		t.Errorf("node_memory_last %+v; want external ≥ half of RSS and ≥ 4× the V8 heap used", *m)
+	case tg.OOMAtSeconds != nil && (m.AtSeconds > *tg.OOMAtSeconds || m.AtSeconds < *tg.OOMAtSeconds-1):
+		t.Errorf("last reading at %.2f s, kill at %.2f s; want it within the second before", m.AtSeconds, *tg.OOMAtSeconds)
+	}
 }

@@ -42,6 +42,12 @@ type Config struct {
 	// PID is the target's process when the Capturer starts; Attach
 	// follows a restart to the next one.
 	PID int
+	// Members, when set, lists the processes of the target's tree now
+	// (its cgroup's, or PID's descendants). smaps_rollup and the cost's
+	// RSS are read of the one with the most RSS (the server, not a shell
+	// or npm in front of it), and a heap snapshot is only asked of a
+	// member. Unset: PID alone.
+	Members func() []int
 	// BaseURL is where the target listens ("http://127.0.0.1:PORT").
 	BaseURL string
 	// PprofPath is where a Go target serves net/http/pprof, ending in "/".
@@ -95,10 +101,12 @@ type Capturer struct {
 	cur      process // the target's current process; guarded by mu
 }
 
-// process is the one target process a capture asks things of.
+// process is the target's process (the root of its tree) a capture asks
+// things of.
 type process struct {
-	pid int
-	gc  func() (count int64, pauseMs float64)
+	pid     int
+	members func() []int
+	gc      func() (count int64, pauseMs float64)
 }
 
 type job struct {
@@ -124,7 +132,7 @@ func New(cfg Config) *Capturer {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Capturer{cfg: cfg, jobs: make(chan job, len(cfg.Marks)+1), ctx: ctx, cancel: cancel, done: make(chan struct{}),
-		cur: process{pid: cfg.PID, gc: cfg.GC}}
+		cur: process{pid: cfg.PID, members: cfg.Members, gc: cfg.GC}}
 	go c.work()
 	return c
 }
@@ -180,13 +188,36 @@ func (c *Capturer) work() {
 }
 
 // Attach makes later captures ask the target's new process (after a
-// restart: its PID and its GC trace, gc nil when it has none), so that no
-// capture reads a dead process's files or signals a PID the kernel may
-// have given to another. Marks already passed are not taken again.
-func (c *Capturer) Attach(pid int, gc func() (count int64, pauseMs float64)) {
+// restart: its PID, its tree's members as Config.Members, and its GC
+// trace, gc nil when it has none), so that no capture reads a dead
+// process's files or signals a PID the kernel may have given to another.
+// Marks already passed are not taken again.
+func (c *Capturer) Attach(pid int, members func() []int, gc func() (count int64, pauseMs float64)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.cur = process{pid: pid, gc: gc}
+	c.cur = process{pid: pid, members: members, gc: gc}
+}
+
+// listMembers is the tree's processes now; the root alone when unknown.
+func (p process) listMembers() []int {
+	if p.members != nil {
+		if m := p.members(); len(m) > 0 {
+			return m
+		}
+	}
+	return []int{p.pid}
+}
+
+// largest is the member with the most RSS (the root when none can be
+// read).
+func (c *Capturer) largest(members []int, root int) int {
+	best, bestRSS := root, int64(-1)
+	for _, pid := range members {
+		if r := c.rss(pid); r > bestRSS {
+			best, bestRSS = pid, r
+		}
+	}
+	return best
 }
 
 func (c *Capturer) current() process {
@@ -227,7 +258,9 @@ func (c *Capturer) capture(j job) results.Evidence {
 	if j.end {
 		stem = c.cfg.Target + "-end"
 	}
-	if raw, err := os.ReadFile(filepath.Join(c.cfg.ProcRoot, strconv.Itoa(p.pid), "smaps_rollup")); err != nil {
+	members := p.listMembers()
+	ev.PID = c.largest(members, p.pid)
+	if raw, err := os.ReadFile(filepath.Join(c.cfg.ProcRoot, strconv.Itoa(ev.PID), "smaps_rollup")); err != nil {
 		ev.Errors = append(ev.Errors, "smaps_rollup: "+err.Error())
 	} else if s, err := ParseSmapsRollup(bytes.NewReader(raw)); err != nil {
 		ev.Errors = append(ev.Errors, err.Error())
@@ -241,7 +274,7 @@ func (c *Capturer) capture(j job) results.Evidence {
 			ev.Errors = append(ev.Errors, "no memoryUsage reading from the preloaded script yet")
 		}
 	}
-	ev.Cost.RSSBeforeBytes = c.rss(p.pid)
+	ev.Cost.RSSBeforeBytes = c.rss(ev.PID)
 	gcCount, gcPause := p.gcRead()
 	start := time.Now()
 	switch {
@@ -252,7 +285,7 @@ func (c *Capturer) capture(j job) results.Evidence {
 			c.gcStall(&ev, p, gcCount, gcPause)
 		}
 	case c.cfg.SnapshotDir != "":
-		written := c.heapSnapshot(&ev, stem, p.pid)
+		written := c.heapSnapshot(&ev, stem, members)
 		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
 		if written {
 			stall := ev.Cost.Millis
@@ -261,7 +294,7 @@ func (c *Capturer) capture(j job) results.Evidence {
 	default:
 		return ev // nothing asked of the target: no cost
 	}
-	ev.Cost.RSSAfterBytes = c.rss(p.pid)
+	ev.Cost.RSSAfterBytes = c.rss(ev.PID)
 	return ev
 }
 
@@ -335,10 +368,18 @@ func (c *Capturer) heapProfile(ev *results.Evidence, stem string) {
 	ev.Heap = hp
 }
 
-// heapSnapshot signals the Node.js target to write a heap snapshot and
-// waits until the file stops growing, then moves it next to the others;
-// it reports whether the snapshot was written.
-func (c *Capturer) heapSnapshot(ev *results.Evidence, stem string, pid int) bool {
+// heapSnapshot signals the Node.js process of the latest memoryUsage
+// reading (the tree's node with the most RSS, which runs the preload and
+// so takes a snapshot on the signal) to write a heap snapshot, and waits
+// until the file stops growing, then moves it next to the others; it
+// reports whether the snapshot was written. No other process is
+// signalled: a shell in front of node would die of it.
+func (c *Capturer) heapSnapshot(ev *results.Evidence, stem string, members []int) bool {
+	if ev.Node == nil || !slices.Contains(members, ev.Node.PID) {
+		ev.Errors = append(ev.Errors, "heap snapshot: no memoryUsage reading from a process of the target's tree, so none is known to take one on "+SnapshotSignal)
+		return false
+	}
+	pid := ev.Node.PID
 	before, _ := filepath.Glob(filepath.Join(c.cfg.SnapshotDir, "*.heapsnapshot"))
 	if err := syscall.Kill(pid, syscall.SIGUSR2); err != nil {
 		ev.Errors = append(ev.Errors, "heap snapshot: "+err.Error())

@@ -211,7 +211,7 @@ func TestCapturerFollowsRestart(t *testing.T) {
 	defer srv.Close()
 	c := New(Config{Target: "t", Runtime: "go", PID: dead.Process.Pid, BaseURL: srv.URL, PprofPath: "/debug/pprof/", Pprof: true,
 		OutDir: t.TempDir(), LimitBytes: 100, Marks: []float64{0.5}, GC: oldGC.read})
-	c.Attach(os.Getpid(), newGC.read)
+	c.Attach(os.Getpid(), nil, newGC.read)
 	c.Observe(0, 60, -1)
 	evs := c.Close()
 	if len(evs) != 1 {

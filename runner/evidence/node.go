@@ -3,6 +3,7 @@ package evidence
 import (
 	_ "embed"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -88,22 +89,44 @@ func ParseNodeLine(line string) (m results.NodeMemory, ok bool) {
 		}
 		v[i] = n
 	}
-	return results.NodeMemory{RSSBytes: v[1], HeapTotalBytes: v[2], HeapUsedBytes: v[3], ExternalBytes: v[4], ArrayBuffersBytes: v[5]}, true
+	if v[0] <= 0 || v[0] > math.MaxInt32 {
+		return m, false
+	}
+	return results.NodeMemory{PID: int(v[0]), RSSBytes: v[1], HeapTotalBytes: v[2], HeapUsedBytes: v[3], ExternalBytes: v[4], ArrayBuffersBytes: v[5]}, true
 }
 
-// NodeStream keeps the latest memoryUsage() reading of one Node.js
-// target. Its Filter sits in front of the line reader of the target's
-// stdout. It is safe for concurrent use and holds one reading, however
-// long the target runs.
+// maxNodeProcs bounds the processes a NodeStream keeps a reading of; past
+// it the one heard from least recently is forgotten.
+const maxNodeProcs = 16
+
+// nodeFresh: a process's reading counts for Latest while it is at most
+// this much older than the newest reading of any (a process that died or
+// stopped reporting drops out).
+const nodeFresh = 2 * time.Second
+
+// NodeStream keeps the latest memoryUsage() reading of each Node.js
+// process of one target's tree: NODE_OPTIONS reaches every node the
+// target starts (npm start is node, running the server in another), and
+// they share its stdout. Its Filter sits in front of the line reader of
+// the target's stdout. It is safe for concurrent use and holds at most
+// maxNodeProcs readings, however long the target runs.
 type NodeStream struct {
-	mu     sync.Mutex
-	t0     time.Time
-	latest *results.NodeMemory
-	count  int64
+	mu    sync.Mutex
+	t0    time.Time
+	procs map[int]nodeReading
+	count int64
+	now   func() time.Time // tests set it
+}
+
+type nodeReading struct {
+	m    results.NodeMemory
+	when time.Time
 }
 
 // NewNodeStream returns an empty stream.
-func NewNodeStream() *NodeStream { return &NodeStream{} }
+func NewNodeStream() *NodeStream {
+	return &NodeStream{procs: map[int]nodeReading{}, now: time.Now}
+}
 
 // Begin sets the time readings are counted from (the load's start).
 func (s *NodeStream) Begin(t0 time.Time) {
@@ -112,18 +135,20 @@ func (s *NodeStream) Begin(t0 time.Time) {
 	s.mu.Unlock()
 }
 
+// Reset forgets every reading: the target was started again, and the
+// processes that reported are gone.
+func (s *NodeStream) Reset() {
+	s.mu.Lock()
+	clear(s.procs)
+	s.mu.Unlock()
+}
+
 // Filter returns a line handler that keeps the script's readings and
 // passes every other line on to next (nil: dropped).
 func (s *NodeStream) Filter(next func(string)) func(string) {
 	return func(line string) {
 		if m, ok := ParseNodeLine(line); ok {
-			s.mu.Lock()
-			if !s.t0.IsZero() {
-				m.AtSeconds = time.Since(s.t0).Seconds()
-			}
-			s.latest = &m
-			s.count++
-			s.mu.Unlock()
+			s.add(m)
 			return
 		}
 		if next != nil {
@@ -132,15 +157,54 @@ func (s *NodeStream) Filter(next func(string)) func(string) {
 	}
 }
 
-// Latest returns the latest reading, nil before the first.
+func (s *NodeStream) add(m results.NodeMemory) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if !s.t0.IsZero() {
+		m.AtSeconds = now.Sub(s.t0).Seconds()
+	}
+	if _, known := s.procs[m.PID]; !known && len(s.procs) >= maxNodeProcs {
+		oldest := 0
+		for pid, r := range s.procs {
+			if oldest == 0 || r.when.Before(s.procs[oldest].when) {
+				oldest = pid
+			}
+		}
+		delete(s.procs, oldest)
+	}
+	s.procs[m.PID] = nodeReading{m: m, when: now}
+	s.count++
+}
+
+// Latest returns the latest reading of the process with the most RSS
+// among those that reported within nodeFresh of the newest reading, with
+// how many did; nil before the first reading.
 func (s *NodeStream) Latest() *results.NodeMemory {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.latest == nil {
-		return nil
+	var newest time.Time
+	for _, r := range s.procs {
+		if r.when.After(newest) {
+			newest = r.when
+		}
 	}
-	m := *s.latest
-	return &m
+	var best *results.NodeMemory
+	n := 0
+	for _, r := range s.procs {
+		if newest.Sub(r.when) > nodeFresh {
+			continue
+		}
+		n++
+		if best == nil || r.m.RSSBytes > best.RSSBytes || r.m.RSSBytes == best.RSSBytes && r.m.PID < best.PID {
+			m := r.m
+			best = &m
+		}
+	}
+	if best != nil {
+		best.Processes = n
+	}
+	return best
 }
 
 // Count is how many readings arrived.

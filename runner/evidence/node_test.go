@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,9 @@ func TestParseNodeLine(t *testing.T) {
 		want results.NodeMemory
 		ok   bool
 	}{
-		{"oomlab-mem 12 300 40 30 200 150", results.NodeMemory{RSSBytes: 300, HeapTotalBytes: 40, HeapUsedBytes: 30, ExternalBytes: 200, ArrayBuffersBytes: 150}, true},
+		{"oomlab-mem 12 300 40 30 200 150", results.NodeMemory{PID: 12, RSSBytes: 300, HeapTotalBytes: 40, HeapUsedBytes: 30, ExternalBytes: 200, ArrayBuffersBytes: 150}, true},
+		{"oomlab-mem 0 300 40 30 200 150", results.NodeMemory{}, false},
+		{"oomlab-mem 99999999999 300 40 30 200 150", results.NodeMemory{}, false},
 		{"oomlab-mem 12 300 40 30 200", results.NodeMemory{}, false},
 		{"oomlab-mem 12 300 40 30 200 -1", results.NodeMemory{}, false},
 		{"oomlab-mem 12 300 40 30 200 x", results.NodeMemory{}, false},
@@ -52,6 +55,47 @@ func TestNodeStreamFilter(t *testing.T) {
 	}
 	if s.Count() != 2 {
 		t.Errorf("Count = %d; want 2", s.Count())
+	}
+}
+
+// TestNodeStreamTree: every node of a target's tree reports (npm start
+// runs the server in a second node). Latest is the reading of the one with
+// the most RSS among those heard from within two seconds of the newest,
+// so a small npm's readings never stand for the server's, and a process
+// that stopped reporting drops out; the stream keeps at most 16.
+func TestNodeStreamTree(t *testing.T) {
+	s := NewNodeStream()
+	clock := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return clock }
+	s.Begin(clock)
+	feed := s.Filter(nil)
+	at := func(d time.Duration, line string) {
+		clock = clock.Add(d)
+		feed(line)
+	}
+	at(0, "oomlab-mem 100 50000 9 7 1 0")                     // npm
+	at(10*time.Millisecond, "oomlab-mem 200 40000 5 4 2 1")   // the server, smaller at first
+	at(10*time.Millisecond, "oomlab-mem 200 90000 5 4 80 70") // the server, grown
+	at(10*time.Millisecond, "oomlab-mem 100 50001 9 7 1 0")   // npm again, after it
+	if m := s.Latest(); m == nil || m.PID != 200 || m.RSSBytes != 90000 || m.Processes != 2 || m.AtSeconds != 0.02 {
+		t.Errorf("Latest = %+v; want the server's reading (PID 200, RSS 90000, at 0.02 s), of 2 processes", m)
+	}
+	at(2500*time.Millisecond, "oomlab-mem 100 50002 9 7 1 0") // the server is silent for 2.5 s
+	if m := s.Latest(); m == nil || m.PID != 100 || m.Processes != 1 {
+		t.Errorf("Latest after the server fell silent = %+v; want npm's, alone", m)
+	}
+	for pid := 1000; pid < 1100; pid++ {
+		at(time.Millisecond, "oomlab-mem "+strconv.Itoa(pid)+" 10 1 1 1 1")
+	}
+	if n := len(s.procs); n != maxNodeProcs {
+		t.Errorf("readings kept after 102 processes = %d; want %d", n, maxNodeProcs)
+	}
+	if m := s.Latest(); m == nil || m.PID != 100 && m.PID < 1084 {
+		t.Errorf("Latest = %+v; want one of the processes heard from last", m)
+	}
+	s.Reset()
+	if m := s.Latest(); m != nil || s.Count() != 105 {
+		t.Errorf("after Reset: Latest %+v, Count %d; want nil, and the count kept (105)", m, s.Count())
 	}
 }
 

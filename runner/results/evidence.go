@@ -20,6 +20,11 @@ type Evidence struct {
 	// (cgroup usage -1 without a cgroup).
 	RSSBytes         int64 `json:"rss_bytes"`
 	CgroupUsageBytes int64 `json:"cgroup_usage_bytes"`
+	// PID is the process smaps_rollup and the cost's RSS were read of:
+	// the tree's process with the most RSS at the capture (the target's
+	// own process when it is alone). A heap snapshot is taken of Node's
+	// PID.
+	PID int `json:"pid,omitempty"`
 	// Smaps is /proc/PID/smaps_rollup at the mark; nil when unreadable.
 	Smaps *Smaps `json:"smaps,omitempty"`
 	// Heap summarises the Go heap profile taken at the mark; nil for
@@ -100,11 +105,18 @@ type HeapSite struct {
 
 // NodeMemory is one process.memoryUsage() reading of a Node.js target;
 // External includes ArrayBuffers (Buffers live there, outside the V8 heap).
+// When several Node.js processes of the target's tree report (npm start,
+// a cluster), it is the reading of the one with the most RSS.
 type NodeMemory struct {
-	AtSeconds         float64 `json:"at_seconds"`
-	RSSBytes          int64   `json:"rss_bytes"`
-	HeapTotalBytes    int64   `json:"heap_total_bytes"`
-	HeapUsedBytes     int64   `json:"heap_used_bytes"`
-	ExternalBytes     int64   `json:"external_bytes"`
-	ArrayBuffersBytes int64   `json:"array_buffers_bytes"`
+	AtSeconds float64 `json:"at_seconds"`
+	// PID is the process that read it.
+	PID int `json:"pid,omitempty"`
+	// Processes is how many Node.js processes of the tree reported within
+	// two seconds of this reading (1 for a lone server).
+	Processes         int   `json:"processes,omitempty"`
+	RSSBytes          int64 `json:"rss_bytes"`
+	HeapTotalBytes    int64 `json:"heap_total_bytes"`
+	HeapUsedBytes     int64 `json:"heap_used_bytes"`
+	ExternalBytes     int64 `json:"external_bytes"`
+	ArrayBuffersBytes int64 `json:"array_buffers_bytes"`
 }
