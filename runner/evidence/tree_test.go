@@ -26,15 +26,10 @@ func sleeper(t *testing.T) *exec.Cmd {
 }
 
 // alive: the process exists and is not a zombie (a child killed and not
-// yet waited for still answers kill 0).
+// yet waited for still answers kill 0); sample.New tells them apart.
 func alive(pid int) bool {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	s := string(stat)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	return len(f) > 0 && f[0] != "Z"
+	_, err := sample.New(pid)
+	return err == nil
 }
 
 // TestCapturerTree: a target started through a wrapper (a shell, npm) is

@@ -186,14 +186,8 @@ func (d *Display) loop() {
 	for {
 		select {
 		case <-d.stop:
-			for {
-				select {
-				case l := <-d.said:
-					d.emit(l)
-				default:
-					return
-				}
-			}
+			d.drain()
+			return
 		case l := <-d.said:
 			d.emit(l)
 		case <-tick.C:
@@ -202,6 +196,18 @@ func (d *Display) loop() {
 			} else {
 				d.updateBars()
 			}
+		}
+	}
+}
+
+// drain writes out the lines still queued for the drawing goroutine.
+func (d *Display) drain() {
+	for {
+		select {
+		case l := <-d.said:
+			d.emit(l)
+		default:
+			return
 		}
 	}
 }
@@ -307,14 +313,7 @@ func (d *Display) Close() {
 		d.mu.Unlock()
 		close(d.stop)
 		d.wg.Wait()
-		for drained := false; !drained; { // left by a drawing goroutine that panicked
-			select {
-			case l := <-d.said:
-				d.emit(l)
-			default:
-				drained = true
-			}
-		}
+		d.drain() // what a drawing goroutine that panicked left
 		d.mu.Lock()
 		p, bars := d.progress, d.bars
 		d.mu.Unlock()
