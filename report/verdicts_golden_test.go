@@ -1,0 +1,43 @@
+package report
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+)
+
+// TestVerdictsGolden keeps every verdict the judge gives on recorded data —
+// the 29 recorded curves, the saved upload-proxy run and the synthetic
+// runs — in one golden file per input, so that moving the judging code
+// cannot change a class, an outcome, a figure or the gate unseen: a
+// difference shows in the diff of testdata/golden (regenerate with
+// -update and explain it).
+func TestVerdictsGolden(t *testing.T) {
+	check := func(t *testing.T, run *Run) {
+		t.Helper()
+		v := Judge(run)
+		st, reason := GateOf(v)
+		doc := struct {
+			Gate     string    `json:"gate"`
+			Reason   string    `json:"reason"`
+			Verdicts []Verdict `json:"verdicts"`
+		}{st.String(), reason, v}
+		b, err := json.MarshalIndent(doc, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, ".json", append(b, '\n'))
+	}
+	for _, c := range recordedCurves {
+		t.Run(c.file, func(t *testing.T) {
+			run, err := loadCurve(filepath.Join("testdata", "curves", c.file+".csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, run)
+		})
+	}
+	t.Run("upload-proxy", func(t *testing.T) { check(t, loadUpload(t)) })
+	t.Run("synth-upload-proxy", func(t *testing.T) { check(t, uploadProxy().run()) })
+	t.Run("synth-long-run", func(t *testing.T) { check(t, longRun().run()) })
+}
