@@ -34,7 +34,11 @@ func TestJudge(t *testing.T) {
 	climbT, climbY := line(14, 90, 2.2, 0)
 	creepT, creepY := line(14, 85, 0.42, 0) // 171 MiB of headroom: 407 s to the limit
 	fastT, fastY := line(14, 200, 0.45, 0)  // under the slope allowed, 124 s to the limit
-	sawT, sawY := line(14, 60, 0.8, 12)     // a collector's saw-tooth: no line
+	sawT, sawY := line(14, 60, 0.1, 12)     // a collector's saw-tooth: no line
+	// A saw-tooth whose teeth rise 0.8 MiB every second: the verdict's
+	// rule calls it growing (+0.98 ± 0.85 MiB/s, new highs to the end),
+	// however poorly a line fits it (R² 0.31).
+	sawUpT, sawUpY := line(14, 60, 0.8, 12)
 	tests := []struct {
 		name       string
 		o          Observed
@@ -44,9 +48,11 @@ func TestJudge(t *testing.T) {
 	}{
 		{"aware sheds, memory flat", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: shed, GoodputRatio: &good}, true, false, ""},
 		{"naive below capacity", Observed{Outcome: "survived", T: creepT, RSSBytes: creepY, Stage: ok, GoodputRatio: &idle}, true, false, ""},
-		{"naive over capacity climbs", Observed{Outcome: "survived", T: climbT, RSSBytes: climbY, Stage: ok, GoodputRatio: &good}, false, false, "RSS climbs +2.20 MiB/s"},
+		{"naive over capacity climbs", Observed{Outcome: "survived", T: climbT, RSSBytes: climbY, Stage: ok, GoodputRatio: &good}, false, false, "RSS climbs +2.20 ± 0.00 MiB/s at constant load"},
 		{"slow climb near the limit", Observed{Outcome: "survived", T: fastT, RSSBytes: fastY, Stage: ok, GoodputRatio: &good}, false, false, "reaches the limit in 111 s"},
 		{"saw-tooth is not a climb", Observed{Outcome: "survived", T: sawT, RSSBytes: sawY, Stage: ok, GoodputRatio: &good}, true, false, ""},
+		{"saw-tooth whose teeth climb", Observed{Outcome: "survived", T: sawUpT, RSSBytes: sawUpY, Stage: ok, GoodputRatio: &good}, false, false, "RSS climbs +0.98"},
+		{"too few samples for the rule", Observed{Outcome: "survived", T: flatT[:8], RSSBytes: flatY[:8], Stage: ok, GoodputRatio: &good}, false, false, "too few RSS samples"},
 		{"killed", Observed{Outcome: "oom-killed", T: climbT, RSSBytes: climbY, Stage: ok}, false, false, "did not survive: oom-killed"},
 		{"sheds with the downstream idle", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: shed, GoodputRatio: &idle}, false, false, "success 13 % under the 95 % floor, and the downstream's goodput 0.20"},
 		{"p95 over the ceiling", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: slow, GoodputRatio: &good}, false, false, "p95 12000 ms over the 10000 ms ceiling"},
