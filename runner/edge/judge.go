@@ -58,8 +58,11 @@ type Observed struct {
 //     over the whole probe after the warm-up taken as one settled window
 //     (curve.Curve.Whole): a probe the rule calls growing fails, one it
 //     calls bounded or cannot class does not fail on growth; a window too
-//     short for the rule (curve.MinSettledSamples over
-//     curve.MinSettledSeconds) fails as too few samples;
+//     short for a settled window (curve.MinSettledSamples over
+//     curve.MinSettledSeconds: a --probe of a few seconds) is judged by
+//     the rule's slope test alone (curve.Rule.SurelyRising), and one too
+//     short for any fit (curve.MinFitSamples over curve.MinFitSeconds)
+//     fails as too few samples;
 //   - RSS does not reach the limit soon: the time to the limit at the
 //     fitted slope β, (limit − last RSS) ÷ β, is at least
 //     MinTimeToLimitSeconds — unless a line does not describe the curve
@@ -117,21 +120,31 @@ func memoryReasons(c results.EdgeCriteria, o Observed, p *results.EdgeProbe) []s
 	for i, b := range o.RSSBytes {
 		mibs[i] = b / (1 << 20)
 	}
-	ev := curve.Curve{T: o.T, MiB: mibs}.Whole()
+	cv := curve.Curve{T: o.T, MiB: mibs}
+	ev := cv.Whole()
+	rule := curve.Rule{GrowthSlopeMiBPerSec: c.MaxSlopeMiBPerSec}
 	w := ev.Last()
-	if !w.OK {
-		if o.Outcome == results.OutcomeSurvived {
-			return []string{"too few RSS samples after the warm-up to judge memory"}
+	f, growing := w.Fit, false
+	if w.OK {
+		growing = rule.Decide(ev).Finding.Growing()
+	} else {
+		// Shorter than a settled window (a --probe of a few seconds):
+		// the rule's slope test alone.
+		var ok bool
+		if f, ok = cv.Fit(math.Inf(-1), math.Inf(1)); !ok {
+			if o.Outcome == results.OutcomeSurvived {
+				return []string{"too few RSS samples after the warm-up to judge memory"}
+			}
+			return nil
 		}
-		return nil
+		growing = rule.SurelyRising(f)
 	}
-	f := w.Fit
 	p.SlopeMiBPerSec, p.SlopeR2 = round3(f.Slope), round3(f.R2)
 	if f.Slope > 0 {
 		headroom := float64(o.LimitBytes)/(1<<20) - mibs[len(mibs)-1]
 		p.TimeToLimitSeconds = round3(math.Max(headroom, 0) / f.Slope)
 	}
-	if d := (curve.Rule{GrowthSlopeMiBPerSec: c.MaxSlopeMiBPerSec}).Decide(ev); d.Finding.Growing() {
+	if growing {
 		return []string{fmt.Sprintf("RSS climbs %+.2f ± %.2f MiB/s at constant load (R² %.2f), over the %.2f MiB/s allowed",
 			f.Slope, 2*f.WideStdErr, f.R2, c.MaxSlopeMiBPerSec)}
 	}

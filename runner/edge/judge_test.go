@@ -55,7 +55,10 @@ func TestJudge(t *testing.T) {
 		{"slow climb near the limit", Observed{Outcome: "survived", T: fastT, RSSBytes: fastY, Stage: ok, GoodputRatio: &good}, false, false, "reaches the limit in 111 s"},
 		{"saw-tooth is not a climb", Observed{Outcome: "survived", T: sawT, RSSBytes: sawY, Stage: ok, GoodputRatio: &good}, true, false, ""},
 		{"saw-tooth whose teeth climb", Observed{Outcome: "survived", T: sawUpT, RSSBytes: sawUpY, Stage: ok, GoodputRatio: &good}, false, false, "RSS climbs +0.98"},
-		{"too few samples for the rule", Observed{Outcome: "survived", T: flatT[:8], RSSBytes: flatY[:8], Stage: ok, GoodputRatio: &good}, false, false, "too few RSS samples"},
+		{"too few samples for a fit", Observed{Outcome: "survived", T: flatT[:4], RSSBytes: flatY[:4], Stage: ok, GoodputRatio: &good}, false, false, "too few RSS samples"},
+		// Too short for a settled window: the rule's slope test alone.
+		{"short probe, flat", Observed{Outcome: "survived", T: flatT[:8], RSSBytes: flatY[:8], Stage: ok, GoodputRatio: &good}, true, false, ""},
+		{"short probe climbs", Observed{Outcome: "survived", T: climbT[:8], RSSBytes: climbY[:8], Stage: ok, GoodputRatio: &good}, false, false, "RSS climbs +2.20"},
 		{"killed", Observed{Outcome: "oom-killed", T: climbT, RSSBytes: climbY, Stage: ok}, false, false, "did not survive: oom-killed"},
 		{"sheds with the downstream idle", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: shed, GoodputRatio: &idle}, false, false, "success 13 % under the 95 % floor, and the downstream's goodput 0.20"},
 		{"p95 over the ceiling", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: slow, GoodputRatio: &good}, false, false, "p95 12000 ms over the 10000 ms ceiling"},
