@@ -1,6 +1,9 @@
 package curve
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Thresholds of the growing/bounded rule (Decide). A curve is growing
 // when, over the settled part of the last interval at a constant rate and
@@ -43,6 +46,17 @@ const (
 	BriefHold                         // surely rising steps that held only briefly since
 	Uncertain                         // a slope too uncertain to tell
 )
+
+var findingNames = [...]string{TooShort: "too short", Levelled: "levelled", SlowRise: "slow rise", UnderPeak: "under an earlier peak",
+	Climbing: "climbing", Staircase: "staircase", SteppedAndHeld: "stepped and held", BriefHold: "brief hold", Uncertain: "uncertain"}
+
+// String names the finding: "stepped and held".
+func (f Finding) String() string {
+	if f >= TooShort && f <= Uncertain {
+		return findingNames[f]
+	}
+	return fmt.Sprintf("Finding(%d)", int(f))
+}
 
 // Growing reports whether the finding classes the curve growing.
 func (f Finding) Growing() bool { return f == Climbing || f == Staircase }

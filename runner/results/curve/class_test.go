@@ -48,6 +48,9 @@ func TestDecide(t *testing.T) {
 }
 
 func TestFindingClasses(t *testing.T) {
+	if got := SteppedAndHeld.String(); got != "stepped and held" {
+		t.Errorf("SteppedAndHeld.String() = %q; want \"stepped and held\"", got)
+	}
 	for f := TooShort; f <= Uncertain; f++ {
 		n := 0
 		for _, b := range []bool{f.Growing(), f.Bounded(), f.Inconclusive()} {
@@ -56,7 +59,7 @@ func TestFindingClasses(t *testing.T) {
 			}
 		}
 		if n != 1 {
-			t.Errorf("Finding %d: growing %v, bounded %v, inconclusive %v; want exactly one", f, f.Growing(), f.Bounded(), f.Inconclusive())
+			t.Errorf("Finding %v: growing %v, bounded %v, inconclusive %v; want exactly one", f, f.Growing(), f.Bounded(), f.Inconclusive())
 		}
 	}
 }
