@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -249,44 +248,6 @@ func (h *harness) setupLimits() error {
 	return nil
 }
 
-func (h *harness) runAll(ctx context.Context) error {
-	if h.parallel() {
-		h.res.Targets = h.runParallel(ctx)
-	} else {
-		for i := range h.opts.Scenario.Targets {
-			h.res.Targets = append(h.res.Targets, h.runOne(ctx, &h.opts.Scenario.Targets[i]))
-		}
-	}
-	h.res.Harness.RSSPeakBytes = h.selfPeak
-	if h.selfN > 0 {
-		h.res.Harness.RSSMeanBytes = h.selfSum / h.selfN
-	}
-	if ctx.Err() != nil {
-		if cause := context.Cause(ctx); errors.Is(cause, ErrDeadline) {
-			return cause
-		}
-		return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
-	}
-	return nil
-}
-
-// runOne runs one target, or records that it was not run because the run
-// was interrupted first.
-func (h *harness) runOne(ctx context.Context, t *scenarios.Target) results.Target {
-	if ctx.Err() != nil {
-		tr := results.Target{
-			Name: t.Name, Role: t.Role, Runtime: t.Runtime, Outcome: results.OutcomeInterrupted,
-			OutcomeDetail: "not run: the run was interrupted before this target", Stages: []results.Stage{},
-		}
-		h.rec.Event(results.RunEvent{Kind: results.EventTargetDone, Target: t.Name, Outcome: tr.Outcome, Detail: tr.OutcomeDetail})
-		return tr
-	}
-	tr := h.runTarget(ctx, t)
-	h.rec.Event(results.RunEvent{Kind: results.EventTargetDone, Target: t.Name, AtSeconds: tr.DurationSeconds,
-		Outcome: tr.Outcome, Detail: tr.OutcomeDetail})
-	return tr
-}
-
 // sampleSelf records the harness's own RSS and returns it. The peak is
 // the largest sample, not VmHWM: the process's lifetime peak would carry
 // over what an earlier scenario of a catalog run, or its report
@@ -323,16 +284,15 @@ func (h *harness) close() error {
 	return errors.Join(errs...)
 }
 
-// writeResults writes results.json atomically (see results.OutDir.WriteFile:
-// a temporary file, synced, renamed over the old one, the directory synced).
-func writeResults(out *results.OutDir, res *results.Results) error {
-	res.Files["results"] = results.ResultsFile
-	b, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return fmt.Errorf("runner: writing results: %w", err)
-	}
-	if err := out.WriteFile(results.ResultsFile, append(b, '\n')); err != nil {
-		return fmt.Errorf("runner: %w", err)
-	}
-	return nil
+// lockedWriter serialises writes: targets running in parallel log to the
+// same writer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

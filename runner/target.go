@@ -331,20 +331,6 @@ func (r *targetRun) act(ds []decision, endLoad context.CancelFunc) {
 	}
 }
 
-// died handles the end of the current process and reports whether the
-// target runs again. When ctx ended, the process was stopped for us
-// (exec's Cancel sends SIGTERM to the group): not a death.
-func (r *targetRun) died(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		r.stopped = true
-		return false
-	}
-	if r.killedBy == killNone {
-		r.killedAt = time.Since(r.t0)
-	}
-	return r.recordDeath(ctx)
-}
-
 // loadOver records how the load went, warns of stages the load generator
 // could not keep up with, takes the end-of-load evidence and stops the
 // target if it still runs.
@@ -372,5 +358,26 @@ func (r *targetRun) loadOver(lr loadResult) {
 	default:
 		r.stopped = true
 		r.p.Stop(stopGrace)
+	}
+}
+
+// cleanup ends the target's process group and removes its cgroup. It is
+// safe to call in every state, more than once.
+func (r *targetRun) cleanup() {
+	if r.p != nil {
+		select {
+		case <-r.p.Done():
+		default:
+			r.stopped = true
+			r.p.Stop(stopGrace)
+		}
+	}
+	r.evidenceFinish()
+	if r.group != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.group.Remove(ctx); err != nil {
+			fmt.Fprintf(r.h.opts.Log, "  warning: %v\n", err)
+		}
 	}
 }

@@ -1,14 +1,17 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/oomlab/oomlab/fixtures"
 	"github.com/oomlab/oomlab/runner/gctrace"
 	"github.com/oomlab/oomlab/scenarios"
 )
@@ -98,4 +101,47 @@ func cmpOr(a, b string) string {
 		return b
 	}
 	return a
+}
+
+// errSkip marks a target that cannot run on this machine (node missing).
+var errSkip = errors.New("skipped")
+
+// targetArgv resolves what to execute for a target: a built-in Go fixture
+// re-executes the oomlab binary, a built-in Node.js fixture is written to a
+// temporary directory and run with node, a command runs as given.
+func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
+	switch {
+	case len(t.Command) > 0:
+		return append([]string(nil), t.Command...), nil
+	case t.Runtime == "node":
+		script, ok := fixtures.NodeScript(t.Builtin)
+		if !ok {
+			return nil, fmt.Errorf("runner: no built-in Node.js target %q", t.Builtin)
+		}
+		node := h.opts.Node
+		if node == "" {
+			node = "node"
+		}
+		path, err := exec.LookPath(node)
+		if err != nil {
+			return nil, fmt.Errorf("%w: node is not installed (%v), so the Node.js target %s cannot run", errSkip, err, t.Name)
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.tmpDir == "" {
+			if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
+				return nil, fmt.Errorf("runner: %w", err)
+			}
+		}
+		file := filepath.Join(h.tmpDir, t.Builtin+".js")
+		if err := os.WriteFile(file, script, 0o644); err != nil {
+			return nil, fmt.Errorf("runner: %w", err)
+		}
+		if err := h.nodeModules(t.Builtin); err != nil {
+			return nil, err
+		}
+		return []string{path, file}, nil
+	default:
+		return []string{h.opts.Executable, "fixture", t.Builtin}, nil
+	}
 }
