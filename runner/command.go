@@ -69,31 +69,13 @@ func (h *harness) targetCommand(t *scenarios.Target, argv []string, vars map[str
 		// Started through npm, a shell or a script: --trace-gc must reach
 		// node wherever it is in the tree, and NODE_OPTIONS does not take
 		// V8 flags, but it takes a preload that sets one.
-		preload, err := h.scratchFile("oomlab-trace-gc.js", []byte(gctrace.NodeTracePreload))
+		preload, err := h.scratch.file("oomlab-trace-gc.js", []byte(gctrace.NodeTracePreload))
 		if err != nil {
 			return nil, nil, err
 		}
 		env = gctrace.WithNodeOption(env, "--require", preload)
 	}
 	return argv, env, nil
-}
-
-// scratchFile writes data to name in the harness's temporary directory
-// (made on first use, removed by close) and returns its path.
-func (h *harness) scratchFile(name string, data []byte) (string, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.tmpDir == "" {
-		var err error
-		if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
-			return "", fmt.Errorf("runner: %w", err)
-		}
-	}
-	file := filepath.Join(h.tmpDir, name)
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		return "", fmt.Errorf("runner: %w", err)
-	}
-	return file, nil
 }
 
 func cmpOr(a, b string) string {
@@ -126,18 +108,17 @@ func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: node is not installed (%v), so the Node.js target %s cannot run", errSkip, err, t.Name)
 		}
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		if h.tmpDir == "" {
-			if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
-				return nil, fmt.Errorf("runner: %w", err)
+		// The script and its node_modules link share the directory's lock:
+		// parallel targets would otherwise install the same packages at once.
+		var file string
+		err = h.scratch.use(func(dir string) error {
+			file = filepath.Join(dir, t.Builtin+".js")
+			if err := os.WriteFile(file, script, 0o644); err != nil {
+				return fmt.Errorf("runner: %w", err)
 			}
-		}
-		file := filepath.Join(h.tmpDir, t.Builtin+".js")
-		if err := os.WriteFile(file, script, 0o644); err != nil {
-			return nil, fmt.Errorf("runner: %w", err)
-		}
-		if err := h.nodeModules(t.Builtin); err != nil {
+			return h.nodeModules(dir, t.Builtin)
+		})
+		if err != nil {
 			return nil, err
 		}
 		return []string{path, file}, nil

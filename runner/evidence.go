@@ -39,25 +39,22 @@ func (r *targetRun) evidenceEnv(env []string) ([]string, error) {
 		return env, nil
 	}
 	h := r.h
-	h.mu.Lock() // parallel targets share the temporary directory
-	defer h.mu.Unlock()
-	if h.tmpDir == "" {
+	err := h.scratch.use(func(dir string) error {
+		if h.opts.Scenario.Evidence.HeapSnapshot {
+			r.ev.snapshotDir = filepath.Join(dir, r.t.Name+"-snapshots")
+			if err := os.MkdirAll(r.ev.snapshotDir, 0o755); err != nil {
+				return fmt.Errorf("runner: %w", err)
+			}
+		}
+		r.ev.node = evidence.NewNodeStream()
+		// Readings quicken from the first mark on: the last one before a
+		// kill is the figure the report gives.
+		near := int64(float64(h.opts.Scenario.MemoryLimit) * slices.Min(h.evidenceMarks()))
 		var err error
-		if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
-			return nil, fmt.Errorf("runner: %w", err)
-		}
-	}
-	if h.opts.Scenario.Evidence.HeapSnapshot {
-		r.ev.snapshotDir = filepath.Join(h.tmpDir, r.t.Name+"-snapshots")
-		if err := os.MkdirAll(r.ev.snapshotDir, 0o755); err != nil {
-			return nil, fmt.Errorf("runner: %w", err)
-		}
-	}
-	r.ev.node = evidence.NewNodeStream()
-	// Readings quicken from the first mark on: the last one before a kill
-	// is the figure the report gives.
-	near := int64(float64(h.opts.Scenario.MemoryLimit) * slices.Min(h.evidenceMarks()))
-	return evidence.NodeEnv(env, h.tmpDir, r.ev.snapshotDir, near)
+		env, err = evidence.NodeEnv(env, dir, r.ev.snapshotDir, near)
+		return err
+	})
+	return env, err
 }
 
 // nodeLines puts the memoryUsage stream, if any, in front of next.

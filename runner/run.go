@@ -162,7 +162,7 @@ type harness struct {
 	res      *results.Results
 	csv      *csvRecorder
 	rec      Recorder        // csv and opts.Recorder
-	mu       sync.Mutex      // guards selfPeak, selfSum, selfN and tmpDir (parallel targets)
+	mu       sync.Mutex      // guards selfPeak, selfSum and selfN (parallel targets)
 	down     downstreamer    // the mock, or the TCP fault proxy (nil when parallel)
 	downURL  string          // DOWNSTREAM_URL
 	services *services       // started before the targets, stopped after
@@ -172,7 +172,7 @@ type harness struct {
 	selfPeak int64
 	selfSum  int64
 	selfN    int64
-	tmpDir   string
+	scratch  scratchDir // the run's temporary directory
 	body     []byte
 
 	panics panics // a panic while targets ran (recover.go)
@@ -278,9 +278,7 @@ func (h *harness) close() error {
 	if h.csv != nil {
 		errs = append(errs, h.csv.Close())
 	}
-	if h.tmpDir != "" {
-		errs = append(errs, os.RemoveAll(h.tmpDir))
-	}
+	errs = append(errs, h.scratch.remove())
 	return errors.Join(errs...)
 }
 
