@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
@@ -18,7 +17,7 @@ func (r *targetRun) died(ctx context.Context) bool {
 		return false
 	}
 	if r.killedBy == killNone {
-		r.killedAt = time.Since(r.t0)
+		r.killedAt = r.elapsed()
 	}
 	return r.recordDeath(ctx)
 }
@@ -34,14 +33,7 @@ func (r *targetRun) recordDeath(ctx context.Context) bool {
 		Signs: r.signs.Lines(), Tail: r.p.StderrTail(),
 		Limit: int64(r.h.opts.Scenario.MemoryLimit), StallWindow: r.h.opts.StallWindow,
 	}
-	if r.group != nil {
-		d.Cgroup = &cgroupDelta{Mode: r.group.Mode(), FailTotal: r.mon.failCount()}
-		if st, err := r.group.Stats(); err == nil {
-			d.Cgroup.OOMKills, d.Cgroup.Fails = st.OOMKills-r.oomBase, st.FailCount-r.failBase
-			r.mon.counted(st)
-			d.Cgroup.FailTotal = st.FailCount
-		}
-	}
+	d.Cgroup = r.mon.death()
 	ev := classify(d)
 	r.res.StderrTail = r.p.StderrTail()
 	r.stopped = r.killedBy == killWatchdog || r.killedBy == killStall // the harness's kill is not the process's own exit
@@ -58,7 +50,7 @@ func (r *targetRun) recordDeath(ctx context.Context) bool {
 			r.stopped = false
 			r.res.Restarts++
 			fmt.Fprintf(r.h.opts.Log, "  restarted (%d of at most %d)\n", r.res.Restarts, r.t.MaxRestarts)
-			r.h.rec.Event(results.RunEvent{Kind: results.EventRestart, Target: r.t.Name, AtSeconds: time.Since(r.t0).Seconds(),
+			r.h.rec.Event(results.RunEvent{Kind: results.EventRestart, Target: r.t.Name, AtSeconds: r.elapsed().Seconds(),
 				Detail: fmt.Sprintf("restarted (%d of at most %d)", r.res.Restarts, r.t.MaxRestarts)})
 		}
 	}

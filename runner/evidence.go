@@ -76,15 +76,15 @@ func (r *targetRun) evidenceAttach() {
 		if r.ev.node != nil {
 			r.ev.node.Reset() // the readings were the dead processes'
 		}
-		r.ev.capt.Attach(r.p.PID(), r.mon.sampler.Members, r.mon.tracker.Pauses)
+		r.ev.capt.Attach(r.p.PID(), r.mon.members(), r.mon.gcPauses())
 		return
 	}
 	r.ev.capt = evidence.New(evidence.Config{
-		Target: r.t.Name, Runtime: r.t.Runtime, PID: r.p.PID(), Members: r.mon.sampler.Members, BaseURL: "http://" + r.addr,
+		Target: r.t.Name, Runtime: r.t.Runtime, PID: r.p.PID(), Members: r.mon.members(), BaseURL: "http://" + r.addr,
 		PprofPath: r.h.opts.Scenario.Evidence.Pprof(), Pprof: r.t.Builtin != "" || r.h.opts.Scenario.Evidence.PprofPath != "",
 		OutDir:     r.h.opts.OutDir,
 		LimitBytes: int64(r.h.opts.Scenario.MemoryLimit), Marks: marks, Node: r.ev.node, SnapshotDir: r.ev.snapshotDir,
-		GC:      r.mon.tracker.Pauses, // the first process's, as PID; Attach follows restarts
+		GC:      r.mon.gcPauses(), // the first process's, as PID; Attach follows restarts
 		OnPanic: r.h.notePanic,
 	})
 }

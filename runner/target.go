@@ -29,10 +29,11 @@ type targetRun struct {
 	h       *harness
 	t       *scenarios.Target
 	res     results.Target
-	p       *proc.Process
+	p       process // the current process
 	group   *cgroup.Group
-	mon     *targetMonitor // sampling, figures and the rules that call for a kill
-	t0      time.Time
+	mon     *targetMonitor   // sampling, figures and the rules that call for a kill
+	now     func() time.Time // the clock (time.Now; tests use a fake)
+	t0      time.Time        // the load's start
 	addr    string
 	down    downstreamer
 	downURL string
@@ -41,19 +42,17 @@ type targetRun struct {
 	killedAt time.Duration // when it did, or when the death was seen
 	stopped  bool          // the harness stopped the target (end of load, interrupt)
 
-	spec     proc.Spec // how to start it again
-	oomBase  int64     // the cgroup's oom_kill counter when this process started
-	failBase int64     // its fail counter then
-	deaths   []results.Event
-	signs    *memorySigns   // the current process's out-of-memory lines
-	ev       targetEvidence // heap evidence near the limit (evidence.go)
+	spec   proc.Spec // how to start it again
+	deaths []results.Event
+	signs  *memorySigns   // the current process's out-of-memory lines
+	ev     targetEvidence // heap evidence near the limit (evidence.go)
 }
 
 // runTarget runs one target from start to cleanup and returns its findings.
 // What the target does is a finding; only harness trouble is logged as an
 // error in the result's Error field.
 func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) (tr results.Target) {
-	r := &targetRun{h: h, t: t, res: results.Target{
+	r := &targetRun{h: h, t: t, now: time.Now, res: results.Target{
 		Name: t.Name, Role: t.Role, Runtime: t.Runtime, Stages: []results.Stage{}, Command: []string{},
 	}}
 	defer r.cleanupOnPanic(&tr)
@@ -88,6 +87,26 @@ func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) (tr result
 	}
 	return r.res
 }
+
+// process is what the lifecycle needs of a target's running process;
+// *proc.Process is one, the lifecycle's tests use a fake.
+type process interface {
+	PID() int
+	// Done is closed once the process has exited and been reaped.
+	Done() <-chan struct{}
+	// Exit is how it ended: an exit code, or the signal that killed it.
+	Exit() (code *int, signal string)
+	StderrTail() string
+	// Kill sends SIGKILL to its process group; Stop SIGTERM, then SIGKILL
+	// after grace.
+	Kill() error
+	Stop(grace time.Duration) error
+}
+
+var _ process = (*proc.Process)(nil)
+
+// elapsed is the time since the load's start.
+func (r *targetRun) elapsed() time.Duration { return r.now().Sub(r.t0) }
 
 // start launches the target in its cgroup and waits until it listens.
 func (r *targetRun) start(ctx context.Context) error {
@@ -149,7 +168,7 @@ var errPortTaken = errors.New("runner: port taken")
 // launch starts the target's process (again, after a death, when its
 // restart policy says so) in its cgroup and waits until it listens.
 func (r *targetRun) launch(ctx context.Context) error {
-	tracker := r.mon.newTracker(r.t.Runtime)
+	tracker := r.mon.nextProcess(r.t.Runtime) // before the start: the cgroup's baselines
 	spec := r.spec
 	// Go's gctrace goes to stderr; V8's --trace-gc to stdout (printf), and
 	// on a heap OOM V8 repeats recent GC lines on stderr, which must not be
@@ -166,11 +185,6 @@ func (r *targetRun) launch(ctx context.Context) error {
 	// what the target prints must not end the harness with a panic there.
 	spec.OnStderrLine, spec.OnStdoutLine = r.h.guardLines(spec.OnStderrLine), r.h.guardLines(spec.OnStdoutLine)
 	if r.group != nil {
-		if st, err := r.group.Stats(); err == nil {
-			r.oomBase, r.failBase = st.OOMKills, st.FailCount
-		}
-	}
-	if r.group != nil {
 		// Started by a shim that joins the group first: no moment outside it.
 		spec.Argv = execInArgv(r.h.opts.Executable, filepath.Join(r.group.Path(), "cgroup.procs"), spec.Argv)
 	}
@@ -181,15 +195,15 @@ func (r *targetRun) launch(ctx context.Context) error {
 		return err
 	}
 	r.p = p
-	sampler, err := newTreeSampler(r.p.PID(), r.group)
+	sampler, err := newTreeSampler(p.PID(), r.group)
 	if err != nil {
-		return r.p.ExitedEarly(err)
+		return p.ExitedEarly(err)
 	}
-	r.mon.attach(sampler, r.oomBase)
+	r.mon.attach(sampler)
 	r.evidenceAttach()
 	rctx, cancel := context.WithTimeout(ctx, r.t.ReadyTimeout.D())
 	defer cancel()
-	if err := proc.WaitReady(rctx, r.p, r.addr, r.t.ReadyPath); err != nil {
+	if err := proc.WaitReady(rctx, p, r.addr, r.t.ReadyPath); err != nil {
 		return err
 	}
 	// What answered may be another process's server that took the port
@@ -221,7 +235,7 @@ func (r *targetRun) launch(ctx context.Context) error {
 func (r *targetRun) drive(ctx context.Context) {
 	loadCtx, cancelLoad := context.WithCancel(ctx)
 	defer cancelLoad()
-	r.t0 = time.Now()
+	r.t0 = r.now()
 	r.down.Begin(r.t0)
 	r.h.rec.Event(results.RunEvent{Kind: results.EventLoadStarted, Target: r.t.Name})
 	r.res.LoadStartedAt = r.t0.UTC()
@@ -233,7 +247,7 @@ func (r *targetRun) drive(ctx context.Context) {
 	for lr == nil {
 		select {
 		case <-tick.C:
-			ds := r.mon.tick(time.Since(r.t0))
+			ds := r.mon.tick(r.elapsed())
 			if !r.h.opts.TestPanicInLoad {
 				r.testPanic()
 			}
@@ -253,7 +267,7 @@ func (r *targetRun) drive(ctx context.Context) {
 	}
 	waitLoad()
 	r.loadOver(*lr)
-	r.act(r.mon.last(time.Since(r.t0)), cancelLoad) // final counters of the cgroup
+	r.act(r.mon.last(r.elapsed()), cancelLoad) // final counters of the cgroup
 	r.res.Downstream = r.down.figures()
 }
 
@@ -336,7 +350,7 @@ func (r *targetRun) act(ds []decision, endLoad context.CancelFunc) {
 // target if it still runs.
 func (r *targetRun) loadOver(lr loadResult) {
 	h := r.h
-	r.res.DurationSeconds = time.Since(r.t0).Seconds()
+	r.res.DurationSeconds = r.elapsed().Seconds()
 	r.res.Stages = lr.stages
 	if r.res.Stages == nil {
 		r.res.Stages = []results.Stage{}
@@ -349,7 +363,7 @@ func (r *targetRun) loadOver(lr loadResult) {
 			w := fmt.Sprintf("stage %d fell behind: %.1f of %.0f requests/s offered (lagged up to %.1f s); the load generator, not the target, limited this stage",
 				st.Index+1, st.AchievedRatePerSecond, st.OfferedRatePerSecond, st.MaxLagSeconds)
 			fmt.Fprintf(h.opts.Log, "  warning: %s\n", w)
-			h.rec.Event(results.RunEvent{Kind: results.EventWarning, Target: r.t.Name, AtSeconds: time.Since(r.t0).Seconds(), Detail: w})
+			h.rec.Event(results.RunEvent{Kind: results.EventWarning, Target: r.t.Name, AtSeconds: r.elapsed().Seconds(), Detail: w})
 		}
 	}
 	r.evidenceEnd()
