@@ -62,14 +62,12 @@ type Options struct {
 	// Parallel runs every target at once (also set by the scenario's
 	// parallel: true).
 	Parallel bool
-	// TestPanicAtSample is the fault-injection test hook (see
-	// TestPanicEnv): 0, always, outside tests. With TestPanicInLoad the
-	// panic comes at that load window, on the load's goroutine, instead
-	// of at that sample.
-	TestPanicAtSample int
-	TestPanicInLoad   bool
 	// NoEvidence turns off evidence near the limit (--no-evidence).
 	NoEvidence bool
+
+	// hooks are the fault-injection points only this package's tests set
+	// (nil: those of TestPanicEnv, if set, else none).
+	hooks *hooks
 }
 
 // ErrInterrupted is returned (wrapped) when ctx ended the run early; the
@@ -151,6 +149,9 @@ func (o *Options) defaults() error {
 	o.Log = &lockedWriter{w: o.Log}
 	if o.StallWindow == 0 {
 		o.StallWindow = 5 * time.Second
+	}
+	if o.hooks == nil {
+		o.hooks = hooksFromEnv()
 	}
 	return nil
 }

@@ -128,7 +128,7 @@ func (r *targetRun) start(ctx context.Context) error {
 	// process can take the port (targets, downstreams and load share the
 	// loopback ports, all the more with --parallel): try another, twice.
 	for attempt := 1; ; attempt++ {
-		port, err := freePort("127.0.0.1")
+		port, err := h.opts.hooks.port("127.0.0.1")
 		if err != nil {
 			return err
 		}
@@ -154,9 +154,6 @@ func (r *targetRun) start(ctx context.Context) error {
 		}
 	}
 }
-
-// freePort picks the target's port; tests replace it.
-var freePort = proc.FreePort
 
 // maxPortAttempts bounds the starts of a target whose port another
 // process took first.
@@ -248,9 +245,7 @@ func (r *targetRun) drive(ctx context.Context) {
 		select {
 		case <-tick.C:
 			ds := r.mon.tick(r.elapsed())
-			if !r.h.opts.TestPanicInLoad {
-				r.testPanic()
-			}
+			r.h.opts.hooks.sample()
 			r.act(ds, cancelLoad)
 		case <-r.p.Done():
 			if r.died(ctx) {
@@ -293,8 +288,8 @@ func (r *targetRun) startLoad(ctx context.Context) (<-chan loadResult, func()) {
 		MaxConnections: sc.Load.MaxConnections, AllowRemote: r.h.opts.AllowRemote,
 	}
 	onWindow := r.mon.onWindow
-	if r.h.opts.TestPanicInLoad {
-		onWindow = func(row results.LoadRow) { r.testPanic(); r.mon.onWindow(row) }
+	if k := r.h.opts.hooks; k.inLoad() {
+		onWindow = func(row results.LoadRow) { k.window(); r.mon.onWindow(row) }
 	}
 	done := make(chan loadResult, 1)
 	var wg sync.WaitGroup
