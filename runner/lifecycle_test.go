@@ -332,7 +332,7 @@ func TestFinish(t *testing.T) {
 				Exit: results.Exit{Signal: "SIGTERM", ByHarness: true}, StderrTail: "java.lang.OutOfMemoryError: Java heap space"},
 			wantOOMAt: ptr(3.0)},
 		{name: "the load ended by --fail-fast", p: exited(nil, "SIGTERM", ""), stopped: true, duration: 7, cut: cut,
-			want: results.Target{Outcome: results.OutcomeForecastOOM, OutcomeDetail: "load ended early by --fail-fast at 7.0 s: memory climbed 10.0 ± 0.0 MiB/s",
+			want: results.Target{Outcome: results.OutcomeForecastOOM, OutcomeDetail: "load ended early by --fail-fast at 7.0 s",
 				Exit: results.Exit{Signal: "SIGTERM", ByHarness: true}, Forecast: cut}},
 		{name: "one death decides", p: exited(ptr(1), "", "boom"), deaths: []results.Event{crash}, duration: 4,
 			want:      results.Target{Outcome: results.OutcomeCrashed, OutcomeDetail: crash.Detail, Exit: results.Exit{Code: ptr(1)}, StderrTail: "boom"},
