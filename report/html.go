@@ -75,8 +75,8 @@ figure svg text{font-family:"Liberation Sans",Arial,Helvetica,sans-serif !import
 </style></head><body>
 <h1>oomlab: {{.Title}}</h1>
 <p class="{{.Class}}"><strong>{{.Gate}}</strong></p>
-{{range .Warnings}}<p class="note">warning: {{.}}</p>{{end}}
-{{range .Runs}}<p>{{if .Label}}<strong>{{.Label}}</strong> ({{.Dir}}): {{end}}{{.Line}}</p>
+{{range .Warnings}}<p class="note">warning: {{.}}</p>
+{{end}}{{range .Runs}}<p>{{if .Label}}<strong>{{.Label}}</strong> ({{.Dir}}): {{end}}{{.Line}}</p>
 {{with .Res.ScenarioSpec}}{{if .Description}}<p>{{.Description}}</p>{{end}}{{end}}
 {{range .Notes}}<p class="note">note: {{.}}</p>{{end}}{{end}}
 <h2>Verdicts</h2>

@@ -46,7 +46,7 @@ type verdictsDoc struct {
 // decided from them (GateOf, WithBaseline): memory.png/svg,
 // dashboard.png/svg, report.html, summary.md and verdicts.json. It judges
 // nothing itself. One run is a normal report; two are a comparison
-// (targets named "A:…", "B:…").
+// (targets named "A:…", "B:…" in every output and in Files.Verdicts).
 func WriteAll(runs []*Run, verdicts [][]Verdict, gate GateStatus, dir string) (Files, error) {
 	var files Files
 	if len(runs) == 0 {
@@ -60,6 +60,7 @@ func WriteAll(runs []*Run, verdicts [][]Verdict, gate GateStatus, dir string) (F
 		return files, fmt.Errorf("report: %w", err)
 	}
 	defer out.Close()
+	verdicts = labelRuns(verdicts)
 	files.Verdicts = flatten(verdicts)
 	files.Gate = gate
 
@@ -102,17 +103,29 @@ func WriteAll(runs []*Run, verdicts [][]Verdict, gate GateStatus, dir string) (F
 	return files, nil
 }
 
-// JudgeRuns judges each run once; when comparing (more than one run),
-// target names get the run's label ("A:upload-naive"). Its result is
-// what WriteAll, WriteCatalog and the CLI's outputs render.
+// JudgeRuns judges each run once: its result (verdicts[i] are runs[i]'s)
+// is what WriteAll, WriteCatalog, GateOf and the CLI's other outputs
+// take.
 func JudgeRuns(runs []*Run) [][]Verdict {
 	out := make([][]Verdict, len(runs))
 	for i, r := range runs {
 		out[i] = Judge(r)
-		if len(runs) > 1 {
-			for j := range out[i] {
-				out[i][j].Target = runLabel(i) + ":" + out[i][j].Target
-			}
+	}
+	return out
+}
+
+// labelRuns returns the verdicts with each target named after its run
+// ("A:upload-naive") when there are several runs (a comparison); one
+// run's are returned as they are. The input is not changed.
+func labelRuns(verdicts [][]Verdict) [][]Verdict {
+	if len(verdicts) < 2 {
+		return verdicts
+	}
+	out := make([][]Verdict, len(verdicts))
+	for i, vs := range verdicts {
+		out[i] = append([]Verdict(nil), vs...)
+		for j := range out[i] {
+			out[i][j].Target = runLabel(i) + ":" + out[i][j].Target
 		}
 	}
 	return out
