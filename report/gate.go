@@ -127,8 +127,9 @@ func GateOf(verdicts []Verdict) GateStatus {
 
 // WithBaseline adds the baseline's rows to the gate of a run's own
 // expectations: a figure worse beyond tol fails it, and so does a failed
-// expectation, whatever the baseline says. With no expectation to check
-// the rows alone decide; with no rows either there is nothing to judge.
+// expectation, whatever the baseline says. With no figure compared there
+// is nothing to judge (unless an expectation failed); with no expectation
+// to check the rows alone decide.
 func (g GateStatus) WithBaseline(rows []BaselineRow, tol float64) GateStatus {
 	b := &BaselineGate{Tolerance: tol}
 	for _, r := range rows {
@@ -148,8 +149,12 @@ func (g GateStatus) WithBaseline(rows []BaselineRow, tol float64) GateStatus {
 	switch {
 	case g.State == GateFail || len(b.Worse) > 0:
 		g.State = GateFail
+	case b.Rows == 0:
+		// Nothing compared: a gate on a baseline that checked no figure
+		// is no pass.
+		g.State = GateNothing
 	case g.State == GatePass:
-	case b.Rows > 0 && g.Checks == 0:
+	case g.Checks == 0:
 		// No expectation, but the figures were compared: the baseline
 		// decides.
 		g.State = GatePass
