@@ -33,7 +33,7 @@ func WriteCatalog(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStatu
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n",
 				mdEscape(r.Results.Scenario), mdEscape(t.Name), mdEscape(t.Runtime), mdEscape(t.Role), mdEscape(t.Outcome), killedAt(v),
-				formatMiB(v.PeakRSSMiB), formatPercent(v.SuccessRatio), goodput, v.Class, verdictMark(v)+worry(v))
+				peakCell(v), successCell(v), goodput, v.Class, verdictMark(v)+worry(v))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", mdEscape(gate.Line()))

@@ -55,6 +55,8 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"gc":      gcMax,
 	"p95last": p95Last,
 	"mark":    verdictMark,
+	"peak":    peakCell,
+	"success": successCell,
 	"worry":   worry,
 	"slope":   formatSlope,
 }).Parse(pageHTML))
@@ -81,7 +83,7 @@ figure svg text{font-family:"Liberation Sans",Arial,Helvetica,sans-serif !import
 {{range .Notes}}<p class="note">note: {{.}}</p>{{end}}{{end}}
 <h2>Verdicts</h2>
 <table><tr><th class="l">target</th><th class="l">outcome</th><th>killed at</th><th>peak RSS</th><th>RSS slope</th><th>GC/s max</th><th>success</th><th>shed</th><th>goodput</th><th>p95 last stage</th><th class="l">verdict</th></tr>
-{{range .Runs}}{{range .Targets}}<tr><td class="l">{{.V.Target}}</td><td class="l">{{.V.Outcome}}</td><td>{{killed .V}}</td><td>{{mib .V.PeakRSSMiB}}</td><td>{{slope .V.SlopeMiBPerSec}}</td><td>{{gc .V}}</td><td>{{pct .V.SuccessRatio}}</td><td>{{pct .V.ShedRatio}}</td><td>{{goodput .V}}</td><td>{{p95last .V}}</td><td class="l">{{.V.Class}} {{mark .V}}{{worry .V}}</td></tr>
+{{range .Runs}}{{range .Targets}}<tr><td class="l">{{.V.Target}}</td><td class="l">{{.V.Outcome}}</td><td>{{killed .V}}</td><td>{{peak .V}}</td><td>{{slope .V.SlopeMiBPerSec}}</td><td>{{gc .V}}</td><td>{{success .V}}</td><td>{{pct .V.ShedRatio}}</td><td>{{goodput .V}}</td><td>{{p95last .V}}</td><td class="l">{{.V.Class}} {{mark .V}}{{worry .V}}</td></tr>
 {{end}}{{end}}</table>
 {{range .Runs}}{{range .Targets}}<div class="verdict {{if not .V.Expectations}}unchecked{{else if .V.Pass}}ok{{else}}bad{{end}}">
 <h3>{{.V.Target}}: {{.V.Class}} {{mark .V}}</h3>

@@ -33,7 +33,7 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStat
 	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, v := range all {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), mdEscape(v.Outcome),
-			killedAt(v), formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec), gcMax(v), formatPercent(v.SuccessRatio),
+			killedAt(v), peakCell(v), formatSlope(v.SlopeMiBPerSec), gcMax(v), successCell(v),
 			formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class, verdictMark(v)+worry(v))
 	}
 	for i, r := range runs {

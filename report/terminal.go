@@ -25,8 +25,8 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict, gate GateStatus) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tSHED\tGOODPUT\tP95 LAST\tVERDICT\t")
 	for _, v := range verdicts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), formatMiB(v.PeakRSSMiB),
-			gcMax(v), formatPercent(v.SuccessRatio), formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+strings.ToUpper(verdictMark(v))+worry(v))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), peakCell(v),
+			gcMax(v), successCell(v), formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+strings.ToUpper(verdictMark(v))+worry(v))
 	}
 	tw.Flush()
 	for _, v := range verdicts {
@@ -72,6 +72,24 @@ func limitNote(v Verdict) string {
 		return ""
 	}
 	return ", limit " + describeTimeToLimit(*v.TimeToLimit)
+}
+
+// peakCell is the peak RSS for a table, "-" when none was measured (a
+// target that never ran): never a made-up 0 MiB.
+func peakCell(v Verdict) string {
+	if v.PeakRSSMiB <= 0 {
+		return "-"
+	}
+	return formatMiB(v.PeakRSSMiB)
+}
+
+// successCell is the success ratio for a table, "-" for a target that
+// left nothing to judge and succeeded at nothing (no request was sent).
+func successCell(v Verdict) string {
+	if v.SuccessRatio == 0 && (v.Class == ClassNoData || v.Class == ClassSkipped || v.Class == ClassFailedToStart) {
+		return "-"
+	}
+	return formatPercent(v.SuccessRatio)
 }
 
 func killedAt(v Verdict) string {
