@@ -399,6 +399,15 @@ func limitKind(mode string) string {
 	return mode
 }
 
+// withKind is "cgroup-v1 (kernel cgroup limit)", or the mode alone when
+// it names its kind ("watchdog").
+func withKind(mode, kind string) string {
+	if mode == kind {
+		return mode
+	}
+	return mode + " (" + kind + ")"
+}
+
 // CheckCompatible checks that before (the baseline) was made under the
 // conditions of after (the run): the same scenario, memory limit, limit
 // kind (kernel cgroup v1 and v2 are one kind, the watchdog another) and
@@ -422,8 +431,7 @@ func CheckCompatible(before, after Baseline) (unchecked []string, err error) {
 	}
 	if before.LimitMode != "" && after.LimitMode != "" {
 		if kb, ka := limitKind(before.LimitMode), limitKind(after.LimitMode); kb != ka {
-			ms = append(ms, Mismatch{Field: "limit mode", Baseline: before.LimitMode + " (" + kb + ")",
-				Run: after.LimitMode + " (" + ka + ")"})
+			ms = append(ms, Mismatch{Field: "limit mode", Baseline: withKind(before.LimitMode, kb), Run: withKind(after.LimitMode, ka)})
 		}
 	} else {
 		missing = append(missing, "limit mode")
