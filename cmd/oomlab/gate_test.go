@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oomlab/oomlab/report"
 )
 
 // oomlabEnv runs the binary as oomlab does, with env added to the
@@ -180,5 +182,35 @@ func TestGateV1Baseline(t *testing.T) {
 	text, code := oomlab(t, 30*time.Second, "gate", pass, "--baseline", v1)
 	if code != exitOK || !strings.Contains(text, "warning: the baseline (oomlab.baseline/v1) does not record limit mode, request shape: they cannot be checked") {
 		t.Errorf("gate on a v1 baseline: exit %d; want 0 with a warning on what cannot be checked\n%s", code, text)
+	}
+}
+
+// TestExitFor: the one mapping from a gate status to an exit status.
+func TestExitFor(t *testing.T) {
+	tests := []struct {
+		state  report.GateState
+		noGate bool
+		want   int
+	}{
+		{report.GatePass, false, exitOK},
+		{report.GateFail, false, exitFailed},
+		{report.GateNothing, false, exitNothing},
+		{report.GateFail, true, exitOK},
+		{report.GateNothing, true, exitOK},
+		{report.GateState(9), false, exitBadInput},
+	}
+	for _, tt := range tests {
+		err := exitFor(report.GateStatus{State: tt.state, Reason: "why"}, tt.noGate)
+		got := exitOK
+		var ee *exitError
+		if errors.As(err, &ee) {
+			got = ee.code
+			if !strings.Contains(ee.Error(), "why") {
+				t.Errorf("exitFor(%v): %q does not carry the reason", tt.state, ee.Error())
+			}
+		}
+		if got != tt.want {
+			t.Errorf("exitFor(%v, noGate %v) = exit %d; want %d", tt.state, tt.noGate, got, tt.want)
+		}
 	}
 }

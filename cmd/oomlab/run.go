@@ -69,7 +69,7 @@ and writes results.json, samples.csv, load.csv and the plots to --out.
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow load to addresses other than loopback")
 	fl.StringVar(&f.limitMode, "limit-mode", runner.LimitAuto, "how the memory limit is enforced: auto, cgroup or watchdog")
 	fl.StringVar(&f.memoryLimit, "memory-limit", "", "override the scenario's memory limit (\"256MiB\")")
-	fl.BoolVar(&f.noGate, "no-gate", false, "exit 0 even when an expectation fails")
+	fl.BoolVar(&f.noGate, "no-gate", false, "exit 0 even when an expectation fails or there is nothing to judge (the outputs still say so)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
 	fl.BoolVar(&f.restart, "restart", false, "start a target again each time it dies under load, as a container's restart policy would (at most 5 times)")
 	fl.BoolVar(&f.parallel, "parallel", false, "run every target at the same time, each with its own cgroup, downstream and load (as parallel: true in a scenario)")
