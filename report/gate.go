@@ -54,6 +54,17 @@ func (s GateState) Word() string {
 // MarshalText writes the state as Word does.
 func (s GateState) MarshalText() ([]byte, error) { return []byte(s.Word()), nil }
 
+// UnmarshalText reads what MarshalText writes.
+func (s *GateState) UnmarshalText(b []byte) error {
+	for _, st := range []GateState{GatePass, GateFail, GateNothing} {
+		if string(b) == st.Word() {
+			*s = st
+			return nil
+		}
+	}
+	return fmt.Errorf("report: unknown gate status %q", b)
+}
+
 // GateStatus is the one gate of a report: computed once from the verdicts
 // (GateOf) and, for gate and compare, from the baseline's rows
 // (WithBaseline). Every output renders it — the headlines of the

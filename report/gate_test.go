@@ -278,3 +278,23 @@ func TestCheckCompatible(t *testing.T) {
 		})
 	}
 }
+
+func TestGateStatusJSON(t *testing.T) {
+	run := failingUpload(t)
+	g := GateOf(Judge(run)).WithBaseline([]BaselineRow{{Target: "upload-aware", Figure: "peak RSS", Change: ChangeWorse}}, 0.15).
+		WithWarnings("a warning")
+	b, err := json.Marshal(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"status":"fail"`) || !strings.Contains(string(b), `"reason":"expectations: 1 of 4 checks failed: upload-aware max_rss; baseline: 1 worse`) {
+		t.Errorf("gate JSON = %s", b)
+	}
+	var back GateStatus
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.State != g.State || back.Reason != g.Reason || len(back.Warnings) != 1 || back.Baseline == nil {
+		t.Errorf("decoded %+v; want %+v", back, g)
+	}
+}
