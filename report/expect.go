@@ -33,10 +33,13 @@ func isZero(e scenarios.Expectation) bool {
 
 // checkExpectations checks the target against its expect: block. A
 // target that was skipped or failed to start fails a "ran" check instead:
-// a gate that passes because nothing ran would hide the problem.
+// a gate that passes because nothing ran would hide the problem. A target
+// that failed to start fails it even without an expect: block — its
+// command is broken, which no scenario wants — so that the gate, not a
+// rule of its own in the CLI, turns it into exit 1.
 func checkExpectations(res *results.Results, t results.Target, v Verdict) []Check {
 	e := expectationOf(res, t.Name)
-	if isZero(e) {
+	if isZero(e) && t.Outcome != results.OutcomeFailedToStart {
 		return nil
 	}
 	if (t.Outcome == results.OutcomeSkipped || t.Outcome == results.OutcomeFailedToStart) &&

@@ -298,3 +298,33 @@ func TestGateStatusJSON(t *testing.T) {
 		t.Errorf("decoded %+v; want %+v", back, g)
 	}
 }
+
+// TestFailedToStartFailsTheGate: a target that could not start fails its
+// "ran" check even without expectations, so the gate (not a rule of the
+// CLI's own) fails; a skipped one without expectations is not checked.
+func TestFailedToStartFailsTheGate(t *testing.T) {
+	for _, tt := range []struct {
+		outcome string
+		checks  int
+	}{{results.OutcomeFailedToStart, 1}, {results.OutcomeSkipped, 0}} {
+		t.Run(tt.outcome, func(t *testing.T) {
+			run := withoutExpectations(t)
+			run.Results.Targets = append([]results.Target(nil), run.Results.Targets...)
+			tg := &run.Results.Targets[1]
+			tg.Outcome, tg.Error, tg.Stages = tt.outcome, "exec: /nonexistent/server: no such file", nil
+			run.Series = append([]*Series(nil), run.Series...)
+			run.Series[1] = &Series{Target: tg.Name}
+			vs := Judge(run)
+			if got := len(vs[1].Expectations); got != tt.checks {
+				t.Fatalf("%d checks (%+v); want %d", got, vs[1].Expectations, tt.checks)
+			}
+			g := GateOf(vs)
+			if tt.checks > 0 && (g.State != GateFail || !strings.Contains(g.Reason, "upload-aware ran")) {
+				t.Errorf("gate = %v; want a failure naming upload-aware ran", g)
+			}
+			if tt.checks == 0 && g.State != GateNothing {
+				t.Errorf("gate = %v; want nothing to judge", g)
+			}
+		})
+	}
+}
