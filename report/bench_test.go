@@ -12,7 +12,7 @@ func BenchmarkWriteAll(b *testing.B) {
 	dir := b.TempDir()
 	for b.Loop() {
 		run := spec.run()
-		if _, err := WriteAll([]*Run{run}, dir); err != nil {
+		if _, err := writeAll([]*Run{run}, dir); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -11,28 +11,32 @@ const CatalogFile = "catalog.md"
 
 // WriteCatalog writes one Markdown table for a catalog run — every pattern,
 // every target: outcome, when it was killed, peak RSS, success ratio and
-// the downstream's goodput ratio — followed by the gate's verdict. runs
-// are the patterns' saved runs, judged here; it returns the gate.
-func WriteCatalog(w io.Writer, runs []*Run) (bool, error) {
+// the downstream's goodput ratio — followed by the gate's line. runs are
+// the patterns' saved runs, verdicts[i] runs[i]'s verdicts (Judge), gate
+// the status decided from all of them: it judges nothing itself.
+func WriteCatalog(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStatus) error {
+	if len(verdicts) != len(runs) {
+		return fmt.Errorf("report: catalog: %d runs but %d verdict lists", len(runs), len(verdicts))
+	}
 	var b strings.Builder
-	var all []Verdict
+	for _, warn := range gate.Warnings {
+		fmt.Fprintf(&b, "> **warning:** %s\n\n", mdEscape(warn))
+	}
 	b.WriteString("| pattern | target | runtime | role | outcome | killed at | peak RSS | success | goodput | verdict |\n")
 	b.WriteString("|---|---|---|---|---|--:|--:|--:|--:|---|\n")
-	for _, r := range runs {
-		verdicts := Judge(r)
-		all = append(all, verdicts...)
+	for i, r := range runs {
 		for j, t := range r.Results.Targets {
-			v := verdicts[j]
+			v := verdicts[i][j]
 			goodput := "-"
 			if g := t.Downstream.GoodputRatio; g != nil {
 				goodput = fmt.Sprintf("%.2f", *g)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n",
 				mdEscape(r.Results.Scenario), mdEscape(t.Name), mdEscape(t.Runtime), mdEscape(t.Role), mdEscape(t.Outcome), killedAt(v),
-				formatMiB(v.PeakRSSMiB), formatPercent(v.SuccessRatio), goodput, v.Class, passIcon(v.Pass)+worry(v))
+				peakCell(v), successCell(v), goodput, v.Class, verdictMark(v)+worry(v))
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n", gateLine(all))
+	fmt.Fprintf(&b, "\n%s\n", mdEscape(gate.Line()))
 	_, err := io.WriteString(w, b.String())
-	return Gate(all), err
+	return err
 }

@@ -25,7 +25,7 @@ func failingUpload(t *testing.T) *Run {
 func TestJUnit(t *testing.T) {
 	run := failingUpload(t)
 	var b bytes.Buffer
-	if err := WriteJUnit(&b, []*Run{run}, [][]Verdict{Judge(run)}); err != nil {
+	if err := WriteJUnit(&b, []*Run{run}, [][]Verdict{Judge(run)}, GateOf(Judge(run))); err != nil {
 		t.Fatal(err)
 	}
 	var doc junitSuites
@@ -54,18 +54,19 @@ func TestBaselineTable(t *testing.T) {
 	a.TimeToLimitSeconds, a.GoodputRatio = &ttl, &good
 	after.Targets = append(after.Targets, BaselineTarget{Name: "new-target", Outcome: results.OutcomeSurvived})
 	rows := CompareBaselines(before, after, 0.15)
-	if !Regressed(rows) {
-		t.Fatal("Regressed = false; want true")
+	gate := GateOf(Judge(run)).WithBaseline(rows, 0.15)
+	if gate.State != GateFail {
+		t.Fatalf("gate = %v; want fail", gate)
 	}
 	var b bytes.Buffer
-	WriteBaselineTable(&b, rows, 0.15)
+	WriteBaselineTable(&b, rows, gate)
 	b.WriteString("\n")
-	if err := WriteBaselineMarkdown(&b, "last-week.json", "out/", rows, 0.15); err != nil {
+	if err := WriteBaselineMarkdown(&b, "last-week.json", "out/", rows, gate); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, ".txt", b.Bytes())
 
-	if rows := CompareBaselines(before, NewBaseline(run, Judge(run)), 0.15); Regressed(rows) {
+	if rows := CompareBaselines(before, NewBaseline(run, Judge(run)), 0.15); GateOf(Judge(run)).WithBaseline(rows, 0.15).State != GatePass {
 		t.Errorf("a run compared with itself regressed: %+v", rows)
 	}
 }
@@ -104,7 +105,7 @@ func TestGateOf(t *testing.T) {
 	tests := []struct {
 		name string
 		in   []Verdict
-		want GateStatus
+		want GateState
 	}{
 		{"no targets", nil, GateNothing},
 		{"no checks", []Verdict{{Class: ClassBounded}}, GateNothing},
@@ -114,7 +115,7 @@ func TestGateOf(t *testing.T) {
 		{"fail beside nothing", []Verdict{{Class: ClassNoData, Expectations: []Check{fail}}}, GateFail},
 	}
 	for _, tt := range tests {
-		if got, _ := GateOf(tt.in); got != tt.want {
+		if got := GateOf(tt.in).State; got != tt.want {
 			t.Errorf("GateOf(%s) = %v; want %v", tt.name, got, tt.want)
 		}
 	}
@@ -123,7 +124,7 @@ func TestGateOf(t *testing.T) {
 func TestGitHubAnnotations(t *testing.T) {
 	v := []Verdict{{Target: "a,b", Expectations: []Check{{Name: "max_rss", Text: "100%\nbad ✗"}, {Name: "ok", Pass: true}}}}
 	var b bytes.Buffer
-	if err := GitHubAnnotations(&b, "sc:1", v); err != nil {
+	if err := GitHubAnnotations(&b, "sc:1", v, GateOf(v)); err != nil {
 		t.Fatal(err)
 	}
 	if want := "::error title=oomlab sc%3A1%3A a%2Cb max_rss::100%25%0Abad ✗\n"; b.String() != want {

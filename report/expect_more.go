@@ -12,59 +12,69 @@ import (
 // checkMore checks the expectations a CI gate adds: min_goodput,
 // max_slope, max_p95, max_gc_rate, max_cgroup_peak, min_time_to_limit. A
 // figure that cannot be measured (no GC trace, no cgroup, no samples in a
-// window) fails its check, never passes it.
-func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Expectation) []Check {
+// window) fails its check, never passes it; why, when set, is why none of
+// the target's figures was measured (unmeasured), and is said instead.
+func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Expectation, why string) []Check {
 	var out []Check
 	add := func(name string, ok bool, format string, args ...any) {
 		out = append(out, Check{Name: name, Pass: ok, Text: tick(ok, fmt.Sprintf(format, args...))})
 	}
+	missing := func(name, want, reason string) {
+		out = append(out, notMeasured(name, want, firstNonEmpty(why, reason)))
+	}
 	if e.MinGoodput > 0 {
-		want := float64(e.MinGoodput)
-		if v.GoodputRatio == nil {
-			add("min_goodput", false, "expected goodput ≥ %s: not measured (no downstream phase with a capacity)", formatPercent(want))
+		want := "expected goodput ≥ " + formatPercent(float64(e.MinGoodput))
+		if v.GoodputRatio == nil || why != "" {
+			missing("min_goodput", want, "no downstream phase with a capacity")
 		} else {
-			add("min_goodput", *v.GoodputRatio >= want, "expected goodput ≥ %s: %s", formatPercent(want), formatPercent(*v.GoodputRatio))
+			add("min_goodput", *v.GoodputRatio >= float64(e.MinGoodput), "%s: %s", want, formatPercent(*v.GoodputRatio))
 		}
 	}
 	for _, b := range e.MaxSlope {
 		max := b.Max.MiBPerSec()
 		got, window, ok := slopeIn(res, v, b.Window)
-		if !ok {
-			add("max_slope", false, "expected RSS slope ≤ %s over %s: no fit (too few samples in the window)", formatSlopeLimit(max), window)
+		want := fmt.Sprintf("expected RSS slope ≤ %s over %s", formatSlopeLimit(max), window)
+		if !ok || why != "" {
+			missing("max_slope", want, "no fit: too few samples in the window")
 			continue
 		}
-		add("max_slope", got <= max, "expected RSS slope ≤ %s over %s: %s", formatSlopeLimit(max), window, formatSlope(got))
+		add("max_slope", got <= max, "%s: %s", want, formatSlope(got))
 	}
 	for _, b := range e.MaxP95 {
 		max := float64(b.Max.D().Milliseconds())
 		got, window, ok := p95In(res, t, v, b.Window)
-		if !ok {
-			add("max_p95", false, "expected p95 ≤ %s in %s: no requests there", formatMs(max), window)
+		want := fmt.Sprintf("expected p95 ≤ %s in %s", formatMs(max), window)
+		if !ok || why != "" {
+			missing("max_p95", want, "no requests there")
 			continue
 		}
-		add("max_p95", got <= max, "expected p95 ≤ %s in %s: %s", formatMs(max), window, formatMs(got))
+		add("max_p95", got <= max, "%s: %s", want, formatMs(got))
 	}
 	if e.MaxGCRate > 0 {
 		max := float64(e.MaxGCRate)
-		if v.GCPerSecondMax == nil {
-			add("max_gc_rate", false, "expected GC ≤ %s/s: not measured (this runtime's GC is not traced)", formatRateShort(max))
+		want := fmt.Sprintf("expected GC ≤ %s/s", formatRateShort(max))
+		if v.GCPerSecondMax == nil || why != "" {
+			missing("max_gc_rate", want, "this runtime's GC is not traced")
 		} else {
-			add("max_gc_rate", *v.GCPerSecondMax <= max, "expected GC ≤ %s/s: %s/s at most", formatRateShort(max), formatRateShort(*v.GCPerSecondMax))
+			add("max_gc_rate", *v.GCPerSecondMax <= max, "%s: %s/s at most", want, formatRateShort(*v.GCPerSecondMax))
 		}
 	}
 	if e.MaxCgroupPeak > 0 {
 		max := float64(e.MaxCgroupPeak) / mib
-		if t.CgroupPeakBytes <= 0 {
-			add("max_cgroup_peak", false, "expected cgroup peak ≤ %s: not measured (no cgroup: %s)", formatMiB(max), firstNonEmpty(res.LimitMode, "none"))
+		want := "expected cgroup peak ≤ " + formatMiB(max)
+		if t.CgroupPeakBytes <= 0 || why != "" {
+			missing("max_cgroup_peak", want, "no cgroup: "+firstNonEmpty(res.LimitMode, "none"))
 		} else {
 			got := float64(t.CgroupPeakBytes) / mib
-			add("max_cgroup_peak", got <= max, "expected cgroup peak ≤ %s: %s", formatMiB(max), formatMiB(got))
+			add("max_cgroup_peak", got <= max, "%s: %s", want, formatMiB(got))
 		}
 	}
 	if e.MinTimeToLimit > 0 {
 		min := e.MinTimeToLimit.Seconds()
 		want := "expected the limit no sooner than " + formatDuration(e.MinTimeToLimit.D())
 		switch ttl := v.TimeToLimit; {
+		case why != "":
+			missing("min_time_to_limit", want, why)
 		case ttl == nil:
 			add("min_time_to_limit", true, "%s: not reached, not forecast", want)
 		default:

@@ -34,7 +34,7 @@ func TestSummaryMarkdown(t *testing.T) {
 	run := loadUpload(t)
 	run.Dir = "run"
 	var b bytes.Buffer
-	if err := writeMarkdown(&b, []*Run{run}, [][]Verdict{Judge(run)}); err != nil {
+	if err := writeMarkdown(&b, []*Run{run}, [][]Verdict{Judge(run)}, GateOf(Judge(run))); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, ".md", b.Bytes())
@@ -43,7 +43,7 @@ func TestSummaryMarkdown(t *testing.T) {
 func TestTerminal(t *testing.T) {
 	run := loadUpload(t)
 	var b bytes.Buffer
-	Terminal(&b, run, Judge(run))
+	Terminal(&b, run, Judge(run), GateOf(Judge(run)))
 	golden(t, ".txt", b.Bytes())
 }
 
@@ -53,7 +53,7 @@ func TestReportHTML(t *testing.T) {
 	run := loadUpload(t)
 	run.Dir = "run"
 	var b bytes.Buffer
-	err := writeHTML(&b, []*Run{run}, [][]Verdict{Judge(run)},
+	err := writeHTML(&b, []*Run{run}, [][]Verdict{Judge(run)}, GateOf(Judge(run)),
 		[]byte(`<?xml version="1.0"?><svg id="dashboard"></svg>`), []byte(`<svg id="memory"></svg>`))
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +80,7 @@ func TestCatalogMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if _, err := WriteCatalog(&b, []*Run{run}); err != nil {
+	if err := WriteCatalog(&b, []*Run{run}, [][]Verdict{Judge(run)}, GateOf(Judge(run))); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, ".md", b.Bytes())

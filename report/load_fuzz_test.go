@@ -37,10 +37,10 @@ func FuzzLoad(f *testing.F) {
 		}
 		verdicts := Judge(run)
 		var md, term bytes.Buffer
-		if err := writeMarkdown(&md, []*Run{run}, [][]Verdict{verdicts}); err != nil {
+		if err := writeMarkdown(&md, []*Run{run}, [][]Verdict{verdicts}, GateOf(verdicts)); err != nil {
 			t.Fatalf("writeMarkdown: %v", err)
 		}
-		Terminal(&term, run, verdicts)
+		Terminal(&term, run, verdicts, GateOf(verdicts))
 		if i := strings.IndexFunc(md.String(), func(r rune) bool { return isControl(r) && r != '\n' }); i >= 0 {
 			t.Fatalf("summary.md holds control character %q at %d", md.String()[i], i)
 		}

@@ -68,7 +68,7 @@ func TestLoadPartial(t *testing.T) {
 			}
 		}
 		// The outputs still render from results.json alone.
-		files, err := WriteAll([]*Run{run}, t.TempDir())
+		files, err := writeAll([]*Run{run}, t.TempDir())
 		if err != nil {
 			t.Fatalf("WriteAll(results.json only): %v", err)
 		}

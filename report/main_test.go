@@ -39,15 +39,15 @@ func TestScratch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := WriteAll([]*Run{run}, filepath.Clean(out))
+	files, err := writeAll([]*Run{run}, filepath.Clean(out))
 	if err != nil {
 		t.Fatal(err)
 	}
-	Terminal(os.Stdout, run, files.Verdicts)
-	if _, err := WriteAll([]*Run{run, loadUpload(t)}, filepath.Join(out, "compare")); err != nil {
+	Terminal(os.Stdout, run, files.Verdicts, files.Gate)
+	if _, err := writeAll([]*Run{run, loadUpload(t)}, filepath.Join(out, "compare")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := WriteAll([]*Run{longRun().run()}, filepath.Join(out, "long")); err != nil {
+	if _, err := writeAll([]*Run{longRun().run()}, filepath.Join(out, "long")); err != nil {
 		t.Fatal(err)
 	}
 }

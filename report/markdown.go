@@ -12,12 +12,15 @@ import (
 
 // writeMarkdown writes summary.md: GitHub-flavoured Markdown for a CI job
 // summary — a headline with pass/fail, one table of all targets, and per
-// target its stage table and verdict lines. verdicts[i] holds run i's.
-func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
+// target its stage table and verdict lines. verdicts[i] holds run i's;
+// the headline and last line are gate's.
+func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStatus) error {
 	var b strings.Builder
 	all := flatten(verdicts)
-	icon := passIcon(Gate(all))
-	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", mdEscape(scenarioNames(runs)), icon)
+	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", mdEscape(scenarioNames(runs)), gateMark(gate.State))
+	for _, warn := range gate.Warnings {
+		fmt.Fprintf(&b, "> **warning:** %s\n\n", mdEscape(warn))
+	}
 	for i, r := range runs {
 		res := r.Results
 		prefix := ""
@@ -30,13 +33,13 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, v := range all {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), mdEscape(v.Outcome),
-			killedAt(v), formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec), gcMax(v), formatPercent(v.SuccessRatio),
-			formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class, passIcon(v.Pass)+worry(v))
+			killedAt(v), peakCell(v), formatSlope(v.SlopeMiBPerSec), gcMax(v), successCell(v),
+			formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class, verdictMark(v)+worry(v))
 	}
 	for i, r := range runs {
 		for j, t := range r.Results.Targets {
 			v := verdicts[i][j]
-			fmt.Fprintf(&b, "\n### %s: %s %s\n\n", mdEscape(v.Target), v.Class, passIcon(v.Pass))
+			fmt.Fprintf(&b, "\n### %s: %s %s\n\n", mdEscape(v.Target), v.Class, verdictMark(v))
 			if v.Story != "" {
 				fmt.Fprintf(&b, "%s\n\n", mdEscape(v.Story))
 			}
@@ -65,7 +68,7 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 			fmt.Fprintf(&b, "\n> **note:** %s\n", mdEscape(n))
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n", gateLine(all))
+	fmt.Fprintf(&b, "\n%s\n", mdEscape(gate.Line()))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -143,6 +146,27 @@ func passIcon(ok bool) string {
 		return "pass"
 	}
 	return "FAIL"
+}
+
+// verdictMark marks one target: passIcon's word, or "not checked" for a
+// target without expectations (it neither passed nor failed anything).
+func verdictMark(v Verdict) string {
+	if len(v.Expectations) == 0 {
+		return "not checked"
+	}
+	return passIcon(v.Pass)
+}
+
+// gateMark is the headline's word for the gate: "pass", "FAIL" or
+// "nothing to judge".
+func gateMark(s GateState) string {
+	switch s {
+	case GatePass:
+		return passIcon(true)
+	case GateFail:
+		return passIcon(false)
+	}
+	return s.Word()
 }
 
 func flatten(vs [][]Verdict) []Verdict {

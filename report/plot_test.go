@@ -174,7 +174,7 @@ func TestCompareStyles(t *testing.T) {
 func TestWriteAllCompare(t *testing.T) {
 	a, b := loadUpload(t), loadUpload(t)
 	dir := t.TempDir()
-	files, err := WriteAll([]*Run{a, b}, dir)
+	files, err := writeAll([]*Run{a, b}, dir)
 	if err != nil {
 		t.Fatalf("WriteAll: %v", err)
 	}
@@ -316,12 +316,12 @@ func TestNiceTicks(t *testing.T) {
 // without failing: a harness that died early still gets a report.
 func TestWriteAllEmpty(t *testing.T) {
 	run := NewRun(&results.Results{Schema: results.Schema, Scenario: "empty"})
-	files, err := WriteAll([]*Run{run}, t.TempDir())
+	files, err := writeAll([]*Run{run}, t.TempDir())
 	if err != nil {
 		t.Fatalf("WriteAll(empty run): %v", err)
 	}
-	if len(files.Verdicts) != 0 || !files.Pass {
-		t.Errorf("WriteAll(empty run) = %d verdicts, pass %v; want 0, true", len(files.Verdicts), files.Pass)
+	if len(files.Verdicts) != 0 || files.Gate.State != GateNothing {
+		t.Errorf("WriteAll(empty run) = %d verdicts, gate %v; want 0, nothing to judge", len(files.Verdicts), files.Gate)
 	}
 }
 

@@ -10,9 +10,10 @@ import (
 // Terminal writes the plain-text summary printed at the end of a run: an
 // aligned table (target, outcome, killed at, peak RSS, GC, success, p95 of
 // the last stage, verdict), then each verdict's symptoms, checks and
-// advice, then the run's notes and the gate. verdicts are Judge(run)'s
-// (or Files.Verdicts). Errors writing to w are ignored, as fmt.Fprint's are.
-func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
+// advice, then the run's notes and the gate's line and warnings.
+// verdicts are Judge(run)'s (or Files.Verdicts), gate the status decided
+// from them. Errors writing to w are ignored, as fmt.Fprint's are.
+func Terminal(w io.Writer, run *Run, verdicts []Verdict, gate GateStatus) {
 	w = termWriter{w}
 	res := run.Results
 	limit, label := limitMiB([]*Run{run})
@@ -24,8 +25,8 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tSHED\tGOODPUT\tP95 LAST\tVERDICT\t")
 	for _, v := range verdicts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), formatMiB(v.PeakRSSMiB),
-			gcMax(v), formatPercent(v.SuccessRatio), formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+passWord(v.Pass)+worry(v))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), peakCell(v),
+			gcMax(v), successCell(v), formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+strings.ToUpper(verdictMark(v))+worry(v))
 	}
 	tw.Flush()
 	for _, v := range verdicts {
@@ -49,7 +50,10 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
 	if h := res.Harness; h.RSSPeakBytes > 0 {
 		fmt.Fprintf(w, "\noomlab itself: peak RSS %s, mean %s\n", formatMiB(float64(h.RSSPeakBytes)/mib), formatMiB(float64(h.RSSMeanBytes)/mib))
 	}
-	fmt.Fprintf(w, "\n%s\n", gateLine(verdicts))
+	for _, warn := range gate.Warnings {
+		fmt.Fprintf(w, "\nwarning: %s\n", warn)
+	}
+	fmt.Fprintf(w, "\n%s\n", gate.Line())
 }
 
 // goodput writes the downstream's goodput ratio as a percentage, "-"
@@ -68,6 +72,24 @@ func limitNote(v Verdict) string {
 		return ""
 	}
 	return ", limit " + describeTimeToLimit(*v.TimeToLimit)
+}
+
+// peakCell is the peak RSS for a table, "-" when none was measured (a
+// target that never ran): never a made-up 0 MiB.
+func peakCell(v Verdict) string {
+	if v.PeakRSSMiB <= 0 {
+		return "-"
+	}
+	return formatMiB(v.PeakRSSMiB)
+}
+
+// successCell is the success ratio for a table, "-" for a target that
+// left nothing to judge and succeeded at nothing (no request was sent).
+func successCell(v Verdict) string {
+	if v.SuccessRatio == 0 && (v.Class == ClassNoData || v.Class == ClassSkipped || v.Class == ClassFailedToStart) {
+		return "-"
+	}
+	return formatPercent(v.SuccessRatio)
 }
 
 func killedAt(v Verdict) string {
@@ -89,32 +111,4 @@ func p95Last(v Verdict) string {
 		return "-"
 	}
 	return formatMs(v.P95LastStageMs)
-}
-
-func passWord(ok bool) string {
-	if ok {
-		return "PASS"
-	}
-	return "FAIL"
-}
-
-// gateLine is the last line: "expectations: PASS (5 checks)", "…: FAIL
-// (1 of 5 checks failed)" or "…: NOTHING TO JUDGE (why)".
-func gateLine(verdicts []Verdict) string {
-	var n, failed int
-	for _, v := range verdicts {
-		for _, c := range v.Expectations {
-			n++
-			if !c.Pass {
-				failed++
-			}
-		}
-	}
-	switch st, reason := GateOf(verdicts); st {
-	case GateFail:
-		return fmt.Sprintf("expectations: FAIL (%d of %d checks failed)", failed, n)
-	case GateNothing:
-		return fmt.Sprintf("expectations: NOTHING TO JUDGE (%s)", reason)
-	}
-	return fmt.Sprintf("expectations: PASS (%d checks)", n)
 }

@@ -19,45 +19,50 @@ const (
 // VerdictsSchema is the schema string of verdicts.json.
 const VerdictsSchema = "oomlab.verdicts/v1"
 
-// Files is what WriteAll wrote, and the verdicts it wrote them from.
+// Files is what WriteAll wrote, and the verdicts and gate it rendered.
 type Files struct {
 	// Paths lists every file written, in the order written.
 	Paths []string
 	// Verdicts are every run's verdicts in order; when comparing, target
 	// names carry the run's label ("A:upload-naive").
 	Verdicts []Verdict
-	// Pass is Gate(Verdicts).
-	Pass bool
-	// Status and Reason are GateOf(Verdicts).
-	Status GateStatus
-	Reason string
+	// Gate is the gate status every output was rendered with.
+	Gate GateStatus
 }
 
-// verdictsDoc is the content of verdicts.json.
+// verdictsDoc is the content of verdicts.json. Pass is Gate.State ==
+// pass: false when nothing was judged (kept for readers of the first
+// files, which had only it; read gate.status instead).
 type verdictsDoc struct {
-	Schema    string    `json:"schema"`
-	Scenarios []string  `json:"scenarios"`
-	Pass      bool      `json:"pass"`
-	Verdicts  []Verdict `json:"verdicts"`
+	Schema    string     `json:"schema"`
+	Scenarios []string   `json:"scenarios"`
+	Gate      GateStatus `json:"gate"`
+	Pass      bool       `json:"pass"`
+	Verdicts  []Verdict  `json:"verdicts"`
 }
 
-// WriteAll judges the runs and writes every output to dir: memory.png/svg,
-// dashboard.png/svg, report.html, summary.md and verdicts.json. One run is
-// a normal report; two are a comparison (targets named "A:…", "B:…").
-func WriteAll(runs []*Run, dir string) (Files, error) {
+// WriteAll writes every output to dir from the runs, their verdicts
+// (JudgeRuns(runs): verdicts[i] are runs[i]'s) and the gate status
+// decided from them (GateOf, WithBaseline): memory.png/svg,
+// dashboard.png/svg, report.html, summary.md and verdicts.json. It judges
+// nothing itself. One run is a normal report; two are a comparison
+// (targets named "A:…", "B:…" in every output and in Files.Verdicts).
+func WriteAll(runs []*Run, verdicts [][]Verdict, gate GateStatus, dir string) (Files, error) {
 	var files Files
 	if len(runs) == 0 {
 		return files, errors.New("report: no run")
+	}
+	if len(verdicts) != len(runs) {
+		return files, fmt.Errorf("report: %d runs but %d verdict lists", len(runs), len(verdicts))
 	}
 	out, err := results.CreateOutDir(dir)
 	if err != nil {
 		return files, fmt.Errorf("report: %w", err)
 	}
 	defer out.Close()
-	verdicts := judgeRuns(runs)
+	verdicts = labelRuns(verdicts)
 	files.Verdicts = flatten(verdicts)
-	files.Pass = Gate(files.Verdicts)
-	files.Status, files.Reason = GateOf(files.Verdicts)
+	files.Gate = gate
 
 	paths, memSVG, err := memoryFigure(runs).write(out, "memory")
 	files.Paths = append(files.Paths, paths...)
@@ -73,10 +78,10 @@ func WriteAll(runs []*Run, dir string) (Files, error) {
 		name   string
 		render func(*bytes.Buffer) error
 	}{
-		{HTMLFile, func(b *bytes.Buffer) error { return writeHTML(b, runs, verdicts, dashSVG, memSVG) }},
-		{MarkdownFile, func(b *bytes.Buffer) error { return writeMarkdown(b, runs, verdicts) }},
+		{HTMLFile, func(b *bytes.Buffer) error { return writeHTML(b, runs, verdicts, gate, dashSVG, memSVG) }},
+		{MarkdownFile, func(b *bytes.Buffer) error { return writeMarkdown(b, runs, verdicts, gate) }},
 		{VerdictsFile, func(b *bytes.Buffer) error {
-			doc := verdictsDoc{Schema: VerdictsSchema, Pass: files.Pass, Verdicts: files.Verdicts}
+			doc := verdictsDoc{Schema: VerdictsSchema, Gate: gate, Pass: gate.Pass(), Verdicts: files.Verdicts}
 			for _, r := range runs {
 				doc.Scenarios = append(doc.Scenarios, r.Results.Scenario)
 			}
@@ -98,16 +103,29 @@ func WriteAll(runs []*Run, dir string) (Files, error) {
 	return files, nil
 }
 
-// judgeRuns judges each run; when comparing, target names get the run's
-// label.
-func judgeRuns(runs []*Run) [][]Verdict {
+// JudgeRuns judges each run once: its result (verdicts[i] are runs[i]'s)
+// is what WriteAll, WriteCatalog, GateOf and the CLI's other outputs
+// take.
+func JudgeRuns(runs []*Run) [][]Verdict {
 	out := make([][]Verdict, len(runs))
 	for i, r := range runs {
 		out[i] = Judge(r)
-		if len(runs) > 1 {
-			for j := range out[i] {
-				out[i][j].Target = runLabel(i) + ":" + out[i][j].Target
-			}
+	}
+	return out
+}
+
+// labelRuns returns the verdicts with each target named after its run
+// ("A:upload-naive") when there are several runs (a comparison); one
+// run's are returned as they are. The input is not changed.
+func labelRuns(verdicts [][]Verdict) [][]Verdict {
+	if len(verdicts) < 2 {
+		return verdicts
+	}
+	out := make([][]Verdict, len(verdicts))
+	for i, vs := range verdicts {
+		out[i] = append([]Verdict(nil), vs...)
+		for j := range out[i] {
+			out[i][j].Target = runLabel(i) + ":" + out[i][j].Target
 		}
 	}
 	return out

@@ -23,7 +23,7 @@ func ciOutputs(w io.Writer, dir, junitPath string, files report.Files) error {
 	}
 	if junitPath != "" {
 		var b bytes.Buffer
-		if err := report.WriteJUnit(&b, []*report.Run{run}, [][]report.Verdict{files.Verdicts}); err != nil {
+		if err := report.WriteJUnit(&b, []*report.Run{run}, [][]report.Verdict{files.Verdicts}, files.Gate); err != nil {
 			return err
 		}
 		if err := writeUserFile(junitPath, b.Bytes()); err != nil {
@@ -37,7 +37,7 @@ func ciOutputs(w io.Writer, dir, junitPath string, files report.Files) error {
 		}
 	}
 	if os.Getenv("GITHUB_ACTIONS") == "true" {
-		return report.GitHubAnnotations(w, run.Results.Scenario, files.Verdicts)
+		return report.GitHubAnnotations(w, run.Results.Scenario, files.Verdicts, files.Gate)
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ func TestReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	hub := web.NewHub()
-	if err := replay(hub, run); err != nil {
+	if err := replay(hub, run, report.Judge(run)); err != nil {
 		t.Fatal(err)
 	}
 	srv := web.NewServer(hub)
