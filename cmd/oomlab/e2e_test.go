@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oomlab/oomlab/runner/proc/proctest"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -40,7 +41,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building oomlab:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := proctest.Main(m).Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/oomlab/oomlab/runner/proc/proctest"
 )
 
 // helperEnv selects a helper program: the test binary re-executed, as
@@ -27,7 +29,7 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(helperEnv); mode != "" {
 		os.Exit(runHelper(mode, os.Args[1:]))
 	}
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(proctest.Main(m))
 }
 
 // helperSpec returns a Spec that runs helper mode with args.

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/oomlab/oomlab/runner/proc/proctest"
 )
 
 // helperEnv makes the test binary act as a target process (the os/exec
@@ -40,7 +42,7 @@ func TestMain(m *testing.M) {
 		stop := make(chan struct{})
 		helperWait(stop)
 	}
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(proctest.Main(m))
 }
 
 // helperWait says "ready" on stdout, then waits for stdin to close,

@@ -89,3 +89,15 @@ func newToken() string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// RunFunc is a function as a TestingM, for a TestMain that has work to do
+// between the tests and the check (stopping a shared database):
+//
+//	code := proctest.Main(proctest.RunFunc(func() int {
+//		defer stopDatabase()
+//		return m.Run()
+//	})).Run()
+type RunFunc func() int
+
+// Run calls f.
+func (f RunFunc) Run() int { return f() }
