@@ -194,10 +194,8 @@ func TestHarnessKilledLeavesNoTarget(t *testing.T) {
 	pid := cmd.Process.Pid
 	cmd.Process.Kill()
 	cmd.Wait()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(processesOf(bin)) > 0 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	// Pdeathsig ends the targets: wait for their exits.
+	await(5*time.Second, nil, processesOf(bin), func() bool { return len(processesOf(bin)) == 0 })
 	if left := processesOf(bin); len(left) > 0 {
 		t.Fatalf("processes left after the harness was SIGKILLed: %v", left)
 	}
@@ -301,15 +299,15 @@ func startRun(t *testing.T, out string) (*exec.Cmd, string) {
 	return cmd, filepath.Join(out, results.SamplesFile)
 }
 
-// waitRows waits until the CSV file has at least n data rows.
+// waitRows waits until the CSV file has at least n data rows, woken by
+// each change in its folder.
 func waitRows(t *testing.T, path string, n int, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(path); err == nil && bytes.Count(b, []byte("\n")) > n {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
+	if await(timeout, []string{filepath.Dir(path)}, nil, func() bool {
+		b, err := os.ReadFile(path)
+		return err == nil && bytes.Count(b, []byte("\n")) > n
+	}) {
+		return
 	}
 	t.Fatalf("%s: fewer than %d rows after %s", path, n, timeout)
 }
