@@ -102,10 +102,11 @@ func target(t *testing.T, res *results.Results, name string) results.Target {
 
 func TestRunKillsNaiveNotAware(t *testing.T) {
 	if testing.Short() {
-		t.Skip("end-to-end run of about 35 s")
+		t.Skip("end-to-end run of about 10 s")
 	}
 	out := t.TempDir()
-	text, code := oomlab(t, 2*time.Minute, "run", "testdata/short-upload.yaml", "--out", out)
+	// Both targets at once (--parallel): the run is as long as its load.
+	text, code := oomlab(t, 2*time.Minute, "run", "testdata/short-upload.yaml", "--parallel", "--out", out)
 	t.Log(text)
 	res := readResults(t, out)
 	naive, aware := target(t, res, "upload-naive"), target(t, res, "upload-aware")
