@@ -9,34 +9,51 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
-// poll is how often Reap looks at /proc while it waits.
-const poll = 50 * time.Millisecond
-
 // Reap waits up to grace for every process marked with token (see Main) or
-// descended from this one to exit; it then kills what is left, each whole
-// process group whose members are all left over, otherwise the process
-// alone (never this binary's own group), waits up to a second for them to
-// go, and returns them as they were before the kill. It returns nil when
-// nothing was left.
+// descended from this one to exit, woken by their exits (a pidfd of each
+// becomes readable), not by a clock; it then kills what is left, each
+// whole process group whose members are all left over, otherwise the
+// process alone (never this binary's own group), waits up to a second for
+// them to go, and returns them as they were before the kill. It returns
+// nil when nothing was left.
 func Reap(token string, grace time.Duration) []Leftover {
-	deadline := time.Now().Add(grace)
-	left, procs := scan(token)
-	for len(left) > 0 && time.Now().Before(deadline) {
-		time.Sleep(poll) // polling /proc: a process's end sends no event here
-		left, procs = scan(token)
-	}
+	left, procs := awaitExits(token, time.Now().Add(grace))
 	if len(left) == 0 {
 		return nil
 	}
 	kill(left, procs)
-	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(poll) {
-		if rest, _ := scan(token); len(rest) == 0 {
-			break
+	awaitExits(token, time.Now().Add(time.Second))
+	return left
+}
+
+// awaitExits scans for the marked processes and waits for their exits
+// until deadline, scanning again after each (a process that ends may
+// have started another); it returns what the last scan found.
+func awaitExits(token string, deadline time.Time) ([]Leftover, map[int]stat) {
+	for {
+		left, procs := scan(token)
+		ms := int(time.Until(deadline) / time.Millisecond)
+		if len(left) == 0 || ms <= 0 {
+			return left, procs
+		}
+		fds := make([]unix.PollFd, 0, len(left))
+		for _, l := range left {
+			if fd, err := unix.PidfdOpen(l.PID, 0); err == nil {
+				fds = append(fds, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})
+			}
+		}
+		if len(fds) == 0 { // gone meanwhile, or no pidfds here: scan again shortly
+			ms = min(ms, 50)
+		}
+		_, _ = unix.Poll(fds, ms) // EINTR: scan again
+		for _, f := range fds {
+			unix.Close(int(f.Fd))
 		}
 	}
-	return left
 }
 
 // stat is what /proc/PID/stat says of a process.
