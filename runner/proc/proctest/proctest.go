@@ -15,9 +15,12 @@ import (
 // tokens separated by ':', one per nested checked suite.
 const MarkEnv = "OOMLAB_TEST_SUITE"
 
-// Grace is how long Main waits, polling, for the marked processes to exit
-// after the tests before it kills them.
-var Grace = 5 * time.Second
+// Grace is how long Main waits for the marked processes to exit after
+// the tests before it kills them.
+const Grace = 5 * time.Second
+
+// grace is Grace, shortened by this package's own tests.
+var grace = Grace
 
 // TestingM is what Main wraps and returns: *testing.M, and what
 // goleak.VerifyTestMain takes.
@@ -32,6 +35,7 @@ type Leftover struct {
 	Cmdline         string // arguments joined by spaces, cut to 200 bytes
 }
 
+// String describes l on one line: pid, group, parent, command line.
 func (l Leftover) String() string {
 	return fmt.Sprintf("pid %d (group %d, parent %d): %s", l.PID, l.PGID, l.PPID, l.Cmdline)
 }
@@ -44,10 +48,13 @@ func Main(m TestingM) TestingM { return &checked{m: m, out: os.Stderr} }
 // VerifyTestMain runs m through Main and exits with its code.
 func VerifyTestMain(m TestingM) { os.Exit(Main(m).Run()) }
 
+// checked is what Main returns.
 type checked struct {
 	m   TestingM
 	out io.Writer
 }
+
+var _ TestingM = (*checked)(nil)
 
 func (c *checked) Run() int {
 	token := newToken()
@@ -57,11 +64,11 @@ func (c *checked) Run() int {
 	}
 	os.Setenv(MarkEnv, mark)
 	code := c.m.Run()
-	left := Reap(token, Grace)
+	left := Reap(token, grace)
 	if len(left) == 0 {
 		return code
 	}
-	fmt.Fprintf(c.out, "proctest: %d process(es) the tests started still ran %s after them; killed:\n", len(left), Grace)
+	fmt.Fprintf(c.out, "proctest: %d process(es) the tests started still ran %s after them; killed:\n", len(left), grace)
 	for _, l := range left {
 		fmt.Fprintf(c.out, "  %s\n", l)
 	}
@@ -101,3 +108,5 @@ type RunFunc func() int
 
 // Run calls f.
 func (f RunFunc) Run() int { return f() }
+
+var _ TestingM = RunFunc(nil)

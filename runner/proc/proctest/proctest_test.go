@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 		fmt.Println(c.Process.Pid)
 		os.Exit(0)
 	case strings.HasPrefix(mode, "suite-"):
-		Grace = 200 * time.Millisecond
+		grace = 200 * time.Millisecond
 		os.Exit(Main(fakeSuite(strings.TrimPrefix(mode, "suite-"))).Run())
 	}
 	VerifyTestMain(m)
