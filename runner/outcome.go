@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"time"
 
 	"github.com/oomlab/oomlab/fixtures"
@@ -25,8 +24,7 @@ func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
 	case len(t.Command) > 0:
 		return append([]string(nil), t.Command...), nil
 	case t.Runtime == "node":
-		script, ok := fixtures.NodeScript(t.Builtin)
-		if !ok {
+		if _, ok := fixtures.NodeScript(t.Builtin); !ok {
 			return nil, fmt.Errorf("runner: no built-in Node.js target %q", t.Builtin)
 		}
 		node := h.opts.Node
@@ -44,8 +42,8 @@ func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
 				return nil, fmt.Errorf("runner: %w", err)
 			}
 		}
-		file := filepath.Join(h.tmpDir, t.Builtin+".js")
-		if err := os.WriteFile(file, script, 0o644); err != nil {
+		file, err := fixtures.WriteNode(h.tmpDir, t.Builtin) // the script and the module it requires
+		if err != nil {
 			return nil, fmt.Errorf("runner: %w", err)
 		}
 		if err := h.nodeModules(t.Builtin); err != nil {
