@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -96,8 +95,7 @@ func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
 	case len(t.Command) > 0:
 		return append([]string(nil), t.Command...), nil
 	case t.Runtime == "node":
-		script, ok := fixtures.NodeScript(t.Builtin)
-		if !ok {
+		if _, ok := fixtures.NodeScript(t.Builtin); !ok {
 			return nil, fmt.Errorf("runner: no built-in Node.js target %q", t.Builtin)
 		}
 		node := h.opts.Node
@@ -112,8 +110,8 @@ func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
 		// parallel targets would otherwise install the same packages at once.
 		var file string
 		err = h.scratch.use(func(dir string) error {
-			file = filepath.Join(dir, t.Builtin+".js")
-			if err := os.WriteFile(file, script, 0o644); err != nil {
+			var err error
+			if file, err = fixtures.WriteNode(dir, t.Builtin); err != nil { // the script and the module it requires
 				return fmt.Errorf("runner: %w", err)
 			}
 			return h.nodeModules(dir, t.Builtin)

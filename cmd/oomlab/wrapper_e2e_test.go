@@ -91,11 +91,11 @@ func TestRunThroughNpmStart(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	script, ok := fixtures.NodeScript("node-upload-naive")
-	if !ok {
-		t.Fatal("no node-upload-naive fixture")
+	script, err := fixtures.WriteNode(dir, "node-upload-naive") // with lib/, which it requires
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "server.js"), script, 0o644); err != nil {
+	if err := os.Rename(script, filepath.Join(dir, "server.js")); err != nil {
 		t.Fatal(err)
 	}
 	pkg := `{"name": "upload-naive", "version": "1.0.0", "private": true, "scripts": {"start": "node server.js"}}`
