@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 
+	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -56,7 +57,7 @@ func recommend(res *results.Results, t results.Target, v Verdict) string {
 	switch v.Class {
 	case ClassBounded:
 		return fmt.Sprintf("No action: memory stayed bounded (peak %s, %s over %s).",
-			formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec), firstNonEmpty(v.SlopeWindow, "the run"))
+			format.MiB(v.PeakRSSMiB), format.Slope(v.SlopeMiBPerSec), firstNonEmpty(v.SlopeWindow, "the run"))
 	case ClassCrashed:
 		return "Read the stderr tail: the crash is not a memory kill; fix it before judging the memory."
 	case ClassFailedToStart, ClassSkipped:

@@ -7,6 +7,8 @@ import (
 	"math"
 	"os"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -42,13 +44,13 @@ type BaselineTarget struct {
 }
 
 // NewBaseline takes the figures of run from its verdicts (Judge(run)).
-func NewBaseline(run *Run, verdicts []Verdict) Baseline {
+func NewBaseline(run *saved.Run, verdicts []Verdict) Baseline {
 	b := Baseline{Schema: BaselineSchema, Scenario: run.Results.Scenario, MemoryLimitBytes: run.Results.MemoryLimitBytes,
 		Targets: []BaselineTarget{}}
 	for _, v := range verdicts {
-		bt := BaselineTarget{Name: v.Target, Outcome: v.Outcome, Class: v.Class, PeakRSSMiB: round(v.PeakRSSMiB, 1),
-			SlopeMiBPerSec: v.SlopeMiBPerSec, P95LastStageMs: round(v.P95LastStageMs, 1), GoodputRatio: v.GoodputRatio,
-			ShedRatio: round(v.ShedRatio, 3), SuccessRatio: round(v.SuccessRatio, 3)}
+		bt := BaselineTarget{Name: v.Target, Outcome: v.Outcome, Class: v.Class, PeakRSSMiB: format.Round(v.PeakRSSMiB, 1),
+			SlopeMiBPerSec: v.SlopeMiBPerSec, P95LastStageMs: format.Round(v.P95LastStageMs, 1), GoodputRatio: v.GoodputRatio,
+			ShedRatio: format.Round(v.ShedRatio, 3), SuccessRatio: format.Round(v.SuccessRatio, 3)}
 		if v.TimeToLimit != nil {
 			s := v.TimeToLimit.Seconds
 			bt.TimeToLimitSeconds = &s
@@ -93,7 +95,7 @@ func ReadBaseline(path string) (Baseline, error) {
 }
 
 func baselineOfRun(path string) (Baseline, error) {
-	run, err := Load(path)
+	run, err := saved.Load(path)
 	if err != nil {
 		return Baseline{}, err
 	}
@@ -217,13 +219,13 @@ func compareTarget(b, a BaselineTarget, tol float64) []BaselineRow {
 	if bothDied {
 		c = ChangeSame
 	}
-	rows = append(rows, row("peak RSS", formatMiB(b.PeakRSSMiB), formatMiB(a.PeakRSSMiB), relDelta(b.PeakRSSMiB, a.PeakRSSMiB), c))
+	rows = append(rows, row("peak RSS", format.MiB(b.PeakRSSMiB), format.MiB(a.PeakRSSMiB), relDelta(b.PeakRSSMiB, a.PeakRSSMiB), c))
 	c = higherIsWorse(b.SlopeMiBPerSec, a.SlopeMiBPerSec, tol, floorSlope)
 	if bothDied {
 		c = ChangeSame
 	}
-	rows = append(rows, row("RSS slope", formatSlope(b.SlopeMiBPerSec), formatSlope(a.SlopeMiBPerSec),
-		formatSlope(a.SlopeMiBPerSec-b.SlopeMiBPerSec), c))
+	rows = append(rows, row("RSS slope", format.Slope(b.SlopeMiBPerSec), format.Slope(a.SlopeMiBPerSec),
+		format.Slope(a.SlopeMiBPerSec-b.SlopeMiBPerSec), c))
 	rows = append(rows, row("time to limit", secondsOrNever(b.TimeToLimitSeconds), secondsOrNever(a.TimeToLimitSeconds),
 		timeDelta(b.TimeToLimitSeconds, a.TimeToLimitSeconds), timeChange(b.TimeToLimitSeconds, a.TimeToLimitSeconds, tol)))
 	c = ChangeSame
@@ -308,12 +310,12 @@ func msOrDash(v float64) string {
 	if v <= 0 {
 		return "-"
 	}
-	return formatMs(v)
+	return format.Ms(v)
 }
 
 func ratioOrDash(r *float64) string {
 	if r == nil {
 		return "-"
 	}
-	return formatPercent(*r)
+	return format.Percent(*r)
 }

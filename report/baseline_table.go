@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/oomlab/oomlab/report/format"
 )
 
 // WriteBaselineTable writes the rows as an aligned text table for the
@@ -28,14 +30,14 @@ func WriteBaselineMarkdown(w io.Writer, before, after string, rows []BaselineRow
 	if Regressed(rows) {
 		icon = "❌"
 	}
-	fmt.Fprintf(&b, "## oomlab gate: %s → %s %s\n\n", mdEscape(before), mdEscape(after), icon)
+	fmt.Fprintf(&b, "## oomlab gate: %s → %s %s\n\n", format.MarkdownText(before), format.MarkdownText(after), icon)
 	b.WriteString("| target | figure | before | after | change | verdict |\n|---|---|--:|--:|--:|---|\n")
 	for _, r := range rows {
 		v := r.Change.String()
 		if r.Change == ChangeWorse {
 			v = "❌ worse"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(r.Target), r.Figure, mdEscape(r.Before), mdEscape(r.After), orDash(r.Delta), v)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", format.MarkdownText(r.Target), r.Figure, format.MarkdownText(r.Before), format.MarkdownText(r.After), orDash(r.Delta), v)
 	}
 	fmt.Fprintf(&b, "\n%s\n", baselineLine(rows, tol))
 	_, err := io.WriteString(w, b.String())
@@ -52,9 +54,9 @@ func baselineLine(rows []BaselineRow, tol float64) string {
 		}
 	}
 	if len(worse) == 0 {
-		return fmt.Sprintf("baseline: PASS (no figure worse beyond the %s tolerance)", formatPercent(tol))
+		return fmt.Sprintf("baseline: PASS (no figure worse beyond the %s tolerance)", format.Percent(tol))
 	}
-	return fmt.Sprintf("baseline: FAIL (%d worse beyond the %s tolerance: %s)", len(worse), formatPercent(tol), strings.Join(worse, ", "))
+	return fmt.Sprintf("baseline: FAIL (%d worse beyond the %s tolerance: %s)", len(worse), format.Percent(tol), strings.Join(worse, ", "))
 }
 
 func orDash(s string) string {

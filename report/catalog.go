@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 // CatalogFile is the summary WriteCatalog writes.
@@ -13,7 +16,7 @@ const CatalogFile = "catalog.md"
 // every target: outcome, when it was killed, peak RSS, success ratio and
 // the downstream's goodput ratio — followed by the gate's verdict. runs
 // are the patterns' saved runs, judged here; it returns the gate.
-func WriteCatalog(w io.Writer, runs []*Run) (bool, error) {
+func WriteCatalog(w io.Writer, runs []*saved.Run) (bool, error) {
 	var b strings.Builder
 	var all []Verdict
 	b.WriteString("| pattern | target | runtime | role | outcome | killed at | peak RSS | success | goodput | verdict |\n")
@@ -28,8 +31,8 @@ func WriteCatalog(w io.Writer, runs []*Run) (bool, error) {
 				goodput = fmt.Sprintf("%.2f", *g)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n",
-				mdEscape(r.Results.Scenario), mdEscape(t.Name), mdEscape(t.Runtime), mdEscape(t.Role), mdEscape(t.Outcome), killedAt(v),
-				formatMiB(v.PeakRSSMiB), formatPercent(v.SuccessRatio), goodput, v.Class, passIcon(v.Pass)+worry(v))
+				format.MarkdownText(r.Results.Scenario), format.MarkdownText(t.Name), format.MarkdownText(t.Runtime), format.MarkdownText(t.Role), format.MarkdownText(t.Outcome), killedAt(v),
+				format.MiB(v.PeakRSSMiB), format.Percent(v.SuccessRatio), goodput, v.Class, passIcon(v.Pass)+worry(v))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", gateLine(all))

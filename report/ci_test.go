@@ -6,15 +6,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oomlab/oomlab/report/saved"
+	"github.com/oomlab/oomlab/report/saved/savedtest"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
 // failingUpload is the saved upload-proxy run with an aware max_rss it
 // cannot meet, so that one test case fails.
-func failingUpload(t *testing.T) *Run {
+func failingUpload(t *testing.T) *saved.Run {
 	t.Helper()
-	run := loadUpload(t)
+	run := savedtest.Upload(t)
 	spec := *run.Results.ScenarioSpec
 	spec.Targets = append([]scenarios.Target(nil), spec.Targets...)
 	spec.Targets[1].Expect.MaxRSS = 8 << 20
@@ -25,7 +27,7 @@ func failingUpload(t *testing.T) *Run {
 func TestJUnit(t *testing.T) {
 	run := failingUpload(t)
 	var b bytes.Buffer
-	if err := WriteJUnit(&b, []*Run{run}, [][]Verdict{Judge(run)}); err != nil {
+	if err := WriteJUnit(&b, []*saved.Run{run}, [][]Verdict{Judge(run)}); err != nil {
 		t.Fatal(err)
 	}
 	var doc junitSuites
@@ -38,11 +40,11 @@ func TestJUnit(t *testing.T) {
 	if !strings.Contains(b.String(), `message="expected peak RSS ≤ 8 MiB: 16.1 MiB ✗"`) {
 		t.Errorf("the failure message does not carry the measured value:\n%s", b.String())
 	}
-	golden(t, ".xml", b.Bytes())
+	savedtest.Golden(t, ".xml", b.Bytes())
 }
 
 func TestBaselineTable(t *testing.T) {
-	run := loadUpload(t)
+	run := savedtest.Upload(t)
 	before := NewBaseline(run, Judge(run))
 	after := NewBaseline(run, Judge(run))
 	// The aware target regressed: 40% more memory, climbing, and now
@@ -63,7 +65,7 @@ func TestBaselineTable(t *testing.T) {
 	if err := WriteBaselineMarkdown(&b, "last-week.json", "out/", rows, 0.15); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, ".txt", b.Bytes())
+	savedtest.Golden(t, ".txt", b.Bytes())
 
 	if rows := CompareBaselines(before, NewBaseline(run, Judge(run)), 0.15); Regressed(rows) {
 		t.Errorf("a run compared with itself regressed: %+v", rows)

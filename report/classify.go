@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -12,7 +14,7 @@ import (
 // limit-stall, crashed, failed-to-start, skipped, and any outcome a newer
 // runner adds): the runner saw it happen. A survivor — or a target whose
 // run was interrupted — is classed from its RSS curve by curveClass.
-func classify(res *results.Results, t results.Target, s *Series) (string, Confidence) {
+func classify(res *results.Results, t results.Target, s *saved.Series) (string, Confidence) {
 	switch t.Outcome {
 	case results.OutcomeSurvived, results.OutcomeInterrupted, "":
 	default:
@@ -78,8 +80,8 @@ func surelyFlat(f slopeFit) bool { return f.Slope+2*f.SE < GrowthSlopeMiBPerSec 
 func curveClass(ev evidence) (string, Confidence) {
 	w := ev.last()
 	sp, f, h := w.Span, w.Fit, w.Highs
-	c := Confidence{Window: settledName(sp), StartSeconds: round(f.Start, 2), EndSeconds: round(f.End, 2),
-		SettleSeconds: round(sp.SettleSeconds, 2), Samples: f.N}
+	c := Confidence{Window: settledName(sp), StartSeconds: format.Round(f.Start, 2), EndSeconds: format.Round(f.End, 2),
+		SettleSeconds: format.Round(sp.SettleSeconds, 2), Samples: f.N}
 	if !w.OK {
 		c.Level = ConfidenceLow
 		left := math.Max(0, sp.End-sp.Start-sp.SettleSeconds)
@@ -88,8 +90,8 @@ func curveClass(ev evidence) (string, Confidence) {
 		return ClassInconclusive, c
 	}
 	b, se := f.Slope, f.SE
-	c.SlopeMiBPerSec, c.SlopeSEMiBPerSec, c.R2 = round(b, 3), round(se, 3), round(f.R2, 3)
-	c.RiseMiB = round(b*(f.End-f.Start), 1)
+	c.SlopeMiBPerSec, c.SlopeSEMiBPerSec, c.R2 = format.Round(b, 3), format.Round(se, 3), format.Round(f.R2, 3)
+	c.RiseMiB = format.Round(b*(f.End-f.Start), 1)
 	slope := fmt.Sprintf("%s ± %.2f MiB/s", formatSlope2(b), 2*se)
 	over := fmt.Sprintf(" over the last %.1f s of %s", f.End-f.Start, sp.Name)
 	underPeak := !math.IsNaN(w.PeakBefore) && h.EndLevel <= w.PeakBefore+math.Max(newHighMiB, peakTolerance*w.PeakBefore)
@@ -106,7 +108,7 @@ func curveClass(ev evidence) (string, Confidence) {
 	case underPeak:
 		c.Level = ConfidenceMedium
 		c.Reason = fmt.Sprintf("RSS ended at %s, within 5 %% of its peak before this window (%s): it did not climb past it (%s%s)",
-			formatMiB(h.EndLevel), formatMiB(w.PeakBefore), slope, over)
+			format.MiB(h.EndLevel), format.MiB(w.PeakBefore), slope, over)
 		return ClassBounded, c
 	case surelyRising(f) && (h.Since < HeldSeconds || heldRatio*h.Since <= h.Last-f.Start):
 		c.Level = ConfidenceMedium
@@ -125,13 +127,13 @@ func curveClass(ev evidence) (string, Confidence) {
 	case h.Since >= HeldSeconds && h.Since >= h.Last-f.Start:
 		c.Level = ConfidenceMedium
 		c.Reason = fmt.Sprintf("RSS stepped up to %s by %.1f s, then held for the last %.1f s at constant load, longer than it rose: a step that levelled off (%s%s)",
-			formatMiB(h.Peak), h.Last, h.Since, slope, over)
+			format.MiB(h.Peak), h.Last, h.Since, slope, over)
 		return ClassBounded, c
 	}
 	c.Level = ConfidenceLow
 	if surelyRising(f) {
 		c.Reason = fmt.Sprintf("RSS stepped up %s in %s (%s), last at %.1f s, then held for the last %.1f s: too little to tell a step that levels off from a staircase; run it longer",
-			fmt.Sprintf("%d %s", h.Steps, plural(h.Steps, "time", "times")), sp.Name, slope, h.Last, h.Since)
+			fmt.Sprintf("%d %s", h.Steps, format.Plural(h.Steps, "time", "times")), sp.Name, slope, h.Last, h.Since)
 		return ClassInconclusive, c
 	}
 	c.Reason = fmt.Sprintf("RSS slope %s%s: too uncertain to tell a step from a climb; run it longer", slope, over)
@@ -163,7 +165,7 @@ func settledName(sp constSpan) string {
 
 // lastSampleT is the time of the last sample with a known RSS from the
 // load's start on, NaN when there is none.
-func lastSampleT(s *Series) float64 {
+func lastSampleT(s *saved.Series) float64 {
 	last := math.NaN()
 	for i, t := range s.T {
 		if t >= 0 && !math.IsNaN(s.RSSMiB[i]) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -176,12 +177,12 @@ func TestClassifyOutcomes(t *testing.T) {
 	// Any outcome but survived (and interrupted) is the class, including
 	// outcomes a newer runner adds.
 	for _, o := range []string{results.OutcomeOOMKilled, results.OutcomeLimitStall, results.OutcomeCrashed, results.OutcomeHeapLimit, "a-newer-outcome"} {
-		class, c := classify(&results.Results{}, results.Target{Outcome: o}, &Series{})
+		class, c := classify(&results.Results{}, results.Target{Outcome: o}, &saved.Series{})
 		if class != o || c.Level != ConfidenceHigh {
 			t.Errorf("classify(outcome %s) = %q, %q; want %q, high", o, class, c.Level, o)
 		}
 	}
-	if class, _ := classify(&results.Results{}, results.Target{Outcome: results.OutcomeSurvived}, &Series{}); class != ClassNoData {
+	if class, _ := classify(&results.Results{}, results.Target{Outcome: results.OutcomeSurvived}, &saved.Series{}); class != ClassNoData {
 		t.Errorf("classify(survived, no samples) = %q; want %q", class, ClassNoData)
 	}
 }

@@ -1,16 +1,11 @@
 package report
 
 import (
-	"bufio"
-	"fmt"
-	"math"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/report/saved/savedtest"
 )
 
 // The recorded-curve test set: RSS curves from real runs of the built-in
@@ -90,7 +85,7 @@ func TestRecordedCurves(t *testing.T) {
 	classes := map[string]int{}
 	for _, c := range recordedCurves {
 		t.Run(c.file, func(t *testing.T) {
-			run, err := loadCurve(filepath.Join("testdata", "curves", c.file+".csv"))
+			run, err := savedtest.LoadCurve(filepath.Join("testdata", "curves", c.file+".csv"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,86 +110,4 @@ func TestRecordedCurves(t *testing.T) {
 		})
 	}
 	t.Logf("classes: %v", classes)
-}
-
-// loadCurve reads a recorded curve into a one-target run.
-func loadCurve(path string) (*Run, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	res := &results.Results{Schema: results.Schema, Scenario: "recorded"}
-	tgt := results.Target{Outcome: results.OutcomeSurvived}
-	var s Series
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		if key, val, ok := strings.Cut(strings.TrimPrefix(text, "# "), ": "); ok && strings.HasPrefix(text, "# ") {
-			if err := curveHeader(res, &tgt, key, val); err != nil {
-				return nil, fmt.Errorf("%s:%d: %w", path, line, err)
-			}
-			continue
-		}
-		if strings.HasPrefix(text, "#") || strings.HasPrefix(text, "t_seconds") {
-			continue
-		}
-		ts, rss, ok := strings.Cut(text, ",")
-		t, err1 := strconv.ParseFloat(ts, 64)
-		r, err2 := strconv.ParseFloat(rss, 64)
-		if !ok || err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("%s:%d: want t_seconds,rss_mib, got %q", path, line, text)
-		}
-		s.T, s.RSSMiB = append(s.T, t), append(s.RSSMiB, r)
-		for _, col := range []*[]float64{&s.CPUPercent, &s.CgroupMiB, &s.HeapMiB, &s.GCCount} {
-			*col = append(*col, math.NaN())
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	tgt.Name = strings.TrimSuffix(filepath.Base(path), ".csv")
-	s.Target = tgt.Name
-	res.Targets = []results.Target{tgt}
-	return &Run{Results: res, Series: []*Series{&s}}, nil
-}
-
-// curveHeader applies one "# key: value" line of a curve file.
-func curveHeader(res *results.Results, tgt *results.Target, key, val string) error {
-	switch key {
-	case "outcome":
-		tgt.Outcome = val
-	case "killed_at":
-		at, err := strconv.ParseFloat(val, 64)
-		if err != nil {
-			return fmt.Errorf("killed_at: %w", err)
-		}
-		tgt.OOMAtSeconds = &at
-	case "restarts":
-		n, err := strconv.Atoi(val)
-		if err != nil {
-			return fmt.Errorf("restarts: %w", err)
-		}
-		tgt.Restarts = n
-	case "stages", "phases":
-		for i, f := range strings.Fields(val) {
-			name, span, _ := strings.Cut(f, "@")
-			a, b, _ := strings.Cut(span, "-")
-			start, err1 := strconv.ParseFloat(a, 64)
-			end, err2 := strconv.ParseFloat(b, 64)
-			if err1 != nil || err2 != nil {
-				return fmt.Errorf("%s: want NAME@START-END, got %q", key, f)
-			}
-			if key == "phases" {
-				res.Phases = append(res.Phases, results.PhaseSpan{Name: strings.ReplaceAll(name, "_", " "), StartSeconds: start, EndSeconds: end})
-				continue
-			}
-			rate, err := strconv.ParseFloat(name, 64)
-			if err != nil {
-				return fmt.Errorf("stages: want RATE@START-END, got %q", f)
-			}
-			res.Stages = append(res.Stages, results.StageSpan{Index: i, RatePerSecond: rate, StartSeconds: start, EndSeconds: end})
-		}
-	}
-	return nil
 }

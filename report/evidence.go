@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -26,7 +27,7 @@ func evidenceSymptoms(t results.Target) []string {
 	if ev := latestEvidence(t.Evidence, func(e results.Evidence) bool { return e.Smaps != nil }); ev != nil {
 		s := ev.Smaps
 		out = append(out, fmt.Sprintf("smaps_rollup %s: RSS %s = anonymous %s + file-backed %s (shared %s)", markText(*ev),
-			mibText(s.RSSBytes), mibText(s.AnonymousBytes), mibText(s.FileBackedBytes), mibText(s.SharedBytes)))
+			format.BytesMiB(s.RSSBytes), format.BytesMiB(s.AnonymousBytes), format.BytesMiB(s.FileBackedBytes), format.BytesMiB(s.SharedBytes)))
 	}
 	if c := evidenceCostText(t); c != "" {
 		out = append(out, c)
@@ -62,10 +63,10 @@ func markText(e results.Evidence) string {
 func heapEvidenceText(e results.Evidence) string {
 	h := e.Heap
 	top := h.Sites[0]
-	s := fmt.Sprintf("heap profile %s: %s holds %s of %s in use", markText(e), siteText(top), mibText(top.InUseBytes), mibText(h.InUseBytes))
+	s := fmt.Sprintf("heap profile %s: %s holds %s of %s in use", markText(e), siteText(top), format.BytesMiB(top.InUseBytes), format.BytesMiB(h.InUseBytes))
 	if len(h.Sites) > 1 {
 		next := h.Sites[1]
-		s += fmt.Sprintf("; next %s %s", siteText(next), mibText(next.InUseBytes))
+		s += fmt.Sprintf("; next %s %s", siteText(next), format.BytesMiB(next.InUseBytes))
 	}
 	return s
 }
@@ -85,8 +86,8 @@ func nodeMemoryText(m results.NodeMemory) string {
 	}
 	rss := float64(m.RSSBytes)
 	text := fmt.Sprintf("RSS %s, external %s (%.0f %% of RSS; arrayBuffers %s), V8 heap %s used of %s: %.0f %% of RSS outside the V8 heap",
-		mibText(m.RSSBytes), mibText(m.ExternalBytes), 100*float64(m.ExternalBytes)/rss, mibText(m.ArrayBuffersBytes),
-		mibText(m.HeapUsedBytes), mibText(m.HeapTotalBytes), 100*math.Max(0, rss-float64(m.HeapTotalBytes))/rss)
+		format.BytesMiB(m.RSSBytes), format.BytesMiB(m.ExternalBytes), 100*float64(m.ExternalBytes)/rss, format.BytesMiB(m.ArrayBuffersBytes),
+		format.BytesMiB(m.HeapUsedBytes), format.BytesMiB(m.HeapTotalBytes), 100*math.Max(0, rss-float64(m.HeapTotalBytes))/rss)
 	if m.Processes > 1 {
 		text += fmt.Sprintf(" (PID %d, the largest of %d Node.js processes reporting)", m.PID, m.Processes)
 	}
@@ -124,21 +125,10 @@ func evidenceCostText(t results.Target) string {
 	}
 	if stalls == 0 {
 		return fmt.Sprintf("evidence cost the target at most %.0f ms and %s of RSS%s per capture (%d %s)",
-			worstMs, mibText(worstRSS), share, n, plural(n, "capture", "captures"))
+			worstMs, format.BytesMiB(worstRSS), share, n, format.Plural(n, "capture", "captures"))
 	}
 	return fmt.Sprintf("evidence stopped the target at most %s per capture (%s); a capture took at most %.0f ms and %s of RSS%s (%d %s)",
-		msText(worstStall), stallSource(t.Runtime), worstMs, mibText(worstRSS), share, n, plural(n, "capture", "captures"))
-}
-
-// msText: "0.42 ms", "3.1 ms", "120 ms".
-func msText(ms float64) string {
-	switch {
-	case ms < 1:
-		return fmt.Sprintf("%.2f ms", ms)
-	case ms < 10:
-		return fmt.Sprintf("%.1f ms", ms)
-	}
-	return fmt.Sprintf("%.0f ms", ms)
+		format.MsPrecise(worstStall), stallSource(t.Runtime), worstMs, format.BytesMiB(worstRSS), share, n, format.Plural(n, "capture", "captures"))
 }
 
 // stallSource says where a runtime's stall figure comes from.
@@ -147,13 +137,4 @@ func stallSource(runtime string) string {
 		return "the heap snapshot's duration"
 	}
 	return "stop-the-world pauses in its GC trace"
-}
-
-func mibText(b int64) string { return formatMiB(float64(b) / mib) }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -3,10 +3,9 @@ package report
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
+	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
 )
@@ -42,7 +41,7 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 	if (t.Outcome == results.OutcomeSkipped || t.Outcome == results.OutcomeFailedToStart) &&
 		!slices.Contains(e.Outcomes, t.Outcome) {
 		return []Check{{Name: "ran", Text: tick(false, fmt.Sprintf("expected the target to run: %s (%s)", t.Outcome,
-			firstNonEmpty(targetText(t.Error), t.OutcomeDetail, "no reason recorded")))}}
+			firstNonEmpty(format.TargetText(t.Error), t.OutcomeDetail, "no reason recorded")))}}
 	}
 	var out []Check
 	if len(e.Outcomes) > 0 {
@@ -68,19 +67,19 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 			ok = v.TimeToLimit.Seconds <= e.OOMWithin.Seconds()
 		}
 		out = append(out, Check{Name: "oom_within", Pass: ok,
-			Text: tick(ok, fmt.Sprintf("expected %s within %s: %s", what, formatDuration(e.OOMWithin.D()), got))})
+			Text: tick(ok, fmt.Sprintf("expected %s within %s: %s", what, format.Duration(e.OOMWithin.D()), got))})
 	}
 	if e.MaxRSS > 0 {
-		limit := float64(e.MaxRSS) / mib
+		limit := float64(e.MaxRSS) / format.BytesPerMiB
 		ok := v.PeakRSSMiB <= limit
 		out = append(out, Check{Name: "max_rss", Pass: ok,
-			Text: tick(ok, fmt.Sprintf("expected peak RSS ≤ %s: %s", formatMiB(limit), formatMiB(v.PeakRSSMiB)))})
+			Text: tick(ok, fmt.Sprintf("expected peak RSS ≤ %s: %s", format.MiB(limit), format.MiB(v.PeakRSSMiB)))})
 	}
 	if e.MinRSS > 0 {
-		floor := float64(e.MinRSS) / mib
+		floor := float64(e.MinRSS) / format.BytesPerMiB
 		ok := v.PeakRSSMiB >= floor
 		out = append(out, Check{Name: "min_rss", Pass: ok,
-			Text: tick(ok, fmt.Sprintf("expected peak RSS ≥ %s: %s", formatMiB(floor), formatMiB(v.PeakRSSMiB)))})
+			Text: tick(ok, fmt.Sprintf("expected peak RSS ≥ %s: %s", format.MiB(floor), format.MiB(v.PeakRSSMiB)))})
 	}
 	if len(e.Classes) > 0 {
 		out = append(out, classCheck(e.Classes, v))
@@ -88,7 +87,7 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 	if e.MinSuccessRatio > 0 {
 		ok := v.SuccessRatio >= e.MinSuccessRatio
 		out = append(out, Check{Name: "min_success_ratio", Pass: ok,
-			Text: tick(ok, fmt.Sprintf("expected success ≥ %s: %s", formatPercent(e.MinSuccessRatio), formatPercent(v.SuccessRatio)))})
+			Text: tick(ok, fmt.Sprintf("expected success ≥ %s: %s", format.Percent(e.MinSuccessRatio), format.Percent(v.SuccessRatio)))})
 	}
 	return append(out, checkMore(res, t, v, e)...)
 }
@@ -110,22 +109,4 @@ func tick(ok bool, s string) string {
 		return s + " ✓"
 	}
 	return s + " ✗"
-}
-
-// formatDuration writes whole seconds as "60s", anything else as
-// time.Duration does.
-func formatDuration(d time.Duration) string {
-	if d%time.Second == 0 {
-		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
-	}
-	return d.String()
-}
-
-// formatPercent writes a ratio as "99.2%" ("100%" and "0%" exact).
-func formatPercent(r float64) string {
-	p := r * 100
-	if p == float64(int64(p)) {
-		return fmt.Sprintf("%.0f%%", p)
-	}
-	return fmt.Sprintf("%.1f%%", p)
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
 )
@@ -21,9 +22,9 @@ func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Ex
 	if e.MinGoodput > 0 {
 		want := float64(e.MinGoodput)
 		if v.GoodputRatio == nil {
-			add("min_goodput", false, "expected goodput ≥ %s: not measured (no downstream phase with a capacity)", formatPercent(want))
+			add("min_goodput", false, "expected goodput ≥ %s: not measured (no downstream phase with a capacity)", format.Percent(want))
 		} else {
-			add("min_goodput", *v.GoodputRatio >= want, "expected goodput ≥ %s: %s", formatPercent(want), formatPercent(*v.GoodputRatio))
+			add("min_goodput", *v.GoodputRatio >= want, "expected goodput ≥ %s: %s", format.Percent(want), format.Percent(*v.GoodputRatio))
 		}
 	}
 	for _, b := range e.MaxSlope {
@@ -33,37 +34,37 @@ func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Ex
 			add("max_slope", false, "expected RSS slope ≤ %s over %s: no fit (too few samples in the window)", formatSlopeLimit(max), window)
 			continue
 		}
-		add("max_slope", got <= max, "expected RSS slope ≤ %s over %s: %s", formatSlopeLimit(max), window, formatSlope(got))
+		add("max_slope", got <= max, "expected RSS slope ≤ %s over %s: %s", formatSlopeLimit(max), window, format.Slope(got))
 	}
 	for _, b := range e.MaxP95 {
 		max := float64(b.Max.D().Milliseconds())
 		got, window, ok := p95In(res, t, v, b.Window)
 		if !ok {
-			add("max_p95", false, "expected p95 ≤ %s in %s: no requests there", formatMs(max), window)
+			add("max_p95", false, "expected p95 ≤ %s in %s: no requests there", format.Ms(max), window)
 			continue
 		}
-		add("max_p95", got <= max, "expected p95 ≤ %s in %s: %s", formatMs(max), window, formatMs(got))
+		add("max_p95", got <= max, "expected p95 ≤ %s in %s: %s", format.Ms(max), window, format.Ms(got))
 	}
 	if e.MaxGCRate > 0 {
 		max := float64(e.MaxGCRate)
 		if v.GCPerSecondMax == nil {
-			add("max_gc_rate", false, "expected GC ≤ %s/s: not measured (this runtime's GC is not traced)", formatRateShort(max))
+			add("max_gc_rate", false, "expected GC ≤ %s/s: not measured (this runtime's GC is not traced)", format.RateShort(max))
 		} else {
-			add("max_gc_rate", *v.GCPerSecondMax <= max, "expected GC ≤ %s/s: %s/s at most", formatRateShort(max), formatRateShort(*v.GCPerSecondMax))
+			add("max_gc_rate", *v.GCPerSecondMax <= max, "expected GC ≤ %s/s: %s/s at most", format.RateShort(max), format.RateShort(*v.GCPerSecondMax))
 		}
 	}
 	if e.MaxCgroupPeak > 0 {
-		max := float64(e.MaxCgroupPeak) / mib
+		max := float64(e.MaxCgroupPeak) / format.BytesPerMiB
 		if t.CgroupPeakBytes <= 0 {
-			add("max_cgroup_peak", false, "expected cgroup peak ≤ %s: not measured (no cgroup: %s)", formatMiB(max), firstNonEmpty(res.LimitMode, "none"))
+			add("max_cgroup_peak", false, "expected cgroup peak ≤ %s: not measured (no cgroup: %s)", format.MiB(max), firstNonEmpty(res.LimitMode, "none"))
 		} else {
-			got := float64(t.CgroupPeakBytes) / mib
-			add("max_cgroup_peak", got <= max, "expected cgroup peak ≤ %s: %s", formatMiB(max), formatMiB(got))
+			got := float64(t.CgroupPeakBytes) / format.BytesPerMiB
+			add("max_cgroup_peak", got <= max, "expected cgroup peak ≤ %s: %s", format.MiB(max), format.MiB(got))
 		}
 	}
 	if e.MinTimeToLimit > 0 {
 		min := e.MinTimeToLimit.Seconds()
-		want := "expected the limit no sooner than " + formatDuration(e.MinTimeToLimit.D())
+		want := "expected the limit no sooner than " + format.Duration(e.MinTimeToLimit.D())
 		switch ttl := v.TimeToLimit; {
 		case ttl == nil:
 			add("min_time_to_limit", true, "%s: not reached, not forecast", want)

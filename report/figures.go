@@ -3,6 +3,8 @@ package report
 import (
 	"math"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -34,11 +36,11 @@ func (t TimeToLimit) Forecast() bool { return t.Source == LimitForecast || t.Sou
 
 // ciFigures fills in the figures a CI gate reads beyond the class: shed
 // and goodput ratios and the time to limit.
-func ciFigures(run *Run, i int, v *Verdict) {
+func ciFigures(run *saved.Run, i int, v *Verdict) {
 	t := run.Results.Targets[i]
 	v.ShedRatio = shedRatio(t.Stages)
 	if g := t.Downstream.GoodputRatio; g != nil && !math.IsNaN(*g) {
-		gr := round(*g, 3)
+		gr := format.Round(*g, 3)
 		v.GoodputRatio = &gr
 	}
 	v.TimeToLimit = timeToLimit(run, i, v.Class)
@@ -61,7 +63,7 @@ func shedRatio(stages []results.Stage) float64 {
 // is growing, the forecast from the samples of its last
 // results.ForecastWindowSeconds (the larger of RSS and cgroup usage);
 // nil otherwise.
-func timeToLimit(run *Run, i int, class string) *TimeToLimit {
+func timeToLimit(run *saved.Run, i int, class string) *TimeToLimit {
 	t, s := run.Results.Targets[i], run.Series[i]
 	switch {
 	case t.OOMAtSeconds != nil:
@@ -69,7 +71,7 @@ func timeToLimit(run *Run, i int, class string) *TimeToLimit {
 		if t.Outcome == results.OutcomeLimitStall {
 			src = LimitReachedStalled
 		}
-		return &TimeToLimit{Seconds: round(*t.OOMAtSeconds, 1), Source: src}
+		return &TimeToLimit{Seconds: format.Round(*t.OOMAtSeconds, 1), Source: src}
 	case t.Forecast != nil && t.Forecast.CutShort:
 		return fromForecast(*t.Forecast, LimitFailFast)
 	case class != ClassGrowing || run.Results.MemoryLimitBytes <= 0:
@@ -77,7 +79,7 @@ func timeToLimit(run *Run, i int, class string) *TimeToLimit {
 	}
 	var ts, ys []float64
 	for k, at := range s.T {
-		m := math.Max(nanTo0(s.RSSMiB[k]), nanTo0(s.CgroupMiB[k])) * mib
+		m := math.Max(nanTo0(s.RSSMiB[k]), nanTo0(s.CgroupMiB[k])) * format.BytesPerMiB
 		if at >= 0 && m > 0 {
 			ts, ys = append(ts, at), append(ys, m)
 		}
@@ -90,11 +92,11 @@ func timeToLimit(run *Run, i int, class string) *TimeToLimit {
 }
 
 func fromForecast(f results.Forecast, src string) *TimeToLimit {
-	out := &TimeToLimit{Seconds: round(f.AtSeconds, 1), Source: src}
-	e := round(f.EarliestSeconds, 1)
+	out := &TimeToLimit{Seconds: format.Round(f.AtSeconds, 1), Source: src}
+	e := format.Round(f.EarliestSeconds, 1)
 	out.EarliestSeconds = &e
 	if f.LatestSeconds != nil {
-		l := round(*f.LatestSeconds, 1)
+		l := format.Round(*f.LatestSeconds, 1)
 		out.LatestSeconds = &l
 	}
 	return out

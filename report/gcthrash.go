@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -54,14 +56,14 @@ type GCThrash struct {
 // String words the symptom with its figures.
 func (g GCThrash) String() string {
 	return fmt.Sprintf("GC thrash from %.1f s: %s GC cycles/s (%s before) with CPU %.0f%%, while successes fell to %s/s from %s/s and RSS sat at %s against its %s of %s",
-		g.StartSeconds, formatRateShort(g.GCPerSecond), formatRateShort(g.GCPerSecondBefore), g.CPUPercent,
-		formatRateShort(g.SuccessesPerSecond), formatRateShort(g.SuccessesPeak), formatMiB(g.RSSMiB), g.SoftLimit, formatMiB(g.SoftLimitMiB))
+		g.StartSeconds, format.RateShort(g.GCPerSecond), format.RateShort(g.GCPerSecondBefore), g.CPUPercent,
+		format.RateShort(g.SuccessesPerSecond), format.RateShort(g.SuccessesPeak), format.MiB(g.RSSMiB), g.SoftLimit, format.MiB(g.SoftLimitMiB))
 }
 
 // gcThrash looks for the symptom in target i of run.
-func gcThrash(run *Run, i int) (GCThrash, bool) {
+func gcThrash(run *saved.Run, i int) (GCThrash, bool) {
 	res, t, s := run.Results, run.Results.Targets[i], run.Series[i]
-	soft, name := float64(res.MemoryLimitBytes)/mib, "memory limit"
+	soft, name := float64(res.MemoryLimitBytes)/format.BytesPerMiB, "memory limit"
 	if gml, ok := goMemLimit(res, t.Name); ok && gml < soft {
 		soft, name = gml, "GOMEMLIMIT"
 	}
@@ -94,9 +96,9 @@ func gcThrash(run *Run, i int) (GCThrash, bool) {
 		if !math.IsNaN(gc) && gc >= gcThrashMinPerSecond && gc >= gcThrashRiseFactor*base &&
 			peakSucc > 0 && succ <= gcThrashThroughputShare*peakSucc && offered >= peakOffered &&
 			rss >= gcThrashNearLimit*soft {
-			return GCThrash{StartSeconds: start, EndSeconds: end, GCPerSecond: round(gc, 1), GCPerSecondBefore: round(base, 1),
-				CPUPercent: round(cpu, 0), SuccessesPerSecond: round(succ, 1), SuccessesPeak: round(peakSucc, 1),
-				RSSMiB: round(rss, 1), SoftLimitMiB: round(soft, 1), SoftLimit: name}, true
+			return GCThrash{StartSeconds: start, EndSeconds: end, GCPerSecond: format.Round(gc, 1), GCPerSecondBefore: format.Round(base, 1),
+				CPUPercent: format.Round(cpu, 0), SuccessesPerSecond: format.Round(succ, 1), SuccessesPeak: format.Round(peakSucc, 1),
+				RSSMiB: format.Round(rss, 1), SoftLimitMiB: format.Round(soft, 1), SoftLimit: name}, true
 		}
 		if succ > peakSucc {
 			peakSucc, peakOffered = succ, offered
@@ -107,7 +109,7 @@ func gcThrash(run *Run, i int) (GCThrash, bool) {
 
 // gcRateBetween is the GC rate over the samples with t0 ≤ t ≤ t1, NaN
 // without counts spanning at least half a second.
-func gcRateBetween(s *Series, t0, t1 float64) float64 {
+func gcRateBetween(s *saved.Series, t0, t1 float64) float64 {
 	ta, ca, tb, cb := math.NaN(), 0.0, math.NaN(), 0.0
 	for i, t := range s.T {
 		if t < t0 || t > t1 || math.IsNaN(s.GCCount[i]) {
@@ -126,7 +128,7 @@ func gcRateBetween(s *Series, t0, t1 float64) float64 {
 
 // windowStats returns the median RSS and mean CPU of the samples in
 // [t0, t1]; NaN RSS when there are none.
-func windowStats(s *Series, t0, t1 float64) (rss, cpu float64) {
+func windowStats(s *saved.Series, t0, t1 float64) (rss, cpu float64) {
 	var rs []float64
 	cpuSum, cpuN := 0.0, 0
 	for i, t := range s.T {
@@ -184,11 +186,11 @@ func parseGoMemLimit(v string) (float64, bool) {
 	if err != nil || n == 0 {
 		return 0, false
 	}
-	return float64(n) * mult / mib, true
+	return float64(n) * mult / format.BytesPerMiB, true
 }
 
 // gcThrashSymptom words the symptom for the verdict's list.
-func gcThrashSymptom(run *Run, i int) string {
+func gcThrashSymptom(run *saved.Run, i int) string {
 	if g, ok := gcThrash(run, i); ok {
 		return g.String()
 	}
@@ -197,7 +199,7 @@ func gcThrashSymptom(run *Run, i int) string {
 
 // gcThrashCheck fails a survivor that showed the symptom, unless its
 // expect.outcome lists "gc-thrash": alive is not serving.
-func gcThrashCheck(run *Run, i int) []Check {
+func gcThrashCheck(run *saved.Run, i int) []Check {
 	t := run.Results.Targets[i]
 	if t.Outcome != results.OutcomeSurvived {
 		return nil
@@ -209,5 +211,5 @@ func gcThrashCheck(run *Run, i int) []Check {
 	allowed := slices.Contains(expectationOf(run.Results, t.Name).Outcomes, GCThrashExpect)
 	return []Check{{Name: "gc_thrash", Pass: allowed,
 		Text: tick(allowed, fmt.Sprintf("survived, but thrashing in GC from %.1f s (%s GC cycles/s, successes %s/s of %s/s)",
-			g.StartSeconds, formatRateShort(g.GCPerSecond), formatRateShort(g.SuccessesPerSecond), formatRateShort(g.SuccessesPeak)))}}
+			g.StartSeconds, format.RateShort(g.GCPerSecond), format.RateShort(g.SuccessesPerSecond), format.RateShort(g.SuccessesPeak)))}}
 }

@@ -5,17 +5,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oomlab/oomlab/report/saved/savedtest"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
 // thrashSpec is a Go proxy with GOMEMLIMIT=200MiB under a 256 MiB limit:
 // RSS climbs to the soft limit by 18 s and sits there; from then GC runs
 // at gcAfter cycles/s and only success of the finished requests succeed.
-func thrashSpec(gcAfter, success, plateau float64) synthSpec {
-	return synthSpec{
+func thrashSpec(gcAfter, success, plateau float64) savedtest.Spec {
+	return savedtest.Spec{
 		Scenario: "upload-proxy", Pattern: "upload-proxy",
 		Rates: []float64{10, 20, 40}, StageSeconds: 10, Interval: 0.1, LimitMiB: 256,
-		Targets: []synthTarget{{Name: "gomemlimit", Role: "naive", Runtime: "go",
+		Targets: []savedtest.Target{{Name: "gomemlimit", Role: "naive", Runtime: "go",
 			RSS:  func(t float64) float64 { return math.Min(10+11*t, plateau) },
 			Heap: func(t float64) float64 { return math.Min(5+10*t, plateau*0.9) },
 			GCRate: func(t float64) float64 {
@@ -30,7 +31,7 @@ func thrashSpec(gcAfter, success, plateau float64) synthSpec {
 				}
 				return 10
 			},
-			P95Ms: flat(2500),
+			P95Ms: savedtest.Flat(2500),
 			Success: func(t float64) float64 {
 				if t >= 18 {
 					return success
@@ -44,7 +45,7 @@ func thrashSpec(gcAfter, success, plateau float64) synthSpec {
 func TestGCThrash(t *testing.T) {
 	tests := []struct {
 		name     string
-		spec     synthSpec
+		spec     savedtest.Spec
 		env      map[string]string
 		expect   []string
 		want     bool
@@ -61,7 +62,7 @@ func TestGCThrash(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			run := tt.spec.run()
+			run := tt.spec.Run()
 			spec := &run.Results.ScenarioSpec.Targets[0]
 			spec.Env = tt.env
 			spec.Expect = scenarios.Expectation{Outcomes: tt.expect}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 
 	"github.com/dustin/go-humanize"
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -38,12 +40,12 @@ type htmlTarget struct {
 }
 
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"ms":      formatMs,
-	"pct":     formatPercent,
+	"ms":      format.Ms,
+	"pct":     format.Percent,
 	"goodput": goodput,
 	"inc":     func(i int) int { return i + 1 },
-	"rate":    formatRate,
-	"mib":     formatMiB,
+	"rate":    format.Rate,
+	"mib":     format.MiB,
 	"bytes":   func(b int64) string { return humanize.IBytes(uint64(max(b, 0))) },
 	"ubytes":  func(b uint64) string { return humanize.IBytes(b) },
 	"comma":   func(n uint64) string { return humanize.Comma(int64(n)) },
@@ -54,7 +56,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"p95last": p95Last,
 	"icon":    passIcon,
 	"worry":   worry,
-	"slope":   formatSlope,
+	"slope":   format.Slope,
 }).Parse(pageHTML))
 
 const pageHTML = `<!DOCTYPE html>
@@ -129,20 +131,20 @@ func inlineSVG(svg []byte) template.HTML {
 
 // writeHTML renders report.html; dashboard and memory are the SVG
 // documents to inline.
-func writeHTML(w io.Writer, runs []*Run, verdicts [][]Verdict, dashboard, memory []byte) error {
+func writeHTML(w io.Writer, runs []*saved.Run, verdicts [][]Verdict, dashboard, memory []byte) error {
 	all := flatten(verdicts)
 	page := htmlPage{Title: scenarioNames(runs), Pass: Gate(all), Gate: gateLine(all),
 		Dashboard: inlineSVG(dashboard), Memory: inlineSVG(memory)}
 	for i, r := range runs {
 		hr := htmlRun{Dir: r.Dir, Res: r.Results, Line: runLine(r.Results), Notes: r.Notes,
-			LimitMiB: formatMiB(float64(r.Results.MemoryLimitBytes) / mib)}
+			LimitMiB: format.MiB(float64(r.Results.MemoryLimitBytes) / format.BytesPerMiB)}
 		if len(runs) > 1 {
-			hr.Label = runLabel(i)
+			hr.Label = format.RunLabel(i)
 		}
 		for j, t := range r.Results.Targets {
 			g := "n/a"
 			if t.Downstream.GoodputRatio != nil {
-				g = formatPercent(*t.Downstream.GoodputRatio)
+				g = format.Percent(*t.Downstream.GoodputRatio)
 			}
 			hr.Targets = append(hr.Targets, htmlTarget{T: t, V: verdicts[i][j], Goodput: g})
 		}

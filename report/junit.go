@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 // JUnit XML, the subset CI systems read (Jenkins, GitLab, GitHub test
@@ -47,7 +50,7 @@ type junitMessage struct {
 // check's text, measured value included. A target without expectations
 // is one skipped testcase, so that it still shows. verdicts[i] are
 // runs[i]'s.
-func WriteJUnit(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
+func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]Verdict) error {
 	doc := junitSuites{Name: "oomlab"}
 	for i, r := range runs {
 		suite := junitSuite{Name: r.Results.Scenario}
@@ -91,7 +94,7 @@ func WriteJUnit(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 func verdictDetail(v Verdict) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s, outcome %s, peak RSS %s, RSS slope %s", v.Target, v.Class, v.Outcome,
-		formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec))
+		format.MiB(v.PeakRSSMiB), format.Slope(v.SlopeMiBPerSec))
 	for _, s := range v.Symptoms {
 		fmt.Fprintf(&b, "\n- %s", s)
 	}

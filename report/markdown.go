@@ -7,62 +7,64 @@ import (
 	"strings"
 
 	"github.com/dustin/go-humanize"
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
 // writeMarkdown writes summary.md: GitHub-flavoured Markdown for a CI job
 // summary — a headline with pass/fail, one table of all targets, and per
 // target its stage table and verdict lines. verdicts[i] holds run i's.
-func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
+func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]Verdict) error {
 	var b strings.Builder
 	all := flatten(verdicts)
 	icon := passIcon(Gate(all))
-	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", mdEscape(scenarioNames(runs)), icon)
+	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", format.MarkdownText(scenarioNames(runs)), icon)
 	for i, r := range runs {
 		res := r.Results
 		prefix := ""
 		if len(runs) > 1 {
-			prefix = "**" + runLabel(i) + "** (" + mdEscape(r.Dir) + "): "
+			prefix = "**" + format.RunLabel(i) + "** (" + format.MarkdownText(r.Dir) + "): "
 		}
-		fmt.Fprintf(&b, "%s%s\n\n", prefix, mdEscape(runLine(res)))
+		fmt.Fprintf(&b, "%s%s\n\n", prefix, format.MarkdownText(runLine(res)))
 	}
 	b.WriteString("| target | outcome | killed at | peak RSS | RSS slope | GC/s max | success | shed | goodput | p95 last stage | verdict |\n")
 	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, v := range all {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), mdEscape(v.Outcome),
-			killedAt(v), formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec), gcMax(v), formatPercent(v.SuccessRatio),
-			formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class, passIcon(v.Pass)+worry(v))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", format.MarkdownText(v.Target), format.MarkdownText(v.Outcome),
+			killedAt(v), format.MiB(v.PeakRSSMiB), format.Slope(v.SlopeMiBPerSec), gcMax(v), format.Percent(v.SuccessRatio),
+			format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class, passIcon(v.Pass)+worry(v))
 	}
 	for i, r := range runs {
 		for j, t := range r.Results.Targets {
 			v := verdicts[i][j]
-			fmt.Fprintf(&b, "\n### %s: %s %s\n\n", mdEscape(v.Target), v.Class, passIcon(v.Pass))
+			fmt.Fprintf(&b, "\n### %s: %s %s\n\n", format.MarkdownText(v.Target), v.Class, passIcon(v.Pass))
 			if v.Story != "" {
-				fmt.Fprintf(&b, "%s\n\n", mdEscape(v.Story))
+				fmt.Fprintf(&b, "%s\n\n", format.MarkdownText(v.Story))
 			}
 			for _, s := range v.Symptoms {
-				fmt.Fprintf(&b, "- %s\n", mdEscape(s))
+				fmt.Fprintf(&b, "- %s\n", format.MarkdownText(s))
 			}
 			for _, c := range v.Expectations {
-				fmt.Fprintf(&b, "- %s\n", mdEscape(c.Text))
+				fmt.Fprintf(&b, "- %s\n", format.MarkdownText(c.Text))
 			}
 			if v.Recommendation != "" {
-				fmt.Fprintf(&b, "\n> %s\n", mdEscape(v.Recommendation))
+				fmt.Fprintf(&b, "\n> %s\n", format.MarkdownText(v.Recommendation))
 			}
 			if len(t.Stages) > 0 {
 				b.WriteString("\n| stage | offered | achieved | success | shed | p50 | p95 | p99 | status codes |\n")
 				b.WriteString("|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 				for _, st := range t.Stages {
 					fmt.Fprintf(&b, "| %d | %s/s | %.1f/s%s | %s | %s | %s | %s | %s | %s |\n", st.Index+1,
-						formatRate(st.OfferedRatePerSecond), st.AchievedRatePerSecond, behind(st), formatPercent(st.SuccessRatio),
-						formatPercent(stageShed(st)), formatMs(st.LatencyP50Ms), formatMs(st.LatencyP95Ms), formatMs(st.LatencyP99Ms), mdEscape(statusCodes(st.StatusCodes)))
+						format.Rate(st.OfferedRatePerSecond), st.AchievedRatePerSecond, behind(st), format.Percent(st.SuccessRatio),
+						format.Percent(stageShed(st)), format.Ms(st.LatencyP50Ms), format.Ms(st.LatencyP95Ms), format.Ms(st.LatencyP99Ms), format.MarkdownText(statusCodes(st.StatusCodes)))
 				}
 			}
 		}
 	}
 	for _, r := range runs {
 		for _, n := range r.Notes {
-			fmt.Fprintf(&b, "\n> **note:** %s\n", mdEscape(n))
+			fmt.Fprintf(&b, "\n> **note:** %s\n", format.MarkdownText(n))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", gateLine(all))
@@ -74,12 +76,12 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict) error {
 func runLine(res *results.Results) string {
 	var parts []string
 	if res.MemoryLimitBytes > 0 {
-		parts = append(parts, fmt.Sprintf("limit %s (%s)", formatMiB(float64(res.MemoryLimitBytes)/mib), res.LimitMode))
+		parts = append(parts, fmt.Sprintf("limit %s (%s)", format.MiB(float64(res.MemoryLimitBytes)/format.BytesPerMiB), res.LimitMode))
 	}
 	if n := len(res.Stages); n > 0 {
 		rates := make([]string, n)
 		for i, s := range res.Stages {
-			rates[i] = formatRate(s.RatePerSecond)
+			rates[i] = format.Rate(s.RatePerSecond)
 		}
 		parts = append(parts, fmt.Sprintf("load %s rps over %.0f s", strings.Join(rates, "→"), res.Stages[n-1].EndSeconds))
 	}
@@ -153,10 +155,10 @@ func flatten(vs [][]Verdict) []Verdict {
 	return out
 }
 
-func scenarioNames(runs []*Run) string {
+func scenarioNames(runs []*saved.Run) string {
 	names := make([]string, len(runs))
 	for i, r := range runs {
 		names[i] = r.Results.Scenario
 	}
-	return strings.Join(dedupe(names), " vs ")
+	return format.Versus(names)
 }

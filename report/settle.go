@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 	"gonum.org/v1/gonum/stat"
 )
@@ -122,7 +124,7 @@ func spanName(res *results.Results, t float64) string {
 	name := ""
 	for k, st := range res.Stages {
 		if t >= st.StartSeconds && t < st.EndSeconds {
-			name = fmt.Sprintf("stage %d (%s rps)", k+1, formatRate(st.RatePerSecond))
+			name = fmt.Sprintf("stage %d (%s rps)", k+1, format.Rate(st.RatePerSecond))
 		}
 	}
 	if len(res.Phases) > 1 {
@@ -299,7 +301,7 @@ func (ev evidence) last() window {
 
 // settledEvidence fits RSS over the settled part of every span with
 // samples up to end.
-func settledEvidence(res *results.Results, s *Series, end float64) evidence {
+func settledEvidence(res *results.Results, s *saved.Series, end float64) evidence {
 	var ev evidence
 	for _, sp := range spans(res, end) {
 		if xs, _ := seriesWindow(s, sp.Start, sp.End); len(xs) == 0 {
@@ -311,7 +313,7 @@ func settledEvidence(res *results.Results, s *Series, end float64) evidence {
 }
 
 // newWindow fits and describes the settled part of sp.
-func newWindow(s *Series, sp constSpan) window {
+func newWindow(s *saved.Series, sp constSpan) window {
 	xs, ys := seriesWindow(s, sp.Start+sp.SettleSeconds, sp.End)
 	w := window{Span: sp, Highs: findHighs(xs, ys), PeakBefore: math.NaN()}
 	w.Fit, w.OK = fitSettled(xs, ys)
@@ -332,7 +334,7 @@ func fitSettled(xs, ys []float64) (slopeFit, bool) {
 }
 
 // seriesWindow returns the samples with t0 ≤ t ≤ t1 and a known RSS.
-func seriesWindow(s *Series, t0, t1 float64) (xs, ys []float64) {
+func seriesWindow(s *saved.Series, t0, t1 float64) (xs, ys []float64) {
 	for i, t := range s.T {
 		if t >= t0 && t <= t1 && !math.IsNaN(s.RSSMiB[i]) {
 			xs, ys = append(xs, t), append(ys, s.RSSMiB[i])

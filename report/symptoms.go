@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/dustin/go-humanize"
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -26,7 +28,7 @@ const (
 )
 
 // symptoms returns the findings with numbers for target i.
-func symptoms(run *Run, i int, v Verdict) []string {
+func symptoms(run *saved.Run, i int, v Verdict) []string {
 	res, t, s := run.Results, run.Results.Targets[i], run.Series[i]
 	var out []string
 	add := func(s string) {
@@ -91,11 +93,11 @@ func endSymptom(t results.Target) string {
 			how += fmt.Sprintf(" with exit code %d", *t.Exit.Code)
 		}
 		if line := lastLine(t.StderrTail); line != "" {
-			how += ": " + targetText(line)
+			how += ": " + format.TargetText(line)
 		}
 		return how
 	case results.OutcomeFailedToStart, results.OutcomeSkipped:
-		why := firstNonEmpty(targetText(t.Error), t.OutcomeDetail, "no reason recorded")
+		why := firstNonEmpty(format.TargetText(t.Error), t.OutcomeDetail, "no reason recorded")
 		return strings.ReplaceAll(t.Outcome, "-", " ") + ": " + why
 	case results.OutcomeInterrupted:
 		return "interrupted before its load finished: " + firstNonEmpty(t.OutcomeDetail, "the run was stopped")
@@ -104,7 +106,7 @@ func endSymptom(t results.Target) string {
 }
 
 // climbSymptom: "RSS +4.1 MiB/s while CPU stayed under 30%".
-func climbSymptom(s *Series, v Verdict) string {
+func climbSymptom(s *saved.Series, v Verdict) string {
 	// One story: a class that says the memory held (or cannot say) gets
 	// no "climbing" symptom; the verdict line tells what the curve did.
 	if v.Class == ClassBounded || v.Class == ClassInconclusive ||
@@ -166,7 +168,7 @@ func latencySymptom(res *results.Results, t results.Target) string {
 	for _, st := range t.Stages[:last+1] {
 		errs += st.Requests - min(st.Successes, st.Requests)
 	}
-	return fmt.Sprintf("p95 rose from %s to %s with %s errors (stage %d → %d)", formatMs(a), formatMs(b),
+	return fmt.Sprintf("p95 rose from %s to %s with %s errors (stage %d → %d)", format.Ms(a), format.Ms(b),
 		humanize.Comma(int64(errs)), first+1, last+1)
 }
 
@@ -199,7 +201,7 @@ func behindSymptom(res *results.Results, t results.Target) string {
 		which = fmt.Sprintf("stages %s", joinInts(ks))
 	}
 	return fmt.Sprintf("load fell behind in %s: as little as %.0f of %s requests/s sent (lag up to %.1f s), so the target was judged on less load than the scenario asks (the load generator lacked CPU, or every worker waited on the target)",
-		which, worst, formatRate(offered), lag)
+		which, worst, format.Rate(offered), lag)
 }
 
 func joinInts(ks []int) string {
@@ -212,19 +214,19 @@ func joinInts(ks []int) string {
 
 // gcSymptom: "GC 3.1→19 cycles/s" (first stage against the busiest), or a
 // falling rate while the heap grew.
-func gcSymptom(res *results.Results, s *Series, v Verdict) string {
+func gcSymptom(res *results.Results, s *saved.Series, v Verdict) string {
 	rates := stageGCRates(res, s)
 	if len(rates) < 2 {
 		return ""
 	}
 	first, top, last := rates[0], slices.Max(rates), rates[len(rates)-1]
 	if top >= gcRiseFactor*first && top >= 1 {
-		return fmt.Sprintf("GC %s→%s cycles/s", formatRateShort(first), formatRateShort(top))
+		return fmt.Sprintf("GC %s→%s cycles/s", format.RateShort(first), format.RateShort(top))
 	}
 	growing := v.Class == ClassGrowing || v.Class == ClassOOMKilled || v.Class == ClassLimitStall || v.Class == ClassHeapLimit
 	if growing && first >= 0.5 && last <= first/gcRiseFactor {
 		return fmt.Sprintf("GC %s→%s cycles/s: fewer, larger collections as the heap grew",
-			formatRateShort(first), formatRateShort(last))
+			format.RateShort(first), format.RateShort(last))
 	}
 	return ""
 }
@@ -233,9 +235,9 @@ func gcSymptom(res *results.Results, s *Series, v Verdict) string {
 // heap (Buffers)". A runtime's heap figures do not count memory held
 // outside them (Node's Buffers, Go's stacks and cgo), so a small heap
 // does not clear the process: the memory is still memory.
-func heapSymptom(t results.Target, s *Series) string {
-	heap := finiteMax(s.HeapMiB)
-	rss := math.Max(finiteMax(s.RSSMiB), float64(t.RSSPeakBytes)/mib)
+func heapSymptom(t results.Target, s *saved.Series) string {
+	heap := saved.FiniteMax(s.HeapMiB)
+	rss := math.Max(saved.FiniteMax(s.RSSMiB), float64(t.RSSPeakBytes)/format.BytesPerMiB)
 	if math.IsNaN(heap) || rss < outsideHeapFactor*heap || rss-heap < outsideHeapMiB {
 		return ""
 	}
@@ -246,12 +248,12 @@ func heapSymptom(t results.Target, s *Series) string {
 	case "go":
 		where = "outside the Go heap (goroutine stacks, cgo, mmap)"
 	}
-	return fmt.Sprintf("heap %s while RSS %s: memory %s", formatMiB(heap), formatMiB(rss), where)
+	return fmt.Sprintf("heap %s while RSS %s: memory %s", format.MiB(heap), format.MiB(rss), where)
 }
 
 // sheddingSymptom: a bounded target that answered 503 shed load — the
 // backpressure working.
-func sheddingSymptom(t results.Target, s *Series, v Verdict) string {
+func sheddingSymptom(t results.Target, s *saved.Series, v Verdict) string {
 	if v.Class != ClassBounded {
 		return ""
 	}
@@ -259,32 +261,12 @@ func sheddingSymptom(t results.Target, s *Series, v Verdict) string {
 	for _, st := range t.Stages {
 		shed += st.StatusCodes["503"] + st.StatusCodes["429"]
 	}
-	lo, hi := finiteMin(s.RSSMiB), finiteMax(s.RSSMiB)
+	lo, hi := saved.FiniteMin(s.RSSMiB), saved.FiniteMax(s.RSSMiB)
 	if shed == 0 || math.IsNaN(lo) {
 		return ""
 	}
 	return fmt.Sprintf("shed load: %s requests answered 503/429 while RSS stayed within %s–%s",
-		humanize.Comma(int64(shed)), strings.TrimSuffix(formatMiB(lo), " MiB"), formatMiB(hi))
-}
-
-// formatMs writes a latency: "12 ms", "2.3 s".
-func formatMs(ms float64) string {
-	switch {
-	case ms >= 1000:
-		return fmt.Sprintf("%.1f s", ms/1000)
-	case ms >= 10:
-		return fmt.Sprintf("%.0f ms", ms)
-	default:
-		return fmt.Sprintf("%.1f ms", ms)
-	}
-}
-
-// formatRateShort writes a rate with two significant digits: 0.5, 3.1, 19.
-func formatRateShort(r float64) string {
-	if r >= 10 {
-		return fmt.Sprintf("%.0f", r)
-	}
-	return fmt.Sprintf("%.1f", r)
+		humanize.Comma(int64(shed)), strings.TrimSuffix(format.MiB(lo), " MiB"), format.MiB(hi))
 }
 
 func lastLine(s string) string {
@@ -303,12 +285,4 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
-}
-
-// formatSlope writes a slope as "+4.1 MiB/s", with no "-0.0".
-func formatSlope(v float64) string {
-	if math.Abs(v) < 0.05 {
-		v = 0
-	}
-	return fmt.Sprintf("%+.1f MiB/s", v)
 }

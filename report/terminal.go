@@ -5,6 +5,9 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 // Terminal writes the plain-text summary printed at the end of a run: an
@@ -12,20 +15,19 @@ import (
 // the last stage, verdict), then each verdict's symptoms, checks and
 // advice, then the run's notes and the gate. verdicts are Judge(run)'s
 // (or Files.Verdicts). Errors writing to w are ignored, as fmt.Fprint's are.
-func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
-	w = termWriter{w}
+func Terminal(w io.Writer, run *saved.Run, verdicts []Verdict) {
+	w = format.TermWriter{W: w}
 	res := run.Results
-	limit, label := limitMiB([]*Run{run})
 	head := res.Scenario
-	if limit > 0 {
-		head += " — " + strings.TrimPrefix(label, "limit ") + " limit"
+	if b := res.MemoryLimitBytes; b > 0 {
+		head += " — " + format.Limit(b, res.LimitMode) + " limit"
 	}
 	fmt.Fprintf(w, "%s\n\n", head)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tSHED\tGOODPUT\tP95 LAST\tVERDICT\t")
 	for _, v := range verdicts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), formatMiB(v.PeakRSSMiB),
-			gcMax(v), formatPercent(v.SuccessRatio), formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+passWord(v.Pass)+worry(v))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), format.MiB(v.PeakRSSMiB),
+			gcMax(v), format.Percent(v.SuccessRatio), format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+passWord(v.Pass)+worry(v))
 	}
 	tw.Flush()
 	for _, v := range verdicts {
@@ -47,7 +49,7 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict) {
 		fmt.Fprintf(w, "\nnote: %s\n", res.LimitNote)
 	}
 	if h := res.Harness; h.RSSPeakBytes > 0 {
-		fmt.Fprintf(w, "\noomlab itself: peak RSS %s, mean %s\n", formatMiB(float64(h.RSSPeakBytes)/mib), formatMiB(float64(h.RSSMeanBytes)/mib))
+		fmt.Fprintf(w, "\noomlab itself: peak RSS %s, mean %s\n", format.MiB(float64(h.RSSPeakBytes)/format.BytesPerMiB), format.MiB(float64(h.RSSMeanBytes)/format.BytesPerMiB))
 	}
 	fmt.Fprintf(w, "\n%s\n", gateLine(verdicts))
 }
@@ -58,7 +60,7 @@ func goodput(v Verdict) string {
 	if v.GoodputRatio == nil {
 		return "-"
 	}
-	return formatPercent(*v.GoodputRatio)
+	return format.Percent(*v.GoodputRatio)
 }
 
 // limitNote is ", limit forecast at 73 s (61–95 s)" for a forecast time
@@ -81,14 +83,14 @@ func gcMax(v Verdict) string {
 	if v.GCPerSecondMax == nil {
 		return "n/a"
 	}
-	return formatRateShort(*v.GCPerSecondMax)
+	return format.RateShort(*v.GCPerSecondMax)
 }
 
 func p95Last(v Verdict) string {
 	if v.P95LastStageMs <= 0 {
 		return "-"
 	}
-	return formatMs(v.P95LastStageMs)
+	return format.Ms(v.P95LastStageMs)
 }
 
 func passWord(ok bool) string {

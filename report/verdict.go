@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
 	"gonum.org/v1/gonum/stat"
@@ -129,7 +131,7 @@ type Fit struct {
 }
 
 // Judge returns one verdict per target of run, in target order.
-func Judge(run *Run) []Verdict {
+func Judge(run *saved.Run) []Verdict {
 	out := make([]Verdict, 0, len(run.Results.Targets))
 	for i := range run.Results.Targets {
 		out = append(out, judgeTarget(run, i))
@@ -148,11 +150,11 @@ func Gate(verdicts []Verdict) bool {
 	return true
 }
 
-func judgeTarget(run *Run, i int) Verdict {
+func judgeTarget(run *saved.Run, i int) Verdict {
 	res, t, s := run.Results, run.Results.Targets[i], run.Series[i]
 	v := Verdict{Target: t.Name, Outcome: t.Outcome, Runtime: t.Runtime, KilledAtSeconds: t.OOMAtSeconds,
-		PeakRSSMiB: float64(t.RSSPeakBytes) / mib, SuccessRatio: successRatio(t.Stages)}
-	if m := finiteMax(s.RSSMiB); m > v.PeakRSSMiB {
+		PeakRSSMiB: float64(t.RSSPeakBytes) / format.BytesPerMiB, SuccessRatio: successRatio(t.Stages)}
+	if m := saved.FiniteMax(s.RSSMiB); m > v.PeakRSSMiB {
 		v.PeakRSSMiB = m
 	}
 	if st := lastStageWithRequests(t.Stages); st != nil {
@@ -167,7 +169,7 @@ func judgeTarget(run *Run, i int) Verdict {
 	}
 	for k, st := range res.Stages {
 		if f, ok := fitRSS(s, st.StartSeconds, st.EndSeconds); ok {
-			f.Window = fmt.Sprintf("stage %d (%s rps)", k+1, formatRate(st.RatePerSecond))
+			f.Window = fmt.Sprintf("stage %d (%s rps)", k+1, format.Rate(st.RatePerSecond))
 			v.StageFits = append(v.StageFits, f)
 		}
 	}
@@ -181,7 +183,7 @@ func judgeTarget(run *Run, i int) Verdict {
 	if c := v.Confidence; c.Window != "outcome" && c.Samples >= minSettledSamples && c.EndSeconds-c.StartSeconds >= MinSettledSeconds {
 		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = c.SlopeMiBPerSec, c.R2, c.Window
 	} else if f, ok := decisiveFit(v, s, t.OOMAtSeconds != nil); ok {
-		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = round(f.SlopeMiBPerSec, 3), round(f.R2, 3), f.Window
+		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = format.Round(f.SlopeMiBPerSec, 3), format.Round(f.R2, 3), f.Window
 	}
 	ciFigures(run, i, &v)
 	v.Symptoms = symptoms(run, i, v)
@@ -207,7 +209,7 @@ func phaseName(ph results.PhaseSpan, k int) string {
 // else the last stage with data, else every sample from the load's start.
 // For a target that reached the limit (atLimit) the last window is flat
 // against the limit, so the steepest window of the same kind is used.
-func decisiveFit(v Verdict, s *Series, atLimit bool) (Fit, bool) {
+func decisiveFit(v Verdict, s *saved.Series, atLimit bool) (Fit, bool) {
 	for _, fits := range [][]Fit{v.PhaseFits, v.StageFits} {
 		if len(fits) == 0 {
 			continue
@@ -229,7 +231,7 @@ func decisiveFit(v Verdict, s *Series, atLimit bool) (Fit, bool) {
 // over the samples with t0 ≤ t ≤ t1; β is the slope in MiB/s and R² =
 // 1 − Σ(residual²)/Σ(y − ȳ)² says how well a line describes the window
 // (0 for a flat line, where it is undefined).
-func fitRSS(s *Series, t0, t1 float64) (Fit, bool) {
+func fitRSS(s *saved.Series, t0, t1 float64) (Fit, bool) {
 	var xs, ys []float64
 	for i, t := range s.T {
 		if t >= t0 && t <= t1 && !math.IsNaN(s.RSSMiB[i]) {
@@ -244,7 +246,7 @@ func fitRSS(s *Series, t0, t1 float64) (Fit, bool) {
 	if math.IsNaN(r2) || math.IsInf(r2, 0) {
 		r2 = 0
 	}
-	return Fit{StartSeconds: xs[0], EndSeconds: xs[len(xs)-1], SlopeMiBPerSec: round(beta, 3), R2: round(r2, 3),
+	return Fit{StartSeconds: xs[0], EndSeconds: xs[len(xs)-1], SlopeMiBPerSec: format.Round(beta, 3), R2: format.Round(r2, 3),
 		Samples: len(xs)}, true
 }
 
@@ -272,7 +274,7 @@ func lastStageWithRequests(stages []results.Stage) *results.Stage {
 // stageGCRates returns the GC rate of each stage that has GC counts:
 // (last count − first count) ÷ (last t − first t) over the stage's
 // samples. Stages with less than half a second of counts are left out.
-func stageGCRates(res *results.Results, s *Series) []float64 {
+func stageGCRates(res *results.Results, s *saved.Series) []float64 {
 	var out []float64
 	for _, st := range res.Stages {
 		t0, c0, t1, c1 := math.NaN(), 0.0, math.NaN(), 0.0
@@ -290,11 +292,4 @@ func stageGCRates(res *results.Results, s *Series) []float64 {
 		}
 	}
 	return out
-}
-
-// round rounds v to prec decimal places, so verdicts.json and the golden
-// files do not carry float noise.
-func round(v float64, prec int) float64 {
-	p := math.Pow(10, float64(prec))
-	return math.Round(v*p) / p
 }

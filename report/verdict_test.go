@@ -7,31 +7,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
+	"github.com/oomlab/oomlab/report/saved/savedtest"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
-// oneTarget is the upload-proxy timeline with a single target.
-func oneTarget(st synthTarget) synthSpec {
-	s := uploadProxy()
-	s.Targets = []synthTarget{st}
-	return s
-}
-
-func baseTarget(name string) synthTarget {
-	return synthTarget{Name: name, Runtime: "go", RSS: flat(15), Heap: flat(5), GCRate: flat(0.5),
-		CPU: flat(8), P95Ms: flat(20), Success: flat(1)}
-}
-
 func TestJudge(t *testing.T) {
-	growing := baseTarget("leaky")
+	growing := savedtest.BaseTarget("leaky")
 	growing.RSS = func(t float64) float64 { return 10 + 2*t }
 
 	// A staircase that keeps climbing at constant load: +25 MiB every 5 s.
-	stairs := baseTarget("stairs")
+	stairs := savedtest.BaseTarget("stairs")
 	stairs.RSS = func(t float64) float64 { return 20 + 25*math.Floor(t/5) }
 
-	steps := baseTarget("steps")
+	steps := savedtest.BaseTarget("steps")
 	steps.RSS = func(t float64) float64 {
 		if t < 20 {
 			return 20
@@ -39,29 +30,29 @@ func TestJudge(t *testing.T) {
 		return 120
 	}
 
-	killed := uploadProxy().Targets[0]
+	killed := savedtest.UploadProxy().Targets[0]
 
-	stalled := baseTarget("node-upload-naive")
+	stalled := savedtest.BaseTarget("node-upload-naive")
 	stalled.Runtime, stalled.EndAt, stalled.Outcome = "node", 35, results.OutcomeLimitStall
-	stalled.RSS = naiveRSS(40, 256, 10, 30)
-	stalled.Heap = flat(6)
+	stalled.RSS = savedtest.NaiveRSS(40, 256, 10, 30)
+	stalled.Heap = savedtest.Flat(6)
 
-	node := baseTarget("node-growing")
+	node := savedtest.BaseTarget("node-growing")
 	node.Runtime = "node"
 	node.RSS = func(t float64) float64 { return 40 + 5*t }
-	node.Heap = flat(6)
+	node.Heap = savedtest.Flat(6)
 
-	crashed := baseTarget("crasher")
+	crashed := savedtest.BaseTarget("crasher")
 	crashed.EndAt, crashed.Outcome = 12, results.OutcomeCrashed
 
-	gcBusy := baseTarget("gc-busy")
+	gcBusy := savedtest.BaseTarget("gc-busy")
 	gcBusy.GCRate = func(t float64) float64 { return 3 + 0.5*t }
 
-	bounded := uploadProxy().Targets[1]
+	bounded := savedtest.UploadProxy().Targets[1]
 
 	tests := []struct {
 		name      string
-		target    synthTarget
+		target    savedtest.Target
 		class     string
 		pass      bool
 		symptoms  []string // substrings, each in some symptom
@@ -86,15 +77,15 @@ func TestJudge(t *testing.T) {
 			symptoms: []string{"crashed with exit code 2: `panic: runtime error"}},
 		{name: "GC rising", target: gcBusy, class: ClassBounded, pass: true, symptoms: []string{"GC 5.6→20 cycles/s"}},
 		{name: "expectation fails", class: ClassGrowing, pass: false,
-			target: func() synthTarget {
+			target: func() savedtest.Target {
 				g := growing
-				g.Expect = scenarios.Expectation{Outcomes: []string{results.OutcomeSurvived}, MaxRSS: 64 * mib}
+				g.Expect = scenarios.Expectation{Outcomes: []string{results.OutcomeSurvived}, MaxRSS: 64 * format.BytesPerMiB}
 				return g
 			}()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			run := oneTarget(tt.target).run()
+			run := savedtest.OneTarget(tt.target).Run()
 			vs := Judge(run)
 			if len(vs) != 1 {
 				t.Fatalf("Judge = %d verdicts; want 1", len(vs))
@@ -127,7 +118,7 @@ func TestJudge(t *testing.T) {
 }
 
 func TestExpectations(t *testing.T) {
-	run := loadUpload(t)
+	run := savedtest.Upload(t)
 	vs := Judge(run)
 	want := map[string][]string{
 		"upload-naive": {"expected outcome oom-killed or limit-stall: oom-killed ✓",
@@ -148,9 +139,9 @@ func TestExpectations(t *testing.T) {
 	}
 
 	// Too late a kill fails the gate.
-	late := loadUpload(t)
+	late := savedtest.Upload(t)
 	late.Results.ScenarioSpec.Targets[0].Expect.OOMWithin = scenarios.Duration(20 * time.Second)
-	late.Results.ScenarioSpec.Targets[0].Expect.MinRSS = 300 * mib
+	late.Results.ScenarioSpec.Targets[0].Expect.MinRSS = 300 * format.BytesPerMiB
 	late.Results.ScenarioSpec.Targets[1].Expect.MinSuccessRatio = 0.5
 	vs = Judge(late)
 	if Gate(vs) {
@@ -179,10 +170,10 @@ func TestJudgeNotRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.outcome, func(t *testing.T) {
-			run := loadUpload(t)
+			run := savedtest.Upload(t)
 			tg := &run.Results.Targets[1]
 			tg.Outcome, tg.Error, tg.Stages = tt.outcome, "node: executable file not found in $PATH", nil
-			run.Series[1] = &Series{Target: tg.Name}
+			run.Series[1] = &saved.Series{Target: tg.Name}
 			v := Judge(run)[1]
 			if v.Class != tt.class || v.Pass {
 				t.Errorf("Judge(%s) = class %q pass %v; want %q, false", tt.outcome, v.Class, v.Pass, tt.class)
@@ -195,7 +186,7 @@ func TestJudgeNotRun(t *testing.T) {
 }
 
 func TestWatchdogKill(t *testing.T) {
-	run := loadUpload(t)
+	run := savedtest.Upload(t)
 	w := results.MechanismWatchdog
 	run.Results.Targets[0].OOMMechanism = &w
 	v := Judge(run)[0]
@@ -205,7 +196,7 @@ func TestWatchdogKill(t *testing.T) {
 }
 
 func TestFitRSS(t *testing.T) {
-	s := &Series{}
+	s := &saved.Series{}
 	for i := range 100 {
 		tt := float64(i) * 0.1
 		s.T = append(s.T, tt)
@@ -218,7 +209,7 @@ func TestFitRSS(t *testing.T) {
 	if _, ok := fitRSS(s, 0, 0.2); ok {
 		t.Errorf("fitRSS over 0.2 s = ok; want too short")
 	}
-	flatS := &Series{T: s.T, RSSMiB: make([]float64, len(s.T))}
+	flatS := &saved.Series{T: s.T, RSSMiB: make([]float64, len(s.T))}
 	if f, ok := fitRSS(flatS, 0, 10); !ok || f.SlopeMiBPerSec != 0 || f.R2 != 0 {
 		t.Errorf("fitRSS(flat) = %+v, %v; want slope 0, R² 0", f, ok)
 	}

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"testing"
+
+	"github.com/oomlab/oomlab/report/saved"
+	"github.com/oomlab/oomlab/report/saved/savedtest"
 )
 
 // TestVerdictsGolden keeps every verdict the judge gives on recorded data —
@@ -13,7 +16,7 @@ import (
 // difference shows in the diff of testdata/golden (regenerate with
 // -update and explain it).
 func TestVerdictsGolden(t *testing.T) {
-	check := func(t *testing.T, run *Run) {
+	check := func(t *testing.T, run *saved.Run) {
 		t.Helper()
 		v := Judge(run)
 		st, reason := GateOf(v)
@@ -26,18 +29,18 @@ func TestVerdictsGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, ".json", append(b, '\n'))
+		savedtest.Golden(t, ".json", append(b, '\n'))
 	}
 	for _, c := range recordedCurves {
 		t.Run(c.file, func(t *testing.T) {
-			run, err := loadCurve(filepath.Join("testdata", "curves", c.file+".csv"))
+			run, err := savedtest.LoadCurve(filepath.Join("testdata", "curves", c.file+".csv"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			check(t, run)
 		})
 	}
-	t.Run("upload-proxy", func(t *testing.T) { check(t, loadUpload(t)) })
-	t.Run("synth-upload-proxy", func(t *testing.T) { check(t, uploadProxy().run()) })
-	t.Run("synth-long-run", func(t *testing.T) { check(t, longRun().run()) })
+	t.Run("upload-proxy", func(t *testing.T) { check(t, savedtest.Upload(t)) })
+	t.Run("synth-upload-proxy", func(t *testing.T) { check(t, savedtest.UploadProxy().Run()) })
+	t.Run("synth-long-run", func(t *testing.T) { check(t, savedtest.LongRun().Run()) })
 }

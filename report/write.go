@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/plot"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -44,7 +47,7 @@ type verdictsDoc struct {
 // WriteAll judges the runs and writes every output to dir: memory.png/svg,
 // dashboard.png/svg, report.html, summary.md and verdicts.json. One run is
 // a normal report; two are a comparison (targets named "A:…", "B:…").
-func WriteAll(runs []*Run, dir string) (Files, error) {
+func WriteAll(runs []*saved.Run, dir string) (Files, error) {
 	var files Files
 	if len(runs) == 0 {
 		return files, errors.New("report: no run")
@@ -59,12 +62,12 @@ func WriteAll(runs []*Run, dir string) (Files, error) {
 	files.Pass = Gate(files.Verdicts)
 	files.Status, files.Reason = GateOf(files.Verdicts)
 
-	paths, memSVG, err := memoryFigure(runs).write(out, "memory")
+	paths, memSVG, err := plot.MemoryFigure(runs).Write(out, "memory")
 	files.Paths = append(files.Paths, paths...)
 	if err != nil {
 		return files, err
 	}
-	paths, dashSVG, err := dashboardFigure(runs).write(out, "dashboard")
+	paths, dashSVG, err := plot.DashboardFigure(runs).Write(out, "dashboard")
 	files.Paths = append(files.Paths, paths...)
 	if err != nil {
 		return files, err
@@ -100,13 +103,13 @@ func WriteAll(runs []*Run, dir string) (Files, error) {
 
 // judgeRuns judges each run; when comparing, target names get the run's
 // label.
-func judgeRuns(runs []*Run) [][]Verdict {
+func judgeRuns(runs []*saved.Run) [][]Verdict {
 	out := make([][]Verdict, len(runs))
 	for i, r := range runs {
 		out[i] = Judge(r)
 		if len(runs) > 1 {
 			for j := range out[i] {
-				out[i][j].Target = runLabel(i) + ":" + out[i][j].Target
+				out[i][j].Target = format.RunLabel(i) + ":" + out[i][j].Target
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
@@ -27,7 +28,7 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 			return err
 		}
 	}
-	var runs []*report.Run
+	var runs []*saved.Run
 	var errs []error
 	interrupted := false
 	for _, in := range scenarios.Builtins() {
@@ -50,7 +51,7 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 				interrupted = true
 			}
 		}
-		if run, lerr := report.Load(sub.out); lerr == nil {
+		if run, lerr := saved.Load(sub.out); lerr == nil {
 			runs = append(runs, run)
 		}
 		if interrupted {
@@ -78,7 +79,7 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 // renderCatalog renders every run of a saved catalog again, then its
 // catalog.md; `oomlab report CATALOG_DIR`.
 func renderCatalog(cmd *cobra.Command, root string, dirs []string) error {
-	var runs []*report.Run
+	var runs []*saved.Run
 	for _, d := range dirs {
 		fmt.Fprintf(cmd.OutOrStdout(), "\n=== %s\n", d)
 		run, _, err := renderReport(cmd.OutOrStdout(), d)
@@ -99,7 +100,7 @@ func renderCatalog(cmd *cobra.Command, root string, dirs []string) error {
 
 // writeCatalog writes catalog.md for the runs, prints it, and reports
 // whether every expectation held.
-func writeCatalog(cmd *cobra.Command, root string, runs []*report.Run) (bool, error) {
+func writeCatalog(cmd *cobra.Command, root string, runs []*saved.Run) (bool, error) {
 	out, err := results.CreateOutDir(root)
 	if err != nil {
 		return false, err

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
@@ -118,7 +119,7 @@ func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "oomlab:", report.TermText(ee.err.Error()))
+			fmt.Fprintln(os.Stderr, "oomlab:", format.TermText(ee.err.Error()))
 		}
 		return ee.code
 	}
@@ -131,7 +132,7 @@ func exitCode(err error) int {
 	default:
 		err = &usageError{cmd: "oomlab", err: err} // cobra's own: an unknown command
 	}
-	fmt.Fprintln(os.Stderr, "oomlab:", report.TermText(err.Error()))
+	fmt.Fprintln(os.Stderr, "oomlab:", format.TermText(err.Error()))
 	return exitBadInput
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 // defaultTolerance is --tolerance's default: 15%.
@@ -47,7 +48,7 @@ Commit it next to the scenario and gate later runs on it with
 'oomlab gate RUN_DIR --baseline FILE.json'.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			run, err := report.Load(args[0])
+			run, err := saved.Load(args[0])
 			if err != nil {
 				return err
 			}
@@ -94,7 +95,7 @@ absolute floor (4 MiB, 0.5 MiB/s, 5 s, 50 ms, 2 points of goodput).`,
 			if err != nil {
 				return err
 			}
-			run, err := report.Load(args[0])
+			run, err := saved.Load(args[0])
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/runner/live"
 	"github.com/oomlab/oomlab/runner/live/web"
@@ -129,7 +130,7 @@ func isTerminal(w io.Writer) bool {
 
 // replay feeds a finished run from its folder into hub, as if it were
 // happening: the page then shows it the same way as a live one.
-func replay(hub *web.Hub, run *report.Run) error {
+func replay(hub *web.Hub, run *saved.Run) error {
 	res := run.Results
 	info := results.RunInfo{Scenario: res.Scenario, MemoryLimitBytes: res.MemoryLimitBytes, LimitMode: res.LimitMode,
 		StartedAt: res.StartedAt, Stages: res.Stages, Phases: res.Phases}
@@ -183,7 +184,7 @@ func replay(hub *web.Hub, run *report.Run) error {
 }
 
 // serveFinished shows a saved run in the browser until ctx ends.
-func serveFinished(ctx context.Context, w io.Writer, run *report.Run, addr string) error {
+func serveFinished(ctx context.Context, w io.Writer, run *saved.Run, addr string) error {
 	hub := web.NewHub()
 	if err := replay(hub, run); err != nil {
 		return err

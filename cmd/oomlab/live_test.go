@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/live/web"
 )
 
@@ -16,7 +16,7 @@ import (
 // --serve does: a browser gets the schedule, both targets' samples, the
 // kill, the end and the verdicts.
 func TestReplay(t *testing.T) {
-	run, err := report.Load("../../report/testdata/upload-proxy")
+	run, err := saved.Load("../../report/testdata/upload-proxy")
 	if err != nil {
 		t.Fatal(err)
 	}

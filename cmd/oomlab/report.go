@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -29,7 +30,7 @@ whose scenarios are rendered one by one, then catalog.md.`,
 					return cancellable(cmd.Context(), func() error { return renderCatalog(cmd, path, subs) })
 				}
 			}
-			var run *report.Run
+			var run *saved.Run
 			var files report.Files
 			err := cancellable(cmd.Context(), func() (err error) {
 				run, files, err = renderReport(cmd.OutOrStdout(), path)
@@ -70,9 +71,9 @@ regressed beyond the tolerance or an expectation of AFTER failed.`,
 			if err != nil {
 				return usage(cmd, "%w", err)
 			}
-			var runs []*report.Run
+			var runs []*saved.Run
 			for _, a := range args {
-				r, err := report.Load(a)
+				r, err := saved.Load(a)
 				if err != nil {
 					return err
 				}

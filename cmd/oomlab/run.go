@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
@@ -159,8 +160,8 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 // judged; it returns the loaded run and what WriteAll wrote and judged.
 // path is a run's folder or a results file in it (DIR/other.json renders
 // that file, not DIR/results.json).
-func renderReport(w io.Writer, path string) (*report.Run, report.Files, error) {
-	run, err := report.Load(path)
+func renderReport(w io.Writer, path string) (*saved.Run, report.Files, error) {
+	run, err := saved.Load(path)
 	if err != nil {
 		return nil, report.Files{}, err
 	}
@@ -168,7 +169,7 @@ func renderReport(w io.Writer, path string) (*report.Run, report.Files, error) {
 	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
 		file = path // DIR/other.json: that file, not DIR/results.json
 	}
-	files, err := report.WriteAll([]*report.Run{run}, run.Dir)
+	files, err := report.WriteAll([]*saved.Run{run}, run.Dir)
 	if err != nil {
 		return run, files, err
 	}

@@ -1,4 +1,4 @@
-package report
+package saved_test
 
 import (
 	"encoding/json"
@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oomlab/oomlab/report/saved"
+	"github.com/oomlab/oomlab/report/saved/savedtest"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
 func TestLoad(t *testing.T) {
-	run := loadUpload(t)
+	run := savedtest.Upload(t)
 	if got := len(run.Series); got != 2 {
 		t.Fatalf("Load: %d series; want 2", got)
 	}
@@ -27,7 +29,7 @@ func TestLoad(t *testing.T) {
 	if n := len(naive.LoadT); n != 28 {
 		t.Errorf("upload-naive load windows = %d; want 28", n)
 	}
-	for name, s := range map[string]*Series{"naive": naive, "aware": aware} {
+	for name, s := range map[string]*saved.Series{"naive": naive, "aware": aware} {
 		if len(s.RSSMiB) != len(s.T) || len(s.CPUPercent) != len(s.T) || len(s.GCCount) != len(s.T) ||
 			len(s.HeapMiB) != len(s.T) || len(s.CgroupMiB) != len(s.T) {
 			t.Errorf("%s: sample columns differ in length", name)
@@ -36,11 +38,11 @@ func TestLoad(t *testing.T) {
 			t.Errorf("%s: load columns differ in length", name)
 		}
 	}
-	if m := finiteMax(naive.RSSMiB); m < 250 || m > 256 {
+	if m := saved.FiniteMax(naive.RSSMiB); m < 250 || m > 256 {
 		t.Errorf("upload-naive max RSS = %.1f MiB; want 250-256", m)
 	}
 
-	byFile, err := Load(filepath.Join(uploadDir, results.ResultsFile))
+	byFile, err := saved.Load(filepath.Join(savedtest.UploadDir(), results.ResultsFile))
 	if err != nil {
 		t.Fatalf("Load(results.json path): %v", err)
 	}
@@ -50,14 +52,14 @@ func TestLoad(t *testing.T) {
 }
 
 func TestLoadPartial(t *testing.T) {
-	res, err := os.ReadFile(filepath.Join(uploadDir, results.ResultsFile))
+	res, err := os.ReadFile(filepath.Join(savedtest.UploadDir(), results.ResultsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Run("no csv", func(t *testing.T) {
 		dir := t.TempDir()
 		writeFile(t, dir, results.ResultsFile, res)
-		run, err := Load(dir)
+		run, err := saved.Load(dir)
 		if err != nil {
 			t.Fatalf("Load(results.json only): %v", err)
 		}
@@ -66,14 +68,6 @@ func TestLoadPartial(t *testing.T) {
 			if !strings.Contains(notes, want) {
 				t.Errorf("Load(results.json only).Notes = %q; want %q", run.Notes, want)
 			}
-		}
-		// The outputs still render from results.json alone.
-		files, err := WriteAll([]*Run{run}, t.TempDir())
-		if err != nil {
-			t.Fatalf("WriteAll(results.json only): %v", err)
-		}
-		if files.Verdicts[0].Class != ClassOOMKilled {
-			t.Errorf("verdict without samples = %q; want %q", files.Verdicts[0].Class, ClassOOMKilled)
 		}
 	})
 	t.Run("truncated partial", func(t *testing.T) {
@@ -85,9 +79,9 @@ func TestLoadPartial(t *testing.T) {
 		b, _ := json.Marshal(r)
 		dir := t.TempDir()
 		writeFile(t, dir, results.ResultsFile, b)
-		samples, _ := os.ReadFile(filepath.Join(uploadDir, results.SamplesFile))
+		samples, _ := os.ReadFile(filepath.Join(savedtest.UploadDir(), results.SamplesFile))
 		writeFile(t, dir, results.SamplesFile, samples[:len(samples)/2]) // cut mid-row
-		run, err := Load(dir)
+		run, err := saved.Load(dir)
 		if err != nil {
 			t.Fatalf("Load(truncated partial): %v", err)
 		}
@@ -103,12 +97,12 @@ func TestLoadPartial(t *testing.T) {
 		dir := t.TempDir()
 		writeFile(t, dir, results.ResultsFile, res)
 		writeFile(t, dir, results.SamplesFile, []byte("not,a,samples,file\n"))
-		if _, err := Load(dir); err == nil || !strings.HasPrefix(err.Error(), "report: ") {
+		if _, err := saved.Load(dir); err == nil || !strings.HasPrefix(err.Error(), "report: ") {
 			t.Errorf("Load(corrupt samples.csv) = %v; want a report: error", err)
 		}
 	})
 	t.Run("empty dir", func(t *testing.T) {
-		if _, err := Load(t.TempDir()); !errors.Is(err, ErrNoResults) {
+		if _, err := saved.Load(t.TempDir()); !errors.Is(err, saved.ErrNoResults) {
 			t.Errorf("Load(empty dir) = %v; want ErrNoResults", err)
 		}
 	})

@@ -1,4 +1,4 @@
-package report
+package plot
 
 import (
 	"errors"
@@ -6,12 +6,14 @@ import (
 	"image/color"
 	"math"
 	"strconv"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 var dashboardFonts = fonts{Title: 28, Axis: 19, Tick: 17, Label: 17, Legend: 19}
@@ -27,17 +29,17 @@ var (
 // cycles per second, latency percentiles, offered/successful/error rates,
 // CPU). With two runs (a comparison) targets are named "A:…" and "B:…",
 // and a target keeps its colour, solid in A and dashed in B.
-func WriteDashboard(runs []*Run, dir string) ([]string, error) {
+func WriteDashboard(runs []*saved.Run, dir string) ([]string, error) {
 	if len(runs) == 0 {
 		return nil, errors.New("report: no run")
 	}
-	paths, _, err := dashboardFigure(runs).writeDir(dir, "dashboard")
+	paths, _, err := DashboardFigure(runs).writeDir(dir, "dashboard")
 	return paths, err
 }
 
-// dashboardFigure builds the dashboard's plots, top to bottom: memory,
+// DashboardFigure builds the dashboard's plots, top to bottom: memory,
 // GC, latency, rates, CPU.
-func dashboardFigure(runs []*Run) *figure {
+func DashboardFigure(runs []*saved.Run) *Figure {
 	f := dashboardFonts
 	styles := traceStyles(runs)
 	stages, phases := timelineSpans(runs[0].Results)
@@ -82,11 +84,11 @@ func dashboardFigure(runs []*Run) *figure {
 	for i, r := range runs {
 		names[i] = r.Results.Scenario
 	}
-	return &figure{Title: strings.Join(dedupe(names), " vs ") + " — dashboard", Legend: [][]legendItem{targets, keys},
+	return &Figure{Title: format.Versus(names) + " — dashboard", Legend: [][]legendItem{targets, keys},
 		Plots: panels, Width: 16 * vg.Inch, Height: 22 * vg.Inch, Fonts: f}
 }
 
-func memoryPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyle) *plot.Plot {
+func memoryPanel(newPanel func(string) *plot.Plot, runs []*saved.Run, styles [][]traceStyle) *plot.Plot {
 	f := dashboardFonts
 	p := newPanel("memory (MiB)")
 	limit, label := limitMiB(runs)
@@ -97,7 +99,7 @@ func memoryPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]trace
 			addLines(p, s.T, s.CgroupMiB, 0, draw.LineStyle{Color: withAlpha(st.Color, 170), Width: vg.Points(1.5), Dashes: cgroupDashes})
 			addLines(p, s.T, s.HeapMiB, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(2.5), Dashes: heapDashes})
 			addLines(p, s.T, s.RSSMiB, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(3.5), Dashes: st.Dashes})
-			top = math.Max(top, math.Max(finiteMax(s.RSSMiB), finiteMax(s.CgroupMiB)))
+			top = math.Max(top, math.Max(saved.FiniteMax(s.RSSMiB), saved.FiniteMax(s.CgroupMiB)))
 		}
 	}
 	var avoid []hline
@@ -118,7 +120,7 @@ func yTop(max, headroom float64) float64 {
 	return max * headroom
 }
 
-func gcPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyle) *plot.Plot {
+func gcPanel(newPanel func(string) *plot.Plot, runs []*saved.Run, styles [][]traceStyle) *plot.Plot {
 	window := smoothWindow(timeEnd(runs))
 	p := newPanel(fmt.Sprintf("GC cycles/s (over %g s)", window))
 	top := math.NaN()
@@ -127,7 +129,7 @@ func gcPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyl
 			t, rate := slidingRate(s.T, s.GCCount, window)
 			st := styles[i][j]
 			addLines(p, t, rate, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(3), Dashes: st.Dashes})
-			if m := finiteMax(rate); !(m <= top) {
+			if m := saved.FiniteMax(rate); !(m <= top) {
 				top = m
 			}
 		}
@@ -139,16 +141,16 @@ func gcPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyl
 	return p
 }
 
-func latencyPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyle) *plot.Plot {
+func latencyPanel(newPanel func(string) *plot.Plot, runs []*saved.Run, styles [][]traceStyle) *plot.Plot {
 	p := newPanel("latency (ms)")
 	lo, hi := math.NaN(), math.NaN()
 	for _, r := range runs {
 		for _, s := range r.Series {
 			for _, v := range [][]float64{s.P50Ms, s.P95Ms, s.P99Ms} {
-				if m := finiteMin(positive(v)); !(m >= lo) {
+				if m := saved.FiniteMin(positive(v)); !(m >= lo) {
 					lo = m
 				}
-				if m := finiteMax(v); !(m <= hi) {
+				if m := saved.FiniteMax(v); !(m <= hi) {
 					hi = m
 				}
 			}
@@ -197,7 +199,7 @@ func positive(v []float64) []float64 {
 // shedDashes draws the shed rate: dots, thinner than any memory trace.
 var shedDashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
 
-func ratePanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyle) *plot.Plot {
+func ratePanel(newPanel func(string) *plot.Plot, runs []*saved.Run, styles [][]traceStyle) *plot.Plot {
 	p := newPanel("requests/s")
 	top := 0.0
 	// The offered rate is the schedule: a grey step line.
@@ -230,14 +232,14 @@ func ratePanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceSt
 			// Shed (503/429 at once, on purpose) is a thin dotted line,
 			// apart from errors and timeouts.
 			addLines(p, s.LoadT, s.Shed, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(1.2), Dashes: shedDashes})
-			top = math.Max(top, math.Max(finiteMax(s.Successes), math.Max(finiteMax(s.Errors), finiteMax(s.Shed))))
+			top = math.Max(top, math.Max(saved.FiniteMax(s.Successes), math.Max(saved.FiniteMax(s.Errors), saved.FiniteMax(s.Shed))))
 		}
 	}
 	p.Y.Min, p.Y.Max = 0, yTop(top, 1.15)
 	return p
 }
 
-func cpuPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceStyle) *plot.Plot {
+func cpuPanel(newPanel func(string) *plot.Plot, runs []*saved.Run, styles [][]traceStyle) *plot.Plot {
 	window := smoothWindow(timeEnd(runs))
 	p := newPanel(fmt.Sprintf("CPU (%% of a core, mean over %g s)", window))
 	top := 0.0
@@ -246,7 +248,7 @@ func cpuPanel(newPanel func(string) *plot.Plot, runs []*Run, styles [][]traceSty
 			st := styles[i][j]
 			cpu := movingMean(s.T, s.CPUPercent, window)
 			addLines(p, s.T, cpu, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(2.5), Dashes: st.Dashes})
-			top = math.Max(top, finiteMax(cpu))
+			top = math.Max(top, saved.FiniteMax(cpu))
 		}
 	}
 	p.Y.Min, p.Y.Max = 0, yTop(math.Max(top, 10), 1.15)

@@ -1,4 +1,4 @@
-package report
+package plot
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
+	"github.com/oomlab/oomlab/report/saved/savedtest"
 	"github.com/oomlab/oomlab/runner/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -20,14 +23,14 @@ import (
 )
 
 func TestMemoryFigure(t *testing.T) {
-	run := loadUpload(t)
-	f := memoryFigure([]*Run{run})
+	run := savedtest.Upload(t)
+	f := MemoryFigure([]*saved.Run{run})
 	if len(f.Plots) != 1 {
 		t.Fatalf("memoryFigure: %d plots; want 1", len(f.Plots))
 	}
 	p := f.Plots[0]
-	maxRSS := math.Max(finiteMax(run.Series[0].RSSMiB), finiteMax(run.Series[1].RSSMiB))
-	limit := float64(run.Results.MemoryLimitBytes) / mib
+	maxRSS := math.Max(saved.FiniteMax(run.Series[0].RSSMiB), saved.FiniteMax(run.Series[1].RSSMiB))
+	limit := float64(run.Results.MemoryLimitBytes) / format.BytesPerMiB
 	if p.Y.Max < maxRSS || p.Y.Max < limit {
 		t.Errorf("memory plot Y max = %.1f; want ≥ max RSS %.1f and limit %.1f", p.Y.Max, maxRSS, limit)
 	}
@@ -40,19 +43,19 @@ func TestMemoryFigure(t *testing.T) {
 	if f.Title != "upload-proxy" {
 		t.Errorf("memory plot title = %q; want upload-proxy", f.Title)
 	}
-	ms := killMarks([]*Run{run}, traceStyles([]*Run{run}))
+	ms := killMarks([]*saved.Run{run}, traceStyles([]*saved.Run{run}))
 	if len(ms) != 1 || ms[0].Label != "upload-naive OOM-killed at 27.3 s" || ms[0].Y < 250 {
 		t.Errorf("killMarks = %+v; want one at ~256 MiB labelled %q", ms, "upload-naive OOM-killed at 27.3 s")
 	}
-	_, label := limitMiB([]*Run{run})
+	_, label := limitMiB([]*saved.Run{run})
 	if label != "limit 256 MiB (cgroup-v1)" {
 		t.Errorf("limit label = %q; want %q", label, "limit 256 MiB (cgroup-v1)")
 	}
 }
 
 func TestDashboardFigure(t *testing.T) {
-	run := loadUpload(t)
-	f := dashboardFigure([]*Run{run})
+	run := savedtest.Upload(t)
+	f := DashboardFigure([]*saved.Run{run})
 	if len(f.Plots) != 5 {
 		t.Fatalf("dashboardFigure: %d panels; want 5", len(f.Plots))
 	}
@@ -68,16 +71,16 @@ func TestDashboardFigure(t *testing.T) {
 	if _, ok := lat.Y.Scale.(plot.LogScale); ok {
 		t.Errorf("latency panel scale = %T; want linear (1.6 s to 20 s spans < 2 decades)", lat.Y.Scale)
 	}
-	fast := loadUpload(t)
+	fast := savedtest.Upload(t)
 	fast.Series[1].P50Ms[0] = 5 // 5 ms to 20 s: more than 2 decades
-	if sc := dashboardFigure([]*Run{fast}).Plots[2].Y.Scale; sc != (plot.LogScale{}) {
+	if sc := DashboardFigure([]*saved.Run{fast}).Plots[2].Y.Scale; sc != (plot.LogScale{}) {
 		t.Errorf("latency panel scale = %T; want log for 5 ms to 20 s", sc)
 	}
-	if lat.Y.Max < finiteMax(run.Series[0].P99Ms) {
-		t.Errorf("latency panel Y max = %v; want ≥ max p99 %v", lat.Y.Max, finiteMax(run.Series[0].P99Ms))
+	if lat.Y.Max < saved.FiniteMax(run.Series[0].P99Ms) {
+		t.Errorf("latency panel Y max = %v; want ≥ max p99 %v", lat.Y.Max, saved.FiniteMax(run.Series[0].P99Ms))
 	}
 	s0 := run.Series[0]
-	if cpu, want := f.Plots[4], finiteMax(movingMean(s0.T, s0.CPUPercent, smoothWindow(timeEnd([]*Run{run})))); cpu.Y.Max < want {
+	if cpu, want := f.Plots[4], saved.FiniteMax(movingMean(s0.T, s0.CPUPercent, smoothWindow(timeEnd([]*saved.Run{run})))); cpu.Y.Max < want {
 		t.Errorf("CPU panel Y max = %v; want ≥ the smoothed maximum %v", cpu.Y.Max, want)
 	}
 }
@@ -85,13 +88,13 @@ func TestDashboardFigure(t *testing.T) {
 // TestWritePlots renders both figures and checks the files: PNG decodes
 // at the expected size, SVG is well-formed XML.
 func TestWritePlots(t *testing.T) {
-	run := loadUpload(t)
+	run := savedtest.Upload(t)
 	dir := t.TempDir()
 	mem, err := WriteMemoryPlot(run, dir)
 	if err != nil {
 		t.Fatalf("WriteMemoryPlot: %v", err)
 	}
-	dash, err := WriteDashboard([]*Run{run}, dir)
+	dash, err := WriteDashboard([]*saved.Run{run}, dir)
 	if err != nil {
 		t.Fatalf("WriteDashboard: %v", err)
 	}
@@ -147,8 +150,8 @@ func checkXML(t *testing.T, b []byte) {
 }
 
 func TestCompareStyles(t *testing.T) {
-	a, b := loadUpload(t), loadUpload(t)
-	st := traceStyles([]*Run{a, b})
+	a, b := savedtest.Upload(t), savedtest.Upload(t)
+	st := traceStyles([]*saved.Run{a, b})
 	if st[0][0].Label != "A:upload-naive" || st[1][0].Label != "B:upload-naive" {
 		t.Errorf("labels = %q, %q; want A:upload-naive, B:upload-naive", st[0][0].Label, st[1][0].Label)
 	}
@@ -168,38 +171,6 @@ func TestCompareStyles(t *testing.T) {
 	r, _, bl, _ = st[0][1].Color.RGBA()
 	if bl <= r {
 		t.Errorf("aware colour = %v; want a cool one", st[0][1].Color)
-	}
-}
-
-func TestWriteAllCompare(t *testing.T) {
-	a, b := loadUpload(t), loadUpload(t)
-	dir := t.TempDir()
-	files, err := WriteAll([]*Run{a, b}, dir)
-	if err != nil {
-		t.Fatalf("WriteAll: %v", err)
-	}
-	if len(files.Paths) != 7 {
-		t.Errorf("WriteAll wrote %d files; want 7: %q", len(files.Paths), files.Paths)
-	}
-	var names []string
-	for _, v := range files.Verdicts {
-		names = append(names, v.Target)
-	}
-	want := []string{"A:upload-naive", "A:upload-aware", "B:upload-naive", "B:upload-aware"}
-	if len(names) != len(want) {
-		t.Fatalf("verdict targets = %q; want %q", names, want)
-	}
-	for i := range want {
-		if names[i] != want[i] {
-			t.Errorf("verdict %d target = %q; want %q", i, names[i], want[i])
-		}
-	}
-	html, err := os.ReadFile(filepath.Join(dir, HTMLFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(html, []byte("<svg")) || bytes.Contains(html, []byte("<?xml")) {
-		t.Errorf("report.html: want inline SVG without XML declarations")
 	}
 }
 
@@ -312,29 +283,16 @@ func TestNiceTicks(t *testing.T) {
 	}
 }
 
-// TestWriteAllEmpty renders a run with no targets, stages or samples
-// without failing: a harness that died early still gets a report.
-func TestWriteAllEmpty(t *testing.T) {
-	run := NewRun(&results.Results{Schema: results.Schema, Scenario: "empty"})
-	files, err := WriteAll([]*Run{run}, t.TempDir())
-	if err != nil {
-		t.Fatalf("WriteAll(empty run): %v", err)
-	}
-	if len(files.Verdicts) != 0 || !files.Pass {
-		t.Errorf("WriteAll(empty run) = %d verdicts, pass %v; want 0, true", len(files.Verdicts), files.Pass)
-	}
-}
-
 func TestStallMarkAndPlainPalette(t *testing.T) {
-	st := baseTarget("node-upload-naive")
+	st := savedtest.BaseTarget("node-upload-naive")
 	st.Runtime, st.EndAt, st.Outcome = "node", 35, results.OutcomeLimitStall
-	st.RSS = naiveRSS(40, 256, 10, 30)
-	other := baseTarget("other")
-	spec := uploadProxy()
-	spec.Targets = []synthTarget{st, other}
-	run := spec.run()
-	styles := traceStyles([]*Run{run})
-	ms := killMarks([]*Run{run}, styles)
+	st.RSS = savedtest.NaiveRSS(40, 256, 10, 30)
+	other := savedtest.BaseTarget("other")
+	spec := savedtest.UploadProxy()
+	spec.Targets = []savedtest.Target{st, other}
+	run := spec.Run()
+	styles := traceStyles([]*saved.Run{run})
+	ms := killMarks([]*saved.Run{run}, styles)
 	if len(ms) != 1 || ms[0].Label != "node-upload-naive stalled at the limit at 35.0 s" {
 		t.Errorf("killMarks = %+v; want one labelled %q", ms, "node-upload-naive stalled at the limit at 35.0 s")
 	}

@@ -1,4 +1,4 @@
-package report
+package format
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ func TestMdEscape(t *testing.T) {
 		{in: "bad \xff utf8", want: `bad \\xff utf8`},
 	}
 	for _, tt := range tests {
-		if got := mdEscape(tt.in); got != tt.want {
+		if got := MarkdownText(tt.in); got != tt.want {
 			t.Errorf("mdEscape(%q) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
@@ -44,7 +44,7 @@ func TestTargetText(t *testing.T) {
 		{in: strings.Repeat("é", 300), want: "`" + strings.Repeat("é", 100) + "…`"},
 	}
 	for _, tt := range tests {
-		if got := targetText(tt.in); got != tt.want {
+		if got := TargetText(tt.in); got != tt.want {
 			t.Errorf("targetText(%q) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
@@ -61,7 +61,7 @@ func TestTermWriter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer
-		n, err := termWriter{&b}.Write([]byte(tt.in))
+		n, err := TermWriter{W: &b}.Write([]byte(tt.in))
 		if err != nil || n != len(tt.in) || b.String() != tt.want {
 			t.Errorf("termWriter.Write(%q) = %d, %v, wrote %q; want %q", tt.in, n, err, b.String(), tt.want)
 		}
@@ -70,9 +70,9 @@ func TestTermWriter(t *testing.T) {
 
 func TestXMLTextIsValidXML(t *testing.T) {
 	for _, s := range []string{"\x1b[31m", "bell\x07", "nul\x00", "\xff\xfe", "ok <&>"} {
-		doc := "<t>" + xmlEscapeForTest(xmlText(s)) + "</t>"
+		doc := "<t>" + xmlEscapeForTest(XMLText(s)) + "</t>"
 		if err := xml.NewDecoder(strings.NewReader(doc)).Decode(new(struct{})); err != nil {
-			t.Errorf("xmlText(%q) = %q: invalid XML: %v", s, xmlText(s), err)
+			t.Errorf("xmlText(%q) = %q: invalid XML: %v", s, XMLText(s), err)
 		}
 	}
 }
@@ -91,12 +91,12 @@ func FuzzMdEscape(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := mdEscape(s)
+		out := MarkdownText(s)
 		if !utf8.ValidString(out) {
 			t.Fatalf("mdEscape(%q) = %q: invalid UTF-8", s, out)
 		}
 		for _, r := range out {
-			if isControl(r) || r == '\t' {
+			if IsControl(r) || r == '\t' {
 				t.Fatalf("mdEscape(%q) = %q: holds %U", s, out, r)
 			}
 		}
@@ -128,13 +128,13 @@ func FuzzTermText(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var b bytes.Buffer
-		io.WriteString(termWriter{&b}, s)
+		io.WriteString(TermWriter{W: &b}, s)
 		out := b.String()
 		if !utf8.ValidString(out) {
 			t.Fatalf("termText(%q) = %q: invalid UTF-8", s, out)
 		}
 		for _, r := range out {
-			if isControl(r) && r != '\n' && r != '\t' {
+			if IsControl(r) && r != '\n' && r != '\t' {
 				t.Fatalf("termText(%q) = %q: holds %U", s, out, r)
 			}
 		}

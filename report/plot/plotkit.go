@@ -1,4 +1,4 @@
-package report
+package plot
 
 import (
 	"image/color"
@@ -316,28 +316,6 @@ func addLines(p *plot.Plot, x, y []float64, xMin float64, sty draw.LineStyle) {
 		l.LineStyle = sty
 		p.Add(l)
 	}
-}
-
-// finiteMax returns the largest finite value of v, or NaN.
-func finiteMax(v []float64) float64 {
-	m := math.NaN()
-	for _, x := range v {
-		if !math.IsNaN(x) && !math.IsInf(x, 0) && (math.IsNaN(m) || x > m) {
-			m = x
-		}
-	}
-	return m
-}
-
-// finiteMin returns the smallest finite value of v, or NaN.
-func finiteMin(v []float64) float64 {
-	m := math.NaN()
-	for _, x := range v {
-		if !math.IsNaN(x) && !math.IsInf(x, 0) && (math.IsNaN(m) || x < m) {
-			m = x
-		}
-	}
-	return m
 }
 
 // blankLabels keeps the default tick positions but writes no labels:

@@ -1,4 +1,4 @@
-package report
+package plot
 
 import (
 	"bytes"
@@ -21,10 +21,10 @@ type legendItem struct {
 	Glyph *draw.GlyphStyle
 }
 
-// figure is a title, legend rows and one or more plots stacked on one
+// Figure is a title, legend rows and one or more plots stacked on one
 // time axis. Building the plots and drawing them are separate steps so
 // tests can inspect the plots before anything is rendered.
-type figure struct {
+type Figure struct {
 	Title         string
 	Legend        [][]legendItem
 	Plots         []*plot.Plot
@@ -33,7 +33,7 @@ type figure struct {
 }
 
 // Draw draws the figure on c.
-func (f *figure) Draw(c draw.Canvas) {
+func (f *Figure) Draw(c draw.Canvas) {
 	c.SetColor(color.White)
 	c.Fill(c.Rectangle.Path())
 	pad := f.Fonts.Title * 0.4
@@ -62,7 +62,7 @@ func (f *figure) Draw(c draw.Canvas) {
 
 // drawLegendRow draws items left to right, wrapping to a new line when
 // the width runs out, and returns the y below the last line.
-func (f *figure) drawLegendRow(c draw.Canvas, items []legendItem, top vg.Length) vg.Length {
+func (f *Figure) drawLegendRow(c draw.Canvas, items []legendItem, top vg.Length) vg.Length {
 	size := f.Fonts.Legend
 	sty := textStyle(size, color.Black)
 	sty.YAlign = draw.YCenter
@@ -85,7 +85,7 @@ func (f *figure) drawLegendRow(c draw.Canvas, items []legendItem, top vg.Length)
 }
 
 // PNG renders the figure at 96 dots per inch.
-func (f *figure) PNG() ([]byte, error) {
+func (f *Figure) PNG() ([]byte, error) {
 	img := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(96), vgimg.UseBackgroundColor(color.White))
 	f.Draw(draw.New(img))
 	var buf bytes.Buffer
@@ -96,7 +96,7 @@ func (f *figure) PNG() ([]byte, error) {
 }
 
 // SVG renders the figure as an SVG document (fonts named, not embedded).
-func (f *figure) SVG() ([]byte, error) {
+func (f *Figure) SVG() ([]byte, error) {
 	svg := vgsvg.New(f.Width, f.Height)
 	f.Draw(draw.New(xmlCanvas{svg}))
 	var buf bytes.Buffer
@@ -106,9 +106,9 @@ func (f *figure) SVG() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// write renders the figure to dir/base.png and dir/base.svg and returns
+// Write renders the figure to base.png and base.svg in out and returns
 // the paths and the SVG (for inlining in HTML).
-func (f *figure) write(out *results.OutDir, base string) (paths []string, svg []byte, err error) {
+func (f *Figure) Write(out *results.OutDir, base string) (paths []string, svg []byte, err error) {
 	png, err := f.PNG()
 	if err != nil {
 		return nil, nil, err
@@ -130,11 +130,11 @@ func (f *figure) write(out *results.OutDir, base string) (paths []string, svg []
 }
 
 // writeDir is write into the directory at dir, made when missing.
-func (f *figure) writeDir(dir, base string) ([]string, []byte, error) {
+func (f *Figure) writeDir(dir, base string) ([]string, []byte, error) {
 	out, err := results.CreateOutDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("report: %w", err)
 	}
 	defer out.Close()
-	return f.write(out, base)
+	return f.Write(out, base)
 }

@@ -1,11 +1,12 @@
-package report
+package plot
 
 import (
 	"fmt"
 	"image/color"
 	"math"
-	"strconv"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -23,7 +24,7 @@ var (
 // hues, labelled by name on the second row).
 func timelineSpans(res *results.Results) (stages, phases []span) {
 	for i, s := range res.Stages {
-		sp := span{Start: s.StartSeconds, End: s.EndSeconds, Label: formatRate(s.RatePerSecond) + " rps"}
+		sp := span{Start: s.StartSeconds, End: s.EndSeconds, Label: format.Rate(s.RatePerSecond) + " rps"}
 		if i%2 == 1 {
 			sp.Fill = stageFill
 		}
@@ -40,12 +41,9 @@ func timelineSpans(res *results.Results) (stages, phases []span) {
 	return stages, phases
 }
 
-// formatRate writes a rate without trailing zeros: 10, 2.5.
-func formatRate(r float64) string { return strconv.FormatFloat(r, 'f', -1, 64) }
-
 // timeEnd is the right end of the time axis: the last stage, phase or
 // sample of any run, whichever is latest.
-func timeEnd(runs []*Run) float64 {
+func timeEnd(runs []*saved.Run) float64 {
 	end := 1.0
 	for _, r := range runs {
 		for _, s := range r.Results.Stages {
@@ -65,15 +63,10 @@ func timeEnd(runs []*Run) float64 {
 
 // limitMiB returns the memory limit in MiB (0 when there is none) and the
 // line's label: "limit 256 MiB (cgroup-v1)".
-func limitMiB(runs []*Run) (float64, string) {
+func limitMiB(runs []*saved.Run) (float64, string) {
 	for _, r := range runs {
 		if b := r.Results.MemoryLimitBytes; b > 0 {
-			l := float64(b) / mib
-			label := "limit " + formatMiB(l)
-			if m := r.Results.LimitMode; m != "" {
-				label += " (" + m + ")"
-			}
-			return l, label
+			return float64(b) / format.BytesPerMiB, "limit " + format.Limit(b, r.Results.LimitMode)
 		}
 	}
 	return 0, ""
@@ -84,17 +77,9 @@ func limitLine(limit float64, label string, size vg.Length) hline {
 		Line: draw.LineStyle{Color: limitColor, Width: vg.Points(2.5), Dashes: []vg.Length{vg.Points(12), vg.Points(6)}}}
 }
 
-// formatMiB writes "256 MiB" or "14.5 MiB".
-func formatMiB(v float64) string {
-	if v == math.Trunc(v) || v >= 100 {
-		return fmt.Sprintf("%.0f MiB", v)
-	}
-	return fmt.Sprintf("%.1f MiB", v)
-}
-
 // killMarks returns an X for every target that was OOM-killed or stalled
 // at the limit, at its RSS when it happened.
-func killMarks(runs []*Run, styles [][]traceStyle) []mark {
+func killMarks(runs []*saved.Run, styles [][]traceStyle) []mark {
 	var out []mark
 	for i, r := range runs {
 		for j, t := range r.Results.Targets {
@@ -115,11 +100,11 @@ func killMarks(runs []*Run, styles [][]traceStyle) []mark {
 			if t.Restarts > 0 {
 				label += fmt.Sprintf(", %d× in all", len(t.Events))
 			}
-			out = append(out, mark{X: at, Y: rssAt(r.Series[j], at, float64(t.RSSPeakBytes)/mib),
+			out = append(out, mark{X: at, Y: rssAt(r.Series[j], at, float64(t.RSSPeakBytes)/format.BytesPerMiB),
 				Color: styles[i][j].Color, Label: label})
 			// Every later death of a restarted target gets its X too.
 			for _, ev := range t.Events[min(1, len(t.Events)):] {
-				out = append(out, mark{X: ev.AtSeconds, Y: rssAt(r.Series[j], ev.AtSeconds, float64(t.RSSPeakBytes)/mib),
+				out = append(out, mark{X: ev.AtSeconds, Y: rssAt(r.Series[j], ev.AtSeconds, float64(t.RSSPeakBytes)/format.BytesPerMiB),
 					Color: styles[i][j].Color})
 			}
 		}
@@ -129,7 +114,7 @@ func killMarks(runs []*Run, styles [][]traceStyle) []mark {
 
 // rssAt returns the last RSS sample at or before t, or def when there is
 // none.
-func rssAt(s *Series, t, def float64) float64 {
+func rssAt(s *saved.Series, t, def float64) float64 {
 	v := math.NaN()
 	for i, x := range s.T {
 		if x > t {

@@ -1,37 +1,34 @@
-package report
+package format
 
 import (
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
-
-	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/vg"
 )
 
 // Escaping, one function per output kind, applied where text leaves the
 // report: every string that came from a file (results.json, the CSVs) or
 // from a target (its stderr, its errors) may hold anything.
 //
-//   - Markdown (summary.md, catalog.md; GitHub renders it): mdEscape.
-//   - Terminal (the summary printed after a run): termWriter.
-//   - SVG/XML (the figures): xmlCanvas, through xmlText.
+//   - Markdown (summary.md, catalog.md; GitHub renders it): MarkdownText.
+//   - Terminal (the summary printed after a run): TermWriter.
+//   - SVG/XML (the figures): report/plot's xmlCanvas, through XMLText.
 //   - HTML (report.html): html/template's contextual escaping of every
-//     field; the inline SVG is xmlCanvas's output (inlineSVG).
+//     field; the inline SVG is xmlCanvas's output (report's inlineSVG).
 //
 // Text a target wrote is first made one bounded line and quoted as code by
-// targetText, so each output kind shows it as code: Markdown as a code
+// TargetText, so each output kind shows it as code: Markdown as a code
 // span, the terminal and HTML between backticks.
 
 // maxTargetText bounds the target text quoted in one line, in bytes.
 const maxTargetText = 200
 
-// targetText quotes text that came from a target (a stderr line, an error)
+// TargetText quotes text that came from a target (a stderr line, an error)
 // as code: one line, control characters shown as \xNN, at most
 // maxTargetText bytes, between backticks (a backtick inside becomes ');
 // "" stays "".
-func targetText(s string) string {
+func TargetText(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return ""
@@ -63,7 +60,7 @@ func visible(s string, escapeNewline bool) string {
 			b.WriteByte('\n')
 		case r == '\t':
 			b.WriteByte(' ')
-		case isControl(r):
+		case IsControl(r):
 			if r < 0x100 {
 				fmt.Fprintf(&b, `\x%02x`, r)
 			} else {
@@ -80,7 +77,7 @@ func visible(s string, escapeNewline bool) string {
 func needsEscape(s string, escapeNewline bool) bool {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || r == '\t' || isControl(r) && (r != '\n' || escapeNewline) {
+		if r == utf8.RuneError && n == 1 || r == '\t' || IsControl(r) && (r != '\n' || escapeNewline) {
 			return true
 		}
 		i += n
@@ -88,20 +85,20 @@ func needsEscape(s string, escapeNewline bool) bool {
 	return false
 }
 
-// isControl reports C0 and C1 control characters, DEL, and the Unicode
+// IsControl reports C0 and C1 control characters, DEL, and the Unicode
 // formatting characters that reorder or hide text on a terminal or page
 // (bidirectional embeddings, overrides and isolates; zero-width marks).
-func isControl(r rune) bool {
+func IsControl(r rune) bool {
 	return r < 0x20 || r >= 0x7f && r < 0xa0 ||
 		r >= 0x200b && r <= 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0xfeff
 }
 
-// mdEscape makes s inline Markdown text that renders as itself in a table
+// MarkdownText makes s inline Markdown text that renders as itself in a table
 // cell, a list item, a heading or a quote: on one line, with Markdown and
 // HTML syntax backslash-escaped, so no heading, list, link, image, tag or
-// table cell can start inside it. A span between backticks (targetText)
+// table cell can start inside it. A span between backticks (TargetText)
 // becomes a code span.
-func mdEscape(s string) string {
+func MarkdownText(s string) string {
 	s = visible(s, true)
 	var b strings.Builder
 	ticks := strings.Count(s, "`")
@@ -155,18 +152,22 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-// termWriter passes text to a terminal with every control character but
+// TermWriter passes text to a terminal with every control character but
 // newline (and tab, which tabwriter aligns with) shown as an escape: no
 // colour, cursor movement, title change, bell or hidden text reaches it
 // from a name, a symptom or a target's stderr. Errors are w's.
-type termWriter struct{ w io.Writer }
+type TermWriter struct {
+	// W receives the escaped text.
+	W io.Writer
+}
 
-func (t termWriter) Write(p []byte) (int, error) {
+// Write implements io.Writer.
+func (t TermWriter) Write(p []byte) (int, error) {
 	s := string(p)
 	if !needsTermEscape(s) {
-		return t.w.Write(p)
+		return t.W.Write(p)
 	}
-	if _, err := io.WriteString(t.w, termText(s)); err != nil {
+	if _, err := io.WriteString(t.W, termText(s)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -174,10 +175,10 @@ func (t termWriter) Write(p []byte) (int, error) {
 
 // TermText is the terminal's escaping of s, for text printed outside
 // Terminal (cmd/oomlab's error messages): control characters but newline
-// and tab shown as escapes, as termWriter does.
+// and tab shown as escapes, as TermWriter does.
 func TermText(s string) string { return termText(s) }
 
-// termText is the terminal's escaping of s (see termWriter).
+// termText is the terminal's escaping of s (see TermWriter).
 func termText(s string) string {
 	var b strings.Builder
 	for _, line := range strings.SplitAfter(s, "\n") {
@@ -198,22 +199,14 @@ func termText(s string) string {
 
 func needsTermEscape(s string) bool {
 	for _, r := range s {
-		if r == utf8.RuneError || isControl(r) && r != '\n' && r != '\t' {
+		if r == utf8.RuneError || IsControl(r) && r != '\n' && r != '\t' {
 			return true
 		}
 	}
 	return false
 }
 
-// xmlText makes s fit for an XML 1.0 text node, which may not hold control
+// XMLText makes s fit for an XML 1.0 text node, which may not hold control
 // characters even as references: they are shown as escapes (visible).
 // The markup characters themselves are escaped by vgsvg.
-func xmlText(s string) string { return visible(s, true) }
-
-// xmlCanvas is the SVG canvas with every string drawn made fit for XML by
-// xmlText: a name holding ESC or BEL must not make the figure invalid.
-type xmlCanvas struct{ vg.CanvasSizer }
-
-func (c xmlCanvas) FillString(f font.Face, pt vg.Point, text string) {
-	c.CanvasSizer.FillString(f, pt, xmlText(text))
-}
+func XMLText(s string) string { return visible(s, true) }

@@ -1,9 +1,12 @@
-package report
+package plot
 
 import (
 	"image/color"
 
 	"gonum.org/v1/plot/vg"
+
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 // traceStyle is how one target of one run is drawn, the same in every
@@ -33,14 +36,11 @@ func withAlpha(c color.Color, a uint8) color.Color {
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
 }
 
-// runLabel names run i of a comparison: "A", "B", ...
-func runLabel(i int) string { return string(rune('A' + i%26)) }
-
 // traceStyles assigns a style to every target of every run, indexed
 // [run][target]. A target name keeps its colour across runs; the runs
 // differ by dash pattern. Roles pick warm colours for naive targets and
 // cool ones for aware targets when every target has a role.
-func traceStyles(runs []*Run) [][]traceStyle {
+func traceStyles(runs []*saved.Run) [][]traceStyle {
 	type key struct{ name, role string }
 	var order []key
 	seen := map[string]bool{}
@@ -76,7 +76,7 @@ func traceStyles(runs []*Run) [][]traceStyle {
 		for _, t := range r.Results.Targets {
 			st := traceStyle{Label: t.Name, Color: colors[t.Name], Dashes: runDashes[i%len(runDashes)]}
 			if len(runs) > 1 {
-				st.Label = runLabel(i) + ":" + t.Name
+				st.Label = format.RunLabel(i) + ":" + t.Name
 			}
 			out[i] = append(out[i], st)
 		}

@@ -1,13 +1,15 @@
-package report
+package plot
 
 import (
 	"errors"
 	"math"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 var memoryFonts = fonts{Title: 30, Axis: 24, Tick: 21, Label: 20, Legend: 22}
@@ -17,17 +19,17 @@ var memoryFonts = fonts{Title: 30, Axis: 24, Tick: 21, Label: 20, Legend: 22}
 // downstream phases shaded, the memory limit dashed and an X where a
 // target was OOM-killed or stalled at the limit. It returns the paths
 // written.
-func WriteMemoryPlot(run *Run, dir string) (paths []string, err error) {
+func WriteMemoryPlot(run *saved.Run, dir string) (paths []string, err error) {
 	if run == nil {
 		return nil, errors.New("report: no run")
 	}
-	paths, _, err = memoryFigure([]*Run{run}).writeDir(dir, "memory")
+	paths, _, err = MemoryFigure([]*saved.Run{run}).writeDir(dir, "memory")
 	return paths, err
 }
 
-// memoryFigure builds the memory plot of one run, or of two overlaid
+// MemoryFigure builds the memory plot of one run, or of two overlaid
 // (targets "A:…" solid and "B:…" dashed).
-func memoryFigure(runs []*Run) *figure {
+func MemoryFigure(runs []*saved.Run) *Figure {
 	f := memoryFonts
 	styles := traceStyles(runs)
 	p := newPlot(f, "RSS (MiB)")
@@ -44,7 +46,7 @@ func memoryFigure(runs []*Run) *figure {
 			line := draw.LineStyle{Color: st.Color, Width: vg.Points(4), Dashes: st.Dashes}
 			addLines(p, s.T, s.RSSMiB, 0, line)
 			legend = append(legend, legendItem{Label: st.Label, Line: line})
-			if m := finiteMax(s.RSSMiB); m > top {
+			if m := saved.FiniteMax(s.RSSMiB); m > top {
 				top = m
 			}
 		}
@@ -68,16 +70,6 @@ func memoryFigure(runs []*Run) *figure {
 	for i, r := range runs {
 		names[i] = r.Results.Scenario
 	}
-	return &figure{Title: strings.Join(dedupe(names), " vs "), Legend: [][]legendItem{legend}, Plots: []*plot.Plot{p},
+	return &Figure{Title: format.Versus(names), Legend: [][]legendItem{legend}, Plots: []*plot.Plot{p},
 		Width: 16 * vg.Inch, Height: 9 * vg.Inch, Fonts: f}
-}
-
-func dedupe(s []string) []string {
-	var out []string
-	for i, v := range s {
-		if i == 0 || v != s[0] {
-			out = append(out, v)
-		}
-	}
-	return out
 }
