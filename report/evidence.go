@@ -94,7 +94,7 @@ func nodeMemoryText(m results.NodeMemory) string {
 	return text
 }
 
-// evidenceCostText: "evidence stopped the target at most 0.4 ms per
+// evidenceCostText: "evidence stopped the target at most 0.42 ms per
 // capture (its stop-the-world pauses); a capture took at most 14 ms and
 // 1.2 MiB of RSS (0.4 % of its peak) (3 captures)". The stall part is left
 // out when no capture measured one.
@@ -124,11 +124,11 @@ func evidenceCostText(t results.Target) string {
 		share = fmt.Sprintf(" (%.1f %% of its peak)", 100*float64(worstRSS)/float64(t.RSSPeakBytes))
 	}
 	if stalls == 0 {
-		return fmt.Sprintf("evidence cost the target at most %.0f ms and %s of RSS%s per capture (%d %s)",
-			worstMs, format.BytesMiB(worstRSS), share, n, format.Plural(n, "capture", "captures"))
+		return fmt.Sprintf("evidence cost the target at most %s and %s of RSS%s per capture (%d %s)",
+			format.Ms(worstMs), format.BytesMiB(worstRSS), share, n, format.Plural(n, "capture", "captures"))
 	}
-	return fmt.Sprintf("evidence stopped the target at most %s per capture (%s); a capture took at most %.0f ms and %s of RSS%s (%d %s)",
-		format.MsPrecise(worstStall), stallSource(t.Runtime), worstMs, format.BytesMiB(worstRSS), share, n, format.Plural(n, "capture", "captures"))
+	return fmt.Sprintf("evidence stopped the target at most %s per capture (%s); a capture took at most %s and %s of RSS%s (%d %s)",
+		format.Ms(worstStall), stallSource(t.Runtime), format.Ms(worstMs), format.BytesMiB(worstRSS), share, n, format.Plural(n, "capture", "captures"))
 }
 
 // stallSource says where a runtime's stall figure comes from.

@@ -128,7 +128,7 @@ func climbSymptom(s *saved.Series, v Verdict) string {
 			cpu = append(cpu, s.CPUPercent[i])
 		}
 	}
-	climb := fmt.Sprintf("RSS +%.1f MiB/s over %s", v.SlopeMiBPerSec, v.SlopeWindow)
+	climb := fmt.Sprintf("RSS %s over %s", format.Slope(v.SlopeMiBPerSec), v.SlopeWindow)
 	if len(cpu) == 0 {
 		return climb
 	}
@@ -136,7 +136,7 @@ func climbSymptom(s *saved.Series, v Verdict) string {
 	p90 := cpu[(len(cpu)-1)*9/10]
 	if p90 < quietCPUPercent {
 		under := math.Floor(p90/10)*10 + 10
-		return fmt.Sprintf("RSS +%.1f MiB/s while CPU stayed under %.0f%% (%s): memory climbing, not work", v.SlopeMiBPerSec, under, v.SlopeWindow)
+		return fmt.Sprintf("RSS %s while CPU stayed under %.0f%% (%s): memory climbing, not work", format.Slope(v.SlopeMiBPerSec), under, v.SlopeWindow)
 	}
 	return climb + fmt.Sprintf(" with CPU up to %.0f%%", cpu[len(cpu)-1])
 }

@@ -54,27 +54,20 @@ func Slope(v float64) string {
 	return fmt.Sprintf("%+.1f MiB/s", v)
 }
 
-// Ms writes a latency: "12 ms", "2.3 s".
+// Ms writes a time in milliseconds — a latency, a pause, how long a
+// capture took — with two significant digits or more: "0.42 ms", "3.1
+// ms", "120 ms", "2.3 s" (seconds from 1000 ms on).
 func Ms(ms float64) string {
 	switch {
 	case ms >= 1000:
 		return fmt.Sprintf("%.1f s", ms/1000)
 	case ms >= 10:
 		return fmt.Sprintf("%.0f ms", ms)
+	case ms >= 1:
+		return fmt.Sprintf("%.1f ms", ms)
 	default:
-		return fmt.Sprintf("%.1f ms", ms)
-	}
-}
-
-// MsPrecise writes a short time: "0.42 ms", "3.1 ms", "120 ms".
-func MsPrecise(ms float64) string {
-	switch {
-	case ms < 1:
 		return fmt.Sprintf("%.2f ms", ms)
-	case ms < 10:
-		return fmt.Sprintf("%.1f ms", ms)
 	}
-	return fmt.Sprintf("%.0f ms", ms)
 }
 
 // Duration writes whole seconds as "60s", anything else as time.Duration
