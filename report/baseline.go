@@ -10,6 +10,7 @@ import (
 	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/runner/results/curve"
 )
 
 // BaselineSchema is the schema string of a baseline file.
@@ -134,11 +135,11 @@ func (c Change) String() string {
 }
 
 // Absolute floors under which a change is noise whatever the tolerance:
-// a few MiB of RSS, half the growth threshold of slope, five seconds of
+// a few MiB of RSS, the growth threshold of slope, five seconds of
 // time to limit, 50 ms of p95, two points of goodput.
 const (
 	floorRSSMiB       = 4.0
-	floorSlope        = GrowthSlopeMiBPerSec
+	floorSlope        = curve.GrowthSlopeMiBPerSec
 	floorTimeSeconds  = 5.0
 	floorP95Ms        = 50.0
 	floorGoodputRatio = 0.02

@@ -6,6 +6,7 @@ import (
 	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/runner/results/curve"
 )
 
 // Sources of a verdict's time to limit.
@@ -21,7 +22,7 @@ const (
 type TimeToLimit struct {
 	Seconds float64 `json:"seconds"`
 	// EarliestSeconds and LatestSeconds bound a forecast (see
-	// results.Forecast); LatestSeconds is null when the fit cannot rule
+	// results.Forecast, curve.ForecastLimit); LatestSeconds is null when the fit cannot rule
 	// out a flat curve. Both are null for a limit actually reached.
 	EarliestSeconds *float64 `json:"earliest_seconds"`
 	LatestSeconds   *float64 `json:"latest_seconds"`
@@ -61,7 +62,7 @@ func shedRatio(stages []results.Stage) float64 {
 // timeToLimit is the kill or stall time of a target that reached its
 // limit, the forecast --fail-fast acted on, or, for a target whose class
 // is growing, the forecast from the samples of its last
-// results.ForecastWindowSeconds (the larger of RSS and cgroup usage);
+// curve.ForecastWindowSeconds (the larger of RSS and cgroup usage);
 // nil otherwise.
 func timeToLimit(run *saved.Run, i int, class string) *TimeToLimit {
 	t, s := run.Results.Targets[i], run.Series[i]
@@ -84,7 +85,7 @@ func timeToLimit(run *saved.Run, i int, class string) *TimeToLimit {
 			ts, ys = append(ts, at), append(ys, m)
 		}
 	}
-	f, ok := results.ForecastLimit(ts, ys, run.Results.MemoryLimitBytes)
+	f, ok := curve.ForecastLimit(ts, ys, run.Results.MemoryLimitBytes)
 	if !ok {
 		return nil
 	}

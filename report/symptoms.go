@@ -10,6 +10,7 @@ import (
 	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/runner/results/curve"
 )
 
 // Symptom thresholds: a symptom is listed only when it is clearly there.
@@ -110,7 +111,7 @@ func climbSymptom(s *saved.Series, v Verdict) string {
 	// One story: a class that says the memory held (or cannot say) gets
 	// no "climbing" symptom; the verdict line tells what the curve did.
 	if v.Class == ClassBounded || v.Class == ClassInconclusive ||
-		v.SlopeMiBPerSec <= GrowthSlopeMiBPerSec || v.SlopeR2 < GrowthMinR2 {
+		v.SlopeMiBPerSec <= curve.GrowthSlopeMiBPerSec || v.SlopeR2 < curve.LineMinR2 {
 		return ""
 	}
 	var win Fit

@@ -7,14 +7,14 @@ import (
 	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/runner/results/curve"
 	"github.com/oomlab/oomlab/scenarios"
-	"gonum.org/v1/gonum/stat"
 )
 
 // Verdict classes. The outcome classes repeat the runner's outcome (a
 // newer runner's outcome, such as a heap-limit death, becomes a class of
 // its own); growing, bounded and inconclusive are decided here from the
-// RSS curve (classify.go).
+// RSS curve by curve's rule (classify.go).
 const (
 	ClassOOMKilled  = results.OutcomeOOMKilled
 	ClassLimitStall = results.OutcomeLimitStall
@@ -32,35 +32,6 @@ const (
 	ClassSkipped = results.OutcomeSkipped
 	// ClassNoData is a target that ran but left no samples to judge.
 	ClassNoData = "no-data"
-)
-
-// Thresholds of the growing/bounded decision (curveClass). A survivor
-// is growing when, over the settled part of the last interval at a
-// constant rate and downstream phase, RSS still rises surely faster than
-// LevelledSlopeMiBPerSec and at GrowthSlopeMiBPerSec or more; bounded
-// when it surely rises slower than GrowthSlopeMiBPerSec; otherwise
-// inconclusive. A working set that steps up with each higher rate and
-// levels off is bounded: the step falls in the settling interval.
-//
-// 0.5 MiB/s is 1.8 GiB an hour: far above what a healthy server's caches
-// and pools settle into, far below what the naive pattern shows (10-20
-// MiB/s under a few dozen requests per second).
-const (
-	GrowthSlopeMiBPerSec = 0.5
-	// GrowthMinR2 is the R² a window's line must reach before a slope
-	// is quoted as a climb in the symptoms (not the saw-tooth of a
-	// collector).
-	GrowthMinR2 = 0.6
-	// LevelledSlopeMiBPerSec is the slope under which RSS counts as
-	// levelled off: 0.1 MiB/s is 6 MiB a minute.
-	LevelledSlopeMiBPerSec = 0.1
-)
-
-// minFitSamples and minFitSeconds: a window with fewer samples or a
-// shorter span gets no fit.
-const (
-	minFitSamples = 5
-	minFitSeconds = 1.0
 )
 
 // Verdict is the judgement of one target.
@@ -180,7 +151,7 @@ func judgeTarget(run *saved.Run, i int) Verdict {
 		}
 	}
 	v.Class, v.Confidence = classify(res, t, s)
-	if c := v.Confidence; c.Window != "outcome" && c.Samples >= minSettledSamples && c.EndSeconds-c.StartSeconds >= MinSettledSeconds {
+	if c := v.Confidence; c.Window != "outcome" && c.Samples >= curve.MinSettledSamples && c.EndSeconds-c.StartSeconds >= curve.MinSettledSeconds {
 		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = c.SlopeMiBPerSec, c.R2, c.Window
 	} else if f, ok := decisiveFit(v, s, t.OOMAtSeconds != nil); ok {
 		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = format.Round(f.SlopeMiBPerSec, 3), format.Round(f.R2, 3), f.Window
@@ -227,27 +198,16 @@ func decisiveFit(v Verdict, s *saved.Series, atLimit bool) (Fit, bool) {
 	return f, ok
 }
 
-// fitRSS fits RSS = α + β·t by least squares (gonum stat.LinearRegression)
-// over the samples with t0 ≤ t ≤ t1; β is the slope in MiB/s and R² =
-// 1 − Σ(residual²)/Σ(y − ȳ)² says how well a line describes the window
-// (0 for a flat line, where it is undefined).
+// fitRSS fits RSS = α + β·t over the samples with t0 ≤ t ≤ t1 with
+// curve's one line fit (curve.Curve.Fit: at least curve.MinFitSamples
+// samples over curve.MinFitSeconds); β is the slope in MiB/s, R² says how
+// well a line describes the window (0 for a flat line).
 func fitRSS(s *saved.Series, t0, t1 float64) (Fit, bool) {
-	var xs, ys []float64
-	for i, t := range s.T {
-		if t >= t0 && t <= t1 && !math.IsNaN(s.RSSMiB[i]) {
-			xs, ys = append(xs, t), append(ys, s.RSSMiB[i])
-		}
-	}
-	if len(xs) < minFitSamples || xs[len(xs)-1]-xs[0] < minFitSeconds {
+	f, ok := rssCurve(s).Fit(t0, t1)
+	if !ok {
 		return Fit{}, false
 	}
-	alpha, beta := stat.LinearRegression(xs, ys, nil, false)
-	r2 := stat.RSquared(xs, ys, nil, alpha, beta)
-	if math.IsNaN(r2) || math.IsInf(r2, 0) {
-		r2 = 0
-	}
-	return Fit{StartSeconds: xs[0], EndSeconds: xs[len(xs)-1], SlopeMiBPerSec: format.Round(beta, 3), R2: format.Round(r2, 3),
-		Samples: len(xs)}, true
+	return Fit{StartSeconds: f.Start, EndSeconds: f.End, SlopeMiBPerSec: format.Round(f.Slope, 3), R2: format.Round(f.R2, 3), Samples: f.N}, true
 }
 
 func successRatio(stages []results.Stage) float64 {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/runner/results/curve"
 )
 
 // failFastStreak is how many forecasts in a row, one a second, must agree
@@ -34,7 +35,8 @@ func newFailFast(limit int64, load time.Duration, act bool) *failFast {
 
 // observe adds the memory in use (the larger of RSS and the cgroup's
 // usage) at t seconds since the load's start and, once a second, forecasts
-// the crossing. It returns the forecast and true when failFastStreak
+// the crossing with curve.ForecastLimit, the forecast the verdict's time
+// to limit makes too. It returns the forecast and true when failFastStreak
 // forecasts in a row were confident that the limit will be reached by the
 // load's end.
 func (f *failFast) observe(t float64, memBytes int64) (results.Forecast, bool) {
@@ -46,7 +48,7 @@ func (f *failFast) observe(t float64, memBytes int64) (results.Forecast, bool) {
 	// value) still reads.
 	f.ts, f.ys = append(f.ts[:len(f.ts):len(f.ts)], t), append(f.ys[:len(f.ys):len(f.ys)], float64(memBytes))
 	drop := 0
-	for drop < len(f.ts) && f.ts[drop] < t-results.ForecastWindowSeconds {
+	for drop < len(f.ts) && f.ts[drop] < t-curve.ForecastWindowSeconds {
 		drop++
 	}
 	f.ts, f.ys = f.ts[drop:], f.ys[drop:]
@@ -54,7 +56,7 @@ func (f *failFast) observe(t float64, memBytes int64) (results.Forecast, bool) {
 		return results.Forecast{}, false
 	}
 	f.lastEval = t
-	fc, ok := results.ForecastLimit(f.ts, f.ys, f.limit)
+	fc, ok := curve.ForecastLimit(f.ts, f.ys, f.limit)
 	if !ok || !fc.Confident(f.endsAt) {
 		f.streak = 0
 		return fc, false

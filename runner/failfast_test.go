@@ -4,6 +4,9 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/runner/results"
 )
 
 func TestFailFastObserve(t *testing.T) {
@@ -51,6 +54,75 @@ func TestFailFastObserve(t *testing.T) {
 			if len(ff.ts) > int(10*10)+2 {
 				t.Errorf("kept %d samples; want at most the last 10 s", len(ff.ts))
 			}
+		})
+	}
+}
+
+// TestFailFastAgreesWithVerdict feeds one sample series through
+// --fail-fast's forecast (failFast.observe) and through the verdict
+// (report.Judge on a run of the same samples) and requires the same time
+// to limit: the same fit over the same window, the same band. It fails
+// if either side fits differently (another window, another standard
+// error, another fit).
+func TestFailFastAgreesWithVerdict(t *testing.T) {
+	const mb = 1 << 20
+	tests := []struct {
+		name  string
+		limit int64
+		mem   func(t float64) float64 // bytes
+	}{
+		{name: "steady climb", limit: 1024 * mb, mem: func(t float64) float64 { return 40*mb + 3*mb*t }},
+		// Slow, then four times faster: only a fit of the last 10 s
+		// forecasts alike.
+		{name: "climb that quickens", limit: 512 * mb,
+			mem: func(t float64) float64 { return 40*mb + 1*mb*t + 3*mb*math.Max(0, t-15) }},
+		// A GC saw-tooth leaves long runs of residuals of one sign: the
+		// plain and the widened standard errors differ several times.
+		{name: "climb with a GC saw-tooth", limit: 512 * mb,
+			mem: func(t float64) float64 { return 40*mb + 2.5*mb*t + 6*mb*math.Mod(t, 1.3) }},
+	}
+	const seconds = 30
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ff := newFailFast(tt.limit, 300*time.Second, false)
+			s := &report.Series{Target: "naive"}
+			var got results.Forecast
+			for i := 0; i <= seconds*10; i++ {
+				ts := float64(i) / 10
+				b := int64(tt.mem(ts))
+				if fc, _ := ff.observe(ts, b); fc.Samples > 0 {
+					got = fc
+				}
+				s.T, s.RSSMiB = append(s.T, ts), append(s.RSSMiB, float64(b)/mb)
+				for _, col := range []*[]float64{&s.CPUPercent, &s.CgroupMiB, &s.HeapMiB, &s.GCCount} {
+					*col = append(*col, math.NaN())
+				}
+			}
+			if got.ToSeconds != seconds {
+				t.Fatalf("fail-fast's last forecast = %+v; want one at %d s, the last sample", got, seconds)
+			}
+			run := &report.Run{Results: &results.Results{Schema: results.Schema, Scenario: "agree", MemoryLimitBytes: tt.limit,
+				Stages:  []results.StageSpan{{RatePerSecond: 20, StartSeconds: 0, EndSeconds: seconds}},
+				Targets: []results.Target{{Name: "naive", Outcome: results.OutcomeSurvived}}},
+				Series: []*report.Series{s}}
+			v := report.Judge(run)[0]
+			if v.Class != report.ClassGrowing || v.TimeToLimit == nil || v.TimeToLimit.Source != report.LimitForecast {
+				t.Fatalf("Judge = class %s, time to limit %+v; want growing with a forecast", v.Class, v.TimeToLimit)
+			}
+			r1 := func(x float64) float64 { return math.Round(x*10) / 10 }
+			ttl := v.TimeToLimit
+			if ttl.Seconds != r1(got.AtSeconds) || ttl.EarliestSeconds == nil || *ttl.EarliestSeconds != r1(got.EarliestSeconds) {
+				t.Errorf("verdict's time to limit %.1f s (earliest %v); fail-fast's %.1f s (earliest %.1f)", ttl.Seconds, ttl.EarliestSeconds,
+					r1(got.AtSeconds), r1(got.EarliestSeconds))
+			}
+			switch {
+			case (ttl.LatestSeconds == nil) != (got.LatestSeconds == nil):
+				t.Errorf("verdict's latest %v, fail-fast's %v; want both or neither", ttl.LatestSeconds, got.LatestSeconds)
+			case got.LatestSeconds != nil && *ttl.LatestSeconds != r1(*got.LatestSeconds):
+				t.Errorf("verdict's latest %.1f s, fail-fast's %.1f s; want the same", *ttl.LatestSeconds, r1(*got.LatestSeconds))
+			}
+			t.Logf("at %.1f s (from %.1f s), slope %.2f ± %.2f MiB/s", ttl.Seconds, *ttl.EarliestSeconds,
+				got.SlopeBytesPerSecond/mb, got.SlopeStdErrBytesPerSecond/mb)
 		})
 	}
 }

@@ -51,7 +51,7 @@ type Options struct {
 	Version string
 	// FailFast ends a target's load once its memory is confidently
 	// forecast to reach the limit before the load's end (three forecasts
-	// in a row, one a second, see results.ForecastLimit); the target's
+	// in a row, one a second, see curve.ForecastLimit); the target's
 	// outcome is then results.OutcomeForecastOOM.
 	FailFast bool
 	// StallWindow is how long a target must sit at its limit, answering

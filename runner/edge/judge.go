@@ -5,16 +5,15 @@ import (
 	"math"
 	"time"
 
-	"gonum.org/v1/gonum/stat"
-
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/runner/results/curve"
 )
 
 // Criteria defaults.
 const (
-	// DefaultMaxSlopeMiBPerSec is the report's own growth threshold: 0.5
-	// MiB/s is 1.8 GiB an hour.
-	DefaultMaxSlopeMiBPerSec = 0.5
+	// DefaultMaxSlopeMiBPerSec is the verdict's own growth threshold,
+	// curve.GrowthSlopeMiBPerSec: 0.5 MiB/s is 1.8 GiB an hour.
+	DefaultMaxSlopeMiBPerSec = curve.GrowthSlopeMiBPerSec
 	// DefaultMinTimeToLimit: a target that would reach its limit within
 	// five minutes at this rate does not hold it. Measured on the Go
 	// upload proxies: after its warm-up a healthy process still creeps
@@ -28,9 +27,6 @@ const (
 	DefaultMinGoodputRatio = 0.8
 	// DefaultMaxP95 bounds the p95 latency.
 	DefaultMaxP95 = 10 * time.Second
-	// slopeMinR2: a slope counts as a climb only when a line explains the
-	// curve this well (a collector's saw-tooth does not climb).
-	slopeMinR2 = 0.5
 )
 
 // DefaultCriteria returns the criteria with every default.
@@ -57,10 +53,20 @@ type Observed struct {
 // Judge decides whether a target held a probe's rate:
 //
 //   - it survived the probe;
-//   - its RSS after the warm-up does not climb: the least-squares slope β
-//     is at most MaxSlopeMiBPerSec, and the time to the limit at that
-//     slope, (limit − last RSS) ÷ β, is at least MinTimeToLimitSeconds —
-//     unless a line does not explain the curve (R² < 0.5: a saw-tooth);
+//   - its RSS after the warm-up does not grow, by the verdict's own rule
+//     (curve.Rule.Decide, with MaxSlopeMiBPerSec as its growth threshold)
+//     over the whole probe after the warm-up taken as one settled window
+//     (curve.Curve.Whole): a probe the rule calls growing fails, one it
+//     calls bounded or cannot class does not fail on growth; a window too
+//     short for a settled window (curve.MinSettledSamples over
+//     curve.MinSettledSeconds: a --probe of a few seconds) is judged by
+//     the rule's slope test alone (curve.Rule.SurelyRising), and one too
+//     short for any fit (curve.MinFitSamples over curve.MinFitSeconds)
+//     fails as too few samples;
+//   - RSS does not reach the limit soon: the time to the limit at the
+//     fitted slope β, (limit − last RSS) ÷ β, is at least
+//     MinTimeToLimitSeconds — unless a line does not describe the curve
+//     (R² < curve.LineMinR2: a saw-tooth);
 //   - the success ratio is at least MinSuccessRatio, or the downstream's
 //     goodput ratio at least MinGoodputRatio (shedding what the
 //     downstream cannot serve is holding);
@@ -81,30 +87,7 @@ func Judge(c results.EdgeCriteria, o Observed) results.EdgeProbe {
 	if o.Outcome != results.OutcomeSurvived {
 		p.Reasons = append(p.Reasons, "did not survive: "+o.Outcome)
 	}
-	if len(o.T) >= 5 && o.T[len(o.T)-1]-o.T[0] >= 1 {
-		ys := make([]float64, len(o.RSSBytes))
-		for i, b := range o.RSSBytes {
-			ys[i] = b / (1 << 20)
-		}
-		alpha, beta := stat.LinearRegression(o.T, ys, nil, false)
-		r2 := stat.RSquared(o.T, ys, nil, alpha, beta)
-		if math.IsNaN(r2) || math.IsInf(r2, 0) {
-			r2 = 0
-		}
-		p.SlopeMiBPerSec, p.SlopeR2 = round3(beta), round3(r2)
-		if beta > 0 {
-			headroom := float64(o.LimitBytes)/(1<<20) - ys[len(ys)-1]
-			p.TimeToLimitSeconds = round3(math.Max(headroom, 0) / beta)
-		}
-		climbing := r2 >= slopeMinR2
-		if climbing && beta > c.MaxSlopeMiBPerSec {
-			p.Reasons = append(p.Reasons, fmt.Sprintf("RSS climbs %+.2f MiB/s (R² %.2f), over the %.2f MiB/s allowed", beta, r2, c.MaxSlopeMiBPerSec))
-		} else if climbing && p.TimeToLimitSeconds >= 0 && p.TimeToLimitSeconds < c.MinTimeToLimitSeconds {
-			p.Reasons = append(p.Reasons, fmt.Sprintf("at %+.2f MiB/s RSS reaches the limit in %.0f s, under the %.0f s required", beta, p.TimeToLimitSeconds, c.MinTimeToLimitSeconds))
-		}
-	} else if o.Outcome == results.OutcomeSurvived {
-		p.Reasons = append(p.Reasons, "too few RSS samples after the warm-up to judge memory")
-	}
+	p.Reasons = append(p.Reasons, memoryReasons(c, o, &p)...)
 	goodput := -1.0
 	if o.GoodputRatio != nil {
 		goodput = *o.GoodputRatio
@@ -128,6 +111,47 @@ func Judge(c results.EdgeCriteria, o Observed) results.EdgeProbe {
 	}
 	p.Holds = len(p.Reasons) == 0
 	return p
+}
+
+// memoryReasons judges a probe's RSS after the warm-up (see Judge) and
+// fills in p's slope, R² and time to the limit.
+func memoryReasons(c results.EdgeCriteria, o Observed, p *results.EdgeProbe) []string {
+	mibs := make([]float64, len(o.RSSBytes))
+	for i, b := range o.RSSBytes {
+		mibs[i] = b / (1 << 20)
+	}
+	cv := curve.Curve{T: o.T, MiB: mibs}
+	ev := cv.Whole()
+	rule := curve.Rule{GrowthSlopeMiBPerSec: c.MaxSlopeMiBPerSec}
+	w := ev.Last()
+	f, growing := w.Fit, false
+	if w.OK {
+		growing = rule.Decide(ev).Finding.Growing()
+	} else {
+		// Shorter than a settled window (a --probe of a few seconds):
+		// the rule's slope test alone.
+		var ok bool
+		if f, ok = cv.Fit(math.Inf(-1), math.Inf(1)); !ok {
+			if o.Outcome == results.OutcomeSurvived {
+				return []string{"too few RSS samples after the warm-up to judge memory"}
+			}
+			return nil
+		}
+		growing = rule.SurelyRising(f)
+	}
+	p.SlopeMiBPerSec, p.SlopeR2 = round3(f.Slope), round3(f.R2)
+	if f.Slope > 0 {
+		headroom := float64(o.LimitBytes)/(1<<20) - mibs[len(mibs)-1]
+		p.TimeToLimitSeconds = round3(math.Max(headroom, 0) / f.Slope)
+	}
+	if growing {
+		return []string{fmt.Sprintf("RSS climbs %+.2f ± %.2f MiB/s at constant load (R² %.2f), over the %.2f MiB/s allowed",
+			f.Slope, 2*f.WideStdErr, f.R2, c.MaxSlopeMiBPerSec)}
+	}
+	if f.R2 >= curve.LineMinR2 && p.TimeToLimitSeconds >= 0 && p.TimeToLimitSeconds < c.MinTimeToLimitSeconds {
+		return []string{fmt.Sprintf("at %+.2f MiB/s RSS reaches the limit in %.0f s, under the %.0f s required", f.Slope, p.TimeToLimitSeconds, c.MinTimeToLimitSeconds)}
+	}
+	return nil
 }
 
 // behindText words the load generator's shortfall on a stage: "the load

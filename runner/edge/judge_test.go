@@ -1,9 +1,12 @@
 package edge
 
 import (
+	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/oomlab/oomlab/report"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -34,7 +37,11 @@ func TestJudge(t *testing.T) {
 	climbT, climbY := line(14, 90, 2.2, 0)
 	creepT, creepY := line(14, 85, 0.42, 0) // 171 MiB of headroom: 407 s to the limit
 	fastT, fastY := line(14, 200, 0.45, 0)  // under the slope allowed, 124 s to the limit
-	sawT, sawY := line(14, 60, 0.8, 12)     // a collector's saw-tooth: no line
+	sawT, sawY := line(14, 60, 0.1, 12)     // a collector's saw-tooth: no line
+	// A saw-tooth whose teeth rise 0.8 MiB every second: the verdict's
+	// rule calls it growing (+0.98 ± 0.85 MiB/s, new highs to the end),
+	// however poorly a line fits it (R² 0.31).
+	sawUpT, sawUpY := line(14, 60, 0.8, 12)
 	tests := []struct {
 		name       string
 		o          Observed
@@ -44,9 +51,14 @@ func TestJudge(t *testing.T) {
 	}{
 		{"aware sheds, memory flat", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: shed, GoodputRatio: &good}, true, false, ""},
 		{"naive below capacity", Observed{Outcome: "survived", T: creepT, RSSBytes: creepY, Stage: ok, GoodputRatio: &idle}, true, false, ""},
-		{"naive over capacity climbs", Observed{Outcome: "survived", T: climbT, RSSBytes: climbY, Stage: ok, GoodputRatio: &good}, false, false, "RSS climbs +2.20 MiB/s"},
+		{"naive over capacity climbs", Observed{Outcome: "survived", T: climbT, RSSBytes: climbY, Stage: ok, GoodputRatio: &good}, false, false, "RSS climbs +2.20 ± 0.00 MiB/s at constant load"},
 		{"slow climb near the limit", Observed{Outcome: "survived", T: fastT, RSSBytes: fastY, Stage: ok, GoodputRatio: &good}, false, false, "reaches the limit in 111 s"},
 		{"saw-tooth is not a climb", Observed{Outcome: "survived", T: sawT, RSSBytes: sawY, Stage: ok, GoodputRatio: &good}, true, false, ""},
+		{"saw-tooth whose teeth climb", Observed{Outcome: "survived", T: sawUpT, RSSBytes: sawUpY, Stage: ok, GoodputRatio: &good}, false, false, "RSS climbs +0.98"},
+		{"too few samples for a fit", Observed{Outcome: "survived", T: flatT[:4], RSSBytes: flatY[:4], Stage: ok, GoodputRatio: &good}, false, false, "too few RSS samples"},
+		// Too short for a settled window: the rule's slope test alone.
+		{"short probe, flat", Observed{Outcome: "survived", T: flatT[:8], RSSBytes: flatY[:8], Stage: ok, GoodputRatio: &good}, true, false, ""},
+		{"short probe climbs", Observed{Outcome: "survived", T: climbT[:8], RSSBytes: climbY[:8], Stage: ok, GoodputRatio: &good}, false, false, "RSS climbs +2.20"},
 		{"killed", Observed{Outcome: "oom-killed", T: climbT, RSSBytes: climbY, Stage: ok}, false, false, "did not survive: oom-killed"},
 		{"sheds with the downstream idle", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: shed, GoodputRatio: &idle}, false, false, "success 13 % under the 95 % floor, and the downstream's goodput 0.20"},
 		{"p95 over the ceiling", Observed{Outcome: "survived", T: flatT, RSSBytes: flatY, Stage: slow, GoodputRatio: &good}, false, false, "p95 12000 ms over the 10000 ms ceiling"},
@@ -79,5 +91,61 @@ func TestJudgeFigures(t *testing.T) {
 		Stage: results.Stage{Requests: 100, Successes: 90, SuccessRatio: 0.9, LatencyP95Ms: 800, DurationSeconds: 10}, GoodputRatio: &g})
 	if p.SlopeMiBPerSec != 1 || p.SlopeR2 != 1 || p.TimeToLimitSeconds != 143 || p.SuccessesPerSecond != 9 || p.P95Ms != 800 || p.RSSPeakBytes != 120<<20 {
 		t.Errorf("Judge figures = %+v; want slope 1, R² 1, 143 s to the limit ((256−113) ÷ 1), 9 successes/s, p95 800, peak 120 MiB", p)
+	}
+}
+
+// TestJudgeByVerdictRule: edge judges a probe's memory by the verdict's
+// own rule. Each curve is put through report.Judge as a one-stage run
+// whose settling ends before the warm-up does (so the verdict fits the
+// same samples edge sees) and through Judge; a curve the verdict calls
+// growing must fail edge's memory criterion, one it calls bounded must
+// pass it.
+func TestJudgeByVerdictRule(t *testing.T) {
+	const (
+		warmUp = 6.0  // seconds: the samples edge sees start here
+		end    = 21.0 // the stage's settling, 25 % of 21 s, ends before warmUp
+	)
+	noise := rand.New(rand.NewPCG(3, 5))
+	tests := []struct {
+		name  string
+		class string // the verdict's, asserted so the table covers both
+		mib   func(t float64) float64
+	}{
+		{"flat with jitter", report.ClassBounded, func(float64) float64 { return 80 + noise.Float64() }},
+		{"go GC saw-tooth", report.ClassBounded, func(t float64) float64 { return 60 + 7*math.Mod(t, 1.7)/1.7 }},
+		{"slow creep under the threshold", report.ClassBounded, func(t float64) float64 { return 70 + 0.2*t + 0.3*noise.Float64() }},
+		{"steady climb", report.ClassGrowing, func(t float64) float64 { return 50 + 2*t + noise.Float64() }},
+		{"climb just over the threshold", report.ClassGrowing, func(t float64) float64 { return 50 + 0.8*t + 0.2*noise.Float64() }},
+		{"climbing saw-tooth", report.ClassGrowing, func(t float64) float64 { return 50 + 1.5*t + 6*math.Mod(t, 1.3) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &report.Series{Target: "probe"}
+			var o Observed
+			for i := int(warmUp * 10); i <= int(end*10); i++ {
+				ts := float64(i) / 10
+				y := math.Round(tt.mib(ts)*(1<<20)) / (1 << 20)
+				s.T, s.RSSMiB = append(s.T, ts), append(s.RSSMiB, y)
+				for _, col := range []*[]float64{&s.CPUPercent, &s.CgroupMiB, &s.HeapMiB, &s.GCCount} {
+					*col = append(*col, math.NaN())
+				}
+				o.T, o.RSSBytes = append(o.T, ts), append(o.RSSBytes, y*(1<<20))
+			}
+			run := &report.Run{Results: &results.Results{Schema: results.Schema, Scenario: "probe",
+				Stages:  []results.StageSpan{{RatePerSecond: 20, StartSeconds: 0, EndSeconds: end}},
+				Targets: []results.Target{{Name: "probe", Outcome: results.OutcomeSurvived}}},
+				Series: []*report.Series{s}}
+			v := report.Judge(run)[0]
+			if v.Class != tt.class {
+				t.Fatalf("verdict class %s (%s); the table wants %s", v.Class, v.Confidence.Reason, tt.class)
+			}
+			o.Outcome, o.LimitBytes = results.OutcomeSurvived, 64<<30 // far away: only growth can fail
+			o.Stage = results.Stage{Requests: 300, Successes: 300, SuccessRatio: 1, LatencyP95Ms: 5, DurationSeconds: end - warmUp}
+			p := Judge(DefaultCriteria(), o)
+			climbs := strings.Contains(strings.Join(p.Reasons, "; "), "RSS climbs")
+			if climbs != (v.Class == report.ClassGrowing) || p.Holds != (v.Class == report.ClassBounded) {
+				t.Errorf("verdict %s (%s); edge holds %v, reasons %q", v.Class, v.Confidence.Reason, p.Holds, p.Reasons)
+			}
+		})
 	}
 }
