@@ -7,12 +7,13 @@ import (
 	"text/tabwriter"
 
 	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
 )
 
 // WriteBaselineTable writes the rows as an aligned text table for the
 // terminal, then one line with the gate's conclusion. Errors writing to
 // w are ignored, as fmt.Fprint's are.
-func WriteBaselineTable(w io.Writer, rows []BaselineRow, tol float64) {
+func WriteBaselineTable(w io.Writer, rows []judge.BaselineRow, tol float64) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tFIGURE\tBEFORE\tAFTER\tCHANGE\tVERDICT\t")
 	for _, r := range rows {
@@ -24,17 +25,17 @@ func WriteBaselineTable(w io.Writer, rows []BaselineRow, tol float64) {
 
 // WriteBaselineMarkdown writes the rows as a GitHub-flavoured Markdown
 // table under a heading naming what was compared.
-func WriteBaselineMarkdown(w io.Writer, before, after string, rows []BaselineRow, tol float64) error {
+func WriteBaselineMarkdown(w io.Writer, before, after string, rows []judge.BaselineRow, tol float64) error {
 	var b strings.Builder
 	icon := "✅"
-	if Regressed(rows) {
+	if judge.Regressed(rows) {
 		icon = "❌"
 	}
 	fmt.Fprintf(&b, "## oomlab gate: %s → %s %s\n\n", format.MarkdownText(before), format.MarkdownText(after), icon)
 	b.WriteString("| target | figure | before | after | change | verdict |\n|---|---|--:|--:|--:|---|\n")
 	for _, r := range rows {
 		v := r.Change.String()
-		if r.Change == ChangeWorse {
+		if r.Change == judge.ChangeWorse {
 			v = "❌ worse"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", format.MarkdownText(r.Target), r.Figure, format.MarkdownText(r.Before), format.MarkdownText(r.After), orDash(r.Delta), v)
@@ -46,10 +47,10 @@ func WriteBaselineMarkdown(w io.Writer, before, after string, rows []BaselineRow
 
 // baselineLine is "baseline: PASS (no figure worse than 15%)" or
 // "baseline: FAIL (2 figures worse ...: upload-aware peak RSS, …)".
-func baselineLine(rows []BaselineRow, tol float64) string {
+func baselineLine(rows []judge.BaselineRow, tol float64) string {
 	var worse []string
 	for _, r := range rows {
-		if r.Change == ChangeWorse {
+		if r.Change == judge.ChangeWorse {
 			worse = append(worse, r.Target+" "+r.Figure)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 )
 
@@ -18,11 +19,11 @@ const CatalogFile = "catalog.md"
 // are the patterns' saved runs, judged here; it returns the gate.
 func WriteCatalog(w io.Writer, runs []*saved.Run) (bool, error) {
 	var b strings.Builder
-	var all []Verdict
+	var all []judge.Verdict
 	b.WriteString("| pattern | target | runtime | role | outcome | killed at | peak RSS | success | goodput | verdict |\n")
 	b.WriteString("|---|---|---|---|---|--:|--:|--:|--:|---|\n")
 	for _, r := range runs {
-		verdicts := Judge(r)
+		verdicts := judge.Judge(r)
 		all = append(all, verdicts...)
 		for j, t := range r.Results.Targets {
 			v := verdicts[j]
@@ -32,10 +33,10 @@ func WriteCatalog(w io.Writer, runs []*saved.Run) (bool, error) {
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n",
 				format.MarkdownText(r.Results.Scenario), format.MarkdownText(t.Name), format.MarkdownText(t.Runtime), format.MarkdownText(t.Role), format.MarkdownText(t.Outcome), killedAt(v),
-				format.MiB(v.PeakRSSMiB), format.Percent(v.SuccessRatio), goodput, v.Class, passIcon(v.Pass)+worry(v))
+				format.MiB(v.PeakRSSMiB), format.Percent(v.SuccessRatio), goodput, v.Class, passIcon(v.Pass)+judge.Worry(v))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", gateLine(all))
 	_, err := io.WriteString(w, b.String())
-	return Gate(all), err
+	return judge.Gate(all), err
 }

@@ -17,8 +17,7 @@ const module = "github.com/oomlab/oomlab"
 // package under report must be added here, with its rule.
 var reportImports = map[string][]string{
 	// Renderers: they take verdicts and render them.
-	// (runner/results/curve until the judge leaves this package for report/judge.)
-	"report": {"report/judge", "report/plot", "report/saved", "report/format", "runner/results", "runner/results/curve", "scenarios"},
+	"report": {"report/judge", "report/plot", "report/saved", "report/format", "runner/results", "scenarios"},
 	// The judge: every verdict, check and gate status.
 	"report/judge": {"report/saved", "report/format", "runner/results", "runner/results/curve", "scenarios"},
 	// The only importer of gonum.org/v1/plot.

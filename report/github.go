@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/oomlab/oomlab/report/judge"
 )
 
 // GitHubAnnotations writes one ::error workflow command per failed check
 // (GitHub Actions shows them on the run's summary page), each titled with
 // the scenario and target. Values are escaped as the runner's command
 // parser expects: % CR LF in the message, also : and , in properties.
-func GitHubAnnotations(w io.Writer, scenario string, verdicts []Verdict) error {
+func GitHubAnnotations(w io.Writer, scenario string, verdicts []judge.Verdict) error {
 	for _, v := range verdicts {
 		for _, c := range v.Expectations {
 			if c.Pass {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/report/saved/savedtest"
 )
@@ -13,7 +14,7 @@ func TestSummaryMarkdown(t *testing.T) {
 	run := savedtest.Upload(t)
 	run.Dir = "run"
 	var b bytes.Buffer
-	if err := writeMarkdown(&b, []*saved.Run{run}, [][]Verdict{Judge(run)}); err != nil {
+	if err := writeMarkdown(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)}); err != nil {
 		t.Fatal(err)
 	}
 	savedtest.Golden(t, ".md", b.Bytes())
@@ -22,7 +23,7 @@ func TestSummaryMarkdown(t *testing.T) {
 func TestTerminal(t *testing.T) {
 	run := savedtest.Upload(t)
 	var b bytes.Buffer
-	Terminal(&b, run, Judge(run))
+	Terminal(&b, run, judge.Judge(run))
 	savedtest.Golden(t, ".txt", b.Bytes())
 }
 
@@ -32,7 +33,7 @@ func TestReportHTML(t *testing.T) {
 	run := savedtest.Upload(t)
 	run.Dir = "run"
 	var b bytes.Buffer
-	err := writeHTML(&b, []*saved.Run{run}, [][]Verdict{Judge(run)},
+	err := writeHTML(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)},
 		[]byte(`<?xml version="1.0"?><svg id="dashboard"></svg>`), []byte(`<svg id="memory"></svg>`))
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dustin/go-humanize"
 	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
@@ -35,7 +36,7 @@ type htmlRun struct {
 
 type htmlTarget struct {
 	T       results.Target
-	V       Verdict
+	V       judge.Verdict
 	Goodput string
 }
 
@@ -55,7 +56,7 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"gc":      gcMax,
 	"p95last": p95Last,
 	"icon":    passIcon,
-	"worry":   worry,
+	"worry":   judge.Worry,
 	"slope":   format.Slope,
 }).Parse(pageHTML))
 
@@ -131,9 +132,9 @@ func inlineSVG(svg []byte) template.HTML {
 
 // writeHTML renders report.html; dashboard and memory are the SVG
 // documents to inline.
-func writeHTML(w io.Writer, runs []*saved.Run, verdicts [][]Verdict, dashboard, memory []byte) error {
+func writeHTML(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, dashboard, memory []byte) error {
 	all := flatten(verdicts)
-	page := htmlPage{Title: scenarioNames(runs), Pass: Gate(all), Gate: gateLine(all),
+	page := htmlPage{Title: scenarioNames(runs), Pass: judge.Gate(all), Gate: gateLine(all),
 		Dashboard: inlineSVG(dashboard), Memory: inlineSVG(memory)}
 	for i, r := range runs {
 		hr := htmlRun{Dir: r.Dir, Res: r.Results, Line: runLine(r.Results), Notes: r.Notes,

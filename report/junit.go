@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 )
 
@@ -50,7 +51,7 @@ type junitMessage struct {
 // check's text, measured value included. A target without expectations
 // is one skipped testcase, so that it still shows. verdicts[i] are
 // runs[i]'s.
-func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]Verdict) error {
+func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict) error {
 	doc := junitSuites{Name: "oomlab"}
 	for i, r := range runs {
 		suite := junitSuite{Name: r.Results.Scenario}
@@ -91,7 +92,7 @@ func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]Verdict) error {
 }
 
 // verdictDetail is a target's verdict in a few lines of plain text.
-func verdictDetail(v Verdict) string {
+func verdictDetail(v judge.Verdict) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s, outcome %s, peak RSS %s, RSS slope %s", v.Target, v.Class, v.Outcome,
 		format.MiB(v.PeakRSSMiB), format.Slope(v.SlopeMiBPerSec))

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
@@ -37,9 +38,9 @@ func FuzzLoad(f *testing.F) {
 		if err != nil {
 			return
 		}
-		verdicts := Judge(run)
+		verdicts := judge.Judge(run)
 		var md, term bytes.Buffer
-		if err := writeMarkdown(&md, []*saved.Run{run}, [][]Verdict{verdicts}); err != nil {
+		if err := writeMarkdown(&md, []*saved.Run{run}, [][]judge.Verdict{verdicts}); err != nil {
 			t.Fatalf("writeMarkdown: %v", err)
 		}
 		Terminal(&term, run, verdicts)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dustin/go-humanize"
 	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
@@ -15,10 +16,10 @@ import (
 // writeMarkdown writes summary.md: GitHub-flavoured Markdown for a CI job
 // summary — a headline with pass/fail, one table of all targets, and per
 // target its stage table and verdict lines. verdicts[i] holds run i's.
-func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]Verdict) error {
+func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict) error {
 	var b strings.Builder
 	all := flatten(verdicts)
-	icon := passIcon(Gate(all))
+	icon := passIcon(judge.Gate(all))
 	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", format.MarkdownText(scenarioNames(runs)), icon)
 	for i, r := range runs {
 		res := r.Results
@@ -33,7 +34,7 @@ func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]Verdict) error {
 	for _, v := range all {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", format.MarkdownText(v.Target), format.MarkdownText(v.Outcome),
 			killedAt(v), format.MiB(v.PeakRSSMiB), format.Slope(v.SlopeMiBPerSec), gcMax(v), format.Percent(v.SuccessRatio),
-			format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class, passIcon(v.Pass)+worry(v))
+			format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class, passIcon(v.Pass)+judge.Worry(v))
 	}
 	for i, r := range runs {
 		for j, t := range r.Results.Targets {
@@ -88,7 +89,7 @@ func runLine(res *results.Results) string {
 	if n := len(res.Phases); n > 0 {
 		names := make([]string, n)
 		for i, p := range res.Phases {
-			names[i] = fmt.Sprintf("%s from %.0f s", phaseName(p, i), p.StartSeconds)
+			names[i] = fmt.Sprintf("%s from %.0f s", judge.PhaseName(p, i), p.StartSeconds)
 		}
 		parts = append(parts, "downstream: "+strings.Join(names, ", "))
 	}
@@ -147,8 +148,8 @@ func passIcon(ok bool) string {
 	return "FAIL"
 }
 
-func flatten(vs [][]Verdict) []Verdict {
-	var out []Verdict
+func flatten(vs [][]judge.Verdict) []judge.Verdict {
+	var out []judge.Verdict
 	for _, v := range vs {
 		out = append(out, v...)
 	}

@@ -1,12 +1,14 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 )
 
@@ -15,7 +17,7 @@ import (
 // the last stage, verdict), then each verdict's symptoms, checks and
 // advice, then the run's notes and the gate. verdicts are Judge(run)'s
 // (or Files.Verdicts). Errors writing to w are ignored, as fmt.Fprint's are.
-func Terminal(w io.Writer, run *saved.Run, verdicts []Verdict) {
+func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict) {
 	w = format.TermWriter{W: w}
 	res := run.Results
 	head := res.Scenario
@@ -27,18 +29,18 @@ func Terminal(w io.Writer, run *saved.Run, verdicts []Verdict) {
 	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tSHED\tGOODPUT\tP95 LAST\tVERDICT\t")
 	for _, v := range verdicts {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), format.MiB(v.PeakRSSMiB),
-			gcMax(v), format.Percent(v.SuccessRatio), format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+passWord(v.Pass)+worry(v))
+			gcMax(v), format.Percent(v.SuccessRatio), format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+passWord(v.Pass)+judge.Worry(v))
 	}
 	tw.Flush()
 	for _, v := range verdicts {
-		fmt.Fprintf(w, "\n%s: %s%s\n", v.Target, firstNonEmpty(v.Story, v.Class), limitNote(v))
+		fmt.Fprintf(w, "\n%s: %s%s\n", v.Target, cmp.Or(v.Story, v.Class), limitNote(v))
 		for _, s := range v.Symptoms {
 			fmt.Fprintf(w, "  - %s\n", s)
 		}
 		for _, c := range v.Expectations {
 			fmt.Fprintf(w, "  %s\n", c.Text)
 		}
-		if v.Recommendation != "" && v.Class != ClassBounded {
+		if v.Recommendation != "" && v.Class != judge.ClassBounded {
 			fmt.Fprintf(w, "  → %s\n", v.Recommendation)
 		}
 	}
@@ -56,7 +58,7 @@ func Terminal(w io.Writer, run *saved.Run, verdicts []Verdict) {
 
 // goodput writes the downstream's goodput ratio as a percentage, "-"
 // when no phase had a capacity: the same format as success and shed.
-func goodput(v Verdict) string {
+func goodput(v judge.Verdict) string {
 	if v.GoodputRatio == nil {
 		return "-"
 	}
@@ -65,28 +67,28 @@ func goodput(v Verdict) string {
 
 // limitNote is ", limit forecast at 73 s (61–95 s)" for a forecast time
 // to limit, else empty.
-func limitNote(v Verdict) string {
+func limitNote(v judge.Verdict) string {
 	if v.TimeToLimit == nil || !v.TimeToLimit.Forecast() || strings.Contains(v.Story, "forecast at") {
 		return ""
 	}
-	return ", limit " + describeTimeToLimit(*v.TimeToLimit)
+	return ", limit " + judge.DescribeTimeToLimit(*v.TimeToLimit)
 }
 
-func killedAt(v Verdict) string {
+func killedAt(v judge.Verdict) string {
 	if v.KilledAtSeconds == nil {
 		return "-"
 	}
 	return fmt.Sprintf("%.1f s", *v.KilledAtSeconds)
 }
 
-func gcMax(v Verdict) string {
+func gcMax(v judge.Verdict) string {
 	if v.GCPerSecondMax == nil {
 		return "n/a"
 	}
 	return format.RateShort(*v.GCPerSecondMax)
 }
 
-func p95Last(v Verdict) string {
+func p95Last(v judge.Verdict) string {
 	if v.P95LastStageMs <= 0 {
 		return "-"
 	}
@@ -102,7 +104,7 @@ func passWord(ok bool) string {
 
 // gateLine is the last line: "expectations: PASS (5 checks)", "…: FAIL
 // (1 of 5 checks failed)" or "…: NOTHING TO JUDGE (why)".
-func gateLine(verdicts []Verdict) string {
+func gateLine(verdicts []judge.Verdict) string {
 	var n, failed int
 	for _, v := range verdicts {
 		for _, c := range v.Expectations {
@@ -112,10 +114,10 @@ func gateLine(verdicts []Verdict) string {
 			}
 		}
 	}
-	switch st, reason := GateOf(verdicts); st {
-	case GateFail:
+	switch st, reason := judge.GateOf(verdicts); st {
+	case judge.GateFail:
 		return fmt.Sprintf("expectations: FAIL (%d of %d checks failed)", failed, n)
-	case GateNothing:
+	case judge.GateNothing:
 		return fmt.Sprintf("expectations: NOTHING TO JUDGE (%s)", reason)
 	}
 	return fmt.Sprintf("expectations: PASS (%d checks)", n)

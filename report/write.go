@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/plot"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
@@ -28,20 +29,20 @@ type Files struct {
 	Paths []string
 	// Verdicts are every run's verdicts in order; when comparing, target
 	// names carry the run's label ("A:upload-naive").
-	Verdicts []Verdict
+	Verdicts []judge.Verdict
 	// Pass is Gate(Verdicts).
 	Pass bool
 	// Status and Reason are GateOf(Verdicts).
-	Status GateStatus
+	Status judge.GateStatus
 	Reason string
 }
 
 // verdictsDoc is the content of verdicts.json.
 type verdictsDoc struct {
-	Schema    string    `json:"schema"`
-	Scenarios []string  `json:"scenarios"`
-	Pass      bool      `json:"pass"`
-	Verdicts  []Verdict `json:"verdicts"`
+	Schema    string          `json:"schema"`
+	Scenarios []string        `json:"scenarios"`
+	Pass      bool            `json:"pass"`
+	Verdicts  []judge.Verdict `json:"verdicts"`
 }
 
 // WriteAll judges the runs and writes every output to dir: memory.png/svg,
@@ -59,8 +60,8 @@ func WriteAll(runs []*saved.Run, dir string) (Files, error) {
 	defer out.Close()
 	verdicts := judgeRuns(runs)
 	files.Verdicts = flatten(verdicts)
-	files.Pass = Gate(files.Verdicts)
-	files.Status, files.Reason = GateOf(files.Verdicts)
+	files.Pass = judge.Gate(files.Verdicts)
+	files.Status, files.Reason = judge.GateOf(files.Verdicts)
 
 	paths, memSVG, err := plot.MemoryFigure(runs).Write(out, "memory")
 	files.Paths = append(files.Paths, paths...)
@@ -103,10 +104,10 @@ func WriteAll(runs []*saved.Run, dir string) (Files, error) {
 
 // judgeRuns judges each run; when comparing, target names get the run's
 // label.
-func judgeRuns(runs []*saved.Run) [][]Verdict {
-	out := make([][]Verdict, len(runs))
+func judgeRuns(runs []*saved.Run) [][]judge.Verdict {
+	out := make([][]judge.Verdict, len(runs))
 	for i, r := range runs {
-		out[i] = Judge(r)
+		out[i] = judge.Judge(r)
 		if len(runs) > 1 {
 			for j := range out[i] {
 				out[i][j].Target = format.RunLabel(i) + ":" + out[i][j].Target

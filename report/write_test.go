@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/report/saved/savedtest"
 	"github.com/oomlab/oomlab/runner/results"
@@ -75,7 +76,7 @@ func TestWriteAllResultsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("WriteAll(results.json only): %v", err)
 	}
-	if files.Verdicts[0].Class != ClassOOMKilled {
-		t.Errorf("verdict without samples = %q; want %q", files.Verdicts[0].Class, ClassOOMKilled)
+	if files.Verdicts[0].Class != judge.ClassOOMKilled {
+		t.Errorf("verdict without samples = %q; want %q", files.Verdicts[0].Class, judge.ClassOOMKilled)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
@@ -24,7 +25,7 @@ func ciOutputs(w io.Writer, dir, junitPath string, files report.Files) error {
 	}
 	if junitPath != "" {
 		var b bytes.Buffer
-		if err := report.WriteJUnit(&b, []*saved.Run{run}, [][]report.Verdict{files.Verdicts}); err != nil {
+		if err := report.WriteJUnit(&b, []*saved.Run{run}, [][]judge.Verdict{files.Verdicts}); err != nil {
 			return err
 		}
 		if err := writeUserFile(junitPath, b.Bytes()); err != nil {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/oomlab/oomlab/report"
 	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
@@ -139,14 +139,14 @@ func exitCode(err error) int {
 // gateExit turns the gate's status into a command's result: nil for a
 // pass, exit 1 for a failure, exit 3 when there was nothing to judge.
 // noGate makes a failure pass (not an empty run).
-func gateExit(status report.GateStatus, reason string, noGate bool) error {
+func gateExit(status judge.GateStatus, reason string, noGate bool) error {
 	switch status {
-	case report.GateFail:
+	case judge.GateFail:
 		if noGate {
 			return nil
 		}
 		return &exitError{code: exitFailed, err: errors.New(reason)}
-	case report.GateNothing:
+	case judge.GateNothing:
 		return &exitError{code: exitNothing, err: fmt.Errorf("nothing to judge: %s", reason)}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 )
 
@@ -52,8 +53,8 @@ Commit it next to the scenario and gate later runs on it with
 			if err != nil {
 				return err
 			}
-			verdicts := report.Judge(run)
-			b := report.NewBaseline(run, verdicts)
+			verdicts := judge.Judge(run)
+			b := judge.NewBaseline(run, verdicts)
 			if len(b.Targets) == 0 {
 				return &exitError{code: exitNothing, err: fmt.Errorf("nothing to save: %s holds no targets", args[0])}
 			}
@@ -91,7 +92,7 @@ absolute floor (4 MiB, 0.5 MiB/s, 5 s, 50 ms, 2 points of goodput).`,
 			if err != nil {
 				return usage(cmd, "%w", err)
 			}
-			before, err := report.ReadBaseline(baseline)
+			before, err := judge.ReadBaseline(baseline)
 			if err != nil {
 				return err
 			}
@@ -99,7 +100,7 @@ absolute floor (4 MiB, 0.5 MiB/s, 5 s, 50 ms, 2 points of goodput).`,
 			if err != nil {
 				return err
 			}
-			after := report.NewBaseline(run, report.Judge(run))
+			after := judge.NewBaseline(run, judge.Judge(run))
 			return gateOnBaseline(cmd.OutOrStdout(), baseline, args[0], before, after, tol)
 		},
 	}
@@ -112,11 +113,11 @@ absolute floor (4 MiB, 0.5 MiB/s, 5 s, 50 ms, 2 points of goodput).`,
 // gateOnBaseline prints the baseline table of before → after, appends
 // its Markdown to GITHUB_STEP_SUMMARY when set, and returns exit 1 on a
 // regression, 3 when there is nothing to compare.
-func gateOnBaseline(w io.Writer, beforeName, afterName string, before, after report.Baseline, tol float64) error {
+func gateOnBaseline(w io.Writer, beforeName, afterName string, before, after judge.Baseline, tol float64) error {
 	if len(after.Targets) == 0 || len(before.Targets) == 0 {
 		return &exitError{code: exitNothing, err: errors.New("nothing to judge: the run or the baseline holds no targets")}
 	}
-	rows := report.CompareBaselines(before, after, tol)
+	rows := judge.CompareBaselines(before, after, tol)
 	fmt.Fprintf(w, "baseline %s → %s\n\n", beforeName, afterName)
 	report.WriteBaselineTable(w, rows, tol)
 	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
@@ -128,7 +129,7 @@ func gateOnBaseline(w io.Writer, beforeName, afterName string, before, after rep
 			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 		}
 	}
-	if report.Regressed(rows) {
+	if judge.Regressed(rows) {
 		return &exitError{code: exitFailed, err: errors.New("a figure regressed beyond the tolerance (see the table above)")}
 	}
 	return nil

@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/runner/live"
@@ -89,7 +89,7 @@ func (v *liveView) serveUI(addr string, w io.Writer) error {
 }
 
 // showVerdicts sends the verdicts of the run to the browsers.
-func (v *liveView) showVerdicts(vs []report.Verdict) {
+func (v *liveView) showVerdicts(vs []judge.Verdict) {
 	if v.hub == nil {
 		return
 	}
@@ -106,7 +106,7 @@ func (v *liveView) linger(ctx context.Context, w io.Writer) {
 	<-ctx.Done()
 }
 
-func webVerdicts(vs []report.Verdict) []web.Verdict {
+func webVerdicts(vs []judge.Verdict) []web.Verdict {
 	out := make([]web.Verdict, 0, len(vs))
 	for _, v := range vs {
 		lines := []string{v.Story}
@@ -179,7 +179,7 @@ func replay(hub *web.Hub, run *saved.Run) error {
 		hub.Event(results.RunEvent{Kind: results.EventTargetDone, Target: t.Name, AtSeconds: t.DurationSeconds, Outcome: t.Outcome})
 	}
 	hub.RunFinished(res)
-	hub.Verdicts(webVerdicts(report.Judge(run)))
+	hub.Verdicts(webVerdicts(judge.Judge(run)))
 	return nil
 }
 

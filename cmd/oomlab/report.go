@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
@@ -94,10 +95,10 @@ regressed beyond the tolerance or an expectation of AFTER failed.`,
 				fmt.Fprintf(w, "output   %s\n", p)
 			}
 			fmt.Fprintln(w)
-			verdicts := [][]report.Verdict{report.Judge(runs[0]), report.Judge(runs[1])}
-			err = gateOnBaseline(w, args[0], args[1], report.NewBaseline(runs[0], verdicts[0]),
-				report.NewBaseline(runs[1], verdicts[1]), tol)
-			status, reason := report.GateOf(verdicts[1])
+			verdicts := [][]judge.Verdict{judge.Judge(runs[0]), judge.Judge(runs[1])}
+			err = gateOnBaseline(w, args[0], args[1], judge.NewBaseline(runs[0], verdicts[0]),
+				judge.NewBaseline(runs[1], verdicts[1]), tol)
+			status, reason := judge.GateOf(verdicts[1])
 			fmt.Fprintf(w, "expectations of %s: %s (%s)\n", args[1], status, reason)
 			if err != nil {
 				return err

@@ -1,6 +1,7 @@
-package report
+package judge
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,7 +57,7 @@ func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Ex
 	if e.MaxCgroupPeak > 0 {
 		max := float64(e.MaxCgroupPeak) / format.BytesPerMiB
 		if t.CgroupPeakBytes <= 0 {
-			add("max_cgroup_peak", false, "expected cgroup peak ≤ %s: not measured (no cgroup: %s)", format.MiB(max), firstNonEmpty(res.LimitMode, "none"))
+			add("max_cgroup_peak", false, "expected cgroup peak ≤ %s: not measured (no cgroup: %s)", format.MiB(max), cmp.Or(res.LimitMode, "none"))
 		} else {
 			got := float64(t.CgroupPeakBytes) / format.BytesPerMiB
 			add("max_cgroup_peak", got <= max, "expected cgroup peak ≤ %s: %s", format.MiB(max), format.MiB(got))
@@ -69,7 +70,7 @@ func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Ex
 		case ttl == nil:
 			add("min_time_to_limit", true, "%s: not reached, not forecast", want)
 		default:
-			add("min_time_to_limit", ttl.Seconds >= min, "%s: %s", want, describeTimeToLimit(*ttl))
+			add("min_time_to_limit", ttl.Seconds >= min, "%s: %s", want, DescribeTimeToLimit(*ttl))
 		}
 	}
 	return out
@@ -82,9 +83,9 @@ func outcomeHolds(want []string, outcome string) bool {
 		outcome == results.OutcomeForecastOOM && slices.Contains(want, results.OutcomeOOMKilled)
 }
 
-// describeTimeToLimit writes "killed at 21.8 s" or "forecast at 73 s
+// DescribeTimeToLimit writes "killed at 21.8 s" or "forecast at 73 s
 // (61–95 s)".
-func describeTimeToLimit(t TimeToLimit) string {
+func DescribeTimeToLimit(t TimeToLimit) string {
 	if !t.Forecast() {
 		return fmt.Sprintf("%s at %.1f s", t.Source, t.Seconds)
 	}
@@ -107,7 +108,7 @@ func formatSlopeLimit(v float64) string {
 // a fit.
 func slopeIn(res *results.Results, v Verdict, window string) (float64, string, bool) {
 	if window == "" {
-		return v.SlopeMiBPerSec, firstNonEmpty(v.SlopeWindow, "the run"), v.SlopeWindow != ""
+		return v.SlopeMiBPerSec, cmp.Or(v.SlopeWindow, "the run"), v.SlopeWindow != ""
 	}
 	if res.ScenarioSpec == nil {
 		return 0, window, false

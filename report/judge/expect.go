@@ -1,6 +1,7 @@
-package report
+package judge
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,7 +42,7 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 	if (t.Outcome == results.OutcomeSkipped || t.Outcome == results.OutcomeFailedToStart) &&
 		!slices.Contains(e.Outcomes, t.Outcome) {
 		return []Check{{Name: "ran", Text: tick(false, fmt.Sprintf("expected the target to run: %s (%s)", t.Outcome,
-			firstNonEmpty(format.TargetText(t.Error), t.OutcomeDetail, "no reason recorded")))}}
+			cmp.Or(format.TargetText(t.Error), t.OutcomeDetail, "no reason recorded")))}}
 	}
 	var out []Check
 	if len(e.Outcomes) > 0 {
@@ -63,7 +64,7 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 			got = fmt.Sprintf("%s at %.1f s", verb, *t.OOMAtSeconds)
 			ok = *t.OOMAtSeconds <= e.OOMWithin.Seconds()
 		} else if v.TimeToLimit != nil && v.TimeToLimit.Source == LimitFailFast {
-			got = describeTimeToLimit(*v.TimeToLimit)
+			got = DescribeTimeToLimit(*v.TimeToLimit)
 			ok = v.TimeToLimit.Seconds <= e.OOMWithin.Seconds()
 		}
 		out = append(out, Check{Name: "oom_within", Pass: ok,

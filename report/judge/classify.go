@@ -1,6 +1,7 @@
-package report
+package judge
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 
@@ -41,7 +42,7 @@ func describe(d curve.Decision, name func(curve.Span) string) (string, Confidenc
 	if d.Finding == curve.TooShort {
 		left := math.Max(0, sp.End-sp.Start-sp.SettleSeconds)
 		c.Reason = fmt.Sprintf("%s too short to tell a step from a climb: %.1f s left after %.1f s settling, %d samples (need %.0f s, %d); run it longer",
-			firstNonEmpty(spName, "last stage"), left, sp.SettleSeconds, f.N, curve.MinSettledSeconds, curve.MinSettledSamples)
+			cmp.Or(spName, "last stage"), left, sp.SettleSeconds, f.N, curve.MinSettledSeconds, curve.MinSettledSamples)
 		return ClassInconclusive, c
 	}
 	b, se := f.Slope, f.WideStdErr

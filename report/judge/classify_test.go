@@ -1,4 +1,4 @@
-package report
+package judge
 
 import (
 	"math"
@@ -174,7 +174,7 @@ func TestWorry(t *testing.T) {
 		{"no expectations", Verdict{Class: ClassGrowing, Pass: true}, ""},
 	}
 	for _, tt := range tests {
-		if got := worry(tt.v); got != tt.want {
+		if got := Worry(tt.v); got != tt.want {
 			t.Errorf("worry(%s) = %q; want %q", tt.name, got, tt.want)
 		}
 	}

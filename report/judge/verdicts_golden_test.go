@@ -1,8 +1,7 @@
-package report
+package judge
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"testing"
 
 	"github.com/oomlab/oomlab/report/saved"
@@ -33,7 +32,7 @@ func TestVerdictsGolden(t *testing.T) {
 	}
 	for _, c := range recordedCurves {
 		t.Run(c.file, func(t *testing.T) {
-			run, err := savedtest.LoadCurve(filepath.Join("testdata", "curves", c.file+".csv"))
+			run, err := savedtest.LoadCurve(savedtest.Curve(c.file))
 			if err != nil {
 				t.Fatal(err)
 			}

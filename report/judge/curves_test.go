@@ -1,4 +1,4 @@
-package report
+package judge
 
 import (
 	"path/filepath"
@@ -75,7 +75,7 @@ var recordedCurves = []struct {
 }
 
 func TestRecordedCurves(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "curves", "*.csv"))
+	files, err := filepath.Glob(savedtest.Testdata("curves", "*.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestRecordedCurves(t *testing.T) {
 	classes := map[string]int{}
 	for _, c := range recordedCurves {
 		t.Run(c.file, func(t *testing.T) {
-			run, err := savedtest.LoadCurve(filepath.Join("testdata", "curves", c.file+".csv"))
+			run, err := savedtest.LoadCurve(savedtest.Curve(c.file))
 			if err != nil {
 				t.Fatal(err)
 			}

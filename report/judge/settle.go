@@ -1,4 +1,4 @@
-package report
+package judge
 
 import (
 	"fmt"
@@ -74,7 +74,7 @@ func spanNamer(res *results.Results) func(curve.Span) string {
 			name = fmt.Sprintf("stage %d (%s rps)", sp.Stage+1, format.Rate(res.Stages[sp.Stage].RatePerSecond))
 		}
 		if sp.Phase >= 0 {
-			name += ", phase " + phaseName(res.Phases[sp.Phase], sp.Phase)
+			name += ", phase " + PhaseName(res.Phases[sp.Phase], sp.Phase)
 		}
 		return name
 	}

@@ -1,6 +1,7 @@
-package report
+package judge
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -83,7 +84,7 @@ func endSymptom(t results.Target) string {
 		return fmt.Sprintf("stalled at the limit at %.1f s: alive but not answering, cgroup failcnt %s%s",
 			at, humanize.Comma(t.CgroupFailCount), restartText(t))
 	case results.OutcomeHeapLimit:
-		return firstNonEmpty(t.OutcomeDetail, fmt.Sprintf("hit its runtime's own heap limit at %.1f s: %s", at, lastLine(t.StderrTail))) +
+		return cmp.Or(t.OutcomeDetail, fmt.Sprintf("hit its runtime's own heap limit at %.1f s: %s", at, lastLine(t.StderrTail))) +
 			restartText(t)
 	case results.OutcomeCrashed:
 		how := "crashed"
@@ -98,10 +99,10 @@ func endSymptom(t results.Target) string {
 		}
 		return how
 	case results.OutcomeFailedToStart, results.OutcomeSkipped:
-		why := firstNonEmpty(format.TargetText(t.Error), t.OutcomeDetail, "no reason recorded")
+		why := cmp.Or(format.TargetText(t.Error), t.OutcomeDetail, "no reason recorded")
 		return strings.ReplaceAll(t.Outcome, "-", " ") + ": " + why
 	case results.OutcomeInterrupted:
-		return "interrupted before its load finished: " + firstNonEmpty(t.OutcomeDetail, "the run was stopped")
+		return "interrupted before its load finished: " + cmp.Or(t.OutcomeDetail, "the run was stopped")
 	}
 	return ""
 }
@@ -277,13 +278,4 @@ func lastLine(s string) string {
 		l = string(r[:117]) + "..."
 	}
 	return l
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

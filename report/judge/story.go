@@ -1,6 +1,7 @@
-package report
+package judge
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -34,7 +35,7 @@ func story(v Verdict) string {
 		}
 		return v.Class + ": " + c.Reason + exp
 	}
-	why := firstNonEmpty(firstSymptom(v), c.Reason)
+	why := cmp.Or(firstSymptom(v), c.Reason)
 	return v.Class + ": " + why + exp
 }
 
@@ -74,11 +75,11 @@ func asksClass(v Verdict) bool {
 	return false
 }
 
-// worry qualifies a passing mark whose class worries, so that a table row
+// Worry qualifies a passing mark whose class worries, so that a table row
 // does not say "growing pass" and leave the reader to reconcile them:
 // ", but still climbing" for a growing target whose expectations (none
 // about the class) pass, ", but unclassed" for an inconclusive one.
-func worry(v Verdict) string {
+func Worry(v Verdict) string {
 	if !v.Pass || len(v.Expectations) == 0 || asksClass(v) {
 		return ""
 	}

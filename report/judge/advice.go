@@ -1,6 +1,7 @@
-package report
+package judge
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/oomlab/oomlab/report/format"
@@ -57,7 +58,7 @@ func recommend(res *results.Results, t results.Target, v Verdict) string {
 	switch v.Class {
 	case ClassBounded:
 		return fmt.Sprintf("No action: memory stayed bounded (peak %s, %s over %s).",
-			format.MiB(v.PeakRSSMiB), format.Slope(v.SlopeMiBPerSec), firstNonEmpty(v.SlopeWindow, "the run"))
+			format.MiB(v.PeakRSSMiB), format.Slope(v.SlopeMiBPerSec), cmp.Or(v.SlopeWindow, "the run"))
 	case ClassCrashed:
 		return "Read the stderr tail: the crash is not a memory kill; fix it before judging the memory."
 	case ClassFailedToStart, ClassSkipped:

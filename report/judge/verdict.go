@@ -1,4 +1,4 @@
-package report
+package judge
 
 import (
 	"fmt"
@@ -146,7 +146,7 @@ func judgeTarget(run *saved.Run, i int) Verdict {
 	}
 	for k, ph := range res.Phases {
 		if f, ok := fitRSS(s, ph.StartSeconds, ph.EndSeconds); ok {
-			f.Window = "phase " + phaseName(ph, k)
+			f.Window = "phase " + PhaseName(ph, k)
 			v.PhaseFits = append(v.PhaseFits, f)
 		}
 	}
@@ -169,7 +169,7 @@ func judgeTarget(run *saved.Run, i int) Verdict {
 	return v
 }
 
-func phaseName(ph results.PhaseSpan, k int) string {
+func PhaseName(ph results.PhaseSpan, k int) string {
 	if ph.Name != "" {
 		return ph.Name
 	}
