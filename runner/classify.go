@@ -344,3 +344,20 @@ func survivorHeapLimit(m *memorySigns, t0 time.Time) (results.Event, bool) {
 	}
 	return results.Event{AtSeconds: at, Outcome: results.OutcomeHeapLimit, Detail: detail}, true
 }
+
+func exitText(e results.Exit) string {
+	switch {
+	case e.Signal != "":
+		return "signal " + e.Signal
+	case e.Code != nil:
+		return fmt.Sprintf("exit code %d", *e.Code)
+	}
+	return "unknown exit"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no signal"
+	}
+	return s
+}

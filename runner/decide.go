@@ -52,6 +52,9 @@ type reading struct {
 	// Cgroup is the group's counters, nil without a cgroup or when they
 	// could not be read.
 	Cgroup *cgroup.Stats
+	// NewOOMKills is the rise of the cgroup's oom_kill counter since the
+	// current process started (groupCounters keeps the baseline).
+	NewOOMKills int64
 	// LastSuccess is the end of the latest load window with a success
 	// response, -1 when none yet.
 	LastSuccess time.Duration
@@ -69,9 +72,6 @@ type watch struct {
 	// Cgroup says the target runs in a cgroup; without one the watchdog
 	// enforces the limit.
 	Cgroup bool
-	// OOMBase is the cgroup's oom_kill counter when the current process
-	// started.
-	OOMBase int64
 	// Acted says a kill was asked for the current process: nothing more
 	// is asked of it until the next process, or until its death was seen.
 	Acted bool
@@ -97,11 +97,10 @@ func newWatch(limit int64, cgroup bool, stallWindow, load time.Duration, failFas
 	}
 }
 
-// process returns the rules for a new process of the target, started when
-// the cgroup's oom_kill counter read oomBase: the stall rule starts again,
-// the fail-fast rule goes on.
-func (w watch) process(oomBase int64) watch {
-	w.OOMBase, w.Acted = oomBase, false
+// process returns the rules for a new process of the target: the stall
+// rule starts again, the fail-fast rule goes on.
+func (w watch) process() watch {
+	w.Acted = false
 	w.Stall.reset()
 	return w
 }
@@ -125,7 +124,7 @@ func (w watch) process(oomBase int64) watch {
 func decide(w watch, r reading) ([]decision, bool, watch) {
 	var out []decision
 	live := r.RSSBytes > 0
-	if r.Cgroup != nil && r.Cgroup.OOMKills > w.OOMBase && !w.Acted {
+	if r.Cgroup != nil && r.NewOOMKills > 0 && !w.Acted {
 		w.Acted, live = true, false
 		out = append(out, decision{Action: actEndTree, At: r.At,
 			Detail: fmt.Sprintf("oom-kill in its cgroup at %.1fs: the target is ended, every process of it", r.At.Seconds())})

@@ -19,9 +19,11 @@ func at(t float64, rss int64) reading {
 	return reading{At: time.Duration(t * float64(time.Second)), RSSBytes: rss, LastSuccess: -1}
 }
 
-// inGroup adds the cgroup's counters to a reading.
+// inGroup adds the cgroup's counters to a reading; oomKills is also the
+// oom_kill counter's rise since the process started (a zero baseline).
 func (r reading) inGroup(usage, fails, oomKills int64) reading {
 	r.Cgroup = &cgroup.Stats{UsageBytes: usage, PeakBytes: usage, FailCount: fails, OOMKills: oomKills}
+	r.NewOOMKills = oomKills
 	return r
 }
 
@@ -53,7 +55,6 @@ func TestDecide(t *testing.T) {
 		group    bool
 		limit    int64 // default 100 MiB
 		failFast bool
-		oomBase  int64
 		feed     []reading
 		want     []want // every decision over the feed, in order
 		wantLive bool   // of the last reading
@@ -70,9 +71,6 @@ func TestDecide(t *testing.T) {
 			want: []want{{actEndTree, 2.5, "oom-kill in its cgroup at 2.5s: the target is ended, every process of it"}},
 			// what is left (a wrapper, a master) is not the target's memory
 			wantMem: 60 * mb},
-		{name: "an OOM kill counted before the process started is not its own", group: true, oomBase: 1,
-			feed:     []reading{at(1, 50*mb).inGroup(60*mb, 0, 1)},
-			wantLive: true, wantMem: 60 * mb},
 		{name: "the tree's end is asked once", group: true,
 			feed: []reading{at(1, 50*mb).inGroup(60*mb, 0, 1), at(1.1, 50*mb).inGroup(60*mb, 0, 2)},
 			want: []want{{actEndTree, 1, "oom-kill in its cgroup at 1.0s…"}},
@@ -126,7 +124,7 @@ func TestDecide(t *testing.T) {
 			if limit == 0 {
 				limit = 100 * mb
 			}
-			w := newWatch(limit, tt.group, 5*time.Second, time.Minute, tt.failFast).process(tt.oomBase)
+			w := newWatch(limit, tt.group, 5*time.Second, time.Minute, tt.failFast).process()
 			var got []decision
 			var live bool
 			for _, r := range tt.feed {
@@ -168,7 +166,7 @@ func TestDecide(t *testing.T) {
 // same state and reading give the same answer however often it is asked,
 // whatever it was asked in between.
 func TestDecidePure(t *testing.T) {
-	w := newWatch(256*mb, true, 5*time.Second, time.Minute, true).process(0)
+	w := newWatch(256*mb, true, 5*time.Second, time.Minute, true).process()
 	for _, r := range ramp(6.5, true) {
 		_, _, w = decide(w, r)
 	}
@@ -207,7 +205,7 @@ func TestStallDetectorReset(t *testing.T) {
 // BenchmarkDecide is one sample's decision with a full fail-fast window
 // (10 s at the default 10 samples a second) behind it.
 func BenchmarkDecide(b *testing.B) {
-	w := newWatch(256*mb, true, 5*time.Second, time.Hour, true).process(0)
+	w := newWatch(256*mb, true, 5*time.Second, time.Hour, true).process()
 	t := 0.0
 	next := func() reading {
 		t += 0.1

@@ -39,25 +39,22 @@ func (r *targetRun) evidenceEnv(env []string) ([]string, error) {
 		return env, nil
 	}
 	h := r.h
-	h.mu.Lock() // parallel targets share the temporary directory
-	defer h.mu.Unlock()
-	if h.tmpDir == "" {
+	err := h.scratch.use(func(dir string) error {
+		if h.opts.Scenario.Evidence.HeapSnapshot {
+			r.ev.snapshotDir = filepath.Join(dir, r.t.Name+"-snapshots")
+			if err := os.MkdirAll(r.ev.snapshotDir, 0o755); err != nil {
+				return fmt.Errorf("runner: %w", err)
+			}
+		}
+		r.ev.node = evidence.NewNodeStream()
+		// Readings quicken from the first mark on: the last one before a
+		// kill is the figure the report gives.
+		near := int64(float64(h.opts.Scenario.MemoryLimit) * slices.Min(h.evidenceMarks()))
 		var err error
-		if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
-			return nil, fmt.Errorf("runner: %w", err)
-		}
-	}
-	if h.opts.Scenario.Evidence.HeapSnapshot {
-		r.ev.snapshotDir = filepath.Join(h.tmpDir, r.t.Name+"-snapshots")
-		if err := os.MkdirAll(r.ev.snapshotDir, 0o755); err != nil {
-			return nil, fmt.Errorf("runner: %w", err)
-		}
-	}
-	r.ev.node = evidence.NewNodeStream()
-	// Readings quicken from the first mark on: the last one before a kill
-	// is the figure the report gives.
-	near := int64(float64(h.opts.Scenario.MemoryLimit) * slices.Min(h.evidenceMarks()))
-	return evidence.NodeEnv(env, h.tmpDir, r.ev.snapshotDir, near)
+		env, err = evidence.NodeEnv(env, dir, r.ev.snapshotDir, near)
+		return err
+	})
+	return env, err
 }
 
 // nodeLines puts the memoryUsage stream, if any, in front of next.
@@ -79,15 +76,15 @@ func (r *targetRun) evidenceAttach() {
 		if r.ev.node != nil {
 			r.ev.node.Reset() // the readings were the dead processes'
 		}
-		r.ev.capt.Attach(r.p.PID(), r.mon.sampler.Members, r.mon.tracker.Pauses)
+		r.ev.capt.Attach(r.p.PID(), r.mon.members(), r.mon.gcPauses())
 		return
 	}
 	r.ev.capt = evidence.New(evidence.Config{
-		Target: r.t.Name, Runtime: r.t.Runtime, PID: r.p.PID(), Members: r.mon.sampler.Members, BaseURL: "http://" + r.addr,
+		Target: r.t.Name, Runtime: r.t.Runtime, PID: r.p.PID(), Members: r.mon.members(), BaseURL: "http://" + r.addr,
 		PprofPath: r.h.opts.Scenario.Evidence.Pprof(), Pprof: r.t.Builtin != "" || r.h.opts.Scenario.Evidence.PprofPath != "",
 		OutDir:     r.h.opts.OutDir,
 		LimitBytes: int64(r.h.opts.Scenario.MemoryLimit), Marks: marks, Node: r.ev.node, SnapshotDir: r.ev.snapshotDir,
-		GC:      r.mon.tracker.Pauses, // the first process's, as PID; Attach follows restarts
+		GC:      r.mon.gcPauses(), // the first process's, as PID; Attach follows restarts
 		OnPanic: r.h.notePanic,
 	})
 }

@@ -26,7 +26,7 @@ type targetMonitor struct {
 	name     string
 	rec      Recorder
 	self     func() int64 // the harness's own RSS, -1 unknown
-	group    *cgroup.Group
+	counters groupCounters
 	timeline timeline
 	// onSample, when set, receives every sample of the live target once
 	// it is recorded (evidence near the limit).
@@ -40,12 +40,10 @@ type targetMonitor struct {
 	rules   watch
 
 	// Figures over the target's whole life, restarts included.
-	peak    int64 // largest RSS or HWM of the tree
-	cgPeak  int64 // largest cgroup usage or peak
-	failCnt int64 // the cgroup's fail counter, as last read
-	cpuSum  float64
-	cpuN    int
-	tree    treeFigures
+	peak   int64 // largest RSS or HWM of the tree
+	cpuSum float64
+	cpuN   int
+	tree   treeFigures
 }
 
 // newMonitor returns the monitor of target t, whose processes run in g
@@ -53,17 +51,24 @@ type targetMonitor struct {
 // sample (nil: none).
 func (h *harness) newMonitor(t *scenarios.Target, g *cgroup.Group, onSample func(time.Duration, results.SampleRow)) *targetMonitor {
 	sc := h.opts.Scenario
+	var counters groupCounters
+	if g != nil {
+		counters = newGroupCounters(g, g.Mode())
+	}
 	m := &targetMonitor{
-		name: t.Name, rec: h.rec, self: h.sampleSelf, group: g, timeline: newTimeline(h.res), onSample: onSample,
+		name: t.Name, rec: h.rec, self: h.sampleSelf, counters: counters, timeline: newTimeline(h.res), onSample: onSample,
 		rules: newWatch(int64(sc.MemoryLimit), g != nil, h.opts.StallWindow, sc.Load.TotalDuration(), h.opts.FailFast),
 	}
 	m.lastSuccess.Store(-1)
 	return m
 }
 
-// newTracker returns the GC trace tracker for the target's next process,
-// keeping the cycles of the current one.
-func (m *targetMonitor) newTracker(runtime string) *gctrace.Tracker {
+// nextProcess prepares for the target's next process, before it starts:
+// it takes the cgroup counters' baselines and returns the GC trace
+// tracker the process's output is fed to, keeping the cycles of the
+// current one.
+func (m *targetMonitor) nextProcess(runtime string) *gctrace.Tracker {
+	m.counters.begin()
 	if n, _ := m.tracker.Snapshot(); n > 0 {
 		m.gcBase += n
 	}
@@ -71,12 +76,24 @@ func (m *targetMonitor) newTracker(runtime string) *gctrace.Tracker {
 	return m.tracker
 }
 
-// attach starts watching a new process of the target, whose tree s
-// samples, started when the cgroup's oom_kill counter read oomBase.
-func (m *targetMonitor) attach(s *sample.Tree, oomBase int64) {
+// attach starts watching the new process of the target, once started,
+// whose tree s samples.
+func (m *targetMonitor) attach(s *sample.Tree) {
 	m.sampler = s
-	m.rules = m.rules.process(oomBase)
+	m.rules = m.rules.process()
 }
+
+// members lists the processes of the current process's tree; the
+// returned function stays with that process after a restart.
+func (m *targetMonitor) members() func() []int { return m.sampler.Members }
+
+// gcPauses reads the current process's GC trace (collections so far and
+// their pauses); the returned function stays with that process.
+func (m *targetMonitor) gcPauses() func() (int64, float64) { return m.tracker.Pauses }
+
+// death is what the cgroup counted while the process that just died ran
+// (nil without a cgroup), for classify.
+func (m *targetMonitor) death() *cgroupDelta { return m.counters.death() }
 
 // released tells the monitor that the lifecycle has seen the current
 // process's death: a kill may be asked again (of the next process, or at
@@ -139,13 +156,9 @@ func (m *targetMonitor) read(el time.Duration) (results.SampleRow, reading) {
 		m.cpuN++
 		m.tree.note(m.sampler, p)
 	}
-	if m.group != nil {
-		if st, err := m.group.Stats(); err == nil {
-			row.CgroupUsageBytes, row.CgroupFailCount = st.UsageBytes, st.FailCount
-			m.cgPeak = max(m.cgPeak, st.PeakBytes, st.UsageBytes)
-			m.failCnt = st.FailCount
-			r.Cgroup = &st
-		}
+	if st, newKills, ok := m.counters.read(); ok {
+		row.CgroupUsageBytes, row.CgroupFailCount = st.UsageBytes, st.FailCount
+		r.Cgroup, r.NewOOMKills = &st, newKills
 	}
 	row.GCCount, row.HeapBytes = m.tracker.Snapshot()
 	if row.GCCount >= 0 {
@@ -154,12 +167,6 @@ func (m *targetMonitor) read(el time.Duration) (results.SampleRow, reading) {
 	row.HarnessRSSBytes = m.self()
 	return row, r
 }
-
-// failCount is the cgroup's fail counter as last read.
-func (m *targetMonitor) failCount() int64 { return m.failCnt }
-
-// counted takes the cgroup's counters read at a death into the figures.
-func (m *targetMonitor) counted(st cgroup.Stats) { m.failCnt = st.FailCount }
 
 // forecasts returns the forecast that ended the load (--fail-fast), nil
 // when none did, and the latest forecast made, nil before the first.
@@ -171,8 +178,8 @@ func (m *targetMonitor) forecasts() (cut, latest *results.Forecast) {
 func (m *targetMonitor) figures(res *results.Target) {
 	res.RSSPeakBytes = m.peak
 	res.ProcessesMax, res.LargestProcess = m.tree.maxProcs, m.tree.largest
-	res.CgroupPeakBytes = m.cgPeak
-	res.CgroupFailCount = m.failCnt
+	res.CgroupPeakBytes = m.counters.peak
+	res.CgroupFailCount = m.counters.failLast
 	if m.cpuN > 0 {
 		res.CPUPercentMean = m.cpuSum / float64(m.cpuN)
 	}

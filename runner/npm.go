@@ -27,12 +27,12 @@ func NodePackagesDir() (string, error) {
 }
 
 // nodeModules makes the npm packages the builtin Node.js target needs
-// (fixtures.NodePackages) resolvable from h.tmpDir, where its script is
+// (fixtures.NodePackages) resolvable from scriptDir, where its script is
 // written: it installs the missing ones into NodePackagesDir with `npm
-// install --prefix DIR` and links h.tmpDir/node_modules to
+// install --prefix DIR` and links scriptDir/node_modules to
 // DIR/node_modules. A target whose packages cannot be had is skipped,
 // saying which package, where, and why.
-func (h *harness) nodeModules(t string) error {
+func (h *harness) nodeModules(scriptDir, t string) error {
 	pkgs := fixtures.NodePackages(t)
 	if len(pkgs) == 0 {
 		return nil
@@ -57,7 +57,7 @@ func (h *harness) nodeModules(t string) error {
 				errSkip, t, strings.Join(missing, " "), dir, err)
 		}
 	}
-	link := filepath.Join(h.tmpDir, "node_modules")
+	link := filepath.Join(scriptDir, "node_modules")
 	if _, err := os.Lstat(link); err == nil {
 		return nil
 	}

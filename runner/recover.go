@@ -16,22 +16,12 @@ import (
 // removed and the results collected so far written, marked partial.
 var ErrPanic = errors.New("runner: internal error (panic)")
 
-// TestPanicEnv is the environment variable of the fault-injection test
-// hook: when it holds N (a positive number), the harness panics at its
-// Nth sample, as a bug in it would, so that tests can check that a panic
-// leaves no process, no cgroup, and a partial results.json; "load:N"
-// panics at the Nth load window instead, on the load's own goroutine.
-// cmd/oomlab reads it into Options.TestPanicAtSample and TestPanicInLoad;
-// the end-to-end tests set it. Never set it otherwise.
-const TestPanicEnv = "OOMLAB_TEST_PANIC_AT_SAMPLE"
-
 // panics is the harness's record of a panic while targets ran: the first
 // one, and how to stop the rest of the run.
 type panics struct {
-	mu      sync.Mutex
-	first   error
-	cancel  context.CancelCauseFunc
-	samples atomic.Int64 // samples (or load windows) seen, for the TestPanicAtSample hook
+	mu     sync.Mutex
+	first  error
+	cancel context.CancelCauseFunc
 }
 
 // runAllRecovered is runAll with the top-level recover. A panic while a
@@ -115,12 +105,4 @@ func (r *targetRun) cleanupOnPanic(tr *results.Target) {
 		r.res.Exit.ByHarness = true
 	}
 	*tr = r.res
-}
-
-// testPanic is the TestPanicEnv hook, called at each sample (or, with
-// TestPanicInLoad, at each load window).
-func (r *targetRun) testPanic() {
-	if n := r.h.opts.TestPanicAtSample; n > 0 && r.h.panics.samples.Add(1) == int64(n) {
-		panic(fmt.Sprintf("test hook %s=%d", TestPanicEnv, n))
-	}
 }

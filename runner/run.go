@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -63,14 +62,12 @@ type Options struct {
 	// Parallel runs every target at once (also set by the scenario's
 	// parallel: true).
 	Parallel bool
-	// TestPanicAtSample is the fault-injection test hook (see
-	// TestPanicEnv): 0, always, outside tests. With TestPanicInLoad the
-	// panic comes at that load window, on the load's goroutine, instead
-	// of at that sample.
-	TestPanicAtSample int
-	TestPanicInLoad   bool
 	// NoEvidence turns off evidence near the limit (--no-evidence).
 	NoEvidence bool
+
+	// hooks are the fault-injection points only this package's tests set
+	// (nil: those of TestPanicEnv, if set, else none).
+	hooks *hooks
 }
 
 // ErrInterrupted is returned (wrapped) when ctx ended the run early; the
@@ -153,6 +150,9 @@ func (o *Options) defaults() error {
 	if o.StallWindow == 0 {
 		o.StallWindow = 5 * time.Second
 	}
+	if o.hooks == nil {
+		o.hooks = hooksFromEnv()
+	}
 	return nil
 }
 
@@ -163,7 +163,7 @@ type harness struct {
 	res      *results.Results
 	csv      *csvRecorder
 	rec      Recorder        // csv and opts.Recorder
-	mu       sync.Mutex      // guards selfPeak, selfSum, selfN and tmpDir (parallel targets)
+	mu       sync.Mutex      // guards selfPeak, selfSum and selfN (parallel targets)
 	down     downstreamer    // the mock, or the TCP fault proxy (nil when parallel)
 	downURL  string          // DOWNSTREAM_URL
 	services *services       // started before the targets, stopped after
@@ -173,7 +173,7 @@ type harness struct {
 	selfPeak int64
 	selfSum  int64
 	selfN    int64
-	tmpDir   string
+	scratch  scratchDir // the run's temporary directory
 	body     []byte
 
 	panics panics // a panic while targets ran (recover.go)
@@ -249,44 +249,6 @@ func (h *harness) setupLimits() error {
 	return nil
 }
 
-func (h *harness) runAll(ctx context.Context) error {
-	if h.parallel() {
-		h.res.Targets = h.runParallel(ctx)
-	} else {
-		for i := range h.opts.Scenario.Targets {
-			h.res.Targets = append(h.res.Targets, h.runOne(ctx, &h.opts.Scenario.Targets[i]))
-		}
-	}
-	h.res.Harness.RSSPeakBytes = h.selfPeak
-	if h.selfN > 0 {
-		h.res.Harness.RSSMeanBytes = h.selfSum / h.selfN
-	}
-	if ctx.Err() != nil {
-		if cause := context.Cause(ctx); errors.Is(cause, ErrDeadline) {
-			return cause
-		}
-		return fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
-	}
-	return nil
-}
-
-// runOne runs one target, or records that it was not run because the run
-// was interrupted first.
-func (h *harness) runOne(ctx context.Context, t *scenarios.Target) results.Target {
-	if ctx.Err() != nil {
-		tr := results.Target{
-			Name: t.Name, Role: t.Role, Runtime: t.Runtime, Outcome: results.OutcomeInterrupted,
-			OutcomeDetail: "not run: the run was interrupted before this target", Stages: []results.Stage{},
-		}
-		h.rec.Event(results.RunEvent{Kind: results.EventTargetDone, Target: t.Name, Outcome: tr.Outcome, Detail: tr.OutcomeDetail})
-		return tr
-	}
-	tr := h.runTarget(ctx, t)
-	h.rec.Event(results.RunEvent{Kind: results.EventTargetDone, Target: t.Name, AtSeconds: tr.DurationSeconds,
-		Outcome: tr.Outcome, Detail: tr.OutcomeDetail})
-	return tr
-}
-
 // sampleSelf records the harness's own RSS and returns it. The peak is
 // the largest sample, not VmHWM: the process's lifetime peak would carry
 // over what an earlier scenario of a catalog run, or its report
@@ -317,22 +279,19 @@ func (h *harness) close() error {
 	if h.csv != nil {
 		errs = append(errs, h.csv.Close())
 	}
-	if h.tmpDir != "" {
-		errs = append(errs, os.RemoveAll(h.tmpDir))
-	}
+	errs = append(errs, h.scratch.remove())
 	return errors.Join(errs...)
 }
 
-// writeResults writes results.json atomically (see results.OutDir.WriteFile:
-// a temporary file, synced, renamed over the old one, the directory synced).
-func writeResults(out *results.OutDir, res *results.Results) error {
-	res.Files["results"] = results.ResultsFile
-	b, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return fmt.Errorf("runner: writing results: %w", err)
-	}
-	if err := out.WriteFile(results.ResultsFile, append(b, '\n')); err != nil {
-		return fmt.Errorf("runner: %w", err)
-	}
-	return nil
+// lockedWriter serialises writes: targets running in parallel log to the
+// same writer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -359,14 +359,13 @@ func TestRunPortTakenTriesAnother(t *testing.T) {
 	}()
 	taken := stranger.Addr().(*net.TCPAddr).Port
 	calls := 0
-	freePort = func(host string) (int, error) {
+	hk := &hooks{freePort: func(host string) (int, error) {
 		calls++
 		if calls == 1 {
 			return taken, nil
 		}
 		return proc.FreePort(host)
-	}
-	t.Cleanup(func() { freePort = proc.FreePort })
+	}}
 	sc := parse(t, `
 name: port-taken
 targets:
@@ -377,7 +376,7 @@ load:
 downstream:
   phases: [{at: 0s}]
 `)
-	res, _ := mustRun(t, 30*time.Second, sc, Options{})
+	res, _ := mustRun(t, 30*time.Second, sc, Options{hooks: hk})
 	fine := res.Targets[0]
 	if fine.Outcome != results.OutcomeSurvived || fine.Stages[0].Successes == 0 {
 		t.Errorf("outcome %s, stages %+v; want survived with successes on its second port", fine.Outcome, fine.Stages)

@@ -9,25 +9,6 @@ import (
 	"github.com/oomlab/oomlab/scenarios"
 )
 
-// newResults starts the results of a run with what the scenario alone
-// decides: the schedule, the timeline and the environment.
-func newResults(sc *scenarios.Scenario, version string) *results.Results {
-	res := &results.Results{
-		Schema:           results.Schema,
-		Scenario:         sc.Name,
-		ScenarioSpec:     sc,
-		MemoryLimitBytes: int64(sc.MemoryLimit),
-		StartedAt:        time.Now().UTC(),
-		Stages:           stageSpans(sc.Load),
-		Phases:           phaseSpans(sc),
-		Targets:          []results.Target{},
-		Harness:          results.Harness{Version: version},
-		Environment:      environment(),
-		Files:            map[string]string{},
-	}
-	return res
-}
-
 func stageSpans(l scenarios.Load) []results.StageSpan {
 	spans := make([]results.StageSpan, 0, len(l.Stages))
 	var t time.Duration

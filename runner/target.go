@@ -5,16 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/oomlab/oomlab/runner/cgroup"
-	"github.com/oomlab/oomlab/runner/load"
 	"github.com/oomlab/oomlab/runner/proc"
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/runner/sample"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
@@ -29,10 +27,11 @@ type targetRun struct {
 	h       *harness
 	t       *scenarios.Target
 	res     results.Target
-	p       *proc.Process
+	p       process // the current process
 	group   *cgroup.Group
-	mon     *targetMonitor // sampling, figures and the rules that call for a kill
-	t0      time.Time
+	mon     *targetMonitor   // sampling, figures and the rules that call for a kill
+	now     func() time.Time // the clock (time.Now; tests use a fake)
+	t0      time.Time        // the load's start
 	addr    string
 	down    downstreamer
 	downURL string
@@ -41,19 +40,17 @@ type targetRun struct {
 	killedAt time.Duration // when it did, or when the death was seen
 	stopped  bool          // the harness stopped the target (end of load, interrupt)
 
-	spec     proc.Spec // how to start it again
-	oomBase  int64     // the cgroup's oom_kill counter when this process started
-	failBase int64     // its fail counter then
-	deaths   []results.Event
-	signs    *memorySigns   // the current process's out-of-memory lines
-	ev       targetEvidence // heap evidence near the limit (evidence.go)
+	spec   proc.Spec // how to start it again
+	deaths []results.Event
+	signs  *memorySigns   // the current process's out-of-memory lines
+	ev     targetEvidence // heap evidence near the limit (evidence.go)
 }
 
 // runTarget runs one target from start to cleanup and returns its findings.
 // What the target does is a finding; only harness trouble is logged as an
 // error in the result's Error field.
 func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) (tr results.Target) {
-	r := &targetRun{h: h, t: t, res: results.Target{
+	r := &targetRun{h: h, t: t, now: time.Now, res: results.Target{
 		Name: t.Name, Role: t.Role, Runtime: t.Runtime, Stages: []results.Stage{}, Command: []string{},
 	}}
 	defer r.cleanupOnPanic(&tr)
@@ -89,6 +86,26 @@ func (h *harness) runTarget(ctx context.Context, t *scenarios.Target) (tr result
 	return r.res
 }
 
+// process is what the lifecycle needs of a target's running process;
+// *proc.Process is one, the lifecycle's tests use a fake.
+type process interface {
+	PID() int
+	// Done is closed once the process has exited and been reaped.
+	Done() <-chan struct{}
+	// Exit is how it ended: an exit code, or the signal that killed it.
+	Exit() (code *int, signal string)
+	StderrTail() string
+	// Kill sends SIGKILL to its process group; Stop SIGTERM, then SIGKILL
+	// after grace.
+	Kill() error
+	Stop(grace time.Duration) error
+}
+
+var _ process = (*proc.Process)(nil)
+
+// elapsed is the time since the load's start.
+func (r *targetRun) elapsed() time.Duration { return r.now().Sub(r.t0) }
+
 // start launches the target in its cgroup and waits until it listens.
 func (r *targetRun) start(ctx context.Context) error {
 	h, t := r.h, r.t
@@ -109,7 +126,7 @@ func (r *targetRun) start(ctx context.Context) error {
 	// process can take the port (targets, downstreams and load share the
 	// loopback ports, all the more with --parallel): try another, twice.
 	for attempt := 1; ; attempt++ {
-		port, err := freePort("127.0.0.1")
+		port, err := h.opts.hooks.port("127.0.0.1")
 		if err != nil {
 			return err
 		}
@@ -136,9 +153,6 @@ func (r *targetRun) start(ctx context.Context) error {
 	}
 }
 
-// freePort picks the target's port; tests replace it.
-var freePort = proc.FreePort
-
 // maxPortAttempts bounds the starts of a target whose port another
 // process took first.
 const maxPortAttempts = 3
@@ -149,7 +163,7 @@ var errPortTaken = errors.New("runner: port taken")
 // launch starts the target's process (again, after a death, when its
 // restart policy says so) in its cgroup and waits until it listens.
 func (r *targetRun) launch(ctx context.Context) error {
-	tracker := r.mon.newTracker(r.t.Runtime)
+	tracker := r.mon.nextProcess(r.t.Runtime) // before the start: the cgroup's baselines
 	spec := r.spec
 	// Go's gctrace goes to stderr; V8's --trace-gc to stdout (printf), and
 	// on a heap OOM V8 repeats recent GC lines on stderr, which must not be
@@ -166,11 +180,6 @@ func (r *targetRun) launch(ctx context.Context) error {
 	// what the target prints must not end the harness with a panic there.
 	spec.OnStderrLine, spec.OnStdoutLine = r.h.guardLines(spec.OnStderrLine), r.h.guardLines(spec.OnStdoutLine)
 	if r.group != nil {
-		if st, err := r.group.Stats(); err == nil {
-			r.oomBase, r.failBase = st.OOMKills, st.FailCount
-		}
-	}
-	if r.group != nil {
 		// Started by a shim that joins the group first: no moment outside it.
 		spec.Argv = execInArgv(r.h.opts.Executable, filepath.Join(r.group.Path(), "cgroup.procs"), spec.Argv)
 	}
@@ -181,28 +190,33 @@ func (r *targetRun) launch(ctx context.Context) error {
 		return err
 	}
 	r.p = p
-	sampler, err := newTreeSampler(r.p.PID(), r.group)
+	sampler, err := newTreeSampler(p.PID(), r.group)
 	if err != nil {
-		return r.p.ExitedEarly(err)
+		return p.ExitedEarly(err)
 	}
-	r.mon.attach(sampler, r.oomBase)
+	r.mon.attach(sampler)
 	r.evidenceAttach()
 	rctx, cancel := context.WithTimeout(ctx, r.t.ReadyTimeout.D())
 	defer cancel()
-	if err := proc.WaitReady(rctx, r.p, r.addr, r.t.ReadyPath); err != nil {
+	if err := proc.WaitReady(rctx, p, r.addr, r.t.ReadyPath); err != nil {
 		return err
 	}
-	// What answered may be another process's server that took the port
-	// between FreePort and the target's bind (the target then dies of
-	// EADDRINUSE): the load must never go to it. A target dying at that
-	// moment (an OOM kill right after a restart) can look the same — its
-	// listener still open, its descriptors no longer readable — so the
-	// finding must hold 100 ms later, when a dying target's listener is
-	// gone and a stranger's is still there.
+	return r.checkListener(sampler)
+}
+
+// checkListener makes sure that what answered on the target's address is
+// the target's tree, whose members s lists: it may be another process's
+// server that took the port between FreePort and the target's bind (the
+// target then dies of EADDRINUSE), and the load must never go to it. A
+// target dying at that moment (an OOM kill right after a restart) can
+// look the same — its listener still open, its descriptors no longer
+// readable — so the finding must hold 100 ms later, when a dying target's
+// listener is gone and a stranger's is still there.
+func (r *targetRun) checkListener(s *sample.Tree) error {
 	_, port, _ := net.SplitHostPort(r.addr)
 	n, _ := strconv.Atoi(port)
 	foreign := func() bool {
-		f, err := proc.ForeignListener("/proc", n, sampler.Members())
+		f, err := proc.ForeignListener("/proc", n, s.Members())
 		return err == nil && f
 	}
 	if foreign() {
@@ -214,163 +228,23 @@ func (r *targetRun) launch(ctx context.Context) error {
 	return nil
 }
 
-// drive runs the load against the started target until the load ends,
-// the target dies for good, or ctx ends. At each tick the monitor samples
-// and decides, and drive carries out its decisions; at each death the
-// target's restart policy says whether it runs again.
-func (r *targetRun) drive(ctx context.Context) {
-	loadCtx, cancelLoad := context.WithCancel(ctx)
-	defer cancelLoad()
-	r.t0 = time.Now()
-	r.down.Begin(r.t0)
-	r.h.rec.Event(results.RunEvent{Kind: results.EventLoadStarted, Target: r.t.Name})
-	r.res.LoadStartedAt = r.t0.UTC()
-	loadDone, waitLoad := r.startLoad(loadCtx)
-
-	tick := time.NewTicker(r.h.opts.Scenario.SampleInterval.D())
-	defer tick.Stop()
-	var lr *loadResult
-	for lr == nil {
+// cleanup ends the target's process group and removes its cgroup. It is
+// safe to call in every state, more than once.
+func (r *targetRun) cleanup() {
+	if r.p != nil {
 		select {
-		case <-tick.C:
-			ds := r.mon.tick(time.Since(r.t0))
-			if !r.h.opts.TestPanicInLoad {
-				r.testPanic()
-			}
-			r.act(ds, cancelLoad)
 		case <-r.p.Done():
-			if r.died(ctx) {
-				continue
-			}
-			// Stopped, or dead for good: the rest of the load would only
-			// meet a closed port, so stop it.
-			cancelLoad()
-			res := <-loadDone
-			lr = &res
-		case res := <-loadDone:
-			lr = &res
+		default:
+			r.stopped = true
+			r.p.Stop(stopGrace)
 		}
 	}
-	waitLoad()
-	r.loadOver(*lr)
-	r.act(r.mon.last(time.Since(r.t0)), cancelLoad) // final counters of the cgroup
-	r.res.Downstream = r.down.figures()
-}
-
-// loadResult is how a target's load ended.
-type loadResult struct {
-	stages []results.Stage
-	err    error
-}
-
-// startLoad starts the load against the target on a goroutine of its own;
-// the result arrives on the returned channel, and wait returns once that
-// goroutine has ended. The load ends with ctx.
-func (r *targetRun) startLoad(ctx context.Context) (<-chan loadResult, func()) {
-	sc := r.h.opts.Scenario
-	req := sc.Load.Request
-	header := http.Header{}
-	for k, v := range req.Headers {
-		header.Set(k, v)
-	}
-	cfg := load.Config{
-		Name: r.t.Name, URL: "http://" + r.addr + req.Path, Method: req.Method, Header: header, Body: r.h.body,
-		Stages: loadStages(sc.Load), Timeout: req.Timeout.D(), MaxWorkers: sc.Load.MaxWorkers,
-		MaxConnections: sc.Load.MaxConnections, AllowRemote: r.h.opts.AllowRemote,
-	}
-	onWindow := r.mon.onWindow
-	if r.h.opts.TestPanicInLoad {
-		onWindow = func(row results.LoadRow) { r.testPanic(); r.mon.onWindow(row) }
-	}
-	done := make(chan loadResult, 1)
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		// A panic here (the load's own code, or the monitor's window
-		// callback) is not on runTarget's goroutine: it is recovered
-		// here, stops the run as any harness panic does, and ends the
-		// load with the error, so drive goes on to write what it has.
-		defer func() {
-			if v := recover(); v != nil {
-				r.h.notePanic(v)
-				done <- loadResult{err: fmt.Errorf("%w: %v", ErrPanic, v)}
-			}
-		}()
-		st, err := load.Run(ctx, cfg, onWindow)
-		done <- loadResult{st, err}
-	})
-	return done, wg.Wait
-}
-
-// act carries out the monitor's decisions, in order: it kills the process
-// for the watchdog or a limit stall, ends the rest of a tree the kernel
-// OOM-killed a process of (a wrapper, sh -c "server; true", or a master
-// left alive would be sampled as a healthy few MiB from then on), or ends
-// the load for --fail-fast. A killed process's death then comes to drive
-// as any other, dated and classified by the cause recorded here.
-func (r *targetRun) act(ds []decision, endLoad context.CancelFunc) {
-	log := r.h.opts.Log
-	for _, d := range ds {
-		switch d.Action {
-		case actKillWatchdog:
-			r.killedBy, r.killedAt = killWatchdog, d.At
-			r.p.Kill()
-			fmt.Fprintf(log, "  %s\n", d.Detail)
-		case actKillStall:
-			r.killedBy, r.killedAt = killStall, d.At
-			r.p.Kill()
-			fmt.Fprintf(log, "  %s\n", d.Detail)
-		case actEndTree:
-			r.killedBy, r.killedAt = killKernel, d.At
-			if err := r.p.Kill(); err == nil {
-				fmt.Fprintf(log, "  %s\n", d.Detail)
-			}
-		case actEndLoad:
-			fmt.Fprintf(log, "  %s\n", d.Detail)
-			endLoad()
+	r.evidenceFinish()
+	if r.group != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.group.Remove(ctx); err != nil {
+			fmt.Fprintf(r.h.opts.Log, "  warning: %v\n", err)
 		}
-	}
-}
-
-// died handles the end of the current process and reports whether the
-// target runs again. When ctx ended, the process was stopped for us
-// (exec's Cancel sends SIGTERM to the group): not a death.
-func (r *targetRun) died(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		r.stopped = true
-		return false
-	}
-	if r.killedBy == killNone {
-		r.killedAt = time.Since(r.t0)
-	}
-	return r.recordDeath(ctx)
-}
-
-// loadOver records how the load went, warns of stages the load generator
-// could not keep up with, takes the end-of-load evidence and stops the
-// target if it still runs.
-func (r *targetRun) loadOver(lr loadResult) {
-	h := r.h
-	r.res.DurationSeconds = time.Since(r.t0).Seconds()
-	r.res.Stages = lr.stages
-	if r.res.Stages == nil {
-		r.res.Stages = []results.Stage{}
-	}
-	if lr.err != nil && !errors.Is(lr.err, context.Canceled) {
-		r.res.Error = lr.err.Error()
-	}
-	for _, st := range r.res.Stages {
-		if st.Behind {
-			w := fmt.Sprintf("stage %d fell behind: %.1f of %.0f requests/s offered (lagged up to %.1f s); the load generator, not the target, limited this stage",
-				st.Index+1, st.AchievedRatePerSecond, st.OfferedRatePerSecond, st.MaxLagSeconds)
-			fmt.Fprintf(h.opts.Log, "  warning: %s\n", w)
-			h.rec.Event(results.RunEvent{Kind: results.EventWarning, Target: r.t.Name, AtSeconds: time.Since(r.t0).Seconds(), Detail: w})
-		}
-	}
-	r.evidenceEnd()
-	select {
-	case <-r.p.Done():
-	default:
-		r.stopped = true
-		r.p.Stop(stopGrace)
 	}
 }

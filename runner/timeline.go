@@ -35,3 +35,18 @@ func (m *timeline) advance(target string, t float64) []results.RunEvent {
 	}
 	return evs
 }
+
+// spanIndex returns the index of the span holding t (start ≤ t < end),
+// the last span once t has passed them all, or -1 before the first.
+func spanIndex(n int, start, end func(int) float64, t float64) int {
+	idx := -1
+	for i := range n {
+		if t >= start(i) {
+			idx = i
+		}
+		if t < end(i) && t >= start(i) {
+			return i
+		}
+	}
+	return idx
+}

@@ -114,11 +114,9 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	log := view.log
 	fmt.Fprintf(log, "scenario    %s: %d targets, %s of load each, limit %s, output %s\n",
 		sc.Name, len(sc.Targets), sc.Load.TotalDuration(), sc.MemoryLimit, out)
-	panicAt, panicInLoad := testPanicAt()
 	res, runErr := runner.Run(cmd.Context(), runner.Options{
 		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: buildVersion(),
 		Parallel: f.parallel, Recorder: view.recorder(),
-		TestPanicAtSample: panicAt, TestPanicInLoad: panicInLoad,
 		FailFast: f.failFast,
 	})
 	view.closeDisplay()

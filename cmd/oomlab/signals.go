@@ -5,13 +5,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strconv"
-	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/oomlab/oomlab/runner"
 )
 
 // notifyContext returns a context cancelled by the first SIGINT, SIGTERM
@@ -94,16 +90,4 @@ func brokenStdio() bool {
 		}
 	}
 	return false
-}
-
-// testPanicAt reads the fault-injection hook runner.TestPanicEnv: "N"
-// (at the Nth sample) or "load:N" (at the Nth load window); 0 when unset
-// or not a positive number.
-func testPanicAt() (n int, inLoad bool) {
-	v, inLoad := strings.CutPrefix(os.Getenv(runner.TestPanicEnv), "load:")
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	return n, inLoad
 }

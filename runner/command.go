@@ -1,14 +1,17 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/oomlab/oomlab/fixtures"
 	"github.com/oomlab/oomlab/runner/gctrace"
 	"github.com/oomlab/oomlab/scenarios"
 )
@@ -66,7 +69,7 @@ func (h *harness) targetCommand(t *scenarios.Target, argv []string, vars map[str
 		// Started through npm, a shell or a script: --trace-gc must reach
 		// node wherever it is in the tree, and NODE_OPTIONS does not take
 		// V8 flags, but it takes a preload that sets one.
-		preload, err := h.scratchFile("oomlab-trace-gc.js", []byte(gctrace.NodeTracePreload))
+		preload, err := h.scratch.file("oomlab-trace-gc.js", []byte(gctrace.NodeTracePreload))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -75,27 +78,51 @@ func (h *harness) targetCommand(t *scenarios.Target, argv []string, vars map[str
 	return argv, env, nil
 }
 
-// scratchFile writes data to name in the harness's temporary directory
-// (made on first use, removed by close) and returns its path.
-func (h *harness) scratchFile(name string, data []byte) (string, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.tmpDir == "" {
-		var err error
-		if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
-			return "", fmt.Errorf("runner: %w", err)
-		}
-	}
-	file := filepath.Join(h.tmpDir, name)
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		return "", fmt.Errorf("runner: %w", err)
-	}
-	return file, nil
-}
-
 func cmpOr(a, b string) string {
 	if strings.TrimSpace(a) == "" {
 		return b
 	}
 	return a
+}
+
+// errSkip marks a target that cannot run on this machine (node missing).
+var errSkip = errors.New("skipped")
+
+// targetArgv resolves what to execute for a target: a built-in Go fixture
+// re-executes the oomlab binary, a built-in Node.js fixture is written to a
+// temporary directory and run with node, a command runs as given.
+func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
+	switch {
+	case len(t.Command) > 0:
+		return append([]string(nil), t.Command...), nil
+	case t.Runtime == "node":
+		script, ok := fixtures.NodeScript(t.Builtin)
+		if !ok {
+			return nil, fmt.Errorf("runner: no built-in Node.js target %q", t.Builtin)
+		}
+		node := h.opts.Node
+		if node == "" {
+			node = "node"
+		}
+		path, err := exec.LookPath(node)
+		if err != nil {
+			return nil, fmt.Errorf("%w: node is not installed (%v), so the Node.js target %s cannot run", errSkip, err, t.Name)
+		}
+		// The script and its node_modules link share the directory's lock:
+		// parallel targets would otherwise install the same packages at once.
+		var file string
+		err = h.scratch.use(func(dir string) error {
+			file = filepath.Join(dir, t.Builtin+".js")
+			if err := os.WriteFile(file, script, 0o644); err != nil {
+				return fmt.Errorf("runner: %w", err)
+			}
+			return h.nodeModules(dir, t.Builtin)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return []string{path, file}, nil
+	default:
+		return []string{h.opts.Executable, "fixture", t.Builtin}, nil
+	}
 }

@@ -2,80 +2,24 @@ package runner
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"time"
 
-	"github.com/oomlab/oomlab/fixtures"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
-// errSkip marks a target that cannot run on this machine (node missing).
-var errSkip = errors.New("skipped")
-
-// targetArgv resolves what to execute for a target: a built-in Go fixture
-// re-executes the oomlab binary, a built-in Node.js fixture is written to a
-// temporary directory and run with node, a command runs as given.
-func (h *harness) targetArgv(t *scenarios.Target) ([]string, error) {
-	switch {
-	case len(t.Command) > 0:
-		return append([]string(nil), t.Command...), nil
-	case t.Runtime == "node":
-		script, ok := fixtures.NodeScript(t.Builtin)
-		if !ok {
-			return nil, fmt.Errorf("runner: no built-in Node.js target %q", t.Builtin)
-		}
-		node := h.opts.Node
-		if node == "" {
-			node = "node"
-		}
-		path, err := exec.LookPath(node)
-		if err != nil {
-			return nil, fmt.Errorf("%w: node is not installed (%v), so the Node.js target %s cannot run", errSkip, err, t.Name)
-		}
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		if h.tmpDir == "" {
-			if h.tmpDir, err = os.MkdirTemp("", "oomlab-fixtures-"); err != nil {
-				return nil, fmt.Errorf("runner: %w", err)
-			}
-		}
-		file := filepath.Join(h.tmpDir, t.Builtin+".js")
-		if err := os.WriteFile(file, script, 0o644); err != nil {
-			return nil, fmt.Errorf("runner: %w", err)
-		}
-		if err := h.nodeModules(t.Builtin); err != nil {
-			return nil, err
-		}
-		return []string{path, file}, nil
-	default:
-		return []string{h.opts.Executable, "fixture", t.Builtin}, nil
+// died handles the end of the current process and reports whether the
+// target runs again. When ctx ended, the process was stopped for us
+// (exec's Cancel sends SIGTERM to the group): not a death.
+func (r *targetRun) died(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		r.stopped = true
+		return false
 	}
-}
-
-// cleanup ends the target's process group and removes its cgroup. It is
-// safe to call in every state, more than once.
-func (r *targetRun) cleanup() {
-	if r.p != nil {
-		select {
-		case <-r.p.Done():
-		default:
-			r.stopped = true
-			r.p.Stop(stopGrace)
-		}
+	if r.killedBy == killNone {
+		r.killedAt = r.elapsed()
 	}
-	r.evidenceFinish()
-	if r.group != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := r.group.Remove(ctx); err != nil {
-			fmt.Fprintf(r.h.opts.Log, "  warning: %v\n", err)
-		}
-	}
+	return r.recordDeath(ctx)
 }
 
 // recordDeath classifies the death of the current process from how it
@@ -89,14 +33,7 @@ func (r *targetRun) recordDeath(ctx context.Context) bool {
 		Signs: r.signs.Lines(), Tail: r.p.StderrTail(),
 		Limit: int64(r.h.opts.Scenario.MemoryLimit), StallWindow: r.h.opts.StallWindow,
 	}
-	if r.group != nil {
-		d.Cgroup = &cgroupDelta{Mode: r.group.Mode(), FailTotal: r.mon.failCount()}
-		if st, err := r.group.Stats(); err == nil {
-			d.Cgroup.OOMKills, d.Cgroup.Fails = st.OOMKills-r.oomBase, st.FailCount-r.failBase
-			r.mon.counted(st)
-			d.Cgroup.FailTotal = st.FailCount
-		}
-	}
+	d.Cgroup = r.mon.death()
 	ev := classify(d)
 	r.res.StderrTail = r.p.StderrTail()
 	r.stopped = r.killedBy == killWatchdog || r.killedBy == killStall // the harness's kill is not the process's own exit
@@ -113,7 +50,7 @@ func (r *targetRun) recordDeath(ctx context.Context) bool {
 			r.stopped = false
 			r.res.Restarts++
 			fmt.Fprintf(r.h.opts.Log, "  restarted (%d of at most %d)\n", r.res.Restarts, r.t.MaxRestarts)
-			r.h.rec.Event(results.RunEvent{Kind: results.EventRestart, Target: r.t.Name, AtSeconds: time.Since(r.t0).Seconds(),
+			r.h.rec.Event(results.RunEvent{Kind: results.EventRestart, Target: r.t.Name, AtSeconds: r.elapsed().Seconds(),
 				Detail: fmt.Sprintf("restarted (%d of at most %d)", r.res.Restarts, r.t.MaxRestarts)})
 		}
 	}
@@ -158,25 +95,3 @@ func (r *targetRun) finish(ctx context.Context) {
 		res.OutcomeDetail += fmt.Sprintf("; died %d times under load, restarted %d times", n, r.res.Restarts)
 	}
 }
-
-func exitText(e results.Exit) string {
-	switch {
-	case e.Signal != "":
-		return "signal " + e.Signal
-	case e.Code != nil:
-		return fmt.Sprintf("exit code %d", *e.Code)
-	}
-	return "unknown exit"
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "no signal"
-	}
-	return s
-}
-
-func ptr[T any](v T) *T { return &v }
-
-// mib formats bytes as MiB with one decimal.
-func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

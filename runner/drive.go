@@ -1,0 +1,158 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/oomlab/oomlab/runner/load"
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// drive runs the load against the started target until the load ends,
+// the target dies for good, or ctx ends. At each tick the monitor samples
+// and decides, and drive carries out its decisions; at each death the
+// target's restart policy says whether it runs again.
+func (r *targetRun) drive(ctx context.Context) {
+	loadCtx, cancelLoad := context.WithCancel(ctx)
+	defer cancelLoad()
+	r.t0 = r.now()
+	r.down.Begin(r.t0)
+	r.h.rec.Event(results.RunEvent{Kind: results.EventLoadStarted, Target: r.t.Name})
+	r.res.LoadStartedAt = r.t0.UTC()
+	loadDone, waitLoad := r.startLoad(loadCtx)
+
+	tick := time.NewTicker(r.h.opts.Scenario.SampleInterval.D())
+	defer tick.Stop()
+	var lr *loadResult
+	for lr == nil {
+		select {
+		case <-tick.C:
+			ds := r.mon.tick(r.elapsed())
+			r.h.opts.hooks.sample()
+			r.act(ds, cancelLoad)
+		case <-r.p.Done():
+			if r.died(ctx) {
+				continue
+			}
+			// Stopped, or dead for good: the rest of the load would only
+			// meet a closed port, so stop it.
+			cancelLoad()
+			res := <-loadDone
+			lr = &res
+		case res := <-loadDone:
+			lr = &res
+		}
+	}
+	waitLoad()
+	r.loadOver(*lr)
+	r.act(r.mon.last(r.elapsed()), cancelLoad) // final counters of the cgroup
+	r.res.Downstream = r.down.figures()
+}
+
+// loadResult is how a target's load ended.
+type loadResult struct {
+	stages []results.Stage
+	err    error
+}
+
+// startLoad starts the load against the target on a goroutine of its own;
+// the result arrives on the returned channel, and wait returns once that
+// goroutine has ended. The load ends with ctx.
+func (r *targetRun) startLoad(ctx context.Context) (<-chan loadResult, func()) {
+	sc := r.h.opts.Scenario
+	req := sc.Load.Request
+	header := http.Header{}
+	for k, v := range req.Headers {
+		header.Set(k, v)
+	}
+	cfg := load.Config{
+		Name: r.t.Name, URL: "http://" + r.addr + req.Path, Method: req.Method, Header: header, Body: r.h.body,
+		Stages: loadStages(sc.Load), Timeout: req.Timeout.D(), MaxWorkers: sc.Load.MaxWorkers,
+		MaxConnections: sc.Load.MaxConnections, AllowRemote: r.h.opts.AllowRemote,
+	}
+	onWindow := r.mon.onWindow
+	if k := r.h.opts.hooks; k.inLoad() {
+		onWindow = func(row results.LoadRow) { k.window(); r.mon.onWindow(row) }
+	}
+	done := make(chan loadResult, 1)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		// A panic here (the load's own code, or the monitor's window
+		// callback) is not on runTarget's goroutine: it is recovered
+		// here, stops the run as any harness panic does, and ends the
+		// load with the error, so drive goes on to write what it has.
+		defer func() {
+			if v := recover(); v != nil {
+				r.h.notePanic(v)
+				done <- loadResult{err: fmt.Errorf("%w: %v", ErrPanic, v)}
+			}
+		}()
+		st, err := load.Run(ctx, cfg, onWindow)
+		done <- loadResult{st, err}
+	})
+	return done, wg.Wait
+}
+
+// act carries out the monitor's decisions, in order: it kills the process
+// for the watchdog or a limit stall, ends the rest of a tree the kernel
+// OOM-killed a process of (a wrapper, sh -c "server; true", or a master
+// left alive would be sampled as a healthy few MiB from then on), or ends
+// the load for --fail-fast. A killed process's death then comes to drive
+// as any other, dated and classified by the cause recorded here.
+func (r *targetRun) act(ds []decision, endLoad context.CancelFunc) {
+	log := r.h.opts.Log
+	for _, d := range ds {
+		switch d.Action {
+		case actKillWatchdog:
+			r.killedBy, r.killedAt = killWatchdog, d.At
+			r.p.Kill()
+			fmt.Fprintf(log, "  %s\n", d.Detail)
+		case actKillStall:
+			r.killedBy, r.killedAt = killStall, d.At
+			r.p.Kill()
+			fmt.Fprintf(log, "  %s\n", d.Detail)
+		case actEndTree:
+			r.killedBy, r.killedAt = killKernel, d.At
+			if err := r.p.Kill(); err == nil {
+				fmt.Fprintf(log, "  %s\n", d.Detail)
+			}
+		case actEndLoad:
+			fmt.Fprintf(log, "  %s\n", d.Detail)
+			endLoad()
+		}
+	}
+}
+
+// loadOver records how the load went, warns of stages the load generator
+// could not keep up with, takes the end-of-load evidence and stops the
+// target if it still runs.
+func (r *targetRun) loadOver(lr loadResult) {
+	h := r.h
+	r.res.DurationSeconds = r.elapsed().Seconds()
+	r.res.Stages = lr.stages
+	if r.res.Stages == nil {
+		r.res.Stages = []results.Stage{}
+	}
+	if lr.err != nil && !errors.Is(lr.err, context.Canceled) {
+		r.res.Error = lr.err.Error()
+	}
+	for _, st := range r.res.Stages {
+		if st.Behind {
+			w := fmt.Sprintf("stage %d fell behind: %.1f of %.0f requests/s offered (lagged up to %.1f s); the load generator, not the target, limited this stage",
+				st.Index+1, st.AchievedRatePerSecond, st.OfferedRatePerSecond, st.MaxLagSeconds)
+			fmt.Fprintf(h.opts.Log, "  warning: %s\n", w)
+			h.rec.Event(results.RunEvent{Kind: results.EventWarning, Target: r.t.Name, AtSeconds: r.elapsed().Seconds(), Detail: w})
+		}
+	}
+	r.evidenceEnd()
+	select {
+	case <-r.p.Done():
+	default:
+		r.stopped = true
+		r.p.Stop(stopGrace)
+	}
+}
