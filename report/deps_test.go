@@ -17,11 +17,11 @@ const module = "github.com/oomlab/oomlab"
 // package under report must be added here, with its rule.
 var reportImports = map[string][]string{
 	// Renderers: they take verdicts and render them.
-	"report": {"report/judge", "report/plot", "report/saved", "report/format", "runner/results", "scenarios"},
+	"report": {"report/judge", "report/plot", "report/saved", "report/format", "runner/results"},
 	// The judge: every verdict, check and gate status.
 	"report/judge": {"report/saved", "report/format", "runner/results", "runner/results/curve", "scenarios"},
 	// The only importer of gonum.org/v1/plot.
-	"report/plot": {"report/judge", "report/saved", "report/format", "runner/results", "scenarios"},
+	"report/plot": {"report/judge", "report/saved", "report/format", "runner/results"},
 	// A saved run as read from its folder.
 	"report/saved": {"runner/results", "scenarios"},
 	// Formatting and escaping.
