@@ -46,12 +46,43 @@ func RateShort(r float64) string {
 	return fmt.Sprintf("%.1f", r)
 }
 
-// Slope writes a slope as "+4.1 MiB/s", with no "-0.0".
-func Slope(v float64) string {
-	if math.Abs(v) < 0.05 {
-		v = 0
+// Slope writes a measured RSS slope, signed: two decimals below 1
+// MiB/s, one from there on, and never "-0.00": "+0.02 MiB/s", "-0.31
+// MiB/s", "+4.1 MiB/s". Every slope a report shows is written by this
+// rule (SlopeBare, SlopeSE), so a table and a verdict's reason agree.
+func Slope(v float64) string { return SlopeBare(v) + " MiB/s" }
+
+// SlopeBare is Slope without its unit, for a column headed "MiB/s".
+func SlopeBare(v float64) string {
+	d := slopeDecimals(v)
+	return fmt.Sprintf("%+.*f", d, noNegativeZero(v, d))
+}
+
+// SlopeSE writes a slope and its uncertainty, both with the decimals
+// Slope would give the finer of the two: "+0.65 ± 0.12 MiB/s", "+1.50 ±
+// 0.03 MiB/s", "+4.7 ± 2.4 MiB/s".
+func SlopeSE(v, pm float64) string {
+	d := max(slopeDecimals(v), slopeDecimals(pm))
+	return fmt.Sprintf("%+.*f ± %.*f MiB/s", d, noNegativeZero(v, d), d, pm)
+}
+
+// SlopeLimit writes a slope threshold as it was given, unsigned and
+// without trailing zeros: "0.5 MiB/s", "0.125 MiB/s".
+func SlopeLimit(v float64) string { return Rate(v) + " MiB/s" }
+
+func slopeDecimals(v float64) int {
+	if math.Abs(v) < 0.995 {
+		return 2
 	}
-	return fmt.Sprintf("%+.1f MiB/s", v)
+	return 1
+}
+
+// noNegativeZero returns 0 for a v that rounds to zero at d decimals.
+func noNegativeZero(v float64, d int) float64 {
+	if math.Abs(v) < 0.5*math.Pow(10, -float64(d)) {
+		return 0
+	}
+	return v
 }
 
 // Ms writes a time in milliseconds — a latency, a pause, how long a

@@ -48,7 +48,7 @@ func describe(d curve.Decision, name func(curve.Span) string) (string, Confidenc
 	b, se := f.Slope, f.WideStdErr
 	c.SlopeMiBPerSec, c.SlopeSEMiBPerSec, c.R2 = format.Round(b, 3), format.Round(se, 3), format.Round(f.R2, 3)
 	c.RiseMiB = format.Round(b*f.Span(), 1)
-	slope := fmt.Sprintf("%s ± %.2f MiB/s", formatSlope2(b), 2*se)
+	slope := format.SlopeSE(b, 2*se)
 	over := fmt.Sprintf(" over the last %.1f s of %s", f.Span(), spName)
 	switch d.Finding {
 	case curve.Levelled:
@@ -81,12 +81,4 @@ func describe(d curve.Decision, name func(curve.Span) string) (string, Confidenc
 		return ClassBounded, c
 	}
 	return ClassInconclusive, c
-}
-
-// formatSlope2 writes a slope with two decimals: "+0.65", "-0.02".
-func formatSlope2(v float64) string {
-	if math.Abs(v) < 0.005 {
-		v = 0
-	}
-	return fmt.Sprintf("%+.2f", v)
 }

@@ -32,10 +32,10 @@ func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Ex
 		max := b.Max.MiBPerSec()
 		got, window, ok := slopeIn(res, v, b.Window)
 		if !ok {
-			add("max_slope", false, "expected RSS slope ≤ %s over %s: no fit (too few samples in the window)", formatSlopeLimit(max), window)
+			add("max_slope", false, "expected RSS slope ≤ %s over %s: no fit (too few samples in the window)", format.SlopeLimit(max), window)
 			continue
 		}
-		add("max_slope", got <= max, "expected RSS slope ≤ %s over %s: %s", formatSlopeLimit(max), window, format.Slope(got))
+		add("max_slope", got <= max, "expected RSS slope ≤ %s over %s: %s", format.SlopeLimit(max), window, format.Slope(got))
 	}
 	for _, b := range e.MaxP95 {
 		max := float64(b.Max.D().Milliseconds())
@@ -97,10 +97,6 @@ func DescribeTimeToLimit(t TimeToLimit) string {
 		s += ", load ended by --fail-fast"
 	}
 	return s
-}
-
-func formatSlopeLimit(v float64) string {
-	return strings.TrimPrefix(fmt.Sprintf("%+.2g MiB/s", v), "+")
 }
 
 // slopeIn returns the RSS slope over the named window ("" is the

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"strings"
+
+	"github.com/oomlab/oomlab/report/format"
 )
 
 // story writes the verdict in one line that agrees with the class, the
@@ -22,9 +24,9 @@ func story(v Verdict) string {
 	c := v.Confidence
 	switch v.Class {
 	case ClassGrowing:
-		what := fmt.Sprintf("RSS still rose %.1f MiB in the last %.1f s of %s (%s ± %.2f MiB/s at constant load)",
+		what := fmt.Sprintf("RSS still rose %.1f MiB in the last %.1f s of %s (%s at constant load)",
 			c.RiseMiB, c.EndSeconds-c.StartSeconds, strings.TrimSuffix(strings.SplitN(c.Window, " after ", 2)[0], " "),
-			formatSlope2(c.SlopeMiBPerSec), 2*c.SlopeSEMiBPerSec)
+			format.SlopeSE(c.SlopeMiBPerSec, 2*c.SlopeSEMiBPerSec))
 		if len(v.Expectations) > 0 && v.Pass && !asksClass(v) {
 			return "within expectations, but growing: " + what
 		}

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -121,7 +122,7 @@ func edgeFigure(run *results.EdgeRun) *Figure {
 		switch k {
 		case 0:
 			p.Add(hline{Y: run.Criteria.MaxSlopeMiBPerSec, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
-				Label: fmt.Sprintf("slope allowed %.2g MiB/s", run.Criteria.MaxSlopeMiBPerSec), Size: f.Label})
+				Label: "slope allowed " + format.SlopeLimit(run.Criteria.MaxSlopeMiBPerSec), Size: f.Label})
 		case 1:
 			p.Y.Min, p.Y.Max = 0, 1.05
 			p.Add(hline{Y: run.Criteria.MinGoodputRatio, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
