@@ -20,8 +20,8 @@ func EdgeSummary(w io.Writer, run *results.EdgeRun) {
 	fmt.Fprintf(w, "%s — breaking point under the downstream's %s phase, %s limit (%s), probes of %.0f s\n",
 		run.Scenario, cmp.Or(run.Phase.Name, "steady"), format.BytesMiB(run.MemoryLimitBytes), cmp.Or(run.LimitMode, "?"), run.ProbeSeconds)
 	c := run.Criteria
-	fmt.Fprintf(w, "holds = survives, RSS slope ≤ %s and ≥ %.0f s to the limit, success ≥ %.0f %% or downstream goodput ≥ %.2f, p95 ≤ %.3g s\n",
-		format.SlopeLimit(c.MaxSlopeMiBPerSec), c.MinTimeToLimitSeconds, 100*c.MinSuccessRatio, c.MinGoodputRatio, c.MaxP95Ms/1000)
+	fmt.Fprintf(w, "holds = survives, RSS slope ≤ %s and ≥ %.0f s to the limit, success ≥ %s or downstream goodput ≥ %.2f, p95 ≤ %.3g s\n",
+		format.SlopeLimit(c.MaxSlopeMiBPerSec), c.MinTimeToLimitSeconds, format.Percent(c.MinSuccessRatio), c.MinGoodputRatio, c.MaxP95Ms/1000)
 	if run.MaxRatePerSecond > 0 {
 		fmt.Fprintf(w, "ceiling %s/s — %s\n", strconv.FormatFloat(run.MaxRatePerSecond, 'f', -1, 64), cmp.Or(run.MaxRateSource, "?"))
 	}
@@ -52,7 +52,7 @@ func EdgeSummary(w io.Writer, run *results.EdgeRun) {
 				p95 = format.Ms(p.P95Ms)
 			}
 			fmt.Fprintf(w, "  %-9s %-9s %-12s %-9s %-8s %-8s %-9s %-9s", strconv.FormatFloat(p.RatePerSecond, 'f', -1, 64), holds,
-				format.SlopeBare(p.SlopeMiBPerSec), ttl, fmt.Sprintf("%.0f %%", 100*p.SuccessRatio), goodput, p95, format.BytesMiB(p.RSSPeakBytes))
+				format.SlopeBare(p.SlopeMiBPerSec), ttl, format.Percent(p.SuccessRatio), goodput, p95, format.BytesMiB(p.RSSPeakBytes))
 			if len(p.Reasons) > 0 {
 				fmt.Fprintf(w, "  %s", p.Reasons[0])
 			}

@@ -126,7 +126,7 @@ func edgeFigure(run *results.EdgeRun) *Figure {
 		case 1:
 			p.Y.Min, p.Y.Max = 0, 1.05
 			p.Add(hline{Y: run.Criteria.MinGoodputRatio, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
-				Label: fmt.Sprintf("goodput floor %.2g (or success ≥ %.0f %%)", run.Criteria.MinGoodputRatio, 100*run.Criteria.MinSuccessRatio), Size: f.Label})
+				Label: fmt.Sprintf("goodput floor %.2g (or success ≥ %s)", run.Criteria.MinGoodputRatio, format.Percent(run.Criteria.MinSuccessRatio)), Size: f.Label})
 		case 2:
 			p.Add(hline{Y: run.Criteria.MaxP95Ms / 1000, Line: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.5), Dashes: []vg.Length{vg.Points(4), vg.Points(4)}},
 				Label: fmt.Sprintf("p95 ceiling %.3g s", run.Criteria.MaxP95Ms/1000), Size: f.Label})
