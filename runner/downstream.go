@@ -8,7 +8,6 @@ import (
 	"github.com/oomlab/oomlab/fixtures/downstream"
 	"github.com/oomlab/oomlab/fixtures/tcpproxy"
 	"github.com/oomlab/oomlab/runner/results"
-	"github.com/oomlab/oomlab/scenarios"
 )
 
 // downstreamer is what a run needs of its downstream, the mock HTTP server
@@ -85,7 +84,7 @@ func (h *harness) newDownstream(ctx context.Context, name string) (downstreamer,
 	}
 	px := sc.Downstream.Proxy
 	if !px.Enabled() {
-		m := downstream.New(downstreamPhases(sc))
+		m := downstream.New(timelinePhases(sc))
 		url, err := m.Start(ctx, "127.0.0.1:0")
 		if err != nil {
 			return nil, "", fmt.Errorf("runner: starting the mock downstream%s: %w", label, err)
@@ -97,25 +96,11 @@ func (h *harness) newDownstream(ctx context.Context, name string) (downstreamer,
 	if px.Service != "" {
 		upstream = h.services.addr(px.Service)
 	}
-	p := tcpproxy.New(upstream, proxyPhases(sc))
+	p := tcpproxy.New(upstream, timelinePhases(sc))
 	listen, err := p.Start(ctx, "127.0.0.1:0")
 	if err != nil {
 		return nil, "", fmt.Errorf("runner: starting the TCP fault proxy%s: %w", label, err)
 	}
 	fmt.Fprintf(h.opts.Log, "downstream  proxy %s -> %s%s  (%d phases)\n", listen, upstream, label, len(sc.Downstream.Phases))
 	return proxyDown{p, upstream, listen}, "tcp://" + listen, nil
-}
-
-// proxyPhases converts the scenario's phases for the proxy: read_bandwidth
-// is the aggregate towards the upstream, write_bandwidth back.
-func proxyPhases(sc *scenarios.Scenario) []tcpproxy.Phase {
-	out := make([]tcpproxy.Phase, 0, len(sc.Downstream.Phases))
-	for _, p := range sc.Downstream.Phases {
-		out = append(out, tcpproxy.Phase{
-			Name: p.Name, Start: p.At.D(), End: p.End(), Latency: p.Latency.D(),
-			UpBytesPerSecond: int64(p.ReadBandwidth), DownBytesPerSecond: int64(p.WriteBandwidth),
-			Capacity: p.Capacity, ResetRate: p.ResetRate, Stall: p.Stall,
-		})
-	}
-	return out
 }

@@ -3,7 +3,6 @@ package runner
 import (
 	"time"
 
-	"github.com/oomlab/oomlab/fixtures/downstream"
 	"github.com/oomlab/oomlab/runner/load"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
@@ -35,17 +34,6 @@ func phaseSpans(sc *scenarios.Scenario) []results.PhaseSpan {
 		})
 	}
 	return spans
-}
-
-func downstreamPhases(sc *scenarios.Scenario) []downstream.Phase {
-	out := make([]downstream.Phase, 0, len(sc.Downstream.Phases))
-	for _, p := range sc.Downstream.Phases {
-		out = append(out, downstream.Phase{
-			Name: p.Name, Start: p.At.D(), End: p.End(), Latency: p.Latency.D(),
-			ReadBandwidth: int64(p.ReadBandwidth), Capacity: p.Capacity, ErrorRate: p.ErrorRate, Stall: p.Stall,
-		})
-	}
-	return out
 }
 
 func loadStages(l scenarios.Load) []load.Stage {
