@@ -29,7 +29,7 @@ func TestMdEscape(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if got := MarkdownText(tt.in); got != tt.want {
-			t.Errorf("mdEscape(%q) = %q; want %q", tt.in, got, tt.want)
+			t.Errorf("MarkdownText(%q) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -63,7 +63,7 @@ func TestTermWriter(t *testing.T) {
 		var b bytes.Buffer
 		n, err := TermWriter{W: &b}.Write([]byte(tt.in))
 		if err != nil || n != len(tt.in) || b.String() != tt.want {
-			t.Errorf("termWriter.Write(%q) = %d, %v, wrote %q; want %q", tt.in, n, err, b.String(), tt.want)
+			t.Errorf("TermWriter.Write(%q) = %d, %v, wrote %q; want %q", tt.in, n, err, b.String(), tt.want)
 		}
 	}
 }
@@ -93,11 +93,11 @@ func FuzzMdEscape(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		out := MarkdownText(s)
 		if !utf8.ValidString(out) {
-			t.Fatalf("mdEscape(%q) = %q: invalid UTF-8", s, out)
+			t.Fatalf("MarkdownText(%q) = %q: invalid UTF-8", s, out)
 		}
 		for _, r := range out {
 			if IsControl(r) || r == '\t' {
-				t.Fatalf("mdEscape(%q) = %q: holds %U", s, out, r)
+				t.Fatalf("MarkdownText(%q) = %q: holds %U", s, out, r)
 			}
 		}
 		if strings.Contains(s, "`") {
@@ -105,7 +105,7 @@ func FuzzMdEscape(f *testing.F) {
 		}
 		for i := 0; i < len(out); i++ {
 			if strings.IndexByte("<>|#[]*_!&", out[i]) >= 0 && !escaped(out, i) {
-				t.Fatalf("mdEscape(%q) = %q: %q at %d not escaped", s, out, out[i], i)
+				t.Fatalf("MarkdownText(%q) = %q: %q at %d not escaped", s, out, out[i], i)
 			}
 		}
 	})
