@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/oomlab/oomlab/report/saved"
+
 	"github.com/oomlab/oomlab/report/saved/savedtest"
 )
 
@@ -15,7 +16,7 @@ func BenchmarkWriteAll(b *testing.B) {
 	dir := b.TempDir()
 	for b.Loop() {
 		run := spec.Run()
-		if _, err := WriteAll([]*saved.Run{run}, dir); err != nil {
+		if _, err := writeAll([]*saved.Run{run}, dir); err != nil {
 			b.Fatal(err)
 		}
 	}

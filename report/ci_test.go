@@ -28,7 +28,7 @@ func failingUpload(t *testing.T) *saved.Run {
 func TestJUnit(t *testing.T) {
 	run := failingUpload(t)
 	var b bytes.Buffer
-	if err := WriteJUnit(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)}); err != nil {
+	if err := WriteJUnit(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)}, judge.GateOf(judge.Judge(run))); err != nil {
 		t.Fatal(err)
 	}
 	var doc junitSuites
@@ -57,18 +57,19 @@ func TestBaselineTable(t *testing.T) {
 	a.TimeToLimitSeconds, a.GoodputRatio = &ttl, &good
 	after.Targets = append(after.Targets, judge.BaselineTarget{Name: "new-target", Outcome: results.OutcomeSurvived})
 	rows := judge.CompareBaselines(before, after, 0.15)
-	if !judge.Regressed(rows) {
-		t.Fatal("Regressed = false; want true")
+	gate := judge.GateOf(judge.Judge(run)).WithBaseline(rows, 0.15)
+	if gate.State != judge.GateFail {
+		t.Fatalf("gate = %v; want fail", gate)
 	}
 	var b bytes.Buffer
-	WriteBaselineTable(&b, rows, 0.15)
+	WriteBaselineTable(&b, rows, gate)
 	b.WriteString("\n")
-	if err := WriteBaselineMarkdown(&b, "last-week.json", "out/", rows, 0.15); err != nil {
+	if err := WriteBaselineMarkdown(&b, "last-week.json", "out/", rows, gate); err != nil {
 		t.Fatal(err)
 	}
 	savedtest.Golden(t, ".txt", b.Bytes())
 
-	if rows := judge.CompareBaselines(before, judge.NewBaseline(run, judge.Judge(run)), 0.15); judge.Regressed(rows) {
+	if rows := judge.CompareBaselines(before, judge.NewBaseline(run, judge.Judge(run)), 0.15); judge.GateOf(judge.Judge(run)).WithBaseline(rows, 0.15).State != judge.GatePass {
 		t.Errorf("a run compared with itself regressed: %+v", rows)
 	}
 }
@@ -76,7 +77,7 @@ func TestBaselineTable(t *testing.T) {
 func TestGitHubAnnotations(t *testing.T) {
 	v := []judge.Verdict{{Target: "a,b", Expectations: []judge.Check{{Name: "max_rss", Text: "100%\nbad ✗"}, {Name: "ok", Pass: true}}}}
 	var b bytes.Buffer
-	if err := GitHubAnnotations(&b, "sc:1", v); err != nil {
+	if err := GitHubAnnotations(&b, "sc:1", v, judge.GateOf(v)); err != nil {
 		t.Fatal(err)
 	}
 	if want := "::error title=oomlab sc%3A1%3A a%2Cb max_rss::100%25%0Abad ✗\n"; b.String() != want {

@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
+
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved/savedtest"
 )
 
@@ -14,7 +15,7 @@ func TestSummaryMarkdown(t *testing.T) {
 	run := savedtest.Upload(t)
 	run.Dir = "run"
 	var b bytes.Buffer
-	if err := writeMarkdown(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)}); err != nil {
+	if err := writeMarkdown(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)}, judge.GateOf(judge.Judge(run))); err != nil {
 		t.Fatal(err)
 	}
 	savedtest.Golden(t, ".md", b.Bytes())
@@ -23,7 +24,7 @@ func TestSummaryMarkdown(t *testing.T) {
 func TestTerminal(t *testing.T) {
 	run := savedtest.Upload(t)
 	var b bytes.Buffer
-	Terminal(&b, run, judge.Judge(run))
+	Terminal(&b, run, judge.Judge(run), judge.GateOf(judge.Judge(run)))
 	savedtest.Golden(t, ".txt", b.Bytes())
 }
 
@@ -33,7 +34,7 @@ func TestReportHTML(t *testing.T) {
 	run := savedtest.Upload(t)
 	run.Dir = "run"
 	var b bytes.Buffer
-	err := writeHTML(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)},
+	err := writeHTML(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)}, judge.GateOf(judge.Judge(run)),
 		[]byte(`<?xml version="1.0"?><svg id="dashboard"></svg>`), []byte(`<svg id="memory"></svg>`))
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +61,7 @@ func TestCatalogMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if _, err := WriteCatalog(&b, []*saved.Run{run}); err != nil {
+	if err := WriteCatalog(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)}, judge.GateOf(judge.Judge(run))); err != nil {
 		t.Fatal(err)
 	}
 	savedtest.Golden(t, ".md", b.Bytes())

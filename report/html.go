@@ -16,9 +16,11 @@ import (
 
 // htmlPage is what report.html is rendered from.
 type htmlPage struct {
-	Title     string
-	Pass      bool
+	Title string
+	// Class is the headline's CSS class: pass, fail or nothing.
+	Class     string
 	Gate      string
+	Warnings  []string
 	Runs      []htmlRun
 	Dashboard template.HTML // inline SVG
 	Memory    template.HTML // inline SVG
@@ -55,7 +57,9 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"killed":  killedAt,
 	"gc":      gcMax,
 	"p95last": p95Last,
-	"icon":    passIcon,
+	"mark":    verdictMark,
+	"peak":    peakCell,
+	"success": successCell,
 	"worry":   judge.Worry,
 	"slope":   format.Slope,
 }).Parse(pageHTML))
@@ -65,7 +69,7 @@ const pageHTML = `<!DOCTYPE html>
 <title>oomlab: {{.Title}}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
-h1{margin-bottom:.2em} .pass{color:#1a7f37} .fail{color:#cf222e}
+h1{margin-bottom:.2em} .pass{color:#1a7f37} .fail{color:#cf222e} .nothing{color:#9a6700}
 table{border-collapse:collapse;margin:.5em 0 1.5em} th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
 th{background:#f3f3f3} td.l,th.l{text-align:left}
 .verdict{border-left:6px solid #ccc;padding:.4em 1em;margin:1em 0;background:#fafafa}
@@ -75,16 +79,17 @@ code{background:#f3f3f3;padding:0 .2em}
 figure svg text{font-family:"Liberation Sans",Arial,Helvetica,sans-serif !important}
 </style></head><body>
 <h1>oomlab: {{.Title}}</h1>
-<p class="{{if .Pass}}pass{{else}}fail{{end}}"><strong>{{.Gate}}</strong></p>
-{{range .Runs}}<p>{{if .Label}}<strong>{{.Label}}</strong> ({{.Dir}}): {{end}}{{.Line}}</p>
+<p class="{{.Class}}"><strong>{{.Gate}}</strong></p>
+{{range .Warnings}}<p class="note">warning: {{.}}</p>
+{{end}}{{range .Runs}}<p>{{if .Label}}<strong>{{.Label}}</strong> ({{.Dir}}): {{end}}{{.Line}}</p>
 {{with .Res.ScenarioSpec}}{{if .Description}}<p>{{.Description}}</p>{{end}}{{end}}
 {{range .Notes}}<p class="note">note: {{.}}</p>{{end}}{{end}}
 <h2>Verdicts</h2>
 <table><tr><th class="l">target</th><th class="l">outcome</th><th>killed at</th><th>peak RSS</th><th>RSS slope</th><th>GC/s max</th><th>success</th><th>shed</th><th>goodput</th><th>p95 last stage</th><th class="l">verdict</th></tr>
-{{range .Runs}}{{range .Targets}}<tr><td class="l">{{.V.Target}}</td><td class="l">{{.V.Outcome}}</td><td>{{killed .V}}</td><td>{{mib .V.PeakRSSMiB}}</td><td>{{slope .V.SlopeMiBPerSec}}</td><td>{{gc .V}}</td><td>{{pct .V.SuccessRatio}}</td><td>{{pct .V.ShedRatio}}</td><td>{{goodput .V}}</td><td>{{p95last .V}}</td><td class="l">{{.V.Class}} {{icon .V.Pass}}{{worry .V}}</td></tr>
+{{range .Runs}}{{range .Targets}}<tr><td class="l">{{.V.Target}}</td><td class="l">{{.V.Outcome}}</td><td>{{killed .V}}</td><td>{{peak .V}}</td><td>{{slope .V.SlopeMiBPerSec}}</td><td>{{gc .V}}</td><td>{{success .V}}</td><td>{{pct .V.ShedRatio}}</td><td>{{goodput .V}}</td><td>{{p95last .V}}</td><td class="l">{{.V.Class}} {{mark .V}}{{worry .V}}</td></tr>
 {{end}}{{end}}</table>
-{{range .Runs}}{{range .Targets}}<div class="verdict {{if .V.Pass}}ok{{else}}bad{{end}}">
-<h3>{{.V.Target}}: {{.V.Class}} {{icon .V.Pass}}</h3>
+{{range .Runs}}{{range .Targets}}<div class="verdict {{if not .V.Expectations}}unchecked{{else if .V.Pass}}ok{{else}}bad{{end}}">
+<h3>{{.V.Target}}: {{.V.Class}} {{mark .V}}</h3>
 {{if .V.Story}}<p>{{.V.Story}}</p>{{end}}
 {{if .V.Symptoms}}<ul>{{range .V.Symptoms}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .V.Expectations}}<ul>{{range .V.Expectations}}<li>{{.Text}}</li>{{end}}</ul>{{end}}
@@ -130,11 +135,21 @@ func inlineSVG(svg []byte) template.HTML {
 	return template.HTML(svgPreamble.ReplaceAll(svg, []byte("$1"))) // #nosec: our own renderer's output
 }
 
-// writeHTML renders report.html; dashboard and memory are the SVG
-// documents to inline.
-func writeHTML(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, dashboard, memory []byte) error {
-	all := flatten(verdicts)
-	page := htmlPage{Title: scenarioNames(runs), Pass: judge.Gate(all), Gate: gateLine(all),
+// gateClass is the CSS class of the gate's headline.
+func gateClass(s judge.GateState) string {
+	switch s {
+	case judge.GatePass:
+		return "pass"
+	case judge.GateFail:
+		return "fail"
+	}
+	return "nothing"
+}
+
+// writeHTML renders report.html from the verdicts and the gate;
+// dashboard and memory are the SVG documents to inline.
+func writeHTML(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus, dashboard, memory []byte) error {
+	page := htmlPage{Title: scenarioNames(runs), Class: gateClass(gate.State), Gate: gate.Line(), Warnings: gate.Warnings,
 		Dashboard: inlineSVG(dashboard), Memory: inlineSVG(memory)}
 	for i, r := range runs {
 		hr := htmlRun{Dir: r.Dir, Res: r.Results, Line: runLine(r.Results), Notes: r.Notes,

@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/oomlab/oomlab/report/format"
+
 	"github.com/oomlab/oomlab/report/judge"
+
 	"github.com/oomlab/oomlab/report/saved"
 )
 
@@ -50,8 +52,12 @@ type junitMessage struct {
 // (classname "scenario.target", name the expect: key) that fails with the
 // check's text, measured value included. A target without expectations
 // is one skipped testcase, so that it still shows. verdicts[i] are
-// runs[i]'s.
-func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict) error {
+// runs[i]'s, gate the status decided from them. When that status is not
+// the expectations' alone — nothing to judge, a baseline compared, a
+// warning — a suite "oomlab gate" holds one testcase "gate" saying so: skipped
+// with the reason when nothing was judged (never a pass), failed when
+// the gate failed.
+func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus) error {
 	doc := junitSuites{Name: "oomlab"}
 	for i, r := range runs {
 		suite := junitSuite{Name: r.Results.Scenario}
@@ -79,6 +85,12 @@ func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict) erro
 		doc.Skipped += suite.Skipped
 		doc.Suites = append(doc.Suites, suite)
 	}
+	if suite, ok := gateSuite(gate); ok {
+		doc.Tests += suite.Tests
+		doc.Failures += suite.Failures
+		doc.Skipped += suite.Skipped
+		doc.Suites = append(doc.Suites, suite)
+	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -89,6 +101,26 @@ func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict) erro
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// gateSuite is the suite of the gate's own testcase, when the gate needs
+// one (see WriteJUnit).
+func gateSuite(g judge.GateStatus) (junitSuite, bool) {
+	if g.State != judge.GateNothing && g.Baseline == nil && len(g.Warnings) == 0 {
+		return junitSuite{}, false
+	}
+	tc := junitCase{ClassName: "oomlab.gate", Name: "gate", SystemOut: strings.Join(append([]string{g.Line()}, g.Warnings...), "\n")}
+	suite := junitSuite{Name: "oomlab gate", Tests: 1}
+	switch g.State {
+	case judge.GateNothing:
+		tc.Skipped = &junitMessage{Message: "nothing to judge: " + g.Reason}
+		suite.Skipped = 1
+	case judge.GateFail:
+		tc.Failure = &junitMessage{Message: g.Reason, Type: "gate", Text: g.Line()}
+		suite.Failures = 1
+	}
+	suite.Cases = []junitCase{tc}
+	return suite, true
 }
 
 // verdictDetail is a target's verdict in a few lines of plain text.

@@ -40,10 +40,10 @@ func FuzzLoad(f *testing.F) {
 		}
 		verdicts := judge.Judge(run)
 		var md, term bytes.Buffer
-		if err := writeMarkdown(&md, []*saved.Run{run}, [][]judge.Verdict{verdicts}); err != nil {
+		if err := writeMarkdown(&md, []*saved.Run{run}, [][]judge.Verdict{verdicts}, judge.GateOf(verdicts)); err != nil {
 			t.Fatalf("writeMarkdown: %v", err)
 		}
-		Terminal(&term, run, verdicts)
+		Terminal(&term, run, verdicts, judge.GateOf(verdicts))
 		if i := strings.IndexFunc(md.String(), func(r rune) bool { return format.IsControl(r) && r != '\n' }); i >= 0 {
 			t.Fatalf("summary.md holds control character %q at %d", md.String()[i], i)
 		}

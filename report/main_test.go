@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/oomlab/oomlab/report/saved"
+
 	"github.com/oomlab/oomlab/report/saved/savedtest"
 )
 
@@ -20,15 +21,15 @@ func TestScratch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := WriteAll([]*saved.Run{run}, filepath.Clean(out))
+	files, err := writeAll([]*saved.Run{run}, filepath.Clean(out))
 	if err != nil {
 		t.Fatal(err)
 	}
-	Terminal(os.Stdout, run, files.Verdicts)
-	if _, err := WriteAll([]*saved.Run{run, savedtest.Upload(t)}, filepath.Join(out, "compare")); err != nil {
+	Terminal(os.Stdout, run, files.Verdicts, files.Gate)
+	if _, err := writeAll([]*saved.Run{run, savedtest.Upload(t)}, filepath.Join(out, "compare")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := WriteAll([]*saved.Run{savedtest.LongRun().Run()}, filepath.Join(out, "long")); err != nil {
+	if _, err := writeAll([]*saved.Run{savedtest.LongRun().Run()}, filepath.Join(out, "long")); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -15,12 +15,15 @@ import (
 
 // writeMarkdown writes summary.md: GitHub-flavoured Markdown for a CI job
 // summary — a headline with pass/fail, one table of all targets, and per
-// target its stage table and verdict lines. verdicts[i] holds run i's.
-func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict) error {
+// target its stage table and verdict lines. verdicts[i] holds run i's;
+// the headline and last line are gate's.
+func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus) error {
 	var b strings.Builder
 	all := flatten(verdicts)
-	icon := passIcon(judge.Gate(all))
-	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", format.MarkdownText(scenarioNames(runs)), icon)
+	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", format.MarkdownText(scenarioNames(runs)), gateMark(gate.State))
+	for _, warn := range gate.Warnings {
+		fmt.Fprintf(&b, "> **warning:** %s\n\n", format.MarkdownText(warn))
+	}
 	for i, r := range runs {
 		res := r.Results
 		prefix := ""
@@ -33,13 +36,13 @@ func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict) e
 	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, v := range all {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", format.MarkdownText(v.Target), format.MarkdownText(v.Outcome),
-			killedAt(v), format.MiB(v.PeakRSSMiB), format.Slope(v.SlopeMiBPerSec), gcMax(v), format.Percent(v.SuccessRatio),
-			format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class, passIcon(v.Pass)+judge.Worry(v))
+			killedAt(v), peakCell(v), format.Slope(v.SlopeMiBPerSec), gcMax(v), successCell(v),
+			format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class, verdictMark(v)+judge.Worry(v))
 	}
 	for i, r := range runs {
 		for j, t := range r.Results.Targets {
 			v := verdicts[i][j]
-			fmt.Fprintf(&b, "\n### %s: %s %s\n\n", format.MarkdownText(v.Target), v.Class, passIcon(v.Pass))
+			fmt.Fprintf(&b, "\n### %s: %s %s\n\n", format.MarkdownText(v.Target), v.Class, verdictMark(v))
 			if v.Story != "" {
 				fmt.Fprintf(&b, "%s\n\n", format.MarkdownText(v.Story))
 			}
@@ -68,7 +71,7 @@ func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict) e
 			fmt.Fprintf(&b, "\n> **note:** %s\n", format.MarkdownText(n))
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n", gateLine(all))
+	fmt.Fprintf(&b, "\n%s\n", format.MarkdownText(gate.Line()))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -146,6 +149,27 @@ func passIcon(ok bool) string {
 		return "pass"
 	}
 	return "FAIL"
+}
+
+// verdictMark marks one target: passIcon's word, or "not checked" for a
+// target without expectations (it neither passed nor failed anything).
+func verdictMark(v judge.Verdict) string {
+	if len(v.Expectations) == 0 {
+		return "not checked"
+	}
+	return passIcon(v.Pass)
+}
+
+// gateMark is the headline's word for the gate: "pass", "FAIL" or
+// "nothing to judge".
+func gateMark(s judge.GateState) string {
+	switch s {
+	case judge.GatePass:
+		return passIcon(true)
+	case judge.GateFail:
+		return passIcon(false)
+	}
+	return s.Word()
 }
 
 func flatten(vs [][]judge.Verdict) []judge.Verdict {

@@ -8,16 +8,19 @@ import (
 	"text/tabwriter"
 
 	"github.com/oomlab/oomlab/report/format"
+
 	"github.com/oomlab/oomlab/report/judge"
+
 	"github.com/oomlab/oomlab/report/saved"
 )
 
 // Terminal writes the plain-text summary printed at the end of a run: an
 // aligned table (target, outcome, killed at, peak RSS, GC, success, p95 of
 // the last stage, verdict), then each verdict's symptoms, checks and
-// advice, then the run's notes and the gate. verdicts are Judge(run)'s
-// (or Files.Verdicts). Errors writing to w are ignored, as fmt.Fprint's are.
-func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict) {
+// advice, then the run's notes and the gate's line and warnings.
+// verdicts are Judge(run)'s (or Files.Verdicts), gate the status decided
+// from them. Errors writing to w are ignored, as fmt.Fprint's are.
+func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict, gate judge.GateStatus) {
 	w = format.TermWriter{W: w}
 	res := run.Results
 	head := res.Scenario
@@ -28,8 +31,8 @@ func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tSHED\tGOODPUT\tP95 LAST\tVERDICT\t")
 	for _, v := range verdicts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), format.MiB(v.PeakRSSMiB),
-			gcMax(v), format.Percent(v.SuccessRatio), format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+passWord(v.Pass)+judge.Worry(v))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), peakCell(v),
+			gcMax(v), successCell(v), format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+strings.ToUpper(verdictMark(v))+judge.Worry(v))
 	}
 	tw.Flush()
 	for _, v := range verdicts {
@@ -53,7 +56,10 @@ func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict) {
 	if h := res.Harness; h.RSSPeakBytes > 0 {
 		fmt.Fprintf(w, "\noomlab itself: peak RSS %s, mean %s\n", format.MiB(float64(h.RSSPeakBytes)/format.BytesPerMiB), format.MiB(float64(h.RSSMeanBytes)/format.BytesPerMiB))
 	}
-	fmt.Fprintf(w, "\n%s\n", gateLine(verdicts))
+	for _, warn := range gate.Warnings {
+		fmt.Fprintf(w, "\nwarning: %s\n", warn)
+	}
+	fmt.Fprintf(w, "\n%s\n", gate.Line())
 }
 
 // goodput writes the downstream's goodput ratio as a percentage, "-"
@@ -72,6 +78,24 @@ func limitNote(v judge.Verdict) string {
 		return ""
 	}
 	return ", limit " + judge.DescribeTimeToLimit(*v.TimeToLimit)
+}
+
+// peakCell is the peak RSS for a table, "-" when none was measured (a
+// target that never ran): never a made-up 0 MiB.
+func peakCell(v judge.Verdict) string {
+	if v.PeakRSSMiB <= 0 {
+		return "-"
+	}
+	return format.MiB(v.PeakRSSMiB)
+}
+
+// successCell is the success ratio for a table, "-" for a target that
+// left nothing to judge and succeeded at nothing (no request was sent).
+func successCell(v judge.Verdict) string {
+	if v.SuccessRatio == 0 && (v.Class == judge.ClassNoData || v.Class == judge.ClassSkipped || v.Class == judge.ClassFailedToStart) {
+		return "-"
+	}
+	return format.Percent(v.SuccessRatio)
 }
 
 func killedAt(v judge.Verdict) string {
@@ -93,32 +117,4 @@ func p95Last(v judge.Verdict) string {
 		return "-"
 	}
 	return format.Ms(v.P95LastStageMs)
-}
-
-func passWord(ok bool) string {
-	if ok {
-		return "PASS"
-	}
-	return "FAIL"
-}
-
-// gateLine is the last line: "expectations: PASS (5 checks)", "…: FAIL
-// (1 of 5 checks failed)" or "…: NOTHING TO JUDGE (why)".
-func gateLine(verdicts []judge.Verdict) string {
-	var n, failed int
-	for _, v := range verdicts {
-		for _, c := range v.Expectations {
-			n++
-			if !c.Pass {
-				failed++
-			}
-		}
-	}
-	switch st, reason := judge.GateOf(verdicts); st {
-	case judge.GateFail:
-		return fmt.Sprintf("expectations: FAIL (%d of %d checks failed)", failed, n)
-	case judge.GateNothing:
-		return fmt.Sprintf("expectations: NOTHING TO JUDGE (%s)", reason)
-	}
-	return fmt.Sprintf("expectations: PASS (%d checks)", n)
 }

@@ -23,45 +23,50 @@ const (
 // VerdictsSchema is the schema string of verdicts.json.
 const VerdictsSchema = "oomlab.verdicts/v1"
 
-// Files is what WriteAll wrote, and the verdicts it wrote them from.
+// Files is what WriteAll wrote, and the verdicts and gate it rendered.
 type Files struct {
 	// Paths lists every file written, in the order written.
 	Paths []string
 	// Verdicts are every run's verdicts in order; when comparing, target
 	// names carry the run's label ("A:upload-naive").
 	Verdicts []judge.Verdict
-	// Pass is Gate(Verdicts).
-	Pass bool
-	// Status and Reason are GateOf(Verdicts).
-	Status judge.GateStatus
-	Reason string
+	// Gate is the gate status every output was rendered with.
+	Gate judge.GateStatus
 }
 
-// verdictsDoc is the content of verdicts.json.
+// verdictsDoc is the content of verdicts.json. Pass is Gate.State ==
+// pass: false when nothing was judged (kept for readers of the first
+// files, which had only it; read gate.status instead).
 type verdictsDoc struct {
-	Schema    string          `json:"schema"`
-	Scenarios []string        `json:"scenarios"`
-	Pass      bool            `json:"pass"`
-	Verdicts  []judge.Verdict `json:"verdicts"`
+	Schema    string           `json:"schema"`
+	Scenarios []string         `json:"scenarios"`
+	Gate      judge.GateStatus `json:"gate"`
+	Pass      bool             `json:"pass"`
+	Verdicts  []judge.Verdict  `json:"verdicts"`
 }
 
-// WriteAll judges the runs and writes every output to dir: memory.png/svg,
-// dashboard.png/svg, report.html, summary.md and verdicts.json. One run is
-// a normal report; two are a comparison (targets named "A:…", "B:…").
-func WriteAll(runs []*saved.Run, dir string) (Files, error) {
+// WriteAll writes every output to dir from the runs, their verdicts
+// (JudgeRuns(runs): verdicts[i] are runs[i]'s) and the gate status
+// decided from them (GateOf, WithBaseline): memory.png/svg,
+// dashboard.png/svg, report.html, summary.md and verdicts.json. It judges
+// nothing itself. One run is a normal report; two are a comparison
+// (targets named "A:…", "B:…" in every output and in Files.Verdicts).
+func WriteAll(runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus, dir string) (Files, error) {
 	var files Files
 	if len(runs) == 0 {
 		return files, errors.New("report: no run")
+	}
+	if len(verdicts) != len(runs) {
+		return files, fmt.Errorf("report: %d runs but %d verdict lists", len(runs), len(verdicts))
 	}
 	out, err := results.CreateOutDir(dir)
 	if err != nil {
 		return files, fmt.Errorf("report: %w", err)
 	}
 	defer out.Close()
-	verdicts := judgeRuns(runs)
+	verdicts = labelRuns(verdicts)
 	files.Verdicts = flatten(verdicts)
-	files.Pass = judge.Gate(files.Verdicts)
-	files.Status, files.Reason = judge.GateOf(files.Verdicts)
+	files.Gate = gate
 
 	paths, memSVG, err := plot.MemoryFigure(runs).Write(out, "memory")
 	files.Paths = append(files.Paths, paths...)
@@ -77,10 +82,10 @@ func WriteAll(runs []*saved.Run, dir string) (Files, error) {
 		name   string
 		render func(*bytes.Buffer) error
 	}{
-		{HTMLFile, func(b *bytes.Buffer) error { return writeHTML(b, runs, verdicts, dashSVG, memSVG) }},
-		{MarkdownFile, func(b *bytes.Buffer) error { return writeMarkdown(b, runs, verdicts) }},
+		{HTMLFile, func(b *bytes.Buffer) error { return writeHTML(b, runs, verdicts, gate, dashSVG, memSVG) }},
+		{MarkdownFile, func(b *bytes.Buffer) error { return writeMarkdown(b, runs, verdicts, gate) }},
 		{VerdictsFile, func(b *bytes.Buffer) error {
-			doc := verdictsDoc{Schema: VerdictsSchema, Pass: files.Pass, Verdicts: files.Verdicts}
+			doc := verdictsDoc{Schema: VerdictsSchema, Gate: gate, Pass: gate.Pass(), Verdicts: files.Verdicts}
 			for _, r := range runs {
 				doc.Scenarios = append(doc.Scenarios, r.Results.Scenario)
 			}
@@ -102,16 +107,18 @@ func WriteAll(runs []*saved.Run, dir string) (Files, error) {
 	return files, nil
 }
 
-// judgeRuns judges each run; when comparing, target names get the run's
-// label.
-func judgeRuns(runs []*saved.Run) [][]judge.Verdict {
-	out := make([][]judge.Verdict, len(runs))
-	for i, r := range runs {
-		out[i] = judge.Judge(r)
-		if len(runs) > 1 {
-			for j := range out[i] {
-				out[i][j].Target = format.RunLabel(i) + ":" + out[i][j].Target
-			}
+// labelRuns returns the verdicts with each target named after its run
+// ("A:upload-naive") when there are several runs (a comparison); one
+// run's are returned as they are. The input is not changed.
+func labelRuns(verdicts [][]judge.Verdict) [][]judge.Verdict {
+	if len(verdicts) < 2 {
+		return verdicts
+	}
+	out := make([][]judge.Verdict, len(verdicts))
+	for i, vs := range verdicts {
+		out[i] = append([]judge.Verdict(nil), vs...)
+		for j := range out[i] {
+			out[i][j].Target = format.RunLabel(i) + ":" + out[i][j].Target
 		}
 	}
 	return out

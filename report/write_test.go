@@ -15,7 +15,7 @@ import (
 func TestWriteAllCompare(t *testing.T) {
 	a, b := savedtest.Upload(t), savedtest.Upload(t)
 	dir := t.TempDir()
-	files, err := WriteAll([]*saved.Run{a, b}, dir)
+	files, err := writeAll([]*saved.Run{a, b}, dir)
 	if err != nil {
 		t.Fatalf("WriteAll: %v", err)
 	}
@@ -48,12 +48,12 @@ func TestWriteAllCompare(t *testing.T) {
 // without failing: a harness that died early still gets a report.
 func TestWriteAllEmpty(t *testing.T) {
 	run := saved.NewRun(&results.Results{Schema: results.Schema, Scenario: "empty"})
-	files, err := WriteAll([]*saved.Run{run}, t.TempDir())
+	files, err := writeAll([]*saved.Run{run}, t.TempDir())
 	if err != nil {
 		t.Fatalf("WriteAll(empty run): %v", err)
 	}
-	if len(files.Verdicts) != 0 || !files.Pass {
-		t.Errorf("WriteAll(empty run) = %d verdicts, pass %v; want 0, true", len(files.Verdicts), files.Pass)
+	if len(files.Verdicts) != 0 || files.Gate.State != judge.GateNothing {
+		t.Errorf("WriteAll(empty run) = %d verdicts, gate %v; want 0, nothing to judge", len(files.Verdicts), files.Gate)
 	}
 }
 
@@ -72,7 +72,7 @@ func TestWriteAllResultsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load(results.json only): %v", err)
 	}
-	files, err := WriteAll([]*saved.Run{run}, t.TempDir())
+	files, err := writeAll([]*saved.Run{run}, t.TempDir())
 	if err != nil {
 		t.Fatalf("WriteAll(results.json only): %v", err)
 	}

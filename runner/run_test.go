@@ -14,6 +14,8 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/oomlab/oomlab/runner/proc/proctest"
+
 	"github.com/oomlab/oomlab/fixtures"
 	"github.com/oomlab/oomlab/runner/proc"
 	"github.com/oomlab/oomlab/runner/results"
@@ -36,7 +38,7 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	// Every goroutine the runner starts has an owner and ends with Run.
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(proctest.Main(m))
 }
 
 func parse(t *testing.T, text string) *scenarios.Scenario {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/runner/results"
@@ -29,6 +30,7 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 		}
 	}
 	var runs []*saved.Run
+	var verdicts [][]judge.Verdict
 	var errs []error
 	interrupted := false
 	for _, in := range scenarios.Builtins() {
@@ -43,16 +45,21 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 			continue
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "\n=== %s\n", in.Name)
-		err := runScenario(cmd, in.Name, sub)
+		files, err := runScenario(cmd, in.Name, sub)
 		var ee *exitError
-		if err != nil && !(errors.As(err, &ee) && ee.code == exitFailed) {
+		// A failed gate or nothing to judge is the catalog gate's to say.
+		if err != nil && !(errors.As(err, &ee) && (ee.code == exitFailed || ee.code == exitNothing)) {
 			errs = append(errs, fmt.Errorf("%s: %w", in.Name, err))
 			if errors.As(err, &ee) && ee.code == exitInterrupted {
 				interrupted = true
 			}
 		}
 		if run, lerr := saved.Load(sub.out); lerr == nil {
-			runs = append(runs, run)
+			if len(files.Verdicts) != len(run.Results.Targets) {
+				// The report could not be rendered: judge what was saved.
+				files.Verdicts = judge.Judge(run)
+			}
+			runs, verdicts = append(runs, run), append(verdicts, files.Verdicts)
 		}
 		if interrupted {
 			break
@@ -61,7 +68,7 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 	if len(runs) == 0 {
 		return errors.Join(append(errs, errors.New("catalog: no scenario ran"))...)
 	}
-	pass, err := writeCatalog(cmd, root, runs)
+	gate, err := writeCatalog(cmd, root, runs, verdicts)
 	if err != nil {
 		return err
 	}
@@ -70,51 +77,52 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 		return &exitError{code: exitInterrupted, err: errors.Join(append(errs, runner.ErrInterrupted)...)}
 	case len(errs) > 0:
 		return errors.Join(errs...)
-	case !pass && !f.noGate:
-		return &exitError{code: exitFailed, err: errors.New("an expectation failed (see catalog.md)")}
 	}
-	return nil
+	return exitFor(gate, f.noGate)
 }
 
 // renderCatalog renders every run of a saved catalog again, then its
 // catalog.md; `oomlab report CATALOG_DIR`.
 func renderCatalog(cmd *cobra.Command, root string, dirs []string) error {
 	var runs []*saved.Run
+	var verdicts [][]judge.Verdict
 	for _, d := range dirs {
 		fmt.Fprintf(cmd.OutOrStdout(), "\n=== %s\n", d)
-		run, _, err := renderReport(cmd.OutOrStdout(), d)
+		run, files, err := renderReport(cmd.OutOrStdout(), d)
 		if err != nil {
 			return err
 		}
-		runs = append(runs, run)
+		runs, verdicts = append(runs, run), append(verdicts, files.Verdicts)
 	}
-	pass, err := writeCatalog(cmd, root, runs)
+	gate, err := writeCatalog(cmd, root, runs, verdicts)
 	if err != nil {
 		return err
 	}
-	if !pass {
-		return &exitError{code: exitFailed, err: errors.New("an expectation failed (see catalog.md)")}
-	}
-	return nil
+	return exitFor(gate, false)
 }
 
-// writeCatalog writes catalog.md for the runs, prints it, and reports
-// whether every expectation held.
-func writeCatalog(cmd *cobra.Command, root string, runs []*saved.Run) (bool, error) {
+// writeCatalog decides the gate of every run's verdicts (verdicts[i] are
+// runs[i]'s, judged once by the caller), writes catalog.md from them,
+// prints it, and returns the gate.
+func writeCatalog(cmd *cobra.Command, root string, runs []*saved.Run, verdicts [][]judge.Verdict) (judge.GateStatus, error) {
+	var all []judge.Verdict
+	for _, vs := range verdicts {
+		all = append(all, vs...)
+	}
+	gate := judge.GateOf(all)
 	out, err := results.CreateOutDir(root)
 	if err != nil {
-		return false, err
+		return gate, err
 	}
 	defer out.Close()
 	path := out.Join(report.CatalogFile)
 	var b bytes.Buffer
-	pass, err := report.WriteCatalog(&b, runs)
-	if err != nil {
-		return false, err
+	if err := report.WriteCatalog(&b, runs, verdicts, gate); err != nil {
+		return gate, err
 	}
 	if err := out.WriteFile(report.CatalogFile, b.Bytes()); err != nil {
-		return false, err
+		return gate, err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "\n== catalog\n%s\ncatalog  %s\n", b.Bytes(), path)
-	return pass, nil
+	return gate, nil
 }

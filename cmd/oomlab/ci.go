@@ -25,7 +25,7 @@ func ciOutputs(w io.Writer, dir, junitPath string, files report.Files) error {
 	}
 	if junitPath != "" {
 		var b bytes.Buffer
-		if err := report.WriteJUnit(&b, []*saved.Run{run}, [][]judge.Verdict{files.Verdicts}); err != nil {
+		if err := report.WriteJUnit(&b, []*saved.Run{run}, [][]judge.Verdict{files.Verdicts}, files.Gate); err != nil {
 			return err
 		}
 		if err := writeUserFile(junitPath, b.Bytes()); err != nil {
@@ -39,7 +39,7 @@ func ciOutputs(w io.Writer, dir, junitPath string, files report.Files) error {
 		}
 	}
 	if os.Getenv("GITHUB_ACTIONS") == "true" {
-		return report.GitHubAnnotations(w, run.Results.Scenario, files.Verdicts)
+		return report.GitHubAnnotations(w, run.Results.Scenario, files.Verdicts, files.Gate)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oomlab/oomlab/runner/proc/proctest"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -40,7 +41,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building oomlab:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := proctest.Main(m).Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -101,10 +102,11 @@ func target(t *testing.T, res *results.Results, name string) results.Target {
 
 func TestRunKillsNaiveNotAware(t *testing.T) {
 	if testing.Short() {
-		t.Skip("end-to-end run of about 35 s")
+		t.Skip("end-to-end run of about 10 s")
 	}
 	out := t.TempDir()
-	text, code := oomlab(t, 2*time.Minute, "run", "testdata/short-upload.yaml", "--out", out)
+	// Both targets at once (--parallel): the run is as long as its load.
+	text, code := oomlab(t, 2*time.Minute, "run", "testdata/short-upload.yaml", "--parallel", "--out", out)
 	t.Log(text)
 	res := readResults(t, out)
 	naive, aware := target(t, res, "upload-naive"), target(t, res, "upload-aware")
@@ -193,10 +195,8 @@ func TestHarnessKilledLeavesNoTarget(t *testing.T) {
 	pid := cmd.Process.Pid
 	cmd.Process.Kill()
 	cmd.Wait()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(processesOf(bin)) > 0 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	// Pdeathsig ends the targets: wait for their exits.
+	await(5*time.Second, nil, processesOf(bin), func() bool { return len(processesOf(bin)) == 0 })
 	if left := processesOf(bin); len(left) > 0 {
 		t.Fatalf("processes left after the harness was SIGKILLed: %v", left)
 	}
@@ -300,15 +300,15 @@ func startRun(t *testing.T, out string) (*exec.Cmd, string) {
 	return cmd, filepath.Join(out, results.SamplesFile)
 }
 
-// waitRows waits until the CSV file has at least n data rows.
+// waitRows waits until the CSV file has at least n data rows, woken by
+// each change in its folder.
 func waitRows(t *testing.T, path string, n int, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(path); err == nil && bytes.Count(b, []byte("\n")) > n {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
+	if await(timeout, []string{filepath.Dir(path)}, nil, func() bool {
+		b, err := os.ReadFile(path)
+		return err == nil && bytes.Count(b, []byte("\n")) > n
+	}) {
+		return
 	}
 	t.Fatalf("%s: fewer than %d rows after %s", path, n, timeout)
 }

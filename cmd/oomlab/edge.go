@@ -62,8 +62,8 @@ two cores as the target falls behind too often to be judged; raise it on a
 bigger or quieter machine.
 
 A target holds a rate when it survives the probe; its RSS after the warm-up
-(the first 30 %) does not climb faster than --max-slope, nor reaches the limit
-within --min-time-to-limit at that slope; at least --min-success of its answers
+(the first 30 %) is not growing by the verdict's own rule (--max-slope as its
+growth threshold), nor reaches the limit within --min-time-to-limit at its slope; at least --min-success of its answers
 are 2xx, or the downstream is kept --min-goodput busy (a target that sheds only
 what the downstream cannot take holds); and its p95 is under --max-p95.
 

@@ -136,18 +136,22 @@ func exitCode(err error) int {
 	return exitBadInput
 }
 
-// gateExit turns the gate's status into a command's result: nil for a
-// pass, exit 1 for a failure, exit 3 when there was nothing to judge.
-// noGate makes a failure pass (not an empty run).
-func gateExit(status judge.GateStatus, reason string, noGate bool) error {
-	switch status {
-	case judge.GateFail:
-		if noGate {
-			return nil
-		}
-		return &exitError{code: exitFailed, err: errors.New(reason)}
-	case judge.GateNothing:
-		return &exitError{code: exitNothing, err: fmt.Errorf("nothing to judge: %s", reason)}
+// exitFor is the one place a gate status becomes a command's result:
+// nil (exit 0) for a pass, exit 1 for a failure, exit 3 when there was
+// nothing to judge, each with the status's reason. noGate (run --no-gate:
+// no gate wanted) makes both exit 0; the outputs still say what the gate
+// concluded.
+func exitFor(g judge.GateStatus, noGate bool) error {
+	if noGate && (g.State == judge.GateFail || g.State == judge.GateNothing) {
+		return nil
 	}
-	return nil
+	switch g.State {
+	case judge.GatePass:
+		return nil
+	case judge.GateFail:
+		return &exitError{code: exitFailed, err: fmt.Errorf("gate failed: %s", g.Reason)}
+	case judge.GateNothing:
+		return &exitError{code: exitNothing, err: fmt.Errorf("nothing to judge: %s", g.Reason)}
+	}
+	return &exitError{code: exitBadInput, err: fmt.Errorf("unknown gate state %v: %s", g.State, g.Reason)}
 }

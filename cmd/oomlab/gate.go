@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 )
@@ -75,15 +76,25 @@ Commit it next to the scenario and gate later runs on it with
 
 func newGateCmd() *cobra.Command {
 	var baseline, tolerance string
+	var allowMismatch bool
 	cmd := &cobra.Command{
 		Use:   "gate RUN_DIR --baseline FILE_OR_RUN",
-		Short: "Compare a saved run with a baseline, figure by figure; exit 1 on a regression beyond the tolerance",
-		Long: `Gate compares each target of a saved run with the same target of a baseline
-(a file written by 'oomlab baseline save', or another run's folder): outcome,
-peak RSS, RSS slope, time to limit, p95 of the last stage and goodput, as
-before → after → change with a verdict per row. A figure counts as worse
-when it moved the bad way by more than the tolerance and more than a small
-absolute floor (4 MiB, 0.5 MiB/s, 5 s, 50 ms, 2 points of goodput).`,
+		Short: "Gate a saved run on its own expectations and on a baseline, figure by figure; exit 1 on a failure",
+		Long: `Gate judges a saved run's own expectations, then compares each target with the
+same target of a baseline (a file written by 'oomlab baseline save', or another
+run's folder): outcome, peak RSS, RSS slope, time to limit, p95 of the last
+stage and goodput, as before → after → change with a verdict per row. A
+figure counts as worse when it moved the bad way by more than the tolerance
+and more than a small absolute floor (4 MiB, 0.5 MiB/s, 5 s, 50 ms, 2 points
+of goodput). The gate fails when an expectation of the run failed, whatever
+the baseline says, or when a figure got worse.
+
+A baseline made under other conditions than the run — another scenario,
+memory limit, limit mode (the kernel's cgroup limit or the watchdog) or
+request shape (method, path, body) — is refused (exit 2) and the differing
+fields named; --allow-mismatch compares it all the same, with a warning on
+every output. A baseline file of schema v1 records neither limit mode nor
+request shape: those are reported as unchecked.`,
 		Example: `  oomlab baseline save oomlab-out/last-week baseline.json
   oomlab gate out/ --baseline baseline.json --tolerance 15%`,
 		Args: cobra.ExactArgs(1),
@@ -100,37 +111,83 @@ absolute floor (4 MiB, 0.5 MiB/s, 5 s, 50 ms, 2 points of goodput).`,
 			if err != nil {
 				return err
 			}
-			after := judge.NewBaseline(run, judge.Judge(run))
-			return gateOnBaseline(cmd.OutOrStdout(), baseline, args[0], before, after, tol)
+			verdicts := judge.Judge(run)
+			after := judge.NewBaseline(run, verdicts)
+			rows, gate, err := baselineGate(before, after, verdicts, tol, allowMismatch)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if err := printBaselineGate(w, baseline, args[0], rows, gate, verdicts); err != nil {
+				return err
+			}
+			return exitFor(gate, false)
 		},
 	}
 	cmd.Flags().StringVar(&baseline, "baseline", "", "baseline file (oomlab baseline save) or a run's folder (required)")
 	cmd.Flags().StringVar(&tolerance, "tolerance", defaultTolerance, "how much worse a figure may get before the gate fails (\"15%\" or 0.15)")
+	cmd.Flags().BoolVar(&allowMismatch, "allow-mismatch", false, "compare with a baseline made under another scenario, memory limit, limit mode or request shape (with a warning) instead of refusing it")
 	_ = cmd.MarkFlagRequired("baseline")
 	return cmd
 }
 
-// gateOnBaseline prints the baseline table of before → after, appends
-// its Markdown to GITHUB_STEP_SUMMARY when set, and returns exit 1 on a
-// regression, 3 when there is nothing to compare.
-func gateOnBaseline(w io.Writer, beforeName, afterName string, before, after judge.Baseline, tol float64) error {
-	if len(after.Targets) == 0 || len(before.Targets) == 0 {
-		return &exitError{code: exitNothing, err: errors.New("nothing to judge: the run or the baseline holds no targets")}
+// baselineGate decides the one gate status of a run (after, own its
+// verdicts) against a baseline (before): the run's own expectations and
+// the baseline's rows together (report.GateStatus.WithBaseline), so that
+// a run failing its expectations fails whatever its baseline says. A
+// baseline made under other conditions is refused with exit 2 naming the
+// differing fields, unless allowMismatch, when it is compared with a
+// warning carried by the status to every output; conditions a baseline
+// cannot vouch for (schema v1) are warned about too.
+func baselineGate(before, after judge.Baseline, own []judge.Verdict, tol float64, allowMismatch bool) ([]judge.BaselineRow, judge.GateStatus, error) {
+	if len(after.Targets) == 0 {
+		return nil, judge.GateOf(own).WithBaseline(nil, tol), nil
 	}
+	unchecked, err := judge.CheckCompatible(before, after)
+	var warnings []string
+	if err != nil {
+		var me *judge.MismatchError
+		if !allowMismatch || !errors.As(err, &me) {
+			return nil, judge.GateStatus{}, &exitError{code: exitBadInput,
+				err: fmt.Errorf("%w; pass --allow-mismatch to compare them all the same", err)}
+		}
+		warnings = append(warnings, me.Warning())
+	}
+	warnings = append(warnings, unchecked...)
 	rows := judge.CompareBaselines(before, after, tol)
+	return rows, judge.GateOf(own).WithBaseline(rows, tol).WithWarnings(warnings...), nil
+}
+
+// printBaselineGate prints the baseline table of beforeName →
+// afterName, the run's failed expectations and the gate with its
+// warnings; and appends the same as Markdown to GITHUB_STEP_SUMMARY when
+// set.
+func printBaselineGate(w io.Writer, beforeName, afterName string, rows []judge.BaselineRow, gate judge.GateStatus, own []judge.Verdict) error {
 	fmt.Fprintf(w, "baseline %s → %s\n\n", beforeName, afterName)
-	report.WriteBaselineTable(w, rows, tol)
+	var failed []string
+	for _, v := range own {
+		for _, c := range v.Expectations {
+			if !c.Pass {
+				failed = append(failed, v.Target+": "+c.Text)
+			}
+		}
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(w, "failed expectations of %s:\n", afterName)
+		for _, f := range failed {
+			fmt.Fprintf(w, "  %s\n", format.TermText(f))
+		}
+		fmt.Fprintln(w)
+	}
+	report.WriteBaselineTable(w, rows, gate)
 	if p := os.Getenv("GITHUB_STEP_SUMMARY"); p != "" {
 		var b bytes.Buffer
-		if err := report.WriteBaselineMarkdown(&b, beforeName, afterName, rows, tol); err != nil {
+		if err := report.WriteBaselineMarkdown(&b, beforeName, afterName, rows, gate); err != nil {
 			return err
 		}
 		if err := appendBytes(p, b.Bytes()); err != nil {
 			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 		}
-	}
-	if judge.Regressed(rows) {
-		return &exitError{code: exitFailed, err: errors.New("a figure regressed beyond the tolerance (see the table above)")}
 	}
 	return nil
 }

@@ -416,8 +416,9 @@ func TestCancellableReturnsOnSignal(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	block := make(chan struct{})
 	defer close(block)
-	go func() { time.Sleep(50 * time.Millisecond); cancel(errors.New("terminated")) }()
-	err := cancellable(ctx, func() error { <-block; return nil })
+	started := make(chan struct{})
+	go func() { <-started; cancel(errors.New("terminated")) }() // SIGTERM while rendering
+	err := cancellable(ctx, func() error { close(started); <-block; return nil })
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != exitInterrupted || !strings.Contains(err.Error(), "terminated") {
 		t.Errorf("cancellable(blocked, cancelled) = %v; want exit %d saying terminated", err, exitInterrupted)

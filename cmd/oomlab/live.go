@@ -130,7 +130,7 @@ func isTerminal(w io.Writer) bool {
 
 // replay feeds a finished run from its folder into hub, as if it were
 // happening: the page then shows it the same way as a live one.
-func replay(hub *web.Hub, run *saved.Run) error {
+func replay(hub *web.Hub, run *saved.Run, verdicts []judge.Verdict) error {
 	res := run.Results
 	info := results.RunInfo{Scenario: res.Scenario, MemoryLimitBytes: res.MemoryLimitBytes, LimitMode: res.LimitMode,
 		StartedAt: res.StartedAt, Stages: res.Stages, Phases: res.Phases}
@@ -179,14 +179,15 @@ func replay(hub *web.Hub, run *saved.Run) error {
 		hub.Event(results.RunEvent{Kind: results.EventTargetDone, Target: t.Name, AtSeconds: t.DurationSeconds, Outcome: t.Outcome})
 	}
 	hub.RunFinished(res)
-	hub.Verdicts(webVerdicts(judge.Judge(run)))
+	hub.Verdicts(webVerdicts(verdicts))
 	return nil
 }
 
-// serveFinished shows a saved run in the browser until ctx ends.
-func serveFinished(ctx context.Context, w io.Writer, run *saved.Run, addr string) error {
+// serveFinished shows a saved run and its verdicts (judged by the
+// caller) in the browser until ctx ends.
+func serveFinished(ctx context.Context, w io.Writer, run *saved.Run, verdicts []judge.Verdict, addr string) error {
 	hub := web.NewHub()
-	if err := replay(hub, run); err != nil {
+	if err := replay(hub, run, verdicts); err != nil {
 		return err
 	}
 	srv := web.NewServer(hub)

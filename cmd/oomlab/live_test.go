@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/live/web"
 )
@@ -21,7 +22,7 @@ func TestReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	hub := web.NewHub()
-	if err := replay(hub, run); err != nil {
+	if err := replay(hub, run, judge.Judge(run)); err != nil {
 		t.Fatal(err)
 	}
 	srv := web.NewServer(hub)

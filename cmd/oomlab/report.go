@@ -44,11 +44,11 @@ whose scenarios are rendered one by one, then catalog.md.`,
 				return err
 			}
 			if serve != "" {
-				if err := serveFinished(cmd.Context(), cmd.OutOrStdout(), run, serve); err != nil {
+				if err := serveFinished(cmd.Context(), cmd.OutOrStdout(), run, files.Verdicts, serve); err != nil {
 					return err
 				}
 			}
-			return gateExit(files.Status, files.Reason, false)
+			return exitFor(files.Gate, false)
 		},
 	}
 	cmd.Flags().StringVar(&junit, "junit", "", "also write the verdicts as a JUnit XML report to this file")
@@ -59,13 +59,16 @@ whose scenarios are rendered one by one, then catalog.md.`,
 
 func newCompareCmd() *cobra.Command {
 	var out, tolerance string
+	var allowMismatch bool
 	cmd := &cobra.Command{
 		Use:   "compare BEFORE AFTER",
 		Short: "Overlay two saved runs (before and after a change) in one dashboard, with a table of what changed",
 		Long: `Compare overlays two saved runs in one dashboard, report.html and summary.md
 (written to --out), and prints per target what changed from BEFORE to AFTER,
 as 'oomlab gate AFTER --baseline BEFORE' does. It exits 1 when a figure
-regressed beyond the tolerance or an expectation of AFTER failed.`,
+regressed beyond the tolerance or an expectation of AFTER failed. Runs made
+under another scenario, memory limit, limit mode or request shape are refused
+(exit 2) unless --allow-mismatch, which compares them with a warning.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			tol, err := parseTolerance(tolerance)
@@ -80,13 +83,18 @@ regressed beyond the tolerance or an expectation of AFTER failed.`,
 				}
 				runs = append(runs, r)
 			}
+			verdicts := judge.Runs(runs)
+			rows, gate, err := baselineGate(judge.NewBaseline(runs[0], verdicts[0]), judge.NewBaseline(runs[1], verdicts[1]),
+				verdicts[1], tol, allowMismatch)
+			if err != nil {
+				return err
+			}
 			if out == "" {
-				var err error
 				if out, err = newOutDir("compare-" + filepath.Base(filepath.Clean(args[0])) + "-vs-" + filepath.Base(filepath.Clean(args[1]))); err != nil {
 					return err
 				}
 			}
-			files, err := report.WriteAll(runs, out)
+			files, err := report.WriteAll(runs, verdicts, gate, out)
 			if err != nil {
 				return err
 			}
@@ -95,19 +103,15 @@ regressed beyond the tolerance or an expectation of AFTER failed.`,
 				fmt.Fprintf(w, "output   %s\n", p)
 			}
 			fmt.Fprintln(w)
-			verdicts := [][]judge.Verdict{judge.Judge(runs[0]), judge.Judge(runs[1])}
-			err = gateOnBaseline(w, args[0], args[1], judge.NewBaseline(runs[0], verdicts[0]),
-				judge.NewBaseline(runs[1], verdicts[1]), tol)
-			status, reason := judge.GateOf(verdicts[1])
-			fmt.Fprintf(w, "expectations of %s: %s (%s)\n", args[1], status, reason)
-			if err != nil {
+			if err := printBaselineGate(w, args[0], args[1], rows, gate, verdicts[1]); err != nil {
 				return err
 			}
-			return gateExit(status, reason, false)
+			return exitFor(gate, false)
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "output directory (default oomlab-out/compare-A-vs-B-<time>-<random>)")
 	cmd.Flags().StringVar(&tolerance, "tolerance", defaultTolerance, "how much worse a figure may get before compare fails (\"15%\" or 0.15)")
+	cmd.Flags().BoolVar(&allowMismatch, "allow-mismatch", false, "compare runs made under another scenario, memory limit, limit mode or request shape (with a warning) instead of refusing them")
 	return cmd
 }
 

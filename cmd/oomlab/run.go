@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/runner/results"
@@ -59,7 +60,8 @@ and writes results.json, samples.csv, load.csv and the plots to --out.
 			if f.all {
 				return runCatalog(cmd, f)
 			}
-			return runScenario(cmd, args[0], f)
+			_, err := runScenario(cmd, args[0], f)
+			return err
 		},
 	}
 	fl := cmd.Flags()
@@ -69,7 +71,7 @@ and writes results.json, samples.csv, load.csv and the plots to --out.
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow load to addresses other than loopback")
 	fl.StringVar(&f.limitMode, "limit-mode", runner.LimitAuto, "how the memory limit is enforced: auto, cgroup or watchdog")
 	fl.StringVar(&f.memoryLimit, "memory-limit", "", "override the scenario's memory limit (\"256MiB\")")
-	fl.BoolVar(&f.noGate, "no-gate", false, "exit 0 even when an expectation fails")
+	fl.BoolVar(&f.noGate, "no-gate", false, "exit 0 even when an expectation fails or there is nothing to judge (the outputs still say so)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
 	fl.BoolVar(&f.restart, "restart", false, "start a target again each time it dies under load, as a container's restart policy would (at most 5 times)")
 	fl.BoolVar(&f.parallel, "parallel", false, "run every target at the same time, each with its own cgroup, downstream and load (as parallel: true in a scenario)")
@@ -83,16 +85,21 @@ and writes results.json, samples.csv, load.csv and the plots to --out.
 	return cmd
 }
 
-func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
+// runScenario runs one scenario, renders its report and returns what was
+// written and judged (Files.Verdicts, Files.Gate: empty when the run or
+// its report failed) with the command's result.
+func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, error) {
+	var files report.Files
+	var repErr error
 	sc, err := loadScenario(arg)
 	if err != nil {
 		if !scenarios.IsInvalid(err) {
-			return usage(cmd, "%w", err)
+			return files, usage(cmd, "%w", err)
 		}
-		return &exitError{code: exitBadInput, err: err}
+		return files, &exitError{code: exitBadInput, err: err}
 	}
 	if err := applyFlags(sc, f); err != nil {
-		return usage(cmd, "%w", err)
+		return files, usage(cmd, "%w", err)
 	}
 	for _, w := range scenarios.Warnings(arg, sc) {
 		fmt.Fprintln(cmd.ErrOrStderr(), "oomlab: warning:", w)
@@ -100,7 +107,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	out := f.out
 	if out == "" {
 		if out, err = newOutDir(sc.Name); err != nil {
-			return err
+			return files, err
 		}
 	}
 	stdout := cmd.OutOrStdout()
@@ -108,7 +115,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	defer view.close()
 	if f.ui != "" {
 		if err := view.serveUI(f.ui, stdout); err != nil {
-			return &exitError{code: exitBadInput, err: err}
+			return files, &exitError{code: exitBadInput, err: err}
 		}
 	}
 	log := view.log
@@ -121,9 +128,9 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 	})
 	view.closeDisplay()
 	if res == nil {
-		return &exitError{code: exitBadInput, err: runErr}
+		return files, &exitError{code: exitBadInput, err: runErr}
 	}
-	_, files, repErr := renderReport(stdout, out)
+	_, files, repErr = renderReport(stdout, out)
 	if repErr == nil {
 		view.showVerdicts(files.Verdicts)
 	}
@@ -133,29 +140,23 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) error {
 		if errors.Is(runErr, runner.ErrInterrupted) {
 			code = exitInterrupted
 		}
-		return &exitError{code: code, err: errors.Join(runErr, repErr)}
+		return files, &exitError{code: code, err: errors.Join(runErr, repErr)}
 	}
 	if repErr != nil {
-		return &exitError{code: exitBadInput, err: repErr}
+		return files, &exitError{code: exitBadInput, err: repErr}
 	}
 	if err := ciOutputs(stdout, out, f.junit, files); err != nil {
-		return &exitError{code: exitBadInput, err: err}
+		return files, &exitError{code: exitBadInput, err: err}
 	}
-	var failed []string
-	for _, t := range res.Targets {
-		if t.Outcome == results.OutcomeFailedToStart {
-			failed = append(failed, t.Name)
-		}
-	}
-	if len(failed) > 0 {
-		return &exitError{code: exitFailed, err: fmt.Errorf("could not start %s", strings.Join(failed, ", "))}
-	}
-	return gateExit(files.Status, files.Reason, f.noGate)
+	// A target that could not start fails its "ran" check: the gate says
+	// so, and exitFor turns it into exit 1.
+	return files, exitFor(files.Gate, f.noGate)
 }
 
-// renderReport writes the plots, report.html and summary.md from the saved
-// results and prints the terminal summary, with the verdicts WriteAll
-// judged; it returns the loaded run and what WriteAll wrote and judged.
+// renderReport judges the saved results once, writes the plots,
+// report.html, summary.md and verdicts.json from those verdicts and their
+// gate status, and prints the terminal summary from the same; it returns
+// the loaded run and what WriteAll wrote (Files.Verdicts, Files.Gate).
 // path is a run's folder or a results file in it (DIR/other.json renders
 // that file, not DIR/results.json).
 func renderReport(w io.Writer, path string) (*saved.Run, report.Files, error) {
@@ -167,12 +168,13 @@ func renderReport(w io.Writer, path string) (*saved.Run, report.Files, error) {
 	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
 		file = path // DIR/other.json: that file, not DIR/results.json
 	}
-	files, err := report.WriteAll([]*saved.Run{run}, run.Dir)
+	verdicts := judge.Judge(run)
+	files, err := report.WriteAll([]*saved.Run{run}, [][]judge.Verdict{verdicts}, judge.GateOf(verdicts), run.Dir)
 	if err != nil {
 		return run, files, err
 	}
 	fmt.Fprintln(w)
-	report.Terminal(w, run, files.Verdicts)
+	report.Terminal(w, run, files.Verdicts, files.Gate)
 	fmt.Fprintf(w, "\nresults  %s\n", file)
 	for _, p := range files.Paths {
 		fmt.Fprintf(w, "output   %s\n", p)

@@ -117,10 +117,9 @@ func TestServicePostgresLeavesNothing(t *testing.T) {
 				t.Fatal("oomlab did not exit within 2 minutes")
 			}
 			// The guard cleans up after a SIGKILLed harness on its own.
-			deadline := time.Now().Add(20 * time.Second)
-			for len(leftovers(tmp)) > 0 && time.Now().Before(deadline) {
-				time.Sleep(100 * time.Millisecond)
-			}
+			// Woken when a process of the database exits or its data
+			// directory goes.
+			await(20*time.Second, []string{tmp}, leftoverPIDs(tmp), func() bool { return len(leftovers(tmp)) == 0 })
 			if left := leftovers(tmp); len(left) > 0 {
 				t.Errorf("left behind: %v", left)
 			}
@@ -143,6 +142,19 @@ func TestServicePostgresLeavesNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// leftoverPIDs are the pids of the processes leftovers lists.
+func leftoverPIDs(tmp string) []int {
+	var pids []int
+	for _, l := range leftovers(tmp) {
+		if rest, ok := strings.CutPrefix(l, "pid "); ok {
+			if pid, err := strconv.Atoi(rest[:strings.IndexByte(rest, ':')]); err == nil {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	return pids
 }
 
 // leftovers lists the data directories in tmp and the processes whose

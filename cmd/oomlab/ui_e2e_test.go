@@ -56,7 +56,7 @@ var chromiumFlags = []string{"--headless", "--no-sandbox", "--disable-gpu", "--d
 // at the end, and a screenshot kept as an artifact.
 func TestUIChromium(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs a 15 s scenario and a browser")
+		t.Skip("runs a 9 s scenario and a browser")
 	}
 	browser, err := exec.LookPath("chromium")
 	if err != nil {

@@ -1,11 +1,13 @@
 package judge
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
+	"strings"
 
 	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/report/saved"
@@ -13,17 +15,44 @@ import (
 	"github.com/oomlab/oomlab/runner/results/curve"
 )
 
-// BaselineSchema is the schema string of a baseline file.
-const BaselineSchema = "oomlab.baseline/v1"
+// BaselineSchema is the schema string of a baseline file. Version 2
+// added the conditions a baseline was made under (LimitMode, Request);
+// version 1 files are still read, and those conditions are then reported
+// as unchecked (see CheckCompatible).
+const BaselineSchema = "oomlab.baseline/v2"
+
+// BaselineSchemaV1 is the schema string of the first baseline files.
+const BaselineSchemaV1 = "oomlab.baseline/v1"
 
 // Baseline is the figures of one run, per target: a small file meant to
 // be committed next to the scenario, so that a later run can be gated on
-// "no worse than this".
+// "no worse than this". Scenario, MemoryLimitBytes, LimitMode and Request
+// are the conditions it was made under: a run made under others is not
+// comparable (CheckCompatible).
 type Baseline struct {
-	Schema           string           `json:"schema"`
-	Scenario         string           `json:"scenario"`
-	MemoryLimitBytes int64            `json:"memory_limit_bytes"`
-	Targets          []BaselineTarget `json:"targets"`
+	Schema           string `json:"schema"`
+	Scenario         string `json:"scenario"`
+	MemoryLimitBytes int64  `json:"memory_limit_bytes"`
+	// LimitMode is results.Results.LimitMode: "cgroup-v1", "cgroup-v2"
+	// (the kernel's limit) or "watchdog"; empty in a version 1 file.
+	LimitMode string `json:"limit_mode,omitempty"`
+	// Request is the load's request shape; nil in a version 1 file or
+	// for a run without its scenario.
+	Request *BaselineRequest `json:"request,omitempty"`
+	Targets []BaselineTarget `json:"targets"`
+}
+
+// BaselineRequest is the shape of the request every hit of the load sent
+// (scenarios.Request, defaults filled in): what the figures were
+// measured under.
+type BaselineRequest struct {
+	Method    string `json:"method"`
+	Path      string `json:"path"`
+	BodyBytes int64  `json:"body_bytes"`
+	// BodyKind is the generated body's shape ("random", "json", …),
+	// BodyFile the file it was read from instead.
+	BodyKind string `json:"body_kind,omitempty"`
+	BodyFile string `json:"body_file,omitempty"`
 }
 
 // BaselineTarget is one target's gated figures.
@@ -46,8 +75,14 @@ type BaselineTarget struct {
 
 // NewBaseline takes the figures of run from its verdicts (Judge(run)).
 func NewBaseline(run *saved.Run, verdicts []Verdict) Baseline {
-	b := Baseline{Schema: BaselineSchema, Scenario: run.Results.Scenario, MemoryLimitBytes: run.Results.MemoryLimitBytes,
-		Targets: []BaselineTarget{}}
+	res := run.Results
+	b := Baseline{Schema: BaselineSchema, Scenario: res.Scenario, MemoryLimitBytes: res.MemoryLimitBytes,
+		LimitMode: res.LimitMode, Targets: []BaselineTarget{}}
+	if res.ScenarioSpec != nil {
+		rq := res.ScenarioSpec.Load.Request
+		b.Request = &BaselineRequest{Method: rq.Method, Path: rq.Path, BodyBytes: int64(rq.Body.Size), BodyKind: rq.Body.Kind,
+			BodyFile: rq.Body.File}
+	}
 	for _, v := range verdicts {
 		bt := BaselineTarget{Name: v.Target, Outcome: v.Outcome, Class: v.Class, PeakRSSMiB: format.Round(v.PeakRSSMiB, 1),
 			SlopeMiBPerSec: v.SlopeMiBPerSec, P95LastStageMs: format.Round(v.P95LastStageMs, 1), GoodputRatio: v.GoodputRatio,
@@ -83,7 +118,7 @@ func ReadBaseline(path string) (Baseline, error) {
 		return Baseline{}, fmt.Errorf("report: baseline %s: %w", path, err)
 	}
 	switch probe.Schema {
-	case BaselineSchema:
+	case BaselineSchema, BaselineSchemaV1:
 		var b Baseline
 		if err := json.Unmarshal(data, &b); err != nil {
 			return Baseline{}, fmt.Errorf("report: baseline %s: %w", path, err)
@@ -180,16 +215,6 @@ func CompareBaselines(before, after Baseline, tol float64) []BaselineRow {
 		}
 	}
 	return rows
-}
-
-// Regressed reports whether a row is ChangeWorse.
-func Regressed(rows []BaselineRow) bool {
-	for _, r := range rows {
-		if r.Change == ChangeWorse {
-			return true
-		}
-	}
-	return false
 }
 
 func findTarget(b Baseline, name string) (BaselineTarget, bool) {
@@ -319,4 +344,130 @@ func ratioOrDash(r *float64) string {
 		return "-"
 	}
 	return format.Percent(*r)
+}
+
+// Mismatch is one condition under which a baseline and a run differ.
+type Mismatch struct {
+	// Field is "scenario", "memory limit", "limit mode", "request method",
+	// "request path", "request body size", "request body kind" or
+	// "request body file".
+	Field         string
+	Baseline, Run string
+}
+
+// String writes "memory limit: baseline 256 MiB, run 128 MiB".
+func (m Mismatch) String() string {
+	return fmt.Sprintf("%s: baseline %s, run %s", m.Field, cmp.Or(m.Baseline, "-"), cmp.Or(m.Run, "-"))
+}
+
+// MismatchError is the error of a baseline made under other conditions
+// than the run it is to gate; ErrBaselineMismatch matches it.
+type MismatchError struct {
+	Mismatches []Mismatch
+}
+
+// ErrBaselineMismatch is matched (errors.Is) by every *MismatchError.
+var ErrBaselineMismatch = errors.New("report: the baseline was made under other conditions")
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("report: the baseline was made under other conditions than the run (%s)", e.fields())
+}
+
+func (e *MismatchError) fields() string {
+	parts := make([]string, len(e.Mismatches))
+	for i, m := range e.Mismatches {
+		parts[i] = m.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Is makes errors.Is(err, ErrBaselineMismatch) hold.
+func (e *MismatchError) Is(target error) bool { return target == ErrBaselineMismatch }
+
+// Warning is the warning said on every output when the baseline is
+// compared all the same (gate --allow-mismatch).
+func (e *MismatchError) Warning() string {
+	return "compared with a baseline made under other conditions (" + e.fields() + "): its figures may not be comparable"
+}
+
+// limitKind groups limit modes by who enforces the limit: the kernel's
+// cgroup limit (v1 or v2 alike: the same memory, the same kill) or
+// oomlab's watchdog, which kills later and by another rule.
+func limitKind(mode string) string {
+	switch mode {
+	case results.MechanismCgroupV1, results.MechanismCgroupV2:
+		return "kernel cgroup limit"
+	case results.MechanismWatchdog:
+		return "watchdog"
+	}
+	return mode
+}
+
+// withKind is "cgroup-v1 (kernel cgroup limit)", or the mode alone when
+// it names its kind ("watchdog").
+func withKind(mode, kind string) string {
+	if mode == kind {
+		return mode
+	}
+	return mode + " (" + kind + ")"
+}
+
+// CheckCompatible checks that before (the baseline) was made under the
+// conditions of after (the run): the same scenario, memory limit, limit
+// kind (kernel cgroup v1 and v2 are one kind, the watchdog another) and
+// request shape (method, path, body size, kind and file). It returns a
+// *MismatchError naming every differing field, or nil; and the
+// conditions it could not check because the baseline (a version 1 file)
+// or the run does not record them, as warnings.
+func CheckCompatible(before, after Baseline) (unchecked []string, err error) {
+	var ms []Mismatch
+	add := func(field, b, a string) {
+		if b != a {
+			ms = append(ms, Mismatch{Field: field, Baseline: b, Run: a})
+		}
+	}
+	add("scenario", before.Scenario, after.Scenario)
+	var missing []string
+	if before.MemoryLimitBytes > 0 && after.MemoryLimitBytes > 0 {
+		add("memory limit", format.MiB(float64(before.MemoryLimitBytes)/format.BytesPerMiB), format.MiB(float64(after.MemoryLimitBytes)/format.BytesPerMiB))
+	} else if before.MemoryLimitBytes != after.MemoryLimitBytes {
+		missing = append(missing, "memory limit")
+	}
+	if before.LimitMode != "" && after.LimitMode != "" {
+		if kb, ka := limitKind(before.LimitMode), limitKind(after.LimitMode); kb != ka {
+			ms = append(ms, Mismatch{Field: "limit mode", Baseline: withKind(before.LimitMode, kb), Run: withKind(after.LimitMode, ka)})
+		}
+	} else {
+		missing = append(missing, "limit mode")
+	}
+	if b, a := before.Request, after.Request; b != nil && a != nil {
+		add("request method", b.Method, a.Method)
+		add("request path", b.Path, a.Path)
+		add("request body size", formatBytes(b.BodyBytes), formatBytes(a.BodyBytes))
+		add("request body kind", b.BodyKind, a.BodyKind)
+		add("request body file", b.BodyFile, a.BodyFile)
+	} else {
+		missing = append(missing, "request shape")
+	}
+	if len(missing) > 0 {
+		who := "the run does not record"
+		if before.Schema == BaselineSchemaV1 {
+			who = "the baseline (" + BaselineSchemaV1 + ") does not record"
+		} else if before.LimitMode == "" || before.Request == nil || before.MemoryLimitBytes == 0 {
+			who = "the baseline does not record"
+		}
+		unchecked = append(unchecked, fmt.Sprintf("%s %s: they cannot be checked against the run", who, strings.Join(missing, ", ")))
+	}
+	if len(ms) > 0 {
+		return unchecked, &MismatchError{Mismatches: ms}
+	}
+	return unchecked, nil
+}
+
+// formatBytes writes a body size as "16384 B", "none" for 0.
+func formatBytes(n int64) string {
+	if n == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%d B", n)
 }

@@ -33,10 +33,13 @@ func isZero(e scenarios.Expectation) bool {
 
 // checkExpectations checks the target against its expect: block. A
 // target that was skipped or failed to start fails a "ran" check instead:
-// a gate that passes because nothing ran would hide the problem.
+// a gate that passes because nothing ran would hide the problem. A target
+// that failed to start fails it even without an expect: block — its
+// command is broken, which no scenario wants — so that the gate, not a
+// rule of its own in the CLI, turns it into exit 1.
 func checkExpectations(res *results.Results, t results.Target, v Verdict) []Check {
 	e := expectationOf(res, t.Name)
-	if isZero(e) {
+	if isZero(e) && t.Outcome != results.OutcomeFailedToStart {
 		return nil
 	}
 	if (t.Outcome == results.OutcomeSkipped || t.Outcome == results.OutcomeFailedToStart) &&
@@ -44,6 +47,7 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 		return []Check{{Name: "ran", Text: tick(false, fmt.Sprintf("expected the target to run: %s (%s)", t.Outcome,
 			cmp.Or(format.TargetText(t.Error), t.OutcomeDetail, "no reason recorded")))}}
 	}
+	why := unmeasured(t, v)
 	var out []Check
 	if len(e.Outcomes) > 0 {
 		ok := outcomeHolds(e.Outcomes, t.Outcome)
@@ -51,46 +55,110 @@ func checkExpectations(res *results.Results, t results.Target, v Verdict) []Chec
 			Text: tick(ok, fmt.Sprintf("expected outcome %s: %s", strings.Join(e.Outcomes, " or "), t.Outcome))})
 	}
 	if e.OOMWithin > 0 {
-		what := "oom-killed"
-		if len(e.Outcomes) > 0 && !slices.Contains(e.Outcomes, results.OutcomeOOMKilled) {
-			what = strings.Join(e.Outcomes, " or ")
-		}
-		got, ok := "not killed", false
-		if t.OOMAtSeconds != nil {
-			verb := "killed"
-			if t.Outcome == results.OutcomeLimitStall {
-				verb = "stalled"
-			}
-			got = fmt.Sprintf("%s at %.1f s", verb, *t.OOMAtSeconds)
-			ok = *t.OOMAtSeconds <= e.OOMWithin.Seconds()
-		} else if v.TimeToLimit != nil && v.TimeToLimit.Source == LimitFailFast {
-			got = DescribeTimeToLimit(*v.TimeToLimit)
-			ok = v.TimeToLimit.Seconds <= e.OOMWithin.Seconds()
-		}
-		out = append(out, Check{Name: "oom_within", Pass: ok,
-			Text: tick(ok, fmt.Sprintf("expected %s within %s: %s", what, format.Duration(e.OOMWithin.D()), got))})
+		out = append(out, oomWithinCheck(e, t, v, why))
 	}
 	if e.MaxRSS > 0 {
 		limit := float64(e.MaxRSS) / format.BytesPerMiB
-		ok := v.PeakRSSMiB <= limit
-		out = append(out, Check{Name: "max_rss", Pass: ok,
-			Text: tick(ok, fmt.Sprintf("expected peak RSS ≤ %s: %s", format.MiB(limit), format.MiB(v.PeakRSSMiB)))})
+		want := "expected peak RSS ≤ " + format.MiB(limit)
+		if w := cmp.Or(why, noPeak(v)); w != "" {
+			out = append(out, notMeasured("max_rss", want, w))
+		} else {
+			ok := v.PeakRSSMiB <= limit
+			out = append(out, Check{Name: "max_rss", Pass: ok, Text: tick(ok, want+": "+format.MiB(v.PeakRSSMiB))})
+		}
 	}
 	if e.MinRSS > 0 {
 		floor := float64(e.MinRSS) / format.BytesPerMiB
-		ok := v.PeakRSSMiB >= floor
-		out = append(out, Check{Name: "min_rss", Pass: ok,
-			Text: tick(ok, fmt.Sprintf("expected peak RSS ≥ %s: %s", format.MiB(floor), format.MiB(v.PeakRSSMiB)))})
+		want := "expected peak RSS ≥ " + format.MiB(floor)
+		if w := cmp.Or(why, noPeak(v)); w != "" {
+			out = append(out, notMeasured("min_rss", want, w))
+		} else {
+			ok := v.PeakRSSMiB >= floor
+			out = append(out, Check{Name: "min_rss", Pass: ok, Text: tick(ok, want+": "+format.MiB(v.PeakRSSMiB))})
+		}
 	}
 	if len(e.Classes) > 0 {
-		out = append(out, classCheck(e.Classes, v))
+		if why != "" {
+			out = append(out, notMeasured("class", "expected class "+strings.Join(e.Classes, " or "), why))
+		} else {
+			out = append(out, classCheck(e.Classes, v))
+		}
 	}
 	if e.MinSuccessRatio > 0 {
-		ok := v.SuccessRatio >= e.MinSuccessRatio
-		out = append(out, Check{Name: "min_success_ratio", Pass: ok,
-			Text: tick(ok, fmt.Sprintf("expected success ≥ %s: %s", format.Percent(e.MinSuccessRatio), format.Percent(v.SuccessRatio)))})
+		want := "expected success ≥ " + format.Percent(e.MinSuccessRatio)
+		if w := cmp.Or(why, noRequests(t)); w != "" {
+			out = append(out, notMeasured("min_success_ratio", want, w))
+		} else {
+			ok := v.SuccessRatio >= e.MinSuccessRatio
+			out = append(out, Check{Name: "min_success_ratio", Pass: ok, Text: tick(ok, want+": "+format.Percent(v.SuccessRatio))})
+		}
 	}
-	return append(out, checkMore(res, t, v, e)...)
+	return append(out, checkMore(res, t, v, e, why)...)
+}
+
+// oomWithinCheck checks expect.oom_within: killed (or stalled, or
+// forecast by --fail-fast) within the time.
+func oomWithinCheck(e scenarios.Expectation, t results.Target, v Verdict, why string) Check {
+	what := "oom-killed"
+	if len(e.Outcomes) > 0 && !slices.Contains(e.Outcomes, results.OutcomeOOMKilled) {
+		what = strings.Join(e.Outcomes, " or ")
+	}
+	want := fmt.Sprintf("expected %s within %s", what, format.Duration(e.OOMWithin.D()))
+	got, ok := "not killed", false
+	switch {
+	case t.OOMAtSeconds != nil:
+		verb := "killed"
+		if t.Outcome == results.OutcomeLimitStall {
+			verb = "stalled"
+		}
+		got = fmt.Sprintf("%s at %.1f s", verb, *t.OOMAtSeconds)
+		ok = *t.OOMAtSeconds <= e.OOMWithin.Seconds()
+	case v.TimeToLimit != nil && v.TimeToLimit.Source == LimitFailFast:
+		got = DescribeTimeToLimit(*v.TimeToLimit)
+		ok = v.TimeToLimit.Seconds <= e.OOMWithin.Seconds()
+	case why != "":
+		return notMeasured("oom_within", want, why)
+	}
+	return Check{Name: "oom_within", Pass: ok, Text: tick(ok, want+": "+got)}
+}
+
+// unmeasured says why a target's figures were not measured, "" when they
+// were: a target that never ran (interrupted before its load sent a
+// request, so no samples) or one that left no RSS samples. Its checks
+// fail with this reason rather than pass on a made-up zero.
+func unmeasured(t results.Target, v Verdict) string {
+	if v.Class != ClassNoData {
+		return ""
+	}
+	if t.Outcome == results.OutcomeInterrupted && noRequests(t) != "" {
+		return "the target never ran"
+	}
+	return "no RSS samples were taken"
+}
+
+// noPeak is why the peak RSS is missing, "" when it was measured: a
+// running process always has some RSS.
+func noPeak(v Verdict) string {
+	if v.PeakRSSMiB > 0 {
+		return ""
+	}
+	return "no RSS reading"
+}
+
+// noRequests is "no request was sent" when the load sent none to t, else "".
+func noRequests(t results.Target) string {
+	for _, st := range t.Stages {
+		if st.Requests > 0 {
+			return ""
+		}
+	}
+	return "no request was sent"
+}
+
+// notMeasured is a check on a figure that was not measured: it fails,
+// and says why instead of a value.
+func notMeasured(name, want, why string) Check {
+	return Check{Name: name, Text: tick(false, want+": not measured ("+why+")")}
 }
 
 // classCheck checks expect.class. An inconclusive verdict fails it

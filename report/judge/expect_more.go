@@ -14,59 +14,69 @@ import (
 // checkMore checks the expectations a CI gate adds: min_goodput,
 // max_slope, max_p95, max_gc_rate, max_cgroup_peak, min_time_to_limit. A
 // figure that cannot be measured (no GC trace, no cgroup, no samples in a
-// window) fails its check, never passes it.
-func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Expectation) []Check {
+// window) fails its check, never passes it; why, when set, is why none of
+// the target's figures was measured (unmeasured), and is said instead.
+func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Expectation, why string) []Check {
 	var out []Check
 	add := func(name string, ok bool, format string, args ...any) {
 		out = append(out, Check{Name: name, Pass: ok, Text: tick(ok, fmt.Sprintf(format, args...))})
 	}
+	missing := func(name, want, reason string) {
+		out = append(out, notMeasured(name, want, cmp.Or(why, reason)))
+	}
 	if e.MinGoodput > 0 {
-		want := float64(e.MinGoodput)
-		if v.GoodputRatio == nil {
-			add("min_goodput", false, "expected goodput ≥ %s: not measured (no downstream phase with a capacity)", format.Percent(want))
+		want := "expected goodput ≥ " + format.Percent(float64(e.MinGoodput))
+		if v.GoodputRatio == nil || why != "" {
+			missing("min_goodput", want, "no downstream phase with a capacity")
 		} else {
-			add("min_goodput", *v.GoodputRatio >= want, "expected goodput ≥ %s: %s", format.Percent(want), format.Percent(*v.GoodputRatio))
+			add("min_goodput", *v.GoodputRatio >= float64(e.MinGoodput), "%s: %s", want, format.Percent(*v.GoodputRatio))
 		}
 	}
 	for _, b := range e.MaxSlope {
 		max := b.Max.MiBPerSec()
 		got, window, ok := slopeIn(res, v, b.Window)
-		if !ok {
-			add("max_slope", false, "expected RSS slope ≤ %s over %s: no fit (too few samples in the window)", format.SlopeLimit(max), window)
+		want := fmt.Sprintf("expected RSS slope ≤ %s over %s", format.SlopeLimit(max), window)
+		if !ok || why != "" {
+			missing("max_slope", want, "no fit: too few samples in the window")
 			continue
 		}
-		add("max_slope", got <= max, "expected RSS slope ≤ %s over %s: %s", format.SlopeLimit(max), window, format.Slope(got))
+		add("max_slope", got <= max, "%s: %s", want, format.Slope(got))
 	}
 	for _, b := range e.MaxP95 {
 		max := float64(b.Max.D().Milliseconds())
 		got, window, ok := p95In(res, t, v, b.Window)
-		if !ok {
-			add("max_p95", false, "expected p95 ≤ %s in %s: no requests there", format.Ms(max), window)
+		want := fmt.Sprintf("expected p95 ≤ %s in %s", format.Ms(max), window)
+		if !ok || why != "" {
+			missing("max_p95", want, "no requests there")
 			continue
 		}
-		add("max_p95", got <= max, "expected p95 ≤ %s in %s: %s", format.Ms(max), window, format.Ms(got))
+		add("max_p95", got <= max, "%s: %s", want, format.Ms(got))
 	}
 	if e.MaxGCRate > 0 {
 		max := float64(e.MaxGCRate)
-		if v.GCPerSecondMax == nil {
-			add("max_gc_rate", false, "expected GC ≤ %s/s: not measured (this runtime's GC is not traced)", format.RateShort(max))
+		want := fmt.Sprintf("expected GC ≤ %s/s", format.RateShort(max))
+		if v.GCPerSecondMax == nil || why != "" {
+			missing("max_gc_rate", want, "this runtime's GC is not traced")
 		} else {
-			add("max_gc_rate", *v.GCPerSecondMax <= max, "expected GC ≤ %s/s: %s/s at most", format.RateShort(max), format.RateShort(*v.GCPerSecondMax))
+			add("max_gc_rate", *v.GCPerSecondMax <= max, "%s: %s/s at most", want, format.RateShort(*v.GCPerSecondMax))
 		}
 	}
 	if e.MaxCgroupPeak > 0 {
 		max := float64(e.MaxCgroupPeak) / format.BytesPerMiB
-		if t.CgroupPeakBytes <= 0 {
-			add("max_cgroup_peak", false, "expected cgroup peak ≤ %s: not measured (no cgroup: %s)", format.MiB(max), cmp.Or(res.LimitMode, "none"))
+		want := "expected cgroup peak ≤ " + format.MiB(max)
+		if t.CgroupPeakBytes <= 0 || why != "" {
+			missing("max_cgroup_peak", want, "no cgroup: "+cmp.Or(res.LimitMode, "none"))
 		} else {
 			got := float64(t.CgroupPeakBytes) / format.BytesPerMiB
-			add("max_cgroup_peak", got <= max, "expected cgroup peak ≤ %s: %s", format.MiB(max), format.MiB(got))
+			add("max_cgroup_peak", got <= max, "%s: %s", want, format.MiB(got))
 		}
 	}
 	if e.MinTimeToLimit > 0 {
 		min := e.MinTimeToLimit.Seconds()
 		want := "expected the limit no sooner than " + format.Duration(e.MinTimeToLimit.D())
 		switch ttl := v.TimeToLimit; {
+		case why != "":
+			missing("min_time_to_limit", want, why)
 		case ttl == nil:
 			add("min_time_to_limit", true, "%s: not reached, not forecast", want)
 		default:

@@ -10,7 +10,7 @@ func TestGateOf(t *testing.T) {
 	tests := []struct {
 		name string
 		in   []Verdict
-		want GateStatus
+		want GateState
 	}{
 		{"no targets", nil, GateNothing},
 		{"no checks", []Verdict{{Class: ClassBounded}}, GateNothing},
@@ -20,7 +20,7 @@ func TestGateOf(t *testing.T) {
 		{"fail beside nothing", []Verdict{{Class: ClassNoData, Expectations: []Check{fail}}}, GateFail},
 	}
 	for _, tt := range tests {
-		if got, _ := GateOf(tt.in); got != tt.want {
+		if got := GateOf(tt.in).State; got != tt.want {
 			t.Errorf("GateOf(%s) = %v; want %v", tt.name, got, tt.want)
 		}
 	}

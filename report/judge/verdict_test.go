@@ -134,8 +134,8 @@ func TestExpectations(t *testing.T) {
 			t.Errorf("%s expectations = %q; want %q", v.Target, got, want[v.Target])
 		}
 	}
-	if !Gate(vs) {
-		t.Errorf("Gate(upload-proxy) = false; want true")
+	if g := GateOf(vs); g.State != GatePass {
+		t.Errorf("GateOf(upload-proxy) = %v; want pass", g)
 	}
 
 	// Too late a kill fails the gate.
@@ -144,8 +144,8 @@ func TestExpectations(t *testing.T) {
 	late.Results.ScenarioSpec.Targets[0].Expect.MinRSS = 300 * format.BytesPerMiB
 	late.Results.ScenarioSpec.Targets[1].Expect.MinSuccessRatio = 0.5
 	vs = Judge(late)
-	if Gate(vs) {
-		t.Errorf("Gate(killed at 27.3 s, oom_within 20s) = true; want false")
+	if g := GateOf(vs); g.State != GateFail {
+		t.Errorf("GateOf(killed at 27.3 s, oom_within 20s) = %v; want fail", g)
 	}
 	for _, c := range []struct {
 		v, i int

@@ -18,12 +18,12 @@ func TestVerdictsGolden(t *testing.T) {
 	check := func(t *testing.T, run *saved.Run) {
 		t.Helper()
 		v := Judge(run)
-		st, reason := GateOf(v)
+		g := GateOf(v)
 		doc := struct {
 			Gate     string    `json:"gate"`
 			Reason   string    `json:"reason"`
 			Verdicts []Verdict `json:"verdicts"`
-		}{st.String(), reason, v}
+		}{g.State.String(), g.Reason, v}
 		b, err := json.MarshalIndent(doc, "", "  ")
 		if err != nil {
 			t.Fatal(err)

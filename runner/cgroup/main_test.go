@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/oomlab/oomlab/runner/proc/proctest"
 )
 
 // helperEnv selects a helper program: the test binary re-executed, as
@@ -17,7 +19,7 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(helperEnv); mode != "" {
 		os.Exit(runHelper(mode))
 	}
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(proctest.Main(m))
 }
 
 // allocBytes is what the "alloc" helper allocates and touches.

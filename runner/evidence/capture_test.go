@@ -15,10 +15,11 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/oomlab/oomlab/runner/proc/proctest"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(proctest.Main(m)) }
 
 // pprofServer serves net/http/pprof's heap profile on /debug/pprof/ in
 // this test process, which stands in for the target (its PID is ours).

@@ -1,7 +1,6 @@
 package evidence
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"os/exec"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oomlab/oomlab/runner/proc"
 	"github.com/oomlab/oomlab/runner/sample"
 )
 
@@ -94,36 +94,40 @@ func TestSnapshotThroughShell(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
-	// The trailing command keeps sh from exec'ing node: two processes.
-	cmd := exec.CommandContext(ctx, "sh", "-c", `node -e 'const b = Buffer.alloc(8 << 20, 1); setInterval(() => b.length, 1000)'; echo node ended`)
-	cmd.Env = env
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	}()
 	node := NewNodeStream()
 	feed := node.Filter(nil)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			feed(sc.Text())
-		}
-	}()
-	for node.Latest() == nil && ctx.Err() == nil {
-		time.Sleep(20 * time.Millisecond)
-	}
-	tree, err := sample.NewTree(cmd.Process.Pid)
+	read := make(chan struct{}, 1) // a memoryUsage reading has arrived
+	// The trailing command keeps sh from exec'ing node: two processes.
+	// proc.Start puts them in a group of their own, and Stop ends the
+	// whole group: killing the shell alone left node running under PID 1.
+	p, err := proc.Start(ctx, proc.Spec{Name: "sh-node", Env: env,
+		Argv: []string{"sh", "-c", `node -e 'const b = Buffer.alloc(8 << 20, 1); setInterval(() => b.length, 1000)'; echo node ended`},
+		OnStdoutLine: func(line string) {
+			feed(line)
+			if node.Latest() != nil {
+				select {
+				case read <- struct{}{}:
+				default:
+				}
+			}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := New(Config{Target: "t", Runtime: "node", PID: cmd.Process.Pid, Members: tree.Members, OutDir: t.TempDir(),
+	t.Cleanup(func() { _ = p.Stop(time.Second) })
+	select {
+	case <-read:
+	case <-p.Done():
+		t.Fatalf("the shell ended before node reported its memory: %s\n%s", p.ExitString(), p.StderrTail())
+	case <-ctx.Done():
+		t.Fatalf("no memoryUsage reading from node within 60 s; stderr:\n%s", p.StderrTail())
+	}
+	shell := p.PID()
+	tree, err := sample.NewTree(shell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(Config{Target: "t", Runtime: "node", PID: shell, Members: tree.Members, OutDir: t.TempDir(),
 		LimitBytes: 100, Marks: []float64{0.5}, Node: node, SnapshotDir: snaps})
 	c.Observe(0, 60, -1)
 	evs := c.Close()
@@ -132,8 +136,8 @@ func TestSnapshotThroughShell(t *testing.T) {
 	}
 	ev := evs[0]
 	m := node.Latest()
-	if ev.PID != m.PID || ev.PID == cmd.Process.Pid {
-		t.Errorf("evidence of PID %d; want node's (%d), not the shell's (%d)", ev.PID, m.PID, cmd.Process.Pid)
+	if ev.PID != m.PID || ev.PID == shell {
+		t.Errorf("evidence of PID %d; want node's (%d), not the shell's (%d)", ev.PID, m.PID, shell)
 	}
 	snapshot := false
 	for _, f := range ev.Files {
@@ -142,7 +146,7 @@ func TestSnapshotThroughShell(t *testing.T) {
 	if !snapshot || ev.Cost.StallMs == nil {
 		t.Errorf("files %q, cost %+v, errors %q; want a heap snapshot and its stall", ev.Files, ev.Cost, ev.Errors)
 	}
-	if !alive(cmd.Process.Pid) {
+	if !alive(shell) {
 		t.Errorf("the shell died: the snapshot's signal reached it")
 	}
 }

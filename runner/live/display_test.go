@@ -86,7 +86,7 @@ func TestTerminal(t *testing.T) {
 	d := newDisplay(&out, &errw, false, 10*time.Millisecond, now)
 	d.tty = true
 	feed(d, clock, t0)
-	time.Sleep(400 * time.Millisecond) // at least one refresh of mpb's own
+	out.waitFor(t, "stage 2/2", 10*time.Second) // a frame of mpb's own, drawn from the fed state
 	d.Log().Write([]byte("target      upload-naive: oom-killed\n"))
 	d.Event(results.RunEvent{Kind: results.EventTargetDone, Target: "upload-naive", Outcome: "oom-killed"})
 	d.Close()
@@ -130,16 +130,47 @@ func golden(t *testing.T, got string) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for mpb's goroutine and the test.
+// syncBuffer is a bytes.Buffer safe for mpb's goroutine and the test,
+// which can wait for a text to be written.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu    sync.Mutex
+	b     bytes.Buffer
+	wrote chan struct{} // closed at the next write; nil until waited on
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.wrote != nil {
+		close(s.wrote)
+		s.wrote = nil
+	}
 	return s.b.Write(p)
+}
+
+// waitFor returns once the buffer holds text, woken by each write; it
+// fails t if that takes longer than within.
+func (s *syncBuffer) waitFor(t *testing.T, text string, within time.Duration) {
+	t.Helper()
+	timer := time.NewTimer(within)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		if strings.Contains(s.b.String(), text) {
+			s.mu.Unlock()
+			return
+		}
+		if s.wrote == nil {
+			s.wrote = make(chan struct{})
+		}
+		wrote := s.wrote
+		s.mu.Unlock()
+		select {
+		case <-wrote:
+		case <-timer.C:
+			t.Fatalf("%q not written within %s; got:\n%s", text, within, s.String())
+		}
+	}
 }
 
 func (s *syncBuffer) String() string {
@@ -188,13 +219,7 @@ func TestDrawingPanic(t *testing.T) {
 			d.tty = true
 			feed(d, clock, t0)
 			broken.Store(true)
-			deadline := time.Now().Add(10 * time.Second)
-			for !strings.Contains(errw.String(), "injected fault") && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
-			}
-			if !strings.Contains(errw.String(), "internal error in the live display") {
-				t.Fatalf("stderr = %q; want the display's fault said", errw.String())
-			}
+			errw.waitFor(t, "internal error in the live display", 10*time.Second)
 			fmt.Fprintf(d.Log(), "a line after the fault\n")
 			broken.Store(false)
 			d.Close()

@@ -4,6 +4,7 @@ package proc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,6 +18,9 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+	"golang.org/x/sys/unix"
+
+	"github.com/oomlab/oomlab/runner/proc/proctest"
 )
 
 // helperEnv selects a helper program: the test binary re-executed, as
@@ -27,7 +31,7 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(helperEnv); mode != "" {
 		os.Exit(runHelper(mode, os.Args[1:]))
 	}
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(proctest.Main(m))
 }
 
 // helperSpec returns a Spec that runs helper mode with args.
@@ -177,15 +181,31 @@ func gone(pid int) bool {
 	return i < 0 || i+2 >= len(s) || s[i+2] == 'Z' || s[i+2] == 'X'
 }
 
-// waitGone fails t unless pid is gone within d (polled every 10 ms).
+// waitGone fails t unless pid is gone within d: a pidfd of it becomes
+// readable when it exits, whoever its parent is.
 func waitGone(t *testing.T, pid int, d time.Duration) {
 	t.Helper()
+	fd, err := unix.PidfdOpen(pid, 0)
+	if errors.Is(err, unix.ESRCH) {
+		return // gone and reaped already
+	}
+	if err != nil {
+		t.Fatalf("pidfd_open(%d): %v", pid, err)
+	}
+	defer unix.Close(fd)
 	deadline := time.Now().Add(d)
-	for !gone(pid) {
-		if time.Now().After(deadline) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Fatalf("pid %d still alive after %s", pid, d)
+	for {
+		ms := max(int(time.Until(deadline)/time.Millisecond), 0)
+		n, err := unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, ms)
+		switch {
+		case errors.Is(err, unix.EINTR):
+			continue
+		case err != nil:
+			t.Fatalf("poll pidfd of %d: %v", pid, err)
+		case n > 0:
+			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		syscall.Kill(pid, syscall.SIGKILL)
+		t.Fatalf("pid %d still alive after %s", pid, d)
 	}
 }

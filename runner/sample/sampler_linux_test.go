@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+	"golang.org/x/sys/unix"
+
+	"github.com/oomlab/oomlab/runner/proc/proctest"
 )
 
 // helperEnv makes the test binary act as a target process (the os/exec
@@ -40,7 +43,7 @@ func TestMain(m *testing.M) {
 		stop := make(chan struct{})
 		helperWait(stop)
 	}
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(proctest.Main(m))
 }
 
 // helperWait says "ready" on stdout, then waits for stdin to close,
@@ -271,17 +274,20 @@ func TestSampleZombie(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	// Not reaped yet: the child is a zombie as soon as the kill lands.
-	deadline := time.Now().Add(10 * time.Second)
+	// Wait for the child to exit without reaping it: from then on it is
+	// a zombie, and the sampler must say it is gone.
+	var info unix.Siginfo
 	for {
-		_, err := s.Sample()
-		if errors.Is(err, ErrGone) {
+		err := unix.Waitid(unix.P_PID, cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err == nil {
 			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Sample() of a killed, unreaped child = %v for 10s; want ErrGone", err)
+		if !errors.Is(err, unix.EINTR) {
+			t.Fatalf("waitid: %v", err)
 		}
-		time.Sleep(5 * time.Millisecond)
+	}
+	if p, err := s.Sample(); !errors.Is(err, ErrGone) {
+		t.Errorf("Sample() of a killed, unreaped child = %+v, %v; want ErrGone", p, err)
 	}
 	cmd.Wait()
 }
@@ -323,8 +329,7 @@ func TestSampleCPUOfSpinningChild(t *testing.T) {
 	}
 	t2 := cpuTicks(t, pid)
 	start := time.Now()
-	time.Sleep(600 * time.Millisecond) // let CPU time accrue between samples
-	t3 := cpuTicks(t, pid)
+	t3 := accrue(t, pid, t2+accrueTicks, 20*time.Second)
 	p, err := s.Sample()
 	window := time.Since(start).Seconds()
 	t4 := cpuTicks(t, pid)
@@ -344,6 +349,31 @@ func TestSampleCPUOfSpinningChild(t *testing.T) {
 			p.CPUPercent, window, used, lo, hi, total)
 	}
 	t.Logf("spinning child: %.1f%% of a core over %.2fs; %.3fs CPU in all", p.CPUPercent, window, total)
+}
+
+// accrueTicks is the CPU time (in 1/100 s) the spinning child is given
+// between two samples: enough for the sampler's figure to mean something.
+const accrueTicks = 30
+
+// accrue waits, reading /proc every 10 ms, until pid has used want ticks
+// of CPU, and returns what it has used; how long that takes depends on
+// what else the machine runs, so the wait is for the CPU, not the time.
+func accrue(t *testing.T, pid int, want int64, within time.Duration) int64 {
+	t.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.NewTimer(within)
+	defer deadline.Stop()
+	for {
+		if got := cpuTicks(t, pid); got >= want {
+			return got
+		}
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			t.Fatalf("pid %d used %d CPU ticks in %s; want %d", pid, cpuTicks(t, pid), within, want)
+		}
+	}
 }
 
 func TestSelf(t *testing.T) {

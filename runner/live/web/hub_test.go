@@ -82,12 +82,17 @@ func TestHistoryBounded(t *testing.T) {
 	h.closeAll()
 }
 
-// readEvents reads SSE events from r until it has n of the given kind.
-func readEvents(t *testing.T, r io.Reader, kind string, n int) []string {
-	t.Helper()
-	var got []string
+// eventScanner scans an SSE stream.
+func eventScanner(r io.Reader) *bufio.Scanner {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	return sc
+}
+
+// readEvents reads SSE events from sc until it has n of the given kind.
+func readEvents(t *testing.T, sc *bufio.Scanner, kind string, n int) []string {
+	t.Helper()
+	var got []string
 	ev := ""
 	for sc.Scan() {
 		line := sc.Text()
@@ -142,11 +147,10 @@ func TestServerHistoryThenLive(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Errorf("Content-Type = %q", ct)
 	}
-	go func() {
-		time.Sleep(100 * time.Millisecond)
-		h.Sample(results.SampleRow{Target: "aware", TSeconds: 0.2, RSSBytes: 20 << 20, GCCount: -1, CgroupUsageBytes: 5 << 20})
-	}()
-	got := readEvents(t, resp.Body, "sample", 2)
+	sc := eventScanner(resp.Body)
+	got := readEvents(t, sc, "sample", 1) // the history: the browser is subscribed
+	h.Sample(results.SampleRow{Target: "aware", TSeconds: 0.2, RSSBytes: 20 << 20, GCCount: -1, CgroupUsageBytes: 5 << 20})
+	got = append(got, readEvents(t, sc, "sample", 1)...)
 	if !strings.Contains(got[0], `"target":"naive"`) || !strings.Contains(got[1], `"target":"aware"`) || !strings.Contains(got[1], `"cgroup":5`) {
 		t.Errorf("samples = %v; want the history (naive) then the live one (aware)", got)
 	}
