@@ -10,23 +10,10 @@ import (
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/report/saved/savedtest"
 	"github.com/oomlab/oomlab/runner/results"
-	"github.com/oomlab/oomlab/scenarios"
 )
 
-// failingUpload is the saved upload-proxy run with an aware max_rss it
-// cannot meet, so that one test case fails.
-func failingUpload(t *testing.T) *saved.Run {
-	t.Helper()
-	run := savedtest.Upload(t)
-	spec := *run.Results.ScenarioSpec
-	spec.Targets = append([]scenarios.Target(nil), spec.Targets...)
-	spec.Targets[1].Expect.MaxRSS = 8 << 20
-	run.Results.ScenarioSpec = &spec
-	return run
-}
-
 func TestJUnit(t *testing.T) {
-	run := failingUpload(t)
+	run := savedtest.FailingUpload(t)
 	var b bytes.Buffer
 	if err := WriteJUnit(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)}, judge.GateOf(judge.Judge(run))); err != nil {
 		t.Fatal(err)

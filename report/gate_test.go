@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,25 +28,11 @@ func writeAll(runs []*saved.Run, dir string) (Files, error) {
 	return WriteAll(runs, verdicts, judge.GateOf(all), dir)
 }
 
-// withoutExpectations is the saved upload-proxy run with every expect:
-// removed: it runs and samples, but there is nothing to judge.
-func withoutExpectations(t *testing.T) *saved.Run {
-	t.Helper()
-	run := savedtest.Upload(t)
-	spec := *run.Results.ScenarioSpec
-	spec.Targets = append([]scenarios.Target(nil), spec.Targets...)
-	for i := range spec.Targets {
-		spec.Targets[i].Expect = scenarios.Expectation{}
-	}
-	run.Results.ScenarioSpec = &spec
-	return run
-}
-
 // TestNothingToJudgeEveryOutput: a run with nothing to judge says so in
 // every output — summary.md, report.html, verdicts.json, the terminal,
 // JUnit, the GitHub annotations and catalog.md — and none shows a pass.
 func TestNothingToJudgeEveryOutput(t *testing.T) {
-	run := withoutExpectations(t)
+	run := savedtest.WithoutExpectations(t)
 	verdicts := judge.Judge(run)
 	gate := judge.GateOf(verdicts)
 	if gate.State != judge.GateNothing || gate.Pass() {
@@ -193,141 +178,4 @@ func TestNeverRanPassesNoCheck(t *testing.T) {
 		}
 	}
 	savedtest.Golden(t, ".txt", term.Bytes())
-}
-
-func TestGateWithBaseline(t *testing.T) {
-	pass := judge.Check{Name: "max_rss", Pass: true}
-	fail := judge.Check{Name: "max_rss", Text: "expected peak RSS ≤ 8 MiB: 16 MiB ✗"}
-	same := []judge.BaselineRow{{Target: "a", Figure: "peak RSS", Change: judge.ChangeSame}}
-	worse := []judge.BaselineRow{{Target: "a", Figure: "peak RSS", Change: judge.ChangeWorse}}
-	newOnly := []judge.BaselineRow{{Target: "a", Figure: "outcome", Change: judge.ChangeNew}}
-	ok := []judge.Verdict{{Target: "a", Class: judge.ClassBounded, Expectations: []judge.Check{pass}}}
-	bad := []judge.Verdict{{Target: "a", Class: judge.ClassBounded, Expectations: []judge.Check{pass, fail}}}
-	none := []judge.Verdict{{Target: "a", Class: judge.ClassBounded}}
-	tests := []struct {
-		name string
-		own  []judge.Verdict
-		rows []judge.BaselineRow
-		want judge.GateState
-	}{
-		{"own fail, baseline same", bad, same, judge.GateFail},
-		{"own fail, nothing compared", bad, nil, judge.GateFail},
-		{"own pass, baseline worse", ok, worse, judge.GateFail},
-		{"own pass, baseline same", ok, same, judge.GatePass},
-		{"no expectations, baseline same", none, same, judge.GatePass},
-		{"no expectations, baseline worse", none, worse, judge.GateFail},
-		{"own pass, only new targets", ok, newOnly, judge.GateNothing},
-		{"no targets", nil, nil, judge.GateNothing},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			g := judge.GateOf(tt.own).WithBaseline(tt.rows, 0.15)
-			if g.State != tt.want {
-				t.Errorf("GateOf(%s).WithBaseline = %v; want %v", tt.name, g, tt.want)
-			}
-			if tt.own != nil && g.Failed > 0 && !strings.Contains(g.Line(), "a max_rss") {
-				t.Errorf("gate line %q does not name the failed expectation", g.Line())
-			}
-		})
-	}
-}
-
-func TestCheckCompatible(t *testing.T) {
-	run := savedtest.Upload(t)
-	base := judge.NewBaseline(run, judge.Judge(run))
-	edit := func(f func(b *judge.Baseline)) judge.Baseline {
-		b := base
-		rq := *base.Request
-		b.Request = &rq
-		f(&b)
-		return b
-	}
-	tests := []struct {
-		name      string
-		before    judge.Baseline
-		fields    []string
-		unchecked bool
-	}{
-		{"same", base, nil, false},
-		{"other scenario", edit(func(b *judge.Baseline) { b.Scenario = "json-body" }), []string{"scenario"}, false},
-		{"other limit", edit(func(b *judge.Baseline) { b.MemoryLimitBytes = 128 << 20 }), []string{"memory limit"}, false},
-		{"watchdog", edit(func(b *judge.Baseline) { b.LimitMode = results.MechanismWatchdog }), []string{"limit mode"}, false},
-		{"cgroup v2 is a kernel limit too", edit(func(b *judge.Baseline) { b.LimitMode = results.MechanismCgroupV2 }), nil, false},
-		{"other path and body", edit(func(b *judge.Baseline) { b.Request.Path = "/other"; b.Request.BodyBytes = 1 }),
-			[]string{"request path", "request body size"}, false},
-		{"v1 file", edit(func(b *judge.Baseline) { b.Schema, b.LimitMode, b.Request = judge.BaselineSchemaV1, "", nil }), nil, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			unchecked, err := judge.CheckCompatible(tt.before, base)
-			var got []string
-			var me *judge.MismatchError
-			if errors.As(err, &me) {
-				for _, m := range me.Mismatches {
-					got = append(got, m.Field)
-				}
-				if !errors.Is(err, judge.ErrBaselineMismatch) {
-					t.Errorf("errors.Is(%v, ErrBaselineMismatch) = false", err)
-				}
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if strings.Join(got, ",") != strings.Join(tt.fields, ",") {
-				t.Errorf("CheckCompatible: mismatched %q; want %q", got, tt.fields)
-			}
-			if (len(unchecked) > 0) != tt.unchecked {
-				t.Errorf("CheckCompatible: unchecked %q; want some: %v", unchecked, tt.unchecked)
-			}
-		})
-	}
-}
-
-func TestGateStatusJSON(t *testing.T) {
-	run := failingUpload(t)
-	g := judge.GateOf(judge.Judge(run)).WithBaseline([]judge.BaselineRow{{Target: "upload-aware", Figure: "peak RSS", Change: judge.ChangeWorse}}, 0.15).
-		WithWarnings("a warning")
-	b, err := json.Marshal(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), `"status":"fail"`) || !strings.Contains(string(b), `"reason":"expectations: 1 of 4 checks failed: upload-aware max_rss; baseline: 1 worse`) {
-		t.Errorf("gate JSON = %s", b)
-	}
-	var back judge.GateStatus
-	if err := json.Unmarshal(b, &back); err != nil {
-		t.Fatal(err)
-	}
-	if back.State != g.State || back.Reason != g.Reason || len(back.Warnings) != 1 || back.Baseline == nil {
-		t.Errorf("decoded %+v; want %+v", back, g)
-	}
-}
-
-// TestFailedToStartFailsTheGate: a target that could not start fails its
-// "ran" check even without expectations, so the gate (not a rule of the
-// CLI's own) fails; a skipped one without expectations is not checked.
-func TestFailedToStartFailsTheGate(t *testing.T) {
-	for _, tt := range []struct {
-		outcome string
-		checks  int
-	}{{results.OutcomeFailedToStart, 1}, {results.OutcomeSkipped, 0}} {
-		t.Run(tt.outcome, func(t *testing.T) {
-			run := withoutExpectations(t)
-			run.Results.Targets = append([]results.Target(nil), run.Results.Targets...)
-			tg := &run.Results.Targets[1]
-			tg.Outcome, tg.Error, tg.Stages = tt.outcome, "exec: /nonexistent/server: no such file", nil
-			run.Series = append([]*saved.Series(nil), run.Series...)
-			run.Series[1] = &saved.Series{Target: tg.Name}
-			vs := judge.Judge(run)
-			if got := len(vs[1].Expectations); got != tt.checks {
-				t.Fatalf("%d checks (%+v); want %d", got, vs[1].Expectations, tt.checks)
-			}
-			g := judge.GateOf(vs)
-			if tt.checks > 0 && (g.State != judge.GateFail || !strings.Contains(g.Reason, "upload-aware ran")) {
-				t.Errorf("gate = %v; want a failure naming upload-aware ran", g)
-			}
-			if tt.checks == 0 && g.State != judge.GateNothing {
-				t.Errorf("gate = %v; want nothing to judge", g)
-			}
-		})
-	}
 }
