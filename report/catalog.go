@@ -4,6 +4,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/oomlab/oomlab/report/format"
+
+	"github.com/oomlab/oomlab/report/judge"
+
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 // CatalogFile is the summary WriteCatalog writes.
@@ -14,13 +20,13 @@ const CatalogFile = "catalog.md"
 // the downstream's goodput ratio — followed by the gate's line. runs are
 // the patterns' saved runs, verdicts[i] runs[i]'s verdicts (Judge), gate
 // the status decided from all of them: it judges nothing itself.
-func WriteCatalog(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStatus) error {
+func WriteCatalog(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus) error {
 	if len(verdicts) != len(runs) {
 		return fmt.Errorf("report: catalog: %d runs but %d verdict lists", len(runs), len(verdicts))
 	}
 	var b strings.Builder
 	for _, warn := range gate.Warnings {
-		fmt.Fprintf(&b, "> **warning:** %s\n\n", mdEscape(warn))
+		fmt.Fprintf(&b, "> **warning:** %s\n\n", format.MarkdownText(warn))
 	}
 	b.WriteString("| pattern | target | runtime | role | outcome | killed at | peak RSS | success | goodput | verdict |\n")
 	b.WriteString("|---|---|---|---|---|--:|--:|--:|--:|---|\n")
@@ -32,11 +38,11 @@ func WriteCatalog(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStatu
 				goodput = fmt.Sprintf("%.2f", *g)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n",
-				mdEscape(r.Results.Scenario), mdEscape(t.Name), mdEscape(t.Runtime), mdEscape(t.Role), mdEscape(t.Outcome), killedAt(v),
-				peakCell(v), successCell(v), goodput, v.Class, verdictMark(v)+worry(v))
+				format.MarkdownText(r.Results.Scenario), format.MarkdownText(t.Name), format.MarkdownText(t.Runtime), format.MarkdownText(t.Role), format.MarkdownText(t.Outcome), killedAt(v),
+				peakCell(v), successCell(v), goodput, v.Class, verdictMark(v)+judge.Worry(v))
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n", mdEscape(gate.Line()))
+	fmt.Fprintf(&b, "\n%s\n", format.MarkdownText(gate.Line()))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

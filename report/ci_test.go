@@ -6,26 +6,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
+	"github.com/oomlab/oomlab/report/saved/savedtest"
 	"github.com/oomlab/oomlab/runner/results"
-	"github.com/oomlab/oomlab/scenarios"
 )
 
-// failingUpload is the saved upload-proxy run with an aware max_rss it
-// cannot meet, so that one test case fails.
-func failingUpload(t *testing.T) *Run {
-	t.Helper()
-	run := loadUpload(t)
-	spec := *run.Results.ScenarioSpec
-	spec.Targets = append([]scenarios.Target(nil), spec.Targets...)
-	spec.Targets[1].Expect.MaxRSS = 8 << 20
-	run.Results.ScenarioSpec = &spec
-	return run
-}
-
 func TestJUnit(t *testing.T) {
-	run := failingUpload(t)
+	run := savedtest.FailingUpload(t)
 	var b bytes.Buffer
-	if err := WriteJUnit(&b, []*Run{run}, [][]Verdict{Judge(run)}, GateOf(Judge(run))); err != nil {
+	if err := WriteJUnit(&b, []*saved.Run{run}, [][]judge.Verdict{judge.Judge(run)}, judge.GateOf(judge.Judge(run))); err != nil {
 		t.Fatal(err)
 	}
 	var doc junitSuites
@@ -38,13 +28,13 @@ func TestJUnit(t *testing.T) {
 	if !strings.Contains(b.String(), `message="expected peak RSS ≤ 8 MiB: 16.1 MiB ✗"`) {
 		t.Errorf("the failure message does not carry the measured value:\n%s", b.String())
 	}
-	golden(t, ".xml", b.Bytes())
+	savedtest.Golden(t, ".xml", b.Bytes())
 }
 
 func TestBaselineTable(t *testing.T) {
-	run := loadUpload(t)
-	before := NewBaseline(run, Judge(run))
-	after := NewBaseline(run, Judge(run))
+	run := savedtest.Upload(t)
+	before := judge.NewBaseline(run, judge.Judge(run))
+	after := judge.NewBaseline(run, judge.Judge(run))
 	// The aware target regressed: 40% more memory, climbing, and now
 	// forecast to reach the limit; its goodput fell.
 	a := &after.Targets[1]
@@ -52,10 +42,10 @@ func TestBaselineTable(t *testing.T) {
 	a.SlopeMiBPerSec = 1.5
 	ttl, good := 180.0, 0.5
 	a.TimeToLimitSeconds, a.GoodputRatio = &ttl, &good
-	after.Targets = append(after.Targets, BaselineTarget{Name: "new-target", Outcome: results.OutcomeSurvived})
-	rows := CompareBaselines(before, after, 0.15)
-	gate := GateOf(Judge(run)).WithBaseline(rows, 0.15)
-	if gate.State != GateFail {
+	after.Targets = append(after.Targets, judge.BaselineTarget{Name: "new-target", Outcome: results.OutcomeSurvived})
+	rows := judge.CompareBaselines(before, after, 0.15)
+	gate := judge.GateOf(judge.Judge(run)).WithBaseline(rows, 0.15)
+	if gate.State != judge.GateFail {
 		t.Fatalf("gate = %v; want fail", gate)
 	}
 	var b bytes.Buffer
@@ -64,67 +54,17 @@ func TestBaselineTable(t *testing.T) {
 	if err := WriteBaselineMarkdown(&b, "last-week.json", "out/", rows, gate); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, ".txt", b.Bytes())
+	savedtest.Golden(t, ".txt", b.Bytes())
 
-	if rows := CompareBaselines(before, NewBaseline(run, Judge(run)), 0.15); GateOf(Judge(run)).WithBaseline(rows, 0.15).State != GatePass {
+	if rows := judge.CompareBaselines(before, judge.NewBaseline(run, judge.Judge(run)), 0.15); judge.GateOf(judge.Judge(run)).WithBaseline(rows, 0.15).State != judge.GatePass {
 		t.Errorf("a run compared with itself regressed: %+v", rows)
 	}
 }
 
-func TestChangeRules(t *testing.T) {
-	f := func(v float64) *float64 { return &v }
-	tests := []struct {
-		name string
-		got  Change
-		want Change
-	}{
-		{"RSS within tolerance", higherIsWorse(100, 114, 0.15, floorRSSMiB), ChangeSame},
-		{"RSS beyond tolerance", higherIsWorse(100, 116, 0.15, floorRSSMiB), ChangeWorse},
-		{"RSS below the floor", higherIsWorse(10, 13.9, 0.15, floorRSSMiB), ChangeSame},
-		{"RSS better", higherIsWorse(100, 80, 0.15, floorRSSMiB), ChangeBetter},
-		{"slope noise near zero", higherIsWorse(0.02, 0.4, 0.15, floorSlope), ChangeSame},
-		{"slope climbing", higherIsWorse(0.02, 0.6, 0.15, floorSlope), ChangeWorse},
-		{"never to forecast", timeChange(nil, f(300), 0.15), ChangeWorse},
-		{"forecast to never", timeChange(f(300), nil, 0.15), ChangeBetter},
-		{"killed 3 s sooner", timeChange(f(21.8), f(18.8), 0.15), ChangeSame},
-		{"killed 8 s sooner", timeChange(f(26), f(18), 0.15), ChangeWorse},
-		{"survived to killed", outcomeChange(results.OutcomeSurvived, results.OutcomeOOMKilled), ChangeWorse},
-		{"killed to survived", outcomeChange(results.OutcomeOOMKilled, results.OutcomeSurvived), ChangeBetter},
-		{"killed to stalled", outcomeChange(results.OutcomeOOMKilled, results.OutcomeLimitStall), ChangeSame},
-	}
-	for _, tt := range tests {
-		if tt.got != tt.want {
-			t.Errorf("%s: %v; want %v", tt.name, tt.got, tt.want)
-		}
-	}
-}
-
-func TestGateOf(t *testing.T) {
-	pass := Check{Name: "max_rss", Pass: true}
-	fail := Check{Name: "max_rss"}
-	tests := []struct {
-		name string
-		in   []Verdict
-		want GateState
-	}{
-		{"no targets", nil, GateNothing},
-		{"no checks", []Verdict{{Class: ClassBounded}}, GateNothing},
-		{"no samples", []Verdict{{Class: ClassNoData, Expectations: []Check{pass}}}, GateNothing},
-		{"pass", []Verdict{{Class: ClassBounded, Expectations: []Check{pass}}}, GatePass},
-		{"fail", []Verdict{{Class: ClassBounded, Expectations: []Check{pass, fail}}}, GateFail},
-		{"fail beside nothing", []Verdict{{Class: ClassNoData, Expectations: []Check{fail}}}, GateFail},
-	}
-	for _, tt := range tests {
-		if got := GateOf(tt.in).State; got != tt.want {
-			t.Errorf("GateOf(%s) = %v; want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
 func TestGitHubAnnotations(t *testing.T) {
-	v := []Verdict{{Target: "a,b", Expectations: []Check{{Name: "max_rss", Text: "100%\nbad ✗"}, {Name: "ok", Pass: true}}}}
+	v := []judge.Verdict{{Target: "a,b", Expectations: []judge.Check{{Name: "max_rss", Text: "100%\nbad ✗"}, {Name: "ok", Pass: true}}}}
 	var b bytes.Buffer
-	if err := GitHubAnnotations(&b, "sc:1", v, GateOf(v)); err != nil {
+	if err := GitHubAnnotations(&b, "sc:1", v, judge.GateOf(v)); err != nil {
 		t.Fatal(err)
 	}
 	if want := "::error title=oomlab sc%3A1%3A a%2Cb max_rss::100%25%0Abad ✗\n"; b.String() != want {

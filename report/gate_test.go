@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,46 +11,35 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
+	"github.com/oomlab/oomlab/report/saved/savedtest"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
 // writeAll judges the runs once and writes every output, as the CLI does.
-func writeAll(runs []*Run, dir string) (Files, error) {
-	verdicts := JudgeRuns(runs)
-	var all []Verdict
+func writeAll(runs []*saved.Run, dir string) (Files, error) {
+	verdicts := judge.Runs(runs)
+	var all []judge.Verdict
 	for _, vs := range verdicts {
 		all = append(all, vs...)
 	}
-	return WriteAll(runs, verdicts, GateOf(all), dir)
-}
-
-// withoutExpectations is the saved upload-proxy run with every expect:
-// removed: it runs and samples, but there is nothing to judge.
-func withoutExpectations(t *testing.T) *Run {
-	t.Helper()
-	run := loadUpload(t)
-	spec := *run.Results.ScenarioSpec
-	spec.Targets = append([]scenarios.Target(nil), spec.Targets...)
-	for i := range spec.Targets {
-		spec.Targets[i].Expect = scenarios.Expectation{}
-	}
-	run.Results.ScenarioSpec = &spec
-	return run
+	return WriteAll(runs, verdicts, judge.GateOf(all), dir)
 }
 
 // TestNothingToJudgeEveryOutput: a run with nothing to judge says so in
 // every output — summary.md, report.html, verdicts.json, the terminal,
 // JUnit, the GitHub annotations and catalog.md — and none shows a pass.
 func TestNothingToJudgeEveryOutput(t *testing.T) {
-	run := withoutExpectations(t)
-	verdicts := Judge(run)
-	gate := GateOf(verdicts)
-	if gate.State != GateNothing || gate.Pass() {
+	run := savedtest.WithoutExpectations(t)
+	verdicts := judge.Judge(run)
+	gate := judge.GateOf(verdicts)
+	if gate.State != judge.GateNothing || gate.Pass() {
 		t.Fatalf("GateOf(no expectations) = %v; want nothing to judge", gate)
 	}
 	dir := t.TempDir()
-	if _, err := WriteAll([]*Run{run}, [][]Verdict{verdicts}, gate, dir); err != nil {
+	if _, err := WriteAll([]*saved.Run{run}, [][]judge.Verdict{verdicts}, gate, dir); err != nil {
 		t.Fatal(err)
 	}
 	read := func(name string) string {
@@ -63,13 +51,13 @@ func TestNothingToJudgeEveryOutput(t *testing.T) {
 	}
 	var term, junit, gh, catalog bytes.Buffer
 	Terminal(&term, run, verdicts, gate)
-	if err := WriteJUnit(&junit, []*Run{run}, [][]Verdict{verdicts}, gate); err != nil {
+	if err := WriteJUnit(&junit, []*saved.Run{run}, [][]judge.Verdict{verdicts}, gate); err != nil {
 		t.Fatal(err)
 	}
 	if err := GitHubAnnotations(&gh, run.Results.Scenario, verdicts, gate); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCatalog(&catalog, []*Run{run}, [][]Verdict{verdicts}, gate); err != nil {
+	if err := WriteCatalog(&catalog, []*saved.Run{run}, [][]judge.Verdict{verdicts}, gate); err != nil {
 		t.Fatal(err)
 	}
 	outputs := map[string]string{MarkdownFile: read(MarkdownFile), HTMLFile: read(HTMLFile), VerdictsFile: read(VerdictsFile),
@@ -108,17 +96,17 @@ func TestNothingToJudgeEveryOutput(t *testing.T) {
 	if strings.Contains(term.String(), "PASS") {
 		t.Errorf("the terminal shows a PASS:\n%s", term.String())
 	}
-	t.Run("summary", func(t *testing.T) { golden(t, ".md", []byte(outputs[MarkdownFile])) })
-	t.Run("terminal", func(t *testing.T) { golden(t, ".txt", term.Bytes()) })
-	t.Run("junit", func(t *testing.T) { golden(t, ".xml", junit.Bytes()) })
+	t.Run("summary", func(t *testing.T) { savedtest.Golden(t, ".md", []byte(outputs[MarkdownFile])) })
+	t.Run("terminal", func(t *testing.T) { savedtest.Golden(t, ".txt", term.Bytes()) })
+	t.Run("junit", func(t *testing.T) { savedtest.Golden(t, ".xml", junit.Bytes()) })
 }
 
 // neverRan is the saved upload-proxy run as if it had been interrupted
 // before its aware target started: no samples, no requests, no peak;
 // the target expects every figure a scenario can ask about.
-func neverRan(t *testing.T) *Run {
+func neverRan(t *testing.T) *saved.Run {
 	t.Helper()
-	run := loadUpload(t)
+	run := savedtest.Upload(t)
 	const expect = `
 outcome: [survived]
 oom_within: 60s
@@ -145,8 +133,8 @@ min_time_to_limit: 30s
 	tg := &run.Results.Targets[1]
 	*tg = results.Target{Name: tg.Name, Runtime: tg.Runtime, Command: tg.Command, Outcome: results.OutcomeInterrupted,
 		OutcomeDetail: "the run was interrupted before this target started"}
-	run.Series = append([]*Series(nil), run.Series...)
-	run.Series[1] = &Series{Target: tg.Name}
+	run.Series = append([]*saved.Series(nil), run.Series...)
+	run.Series[1] = &saved.Series{Target: tg.Name}
 	return run
 }
 
@@ -155,7 +143,7 @@ min_time_to_limit: 30s
 // in the terminal, summary.md and JUnit alike; none passes on a zero.
 func TestNeverRanPassesNoCheck(t *testing.T) {
 	run := neverRan(t)
-	verdicts := Judge(run)
+	verdicts := judge.Judge(run)
 	v := verdicts[1]
 	if len(v.Expectations) < 12 {
 		t.Fatalf("%d checks; want one per expectation (12): %+v", len(v.Expectations), v.Expectations)
@@ -171,17 +159,17 @@ func TestNeverRanPassesNoCheck(t *testing.T) {
 	if v.Pass {
 		t.Errorf("verdict passes")
 	}
-	gate := GateOf(verdicts)
-	if gate.State != GateFail || !strings.Contains(gate.Reason, "upload-aware max_rss") {
+	gate := judge.GateOf(verdicts)
+	if gate.State != judge.GateFail || !strings.Contains(gate.Reason, "upload-aware max_rss") {
 		t.Errorf("gate = %v; want a failure naming upload-aware max_rss", gate)
 	}
 	const want = "expected peak RSS ≤ 64 MiB: not measured (the target never ran) ✗"
 	var term, md, junit bytes.Buffer
 	Terminal(&term, run, verdicts, gate)
-	if err := writeMarkdown(&md, []*Run{run}, [][]Verdict{verdicts}, gate); err != nil {
+	if err := writeMarkdown(&md, []*saved.Run{run}, [][]judge.Verdict{verdicts}, gate); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteJUnit(&junit, []*Run{run}, [][]Verdict{verdicts}, gate); err != nil {
+	if err := WriteJUnit(&junit, []*saved.Run{run}, [][]judge.Verdict{verdicts}, gate); err != nil {
 		t.Fatal(err)
 	}
 	for name, text := range map[string]string{"terminal": term.String(), "summary.md": md.String(), "junit": junit.String()} {
@@ -189,142 +177,5 @@ func TestNeverRanPassesNoCheck(t *testing.T) {
 			t.Errorf("%s does not say %q:\n%s", name, want, text)
 		}
 	}
-	golden(t, ".txt", term.Bytes())
-}
-
-func TestGateWithBaseline(t *testing.T) {
-	pass := Check{Name: "max_rss", Pass: true}
-	fail := Check{Name: "max_rss", Text: "expected peak RSS ≤ 8 MiB: 16 MiB ✗"}
-	same := []BaselineRow{{Target: "a", Figure: "peak RSS", Change: ChangeSame}}
-	worse := []BaselineRow{{Target: "a", Figure: "peak RSS", Change: ChangeWorse}}
-	newOnly := []BaselineRow{{Target: "a", Figure: "outcome", Change: ChangeNew}}
-	ok := []Verdict{{Target: "a", Class: ClassBounded, Expectations: []Check{pass}}}
-	bad := []Verdict{{Target: "a", Class: ClassBounded, Expectations: []Check{pass, fail}}}
-	none := []Verdict{{Target: "a", Class: ClassBounded}}
-	tests := []struct {
-		name string
-		own  []Verdict
-		rows []BaselineRow
-		want GateState
-	}{
-		{"own fail, baseline same", bad, same, GateFail},
-		{"own fail, nothing compared", bad, nil, GateFail},
-		{"own pass, baseline worse", ok, worse, GateFail},
-		{"own pass, baseline same", ok, same, GatePass},
-		{"no expectations, baseline same", none, same, GatePass},
-		{"no expectations, baseline worse", none, worse, GateFail},
-		{"own pass, only new targets", ok, newOnly, GateNothing},
-		{"no targets", nil, nil, GateNothing},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			g := GateOf(tt.own).WithBaseline(tt.rows, 0.15)
-			if g.State != tt.want {
-				t.Errorf("GateOf(%s).WithBaseline = %v; want %v", tt.name, g, tt.want)
-			}
-			if tt.own != nil && g.Failed > 0 && !strings.Contains(g.Line(), "a max_rss") {
-				t.Errorf("gate line %q does not name the failed expectation", g.Line())
-			}
-		})
-	}
-}
-
-func TestCheckCompatible(t *testing.T) {
-	run := loadUpload(t)
-	base := NewBaseline(run, Judge(run))
-	edit := func(f func(b *Baseline)) Baseline {
-		b := base
-		rq := *base.Request
-		b.Request = &rq
-		f(&b)
-		return b
-	}
-	tests := []struct {
-		name      string
-		before    Baseline
-		fields    []string
-		unchecked bool
-	}{
-		{"same", base, nil, false},
-		{"other scenario", edit(func(b *Baseline) { b.Scenario = "json-body" }), []string{"scenario"}, false},
-		{"other limit", edit(func(b *Baseline) { b.MemoryLimitBytes = 128 << 20 }), []string{"memory limit"}, false},
-		{"watchdog", edit(func(b *Baseline) { b.LimitMode = results.MechanismWatchdog }), []string{"limit mode"}, false},
-		{"cgroup v2 is a kernel limit too", edit(func(b *Baseline) { b.LimitMode = results.MechanismCgroupV2 }), nil, false},
-		{"other path and body", edit(func(b *Baseline) { b.Request.Path = "/other"; b.Request.BodyBytes = 1 }),
-			[]string{"request path", "request body size"}, false},
-		{"v1 file", edit(func(b *Baseline) { b.Schema, b.LimitMode, b.Request = BaselineSchemaV1, "", nil }), nil, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			unchecked, err := CheckCompatible(tt.before, base)
-			var got []string
-			var me *MismatchError
-			if errors.As(err, &me) {
-				for _, m := range me.Mismatches {
-					got = append(got, m.Field)
-				}
-				if !errors.Is(err, ErrBaselineMismatch) {
-					t.Errorf("errors.Is(%v, ErrBaselineMismatch) = false", err)
-				}
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if strings.Join(got, ",") != strings.Join(tt.fields, ",") {
-				t.Errorf("CheckCompatible: mismatched %q; want %q", got, tt.fields)
-			}
-			if (len(unchecked) > 0) != tt.unchecked {
-				t.Errorf("CheckCompatible: unchecked %q; want some: %v", unchecked, tt.unchecked)
-			}
-		})
-	}
-}
-
-func TestGateStatusJSON(t *testing.T) {
-	run := failingUpload(t)
-	g := GateOf(Judge(run)).WithBaseline([]BaselineRow{{Target: "upload-aware", Figure: "peak RSS", Change: ChangeWorse}}, 0.15).
-		WithWarnings("a warning")
-	b, err := json.Marshal(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), `"status":"fail"`) || !strings.Contains(string(b), `"reason":"expectations: 1 of 4 checks failed: upload-aware max_rss; baseline: 1 worse`) {
-		t.Errorf("gate JSON = %s", b)
-	}
-	var back GateStatus
-	if err := json.Unmarshal(b, &back); err != nil {
-		t.Fatal(err)
-	}
-	if back.State != g.State || back.Reason != g.Reason || len(back.Warnings) != 1 || back.Baseline == nil {
-		t.Errorf("decoded %+v; want %+v", back, g)
-	}
-}
-
-// TestFailedToStartFailsTheGate: a target that could not start fails its
-// "ran" check even without expectations, so the gate (not a rule of the
-// CLI's own) fails; a skipped one without expectations is not checked.
-func TestFailedToStartFailsTheGate(t *testing.T) {
-	for _, tt := range []struct {
-		outcome string
-		checks  int
-	}{{results.OutcomeFailedToStart, 1}, {results.OutcomeSkipped, 0}} {
-		t.Run(tt.outcome, func(t *testing.T) {
-			run := withoutExpectations(t)
-			run.Results.Targets = append([]results.Target(nil), run.Results.Targets...)
-			tg := &run.Results.Targets[1]
-			tg.Outcome, tg.Error, tg.Stages = tt.outcome, "exec: /nonexistent/server: no such file", nil
-			run.Series = append([]*Series(nil), run.Series...)
-			run.Series[1] = &Series{Target: tg.Name}
-			vs := Judge(run)
-			if got := len(vs[1].Expectations); got != tt.checks {
-				t.Fatalf("%d checks (%+v); want %d", got, vs[1].Expectations, tt.checks)
-			}
-			g := GateOf(vs)
-			if tt.checks > 0 && (g.State != GateFail || !strings.Contains(g.Reason, "upload-aware ran")) {
-				t.Errorf("gate = %v; want a failure naming upload-aware ran", g)
-			}
-			if tt.checks == 0 && g.State != GateNothing {
-				t.Errorf("gate = %v; want nothing to judge", g)
-			}
-		})
-	}
+	savedtest.Golden(t, ".txt", term.Bytes())
 }

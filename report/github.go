@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/oomlab/oomlab/report/format"
+
+	"github.com/oomlab/oomlab/report/judge"
 )
 
 // GitHubAnnotations writes one ::error workflow command per failed check
@@ -13,7 +17,7 @@ import (
 // baseline figures that got worse. Values are escaped as the runner's
 // command parser expects: % CR LF in the message, also : and , in
 // properties.
-func GitHubAnnotations(w io.Writer, scenario string, verdicts []Verdict, gate GateStatus) error {
+func GitHubAnnotations(w io.Writer, scenario string, verdicts []judge.Verdict, gate judge.GateStatus) error {
 	title := ghProperty("oomlab " + scenario + ": gate")
 	for _, warn := range gate.Warnings {
 		if _, err := fmt.Fprintf(w, "::warning title=%s::%s\n", title, ghData(warn)); err != nil {
@@ -21,12 +25,12 @@ func GitHubAnnotations(w io.Writer, scenario string, verdicts []Verdict, gate Ga
 		}
 	}
 	switch {
-	case gate.State == GateNothing:
+	case gate.State == judge.GateNothing:
 		if _, err := fmt.Fprintf(w, "::warning title=%s::%s\n", title, ghData("nothing to judge: "+gate.Reason)); err != nil {
 			return err
 		}
 	case gate.Baseline != nil && len(gate.Baseline.Worse) > 0:
-		msg := "baseline: worse beyond the " + formatPercent(gate.Baseline.Tolerance) + " tolerance: " + strings.Join(gate.Baseline.Worse, ", ")
+		msg := "baseline: worse beyond the " + format.Percent(gate.Baseline.Tolerance) + " tolerance: " + strings.Join(gate.Baseline.Worse, ", ")
 		if _, err := fmt.Fprintf(w, "::error title=%s::%s\n", title, ghData(msg)); err != nil {
 			return err
 		}

@@ -8,6 +8,9 @@ import (
 	"regexp"
 
 	"github.com/dustin/go-humanize"
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -35,17 +38,17 @@ type htmlRun struct {
 
 type htmlTarget struct {
 	T       results.Target
-	V       Verdict
+	V       judge.Verdict
 	Goodput string
 }
 
 var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"ms":      formatMs,
-	"pct":     formatPercent,
+	"ms":      format.Ms,
+	"pct":     format.Percent,
 	"goodput": goodput,
 	"inc":     func(i int) int { return i + 1 },
-	"rate":    formatRate,
-	"mib":     formatMiB,
+	"rate":    format.Rate,
+	"mib":     format.MiB,
 	"bytes":   func(b int64) string { return humanize.IBytes(uint64(max(b, 0))) },
 	"ubytes":  func(b uint64) string { return humanize.IBytes(b) },
 	"comma":   func(n uint64) string { return humanize.Comma(int64(n)) },
@@ -57,8 +60,8 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"mark":    verdictMark,
 	"peak":    peakCell,
 	"success": successCell,
-	"worry":   worry,
-	"slope":   formatSlope,
+	"worry":   judge.Worry,
+	"slope":   format.Slope,
 }).Parse(pageHTML))
 
 const pageHTML = `<!DOCTYPE html>
@@ -133,11 +136,11 @@ func inlineSVG(svg []byte) template.HTML {
 }
 
 // gateClass is the CSS class of the gate's headline.
-func gateClass(s GateState) string {
+func gateClass(s judge.GateState) string {
 	switch s {
-	case GatePass:
+	case judge.GatePass:
 		return "pass"
-	case GateFail:
+	case judge.GateFail:
 		return "fail"
 	}
 	return "nothing"
@@ -145,19 +148,19 @@ func gateClass(s GateState) string {
 
 // writeHTML renders report.html from the verdicts and the gate;
 // dashboard and memory are the SVG documents to inline.
-func writeHTML(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStatus, dashboard, memory []byte) error {
+func writeHTML(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus, dashboard, memory []byte) error {
 	page := htmlPage{Title: scenarioNames(runs), Class: gateClass(gate.State), Gate: gate.Line(), Warnings: gate.Warnings,
 		Dashboard: inlineSVG(dashboard), Memory: inlineSVG(memory)}
 	for i, r := range runs {
 		hr := htmlRun{Dir: r.Dir, Res: r.Results, Line: runLine(r.Results), Notes: r.Notes,
-			LimitMiB: formatMiB(float64(r.Results.MemoryLimitBytes) / mib)}
+			LimitMiB: format.MiB(float64(r.Results.MemoryLimitBytes) / format.BytesPerMiB)}
 		if len(runs) > 1 {
-			hr.Label = runLabel(i)
+			hr.Label = format.RunLabel(i)
 		}
 		for j, t := range r.Results.Targets {
 			g := "n/a"
 			if t.Downstream.GoodputRatio != nil {
-				g = formatPercent(*t.Downstream.GoodputRatio)
+				g = format.Percent(*t.Downstream.GoodputRatio)
 			}
 			hr.Targets = append(hr.Targets, htmlTarget{T: t, V: verdicts[i][j], Goodput: g})
 		}

@@ -5,6 +5,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/oomlab/oomlab/report/format"
+
+	"github.com/oomlab/oomlab/report/judge"
+
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 // JUnit XML, the subset CI systems read (Jenkins, GitLab, GitHub test
@@ -51,7 +57,7 @@ type junitMessage struct {
 // warning — a suite "oomlab gate" holds one testcase "gate" saying so: skipped
 // with the reason when nothing was judged (never a pass), failed when
 // the gate failed.
-func WriteJUnit(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStatus) error {
+func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus) error {
 	doc := junitSuites{Name: "oomlab"}
 	for i, r := range runs {
 		suite := junitSuite{Name: r.Results.Scenario}
@@ -99,17 +105,17 @@ func WriteJUnit(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStatus)
 
 // gateSuite is the suite of the gate's own testcase, when the gate needs
 // one (see WriteJUnit).
-func gateSuite(g GateStatus) (junitSuite, bool) {
-	if g.State != GateNothing && g.Baseline == nil && len(g.Warnings) == 0 {
+func gateSuite(g judge.GateStatus) (junitSuite, bool) {
+	if g.State != judge.GateNothing && g.Baseline == nil && len(g.Warnings) == 0 {
 		return junitSuite{}, false
 	}
 	tc := junitCase{ClassName: "oomlab.gate", Name: "gate", SystemOut: strings.Join(append([]string{g.Line()}, g.Warnings...), "\n")}
 	suite := junitSuite{Name: "oomlab gate", Tests: 1}
 	switch g.State {
-	case GateNothing:
+	case judge.GateNothing:
 		tc.Skipped = &junitMessage{Message: "nothing to judge: " + g.Reason}
 		suite.Skipped = 1
-	case GateFail:
+	case judge.GateFail:
 		tc.Failure = &junitMessage{Message: g.Reason, Type: "gate", Text: g.Line()}
 		suite.Failures = 1
 	}
@@ -118,10 +124,10 @@ func gateSuite(g GateStatus) (junitSuite, bool) {
 }
 
 // verdictDetail is a target's verdict in a few lines of plain text.
-func verdictDetail(v Verdict) string {
+func verdictDetail(v judge.Verdict) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s, outcome %s, peak RSS %s, RSS slope %s", v.Target, v.Class, v.Outcome,
-		formatMiB(v.PeakRSSMiB), formatSlope(v.SlopeMiBPerSec))
+		format.MiB(v.PeakRSSMiB), format.Slope(v.SlopeMiBPerSec))
 	for _, s := range v.Symptoms {
 		fmt.Fprintf(&b, "\n- %s", s)
 	}

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -31,20 +34,20 @@ func FuzzLoad(f *testing.F) {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, results.ResultsFile), resJSON, 0o644)
 		os.WriteFile(filepath.Join(dir, results.SamplesFile), samplesCSV, 0o644)
-		run, err := Load(dir)
+		run, err := saved.Load(dir)
 		if err != nil {
 			return
 		}
-		verdicts := Judge(run)
+		verdicts := judge.Judge(run)
 		var md, term bytes.Buffer
-		if err := writeMarkdown(&md, []*Run{run}, [][]Verdict{verdicts}, GateOf(verdicts)); err != nil {
+		if err := writeMarkdown(&md, []*saved.Run{run}, [][]judge.Verdict{verdicts}, judge.GateOf(verdicts)); err != nil {
 			t.Fatalf("writeMarkdown: %v", err)
 		}
-		Terminal(&term, run, verdicts, GateOf(verdicts))
-		if i := strings.IndexFunc(md.String(), func(r rune) bool { return isControl(r) && r != '\n' }); i >= 0 {
+		Terminal(&term, run, verdicts, judge.GateOf(verdicts))
+		if i := strings.IndexFunc(md.String(), func(r rune) bool { return format.IsControl(r) && r != '\n' }); i >= 0 {
 			t.Fatalf("summary.md holds control character %q at %d", md.String()[i], i)
 		}
-		if i := strings.IndexFunc(term.String(), func(r rune) bool { return isControl(r) && r != '\n' && r != '\t' }); i >= 0 {
+		if i := strings.IndexFunc(term.String(), func(r rune) bool { return format.IsControl(r) && r != '\n' && r != '\t' }); i >= 0 {
 			t.Fatalf("terminal output holds control character %q at %d", term.String()[i], i)
 		}
 	})

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/dustin/go-humanize"
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -14,61 +17,61 @@ import (
 // summary — a headline with pass/fail, one table of all targets, and per
 // target its stage table and verdict lines. verdicts[i] holds run i's;
 // the headline and last line are gate's.
-func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStatus) error {
+func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus) error {
 	var b strings.Builder
 	all := flatten(verdicts)
-	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", mdEscape(scenarioNames(runs)), gateMark(gate.State))
+	fmt.Fprintf(&b, "## oomlab: %s — %s\n\n", format.MarkdownText(scenarioNames(runs)), gateMark(gate.State))
 	for _, warn := range gate.Warnings {
-		fmt.Fprintf(&b, "> **warning:** %s\n\n", mdEscape(warn))
+		fmt.Fprintf(&b, "> **warning:** %s\n\n", format.MarkdownText(warn))
 	}
 	for i, r := range runs {
 		res := r.Results
 		prefix := ""
 		if len(runs) > 1 {
-			prefix = "**" + runLabel(i) + "** (" + mdEscape(r.Dir) + "): "
+			prefix = "**" + format.RunLabel(i) + "** (" + format.MarkdownText(r.Dir) + "): "
 		}
-		fmt.Fprintf(&b, "%s%s\n\n", prefix, mdEscape(runLine(res)))
+		fmt.Fprintf(&b, "%s%s\n\n", prefix, format.MarkdownText(runLine(res)))
 	}
 	b.WriteString("| target | outcome | killed at | peak RSS | RSS slope | GC/s max | success | shed | goodput | p95 last stage | verdict |\n")
 	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, v := range all {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", mdEscape(v.Target), mdEscape(v.Outcome),
-			killedAt(v), peakCell(v), formatSlope(v.SlopeMiBPerSec), gcMax(v), successCell(v),
-			formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class, verdictMark(v)+worry(v))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n", format.MarkdownText(v.Target), format.MarkdownText(v.Outcome),
+			killedAt(v), peakCell(v), format.Slope(v.SlopeMiBPerSec), gcMax(v), successCell(v),
+			format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class, verdictMark(v)+judge.Worry(v))
 	}
 	for i, r := range runs {
 		for j, t := range r.Results.Targets {
 			v := verdicts[i][j]
-			fmt.Fprintf(&b, "\n### %s: %s %s\n\n", mdEscape(v.Target), v.Class, verdictMark(v))
+			fmt.Fprintf(&b, "\n### %s: %s %s\n\n", format.MarkdownText(v.Target), v.Class, verdictMark(v))
 			if v.Story != "" {
-				fmt.Fprintf(&b, "%s\n\n", mdEscape(v.Story))
+				fmt.Fprintf(&b, "%s\n\n", format.MarkdownText(v.Story))
 			}
 			for _, s := range v.Symptoms {
-				fmt.Fprintf(&b, "- %s\n", mdEscape(s))
+				fmt.Fprintf(&b, "- %s\n", format.MarkdownText(s))
 			}
 			for _, c := range v.Expectations {
-				fmt.Fprintf(&b, "- %s\n", mdEscape(c.Text))
+				fmt.Fprintf(&b, "- %s\n", format.MarkdownText(c.Text))
 			}
 			if v.Recommendation != "" {
-				fmt.Fprintf(&b, "\n> %s\n", mdEscape(v.Recommendation))
+				fmt.Fprintf(&b, "\n> %s\n", format.MarkdownText(v.Recommendation))
 			}
 			if len(t.Stages) > 0 {
 				b.WriteString("\n| stage | offered | achieved | success | shed | p50 | p95 | p99 | status codes |\n")
 				b.WriteString("|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 				for _, st := range t.Stages {
 					fmt.Fprintf(&b, "| %d | %s/s | %.1f/s%s | %s | %s | %s | %s | %s | %s |\n", st.Index+1,
-						formatRate(st.OfferedRatePerSecond), st.AchievedRatePerSecond, behind(st), formatPercent(st.SuccessRatio),
-						formatPercent(stageShed(st)), formatMs(st.LatencyP50Ms), formatMs(st.LatencyP95Ms), formatMs(st.LatencyP99Ms), mdEscape(statusCodes(st.StatusCodes)))
+						format.Rate(st.OfferedRatePerSecond), st.AchievedRatePerSecond, behind(st), format.Percent(st.SuccessRatio),
+						format.Percent(stageShed(st)), format.Ms(st.LatencyP50Ms), format.Ms(st.LatencyP95Ms), format.Ms(st.LatencyP99Ms), format.MarkdownText(statusCodes(st.StatusCodes)))
 				}
 			}
 		}
 	}
 	for _, r := range runs {
 		for _, n := range r.Notes {
-			fmt.Fprintf(&b, "\n> **note:** %s\n", mdEscape(n))
+			fmt.Fprintf(&b, "\n> **note:** %s\n", format.MarkdownText(n))
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n", mdEscape(gate.Line()))
+	fmt.Fprintf(&b, "\n%s\n", format.MarkdownText(gate.Line()))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -77,19 +80,19 @@ func writeMarkdown(w io.Writer, runs []*Run, verdicts [][]Verdict, gate GateStat
 func runLine(res *results.Results) string {
 	var parts []string
 	if res.MemoryLimitBytes > 0 {
-		parts = append(parts, fmt.Sprintf("limit %s (%s)", formatMiB(float64(res.MemoryLimitBytes)/mib), res.LimitMode))
+		parts = append(parts, fmt.Sprintf("limit %s (%s)", format.MiB(float64(res.MemoryLimitBytes)/format.BytesPerMiB), res.LimitMode))
 	}
 	if n := len(res.Stages); n > 0 {
 		rates := make([]string, n)
 		for i, s := range res.Stages {
-			rates[i] = formatRate(s.RatePerSecond)
+			rates[i] = format.Rate(s.RatePerSecond)
 		}
 		parts = append(parts, fmt.Sprintf("load %s rps over %.0f s", strings.Join(rates, "→"), res.Stages[n-1].EndSeconds))
 	}
 	if n := len(res.Phases); n > 0 {
 		names := make([]string, n)
 		for i, p := range res.Phases {
-			names[i] = fmt.Sprintf("%s from %.0f s", phaseName(p, i), p.StartSeconds)
+			names[i] = fmt.Sprintf("%s from %.0f s", judge.PhaseName(p, i), p.StartSeconds)
 		}
 		parts = append(parts, "downstream: "+strings.Join(names, ", "))
 	}
@@ -150,7 +153,7 @@ func passIcon(ok bool) string {
 
 // verdictMark marks one target: passIcon's word, or "not checked" for a
 // target without expectations (it neither passed nor failed anything).
-func verdictMark(v Verdict) string {
+func verdictMark(v judge.Verdict) string {
 	if len(v.Expectations) == 0 {
 		return "not checked"
 	}
@@ -159,28 +162,28 @@ func verdictMark(v Verdict) string {
 
 // gateMark is the headline's word for the gate: "pass", "FAIL" or
 // "nothing to judge".
-func gateMark(s GateState) string {
+func gateMark(s judge.GateState) string {
 	switch s {
-	case GatePass:
+	case judge.GatePass:
 		return passIcon(true)
-	case GateFail:
+	case judge.GateFail:
 		return passIcon(false)
 	}
 	return s.Word()
 }
 
-func flatten(vs [][]Verdict) []Verdict {
-	var out []Verdict
+func flatten(vs [][]judge.Verdict) []judge.Verdict {
+	var out []judge.Verdict
 	for _, v := range vs {
 		out = append(out, v...)
 	}
 	return out
 }
 
-func scenarioNames(runs []*Run) string {
+func scenarioNames(runs []*saved.Run) string {
 	names := make([]string, len(runs))
 	for i, r := range runs {
 		names[i] = r.Results.Scenario
 	}
-	return strings.Join(dedupe(names), " vs ")
+	return format.Versus(names)
 }

@@ -1,10 +1,17 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/oomlab/oomlab/report/format"
+
+	"github.com/oomlab/oomlab/report/judge"
+
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 // Terminal writes the plain-text summary printed at the end of a run: an
@@ -13,31 +20,30 @@ import (
 // advice, then the run's notes and the gate's line and warnings.
 // verdicts are Judge(run)'s (or Files.Verdicts), gate the status decided
 // from them. Errors writing to w are ignored, as fmt.Fprint's are.
-func Terminal(w io.Writer, run *Run, verdicts []Verdict, gate GateStatus) {
-	w = termWriter{w}
+func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict, gate judge.GateStatus) {
+	w = format.TermWriter{W: w}
 	res := run.Results
-	limit, label := limitMiB([]*Run{run})
 	head := res.Scenario
-	if limit > 0 {
-		head += " — " + strings.TrimPrefix(label, "limit ") + " limit"
+	if b := res.MemoryLimitBytes; b > 0 {
+		head += " — " + format.Limit(b, res.LimitMode) + " limit"
 	}
 	fmt.Fprintf(w, "%s\n\n", head)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tSHED\tGOODPUT\tP95 LAST\tVERDICT\t")
 	for _, v := range verdicts {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), peakCell(v),
-			gcMax(v), successCell(v), formatPercent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+strings.ToUpper(verdictMark(v))+worry(v))
+			gcMax(v), successCell(v), format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+strings.ToUpper(verdictMark(v))+judge.Worry(v))
 	}
 	tw.Flush()
 	for _, v := range verdicts {
-		fmt.Fprintf(w, "\n%s: %s%s\n", v.Target, firstNonEmpty(v.Story, v.Class), limitNote(v))
+		fmt.Fprintf(w, "\n%s: %s%s\n", v.Target, cmp.Or(v.Story, v.Class), limitNote(v))
 		for _, s := range v.Symptoms {
 			fmt.Fprintf(w, "  - %s\n", s)
 		}
 		for _, c := range v.Expectations {
 			fmt.Fprintf(w, "  %s\n", c.Text)
 		}
-		if v.Recommendation != "" && v.Class != ClassBounded {
+		if v.Recommendation != "" && v.Class != judge.ClassBounded {
 			fmt.Fprintf(w, "  → %s\n", v.Recommendation)
 		}
 	}
@@ -48,7 +54,7 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict, gate GateStatus) {
 		fmt.Fprintf(w, "\nnote: %s\n", res.LimitNote)
 	}
 	if h := res.Harness; h.RSSPeakBytes > 0 {
-		fmt.Fprintf(w, "\noomlab itself: peak RSS %s, mean %s\n", formatMiB(float64(h.RSSPeakBytes)/mib), formatMiB(float64(h.RSSMeanBytes)/mib))
+		fmt.Fprintf(w, "\noomlab itself: peak RSS %s, mean %s\n", format.MiB(float64(h.RSSPeakBytes)/format.BytesPerMiB), format.MiB(float64(h.RSSMeanBytes)/format.BytesPerMiB))
 	}
 	for _, warn := range gate.Warnings {
 		fmt.Fprintf(w, "\nwarning: %s\n", warn)
@@ -58,57 +64,57 @@ func Terminal(w io.Writer, run *Run, verdicts []Verdict, gate GateStatus) {
 
 // goodput writes the downstream's goodput ratio as a percentage, "-"
 // when no phase had a capacity: the same format as success and shed.
-func goodput(v Verdict) string {
+func goodput(v judge.Verdict) string {
 	if v.GoodputRatio == nil {
 		return "-"
 	}
-	return formatPercent(*v.GoodputRatio)
+	return format.Percent(*v.GoodputRatio)
 }
 
 // limitNote is ", limit forecast at 73 s (61–95 s)" for a forecast time
 // to limit, else empty.
-func limitNote(v Verdict) string {
+func limitNote(v judge.Verdict) string {
 	if v.TimeToLimit == nil || !v.TimeToLimit.Forecast() || strings.Contains(v.Story, "forecast at") {
 		return ""
 	}
-	return ", limit " + describeTimeToLimit(*v.TimeToLimit)
+	return ", limit " + judge.DescribeTimeToLimit(*v.TimeToLimit)
 }
 
 // peakCell is the peak RSS for a table, "-" when none was measured (a
 // target that never ran): never a made-up 0 MiB.
-func peakCell(v Verdict) string {
+func peakCell(v judge.Verdict) string {
 	if v.PeakRSSMiB <= 0 {
 		return "-"
 	}
-	return formatMiB(v.PeakRSSMiB)
+	return format.MiB(v.PeakRSSMiB)
 }
 
 // successCell is the success ratio for a table, "-" for a target that
 // left nothing to judge and succeeded at nothing (no request was sent).
-func successCell(v Verdict) string {
-	if v.SuccessRatio == 0 && (v.Class == ClassNoData || v.Class == ClassSkipped || v.Class == ClassFailedToStart) {
+func successCell(v judge.Verdict) string {
+	if v.SuccessRatio == 0 && (v.Class == judge.ClassNoData || v.Class == judge.ClassSkipped || v.Class == judge.ClassFailedToStart) {
 		return "-"
 	}
-	return formatPercent(v.SuccessRatio)
+	return format.Percent(v.SuccessRatio)
 }
 
-func killedAt(v Verdict) string {
+func killedAt(v judge.Verdict) string {
 	if v.KilledAtSeconds == nil {
 		return "-"
 	}
 	return fmt.Sprintf("%.1f s", *v.KilledAtSeconds)
 }
 
-func gcMax(v Verdict) string {
+func gcMax(v judge.Verdict) string {
 	if v.GCPerSecondMax == nil {
 		return "n/a"
 	}
-	return formatRateShort(*v.GCPerSecondMax)
+	return format.RateShort(*v.GCPerSecondMax)
 }
 
-func p95Last(v Verdict) string {
+func p95Last(v judge.Verdict) string {
 	if v.P95LastStageMs <= 0 {
 		return "-"
 	}
-	return formatMs(v.P95LastStageMs)
+	return format.Ms(v.P95LastStageMs)
 }

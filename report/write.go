@@ -6,6 +6,10 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/plot"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -25,20 +29,20 @@ type Files struct {
 	Paths []string
 	// Verdicts are every run's verdicts in order; when comparing, target
 	// names carry the run's label ("A:upload-naive").
-	Verdicts []Verdict
+	Verdicts []judge.Verdict
 	// Gate is the gate status every output was rendered with.
-	Gate GateStatus
+	Gate judge.GateStatus
 }
 
 // verdictsDoc is the content of verdicts.json. Pass is Gate.State ==
 // pass: false when nothing was judged (kept for readers of the first
 // files, which had only it; read gate.status instead).
 type verdictsDoc struct {
-	Schema    string     `json:"schema"`
-	Scenarios []string   `json:"scenarios"`
-	Gate      GateStatus `json:"gate"`
-	Pass      bool       `json:"pass"`
-	Verdicts  []Verdict  `json:"verdicts"`
+	Schema    string           `json:"schema"`
+	Scenarios []string         `json:"scenarios"`
+	Gate      judge.GateStatus `json:"gate"`
+	Pass      bool             `json:"pass"`
+	Verdicts  []judge.Verdict  `json:"verdicts"`
 }
 
 // WriteAll writes every output to dir from the runs, their verdicts
@@ -47,7 +51,7 @@ type verdictsDoc struct {
 // dashboard.png/svg, report.html, summary.md and verdicts.json. It judges
 // nothing itself. One run is a normal report; two are a comparison
 // (targets named "A:…", "B:…" in every output and in Files.Verdicts).
-func WriteAll(runs []*Run, verdicts [][]Verdict, gate GateStatus, dir string) (Files, error) {
+func WriteAll(runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus, dir string) (Files, error) {
 	var files Files
 	if len(runs) == 0 {
 		return files, errors.New("report: no run")
@@ -64,12 +68,12 @@ func WriteAll(runs []*Run, verdicts [][]Verdict, gate GateStatus, dir string) (F
 	files.Verdicts = flatten(verdicts)
 	files.Gate = gate
 
-	paths, memSVG, err := memoryFigure(runs).write(out, "memory")
+	paths, memSVG, err := plot.MemoryFigure(runs).Write(out, "memory")
 	files.Paths = append(files.Paths, paths...)
 	if err != nil {
 		return files, err
 	}
-	paths, dashSVG, err := dashboardFigure(runs).write(out, "dashboard")
+	paths, dashSVG, err := plot.DashboardFigure(runs).Write(out, "dashboard")
 	files.Paths = append(files.Paths, paths...)
 	if err != nil {
 		return files, err
@@ -103,29 +107,18 @@ func WriteAll(runs []*Run, verdicts [][]Verdict, gate GateStatus, dir string) (F
 	return files, nil
 }
 
-// JudgeRuns judges each run once: its result (verdicts[i] are runs[i]'s)
-// is what WriteAll, WriteCatalog, GateOf and the CLI's other outputs
-// take.
-func JudgeRuns(runs []*Run) [][]Verdict {
-	out := make([][]Verdict, len(runs))
-	for i, r := range runs {
-		out[i] = Judge(r)
-	}
-	return out
-}
-
 // labelRuns returns the verdicts with each target named after its run
 // ("A:upload-naive") when there are several runs (a comparison); one
 // run's are returned as they are. The input is not changed.
-func labelRuns(verdicts [][]Verdict) [][]Verdict {
+func labelRuns(verdicts [][]judge.Verdict) [][]judge.Verdict {
 	if len(verdicts) < 2 {
 		return verdicts
 	}
-	out := make([][]Verdict, len(verdicts))
+	out := make([][]judge.Verdict, len(verdicts))
 	for i, vs := range verdicts {
-		out[i] = append([]Verdict(nil), vs...)
+		out[i] = append([]judge.Verdict(nil), vs...)
 		for j := range out[i] {
-			out[i][j].Target = runLabel(i) + ":" + out[i][j].Target
+			out[i][j].Target = format.RunLabel(i) + ":" + out[i][j].Target
 		}
 	}
 	return out

@@ -11,7 +11,7 @@
 //	runner/sample   RSS, peak RSS, CPU, threads, FDs of a process
 //	runner/gctrace  GC activity parsed from the runtime's own trace
 //	runner/load     Vegeta, a staged pacer and bounded aggregation
-//	runner/results  the output model (imported by report too)
+//	runner/results  the output model (imported by report and its packages too)
 //
 // The files of package runner, by what they hold:
 //

@@ -5,7 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -85,7 +86,7 @@ func TestFailFastAgreesWithVerdict(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ff := newFailFast(tt.limit, 300*time.Second, false)
-			s := &report.Series{Target: "naive"}
+			s := &saved.Series{Target: "naive"}
 			var got results.Forecast
 			for i := 0; i <= seconds*10; i++ {
 				ts := float64(i) / 10
@@ -101,12 +102,12 @@ func TestFailFastAgreesWithVerdict(t *testing.T) {
 			if got.ToSeconds != seconds {
 				t.Fatalf("fail-fast's last forecast = %+v; want one at %d s, the last sample", got, seconds)
 			}
-			run := &report.Run{Results: &results.Results{Schema: results.Schema, Scenario: "agree", MemoryLimitBytes: tt.limit,
+			run := &saved.Run{Results: &results.Results{Schema: results.Schema, Scenario: "agree", MemoryLimitBytes: tt.limit,
 				Stages:  []results.StageSpan{{RatePerSecond: 20, StartSeconds: 0, EndSeconds: seconds}},
 				Targets: []results.Target{{Name: "naive", Outcome: results.OutcomeSurvived}}},
-				Series: []*report.Series{s}}
-			v := report.Judge(run)[0]
-			if v.Class != report.ClassGrowing || v.TimeToLimit == nil || v.TimeToLimit.Source != report.LimitForecast {
+				Series: []*saved.Series{s}}
+			v := judge.Judge(run)[0]
+			if v.Class != judge.ClassGrowing || v.TimeToLimit == nil || v.TimeToLimit.Source != judge.LimitForecast {
 				t.Fatalf("Judge = class %s, time to limit %+v; want growing with a forecast", v.Class, v.TimeToLimit)
 			}
 			r1 := func(x float64) float64 { return math.Round(x*10) / 10 }

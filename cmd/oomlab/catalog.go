@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
@@ -27,8 +29,8 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 			return err
 		}
 	}
-	var runs []*report.Run
-	var verdicts [][]report.Verdict
+	var runs []*saved.Run
+	var verdicts [][]judge.Verdict
 	var errs []error
 	interrupted := false
 	for _, in := range scenarios.Builtins() {
@@ -52,10 +54,10 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 				interrupted = true
 			}
 		}
-		if run, lerr := report.Load(sub.out); lerr == nil {
+		if run, lerr := saved.Load(sub.out); lerr == nil {
 			if len(files.Verdicts) != len(run.Results.Targets) {
 				// The report could not be rendered: judge what was saved.
-				files.Verdicts = report.Judge(run)
+				files.Verdicts = judge.Judge(run)
 			}
 			runs, verdicts = append(runs, run), append(verdicts, files.Verdicts)
 		}
@@ -82,8 +84,8 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 // renderCatalog renders every run of a saved catalog again, then its
 // catalog.md; `oomlab report CATALOG_DIR`.
 func renderCatalog(cmd *cobra.Command, root string, dirs []string) error {
-	var runs []*report.Run
-	var verdicts [][]report.Verdict
+	var runs []*saved.Run
+	var verdicts [][]judge.Verdict
 	for _, d := range dirs {
 		fmt.Fprintf(cmd.OutOrStdout(), "\n=== %s\n", d)
 		run, files, err := renderReport(cmd.OutOrStdout(), d)
@@ -102,12 +104,12 @@ func renderCatalog(cmd *cobra.Command, root string, dirs []string) error {
 // writeCatalog decides the gate of every run's verdicts (verdicts[i] are
 // runs[i]'s, judged once by the caller), writes catalog.md from them,
 // prints it, and returns the gate.
-func writeCatalog(cmd *cobra.Command, root string, runs []*report.Run, verdicts [][]report.Verdict) (report.GateStatus, error) {
-	var all []report.Verdict
+func writeCatalog(cmd *cobra.Command, root string, runs []*saved.Run, verdicts [][]judge.Verdict) (judge.GateStatus, error) {
+	var all []judge.Verdict
 	for _, vs := range verdicts {
 		all = append(all, vs...)
 	}
-	gate := report.GateOf(all)
+	gate := judge.GateOf(all)
 	out, err := results.CreateOutDir(root)
 	if err != nil {
 		return gate, err

@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -17,13 +19,13 @@ import (
 // named by GITHUB_STEP_SUMMARY (when set); ::error annotations on w for
 // every failed check under GitHub Actions (GITHUB_ACTIONS=true).
 func ciOutputs(w io.Writer, dir, junitPath string, files report.Files) error {
-	run, err := report.LoadFile(filepath.Join(dir, "results.json"))
+	run, err := saved.LoadFile(filepath.Join(dir, "results.json"))
 	if err != nil {
 		return err
 	}
 	if junitPath != "" {
 		var b bytes.Buffer
-		if err := report.WriteJUnit(&b, []*report.Run{run}, [][]report.Verdict{files.Verdicts}, files.Gate); err != nil {
+		if err := report.WriteJUnit(&b, []*saved.Run{run}, [][]judge.Verdict{files.Verdicts}, files.Gate); err != nil {
 			return err
 		}
 		if err := writeUserFile(junitPath, b.Bytes()); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/plot"
 	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/runner/edge"
 	"github.com/oomlab/oomlab/runner/results"
@@ -175,7 +176,7 @@ func runEdge(cmd *cobra.Command, arg string, f edgeFlags) error {
 	}
 	fmt.Fprintln(stdout)
 	report.EdgeSummary(stdout, run)
-	paths, plotErr := report.WriteEdge(run, out)
+	paths, plotErr := plot.WriteEdge(run, out)
 	fmt.Fprintf(stdout, "\nresults  %s\n", filepath.Join(out, results.EdgeFile))
 	for _, p := range paths {
 		fmt.Fprintf(stdout, "output   %s\n", p)

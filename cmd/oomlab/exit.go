@@ -8,7 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/scenarios"
 )
 
@@ -118,7 +119,7 @@ func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "oomlab:", report.TermText(ee.err.Error()))
+			fmt.Fprintln(os.Stderr, "oomlab:", format.TermText(ee.err.Error()))
 		}
 		return ee.code
 	}
@@ -131,7 +132,7 @@ func exitCode(err error) int {
 	default:
 		err = &usageError{cmd: "oomlab", err: err} // cobra's own: an unknown command
 	}
-	fmt.Fprintln(os.Stderr, "oomlab:", report.TermText(err.Error()))
+	fmt.Fprintln(os.Stderr, "oomlab:", format.TermText(err.Error()))
 	return exitBadInput
 }
 
@@ -140,16 +141,16 @@ func exitCode(err error) int {
 // nothing to judge, each with the status's reason. noGate (run --no-gate:
 // no gate wanted) makes both exit 0; the outputs still say what the gate
 // concluded.
-func exitFor(g report.GateStatus, noGate bool) error {
-	if noGate && (g.State == report.GateFail || g.State == report.GateNothing) {
+func exitFor(g judge.GateStatus, noGate bool) error {
+	if noGate && (g.State == judge.GateFail || g.State == judge.GateNothing) {
 		return nil
 	}
 	switch g.State {
-	case report.GatePass:
+	case judge.GatePass:
 		return nil
-	case report.GateFail:
+	case judge.GateFail:
 		return &exitError{code: exitFailed, err: fmt.Errorf("gate failed: %s", g.Reason)}
-	case report.GateNothing:
+	case judge.GateNothing:
 		return &exitError{code: exitNothing, err: fmt.Errorf("nothing to judge: %s", g.Reason)}
 	}
 	return &exitError{code: exitBadInput, err: fmt.Errorf("unknown gate state %v: %s", g.State, g.Reason)}

@@ -13,6 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/format"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 )
 
 // defaultTolerance is --tolerance's default: 15%.
@@ -47,12 +50,12 @@ Commit it next to the scenario and gate later runs on it with
 'oomlab gate RUN_DIR --baseline FILE.json'.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			run, err := report.Load(args[0])
+			run, err := saved.Load(args[0])
 			if err != nil {
 				return err
 			}
-			verdicts := report.Judge(run)
-			b := report.NewBaseline(run, verdicts)
+			verdicts := judge.Judge(run)
+			b := judge.NewBaseline(run, verdicts)
 			if len(b.Targets) == 0 {
 				return &exitError{code: exitNothing, err: fmt.Errorf("nothing to save: %s holds no targets", args[0])}
 			}
@@ -100,16 +103,16 @@ request shape: those are reported as unchecked.`,
 			if err != nil {
 				return usage(cmd, "%w", err)
 			}
-			before, err := report.ReadBaseline(baseline)
+			before, err := judge.ReadBaseline(baseline)
 			if err != nil {
 				return err
 			}
-			run, err := report.Load(args[0])
+			run, err := saved.Load(args[0])
 			if err != nil {
 				return err
 			}
-			verdicts := report.Judge(run)
-			after := report.NewBaseline(run, verdicts)
+			verdicts := judge.Judge(run)
+			after := judge.NewBaseline(run, verdicts)
 			rows, gate, err := baselineGate(before, after, verdicts, tol, allowMismatch)
 			if err != nil {
 				return err
@@ -136,30 +139,30 @@ request shape: those are reported as unchecked.`,
 // differing fields, unless allowMismatch, when it is compared with a
 // warning carried by the status to every output; conditions a baseline
 // cannot vouch for (schema v1) are warned about too.
-func baselineGate(before, after report.Baseline, own []report.Verdict, tol float64, allowMismatch bool) ([]report.BaselineRow, report.GateStatus, error) {
+func baselineGate(before, after judge.Baseline, own []judge.Verdict, tol float64, allowMismatch bool) ([]judge.BaselineRow, judge.GateStatus, error) {
 	if len(after.Targets) == 0 {
-		return nil, report.GateOf(own).WithBaseline(nil, tol), nil
+		return nil, judge.GateOf(own).WithBaseline(nil, tol), nil
 	}
-	unchecked, err := report.CheckCompatible(before, after)
+	unchecked, err := judge.CheckCompatible(before, after)
 	var warnings []string
 	if err != nil {
-		var me *report.MismatchError
+		var me *judge.MismatchError
 		if !allowMismatch || !errors.As(err, &me) {
-			return nil, report.GateStatus{}, &exitError{code: exitBadInput,
+			return nil, judge.GateStatus{}, &exitError{code: exitBadInput,
 				err: fmt.Errorf("%w; pass --allow-mismatch to compare them all the same", err)}
 		}
 		warnings = append(warnings, me.Warning())
 	}
 	warnings = append(warnings, unchecked...)
-	rows := report.CompareBaselines(before, after, tol)
-	return rows, report.GateOf(own).WithBaseline(rows, tol).WithWarnings(warnings...), nil
+	rows := judge.CompareBaselines(before, after, tol)
+	return rows, judge.GateOf(own).WithBaseline(rows, tol).WithWarnings(warnings...), nil
 }
 
 // printBaselineGate prints the baseline table of beforeName →
 // afterName, the run's failed expectations and the gate with its
 // warnings; and appends the same as Markdown to GITHUB_STEP_SUMMARY when
 // set.
-func printBaselineGate(w io.Writer, beforeName, afterName string, rows []report.BaselineRow, gate report.GateStatus, own []report.Verdict) error {
+func printBaselineGate(w io.Writer, beforeName, afterName string, rows []judge.BaselineRow, gate judge.GateStatus, own []judge.Verdict) error {
 	fmt.Fprintf(w, "baseline %s → %s\n\n", beforeName, afterName)
 	var failed []string
 	for _, v := range own {
@@ -172,7 +175,7 @@ func printBaselineGate(w io.Writer, beforeName, afterName string, rows []report.
 	if len(failed) > 0 {
 		fmt.Fprintf(w, "failed expectations of %s:\n", afterName)
 		for _, f := range failed {
-			fmt.Fprintf(w, "  %s\n", report.TermText(f))
+			fmt.Fprintf(w, "  %s\n", format.TermText(f))
 		}
 		fmt.Fprintln(w)
 	}

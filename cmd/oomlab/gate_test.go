@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
 )
 
 // oomlabEnv runs the binary as oomlab does, with env added to the
@@ -188,19 +188,19 @@ func TestGateV1Baseline(t *testing.T) {
 // TestExitFor: the one mapping from a gate status to an exit status.
 func TestExitFor(t *testing.T) {
 	tests := []struct {
-		state  report.GateState
+		state  judge.GateState
 		noGate bool
 		want   int
 	}{
-		{report.GatePass, false, exitOK},
-		{report.GateFail, false, exitFailed},
-		{report.GateNothing, false, exitNothing},
-		{report.GateFail, true, exitOK},
-		{report.GateNothing, true, exitOK},
-		{report.GateState(9), false, exitBadInput},
+		{judge.GatePass, false, exitOK},
+		{judge.GateFail, false, exitFailed},
+		{judge.GateNothing, false, exitNothing},
+		{judge.GateFail, true, exitOK},
+		{judge.GateNothing, true, exitOK},
+		{judge.GateState(9), false, exitBadInput},
 	}
 	for _, tt := range tests {
-		err := exitFor(report.GateStatus{State: tt.state, Reason: "why"}, tt.noGate)
+		err := exitFor(judge.GateStatus{State: tt.state, Reason: "why"}, tt.noGate)
 		got := exitOK
 		var ee *exitError
 		if errors.As(err, &ee) {

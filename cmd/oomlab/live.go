@@ -7,7 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/runner/live"
 	"github.com/oomlab/oomlab/runner/live/web"
@@ -88,7 +89,7 @@ func (v *liveView) serveUI(addr string, w io.Writer) error {
 }
 
 // showVerdicts sends the verdicts of the run to the browsers.
-func (v *liveView) showVerdicts(vs []report.Verdict) {
+func (v *liveView) showVerdicts(vs []judge.Verdict) {
 	if v.hub == nil {
 		return
 	}
@@ -105,7 +106,7 @@ func (v *liveView) linger(ctx context.Context, w io.Writer) {
 	<-ctx.Done()
 }
 
-func webVerdicts(vs []report.Verdict) []web.Verdict {
+func webVerdicts(vs []judge.Verdict) []web.Verdict {
 	out := make([]web.Verdict, 0, len(vs))
 	for _, v := range vs {
 		lines := []string{v.Story}
@@ -129,7 +130,7 @@ func isTerminal(w io.Writer) bool {
 
 // replay feeds a finished run from its folder into hub, as if it were
 // happening: the page then shows it the same way as a live one.
-func replay(hub *web.Hub, run *report.Run, verdicts []report.Verdict) error {
+func replay(hub *web.Hub, run *saved.Run, verdicts []judge.Verdict) error {
 	res := run.Results
 	info := results.RunInfo{Scenario: res.Scenario, MemoryLimitBytes: res.MemoryLimitBytes, LimitMode: res.LimitMode,
 		StartedAt: res.StartedAt, Stages: res.Stages, Phases: res.Phases}
@@ -184,7 +185,7 @@ func replay(hub *web.Hub, run *report.Run, verdicts []report.Verdict) error {
 
 // serveFinished shows a saved run and its verdicts (judged by the
 // caller) in the browser until ctx ends.
-func serveFinished(ctx context.Context, w io.Writer, run *report.Run, verdicts []report.Verdict, addr string) error {
+func serveFinished(ctx context.Context, w io.Writer, run *saved.Run, verdicts []judge.Verdict, addr string) error {
 	hub := web.NewHub()
 	if err := replay(hub, run, verdicts); err != nil {
 		return err

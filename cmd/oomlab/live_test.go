@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/live/web"
 )
 
@@ -16,12 +17,12 @@ import (
 // --serve does: a browser gets the schedule, both targets' samples, the
 // kill, the end and the verdicts.
 func TestReplay(t *testing.T) {
-	run, err := report.Load("../../report/testdata/upload-proxy")
+	run, err := saved.Load("../../report/testdata/upload-proxy")
 	if err != nil {
 		t.Fatal(err)
 	}
 	hub := web.NewHub()
-	if err := replay(hub, run, report.Judge(run)); err != nil {
+	if err := replay(hub, run, judge.Judge(run)); err != nil {
 		t.Fatal(err)
 	}
 	srv := web.NewServer(hub)

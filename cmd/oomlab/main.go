@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/runner"
 )
 
@@ -23,7 +23,7 @@ func main() {
 	// anything else: it execs the target at once.
 	if len(os.Args) > 1 && os.Args[1] == runner.ExecInCommand {
 		err := runner.ExecIn(os.Args[2:])
-		fmt.Fprintln(os.Stderr, "oomlab:", report.TermText(err.Error()))
+		fmt.Fprintln(os.Stderr, "oomlab:", format.TermText(err.Error()))
 		os.Exit(exitFailed)
 	}
 	ctx, stop := notifyContext()

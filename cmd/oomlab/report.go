@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -29,7 +31,7 @@ whose scenarios are rendered one by one, then catalog.md.`,
 					return cancellable(cmd.Context(), func() error { return renderCatalog(cmd, path, subs) })
 				}
 			}
-			var run *report.Run
+			var run *saved.Run
 			var files report.Files
 			err := cancellable(cmd.Context(), func() (err error) {
 				run, files, err = renderReport(cmd.OutOrStdout(), path)
@@ -73,16 +75,16 @@ under another scenario, memory limit, limit mode or request shape are refused
 			if err != nil {
 				return usage(cmd, "%w", err)
 			}
-			var runs []*report.Run
+			var runs []*saved.Run
 			for _, a := range args {
-				r, err := report.Load(a)
+				r, err := saved.Load(a)
 				if err != nil {
 					return err
 				}
 				runs = append(runs, r)
 			}
-			verdicts := report.JudgeRuns(runs)
-			rows, gate, err := baselineGate(report.NewBaseline(runs[0], verdicts[0]), report.NewBaseline(runs[1], verdicts[1]),
+			verdicts := judge.Runs(runs)
+			rows, gate, err := baselineGate(judge.NewBaseline(runs[0], verdicts[0]), judge.NewBaseline(runs[1], verdicts[1]),
 				verdicts[1], tol, allowMismatch)
 			if err != nil {
 				return err

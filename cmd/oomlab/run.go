@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/scenarios"
@@ -157,8 +159,8 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 // the loaded run and what WriteAll wrote (Files.Verdicts, Files.Gate).
 // path is a run's folder or a results file in it (DIR/other.json renders
 // that file, not DIR/results.json).
-func renderReport(w io.Writer, path string) (*report.Run, report.Files, error) {
-	run, err := report.Load(path)
+func renderReport(w io.Writer, path string) (*saved.Run, report.Files, error) {
+	run, err := saved.Load(path)
 	if err != nil {
 		return nil, report.Files{}, err
 	}
@@ -166,8 +168,8 @@ func renderReport(w io.Writer, path string) (*report.Run, report.Files, error) {
 	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
 		file = path // DIR/other.json: that file, not DIR/results.json
 	}
-	verdicts := report.Judge(run)
-	files, err := report.WriteAll([]*report.Run{run}, [][]report.Verdict{verdicts}, report.GateOf(verdicts), run.Dir)
+	verdicts := judge.Judge(run)
+	files, err := report.WriteAll([]*saved.Run{run}, [][]judge.Verdict{verdicts}, judge.GateOf(verdicts), run.Dir)
 	if err != nil {
 		return run, files, err
 	}

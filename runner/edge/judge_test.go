@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oomlab/oomlab/report"
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -111,16 +112,16 @@ func TestJudgeByVerdictRule(t *testing.T) {
 		class string // the verdict's, asserted so the table covers both
 		mib   func(t float64) float64
 	}{
-		{"flat with jitter", report.ClassBounded, func(float64) float64 { return 80 + noise.Float64() }},
-		{"go GC saw-tooth", report.ClassBounded, func(t float64) float64 { return 60 + 7*math.Mod(t, 1.7)/1.7 }},
-		{"slow creep under the threshold", report.ClassBounded, func(t float64) float64 { return 70 + 0.2*t + 0.3*noise.Float64() }},
-		{"steady climb", report.ClassGrowing, func(t float64) float64 { return 50 + 2*t + noise.Float64() }},
-		{"climb just over the threshold", report.ClassGrowing, func(t float64) float64 { return 50 + 0.8*t + 0.2*noise.Float64() }},
-		{"climbing saw-tooth", report.ClassGrowing, func(t float64) float64 { return 50 + 1.5*t + 6*math.Mod(t, 1.3) }},
+		{"flat with jitter", judge.ClassBounded, func(float64) float64 { return 80 + noise.Float64() }},
+		{"go GC saw-tooth", judge.ClassBounded, func(t float64) float64 { return 60 + 7*math.Mod(t, 1.7)/1.7 }},
+		{"slow creep under the threshold", judge.ClassBounded, func(t float64) float64 { return 70 + 0.2*t + 0.3*noise.Float64() }},
+		{"steady climb", judge.ClassGrowing, func(t float64) float64 { return 50 + 2*t + noise.Float64() }},
+		{"climb just over the threshold", judge.ClassGrowing, func(t float64) float64 { return 50 + 0.8*t + 0.2*noise.Float64() }},
+		{"climbing saw-tooth", judge.ClassGrowing, func(t float64) float64 { return 50 + 1.5*t + 6*math.Mod(t, 1.3) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &report.Series{Target: "probe"}
+			s := &saved.Series{Target: "probe"}
 			var o Observed
 			for i := int(warmUp * 10); i <= int(end*10); i++ {
 				ts := float64(i) / 10
@@ -131,11 +132,11 @@ func TestJudgeByVerdictRule(t *testing.T) {
 				}
 				o.T, o.RSSBytes = append(o.T, ts), append(o.RSSBytes, y*(1<<20))
 			}
-			run := &report.Run{Results: &results.Results{Schema: results.Schema, Scenario: "probe",
+			run := &saved.Run{Results: &results.Results{Schema: results.Schema, Scenario: "probe",
 				Stages:  []results.StageSpan{{RatePerSecond: 20, StartSeconds: 0, EndSeconds: end}},
 				Targets: []results.Target{{Name: "probe", Outcome: results.OutcomeSurvived}}},
-				Series: []*report.Series{s}}
-			v := report.Judge(run)[0]
+				Series: []*saved.Series{s}}
+			v := judge.Judge(run)[0]
 			if v.Class != tt.class {
 				t.Fatalf("verdict class %s (%s); the table wants %s", v.Class, v.Confidence.Reason, tt.class)
 			}
@@ -143,7 +144,7 @@ func TestJudgeByVerdictRule(t *testing.T) {
 			o.Stage = results.Stage{Requests: 300, Successes: 300, SuccessRatio: 1, LatencyP95Ms: 5, DurationSeconds: end - warmUp}
 			p := Judge(DefaultCriteria(), o)
 			climbs := strings.Contains(strings.Join(p.Reasons, "; "), "RSS climbs")
-			if climbs != (v.Class == report.ClassGrowing) || p.Holds != (v.Class == report.ClassBounded) {
+			if climbs != (v.Class == judge.ClassGrowing) || p.Holds != (v.Class == judge.ClassBounded) {
 				t.Errorf("verdict %s (%s); edge holds %v, reasons %q", v.Class, v.Confidence.Reason, p.Holds, p.Reasons)
 			}
 		})

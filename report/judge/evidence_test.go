@@ -1,0 +1,82 @@
+package judge
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// TestEvidenceSymptoms: what the verdict says of the evidence taken near
+// the limit, and of what taking it cost.
+func TestEvidenceSymptoms(t *testing.T) {
+	heap := &results.HeapProfile{InUseBytes: 125 << 20, Sites: []results.HeapSite{
+		{Function: "io.ReadAll", File: "upload_naive.go", Line: 41, InUseBytes: 121 << 20},
+		{Function: "bufio.NewWriterSize", File: "bufio.go", Line: 599, InUseBytes: 1 << 20},
+	}}
+	cost := func(ms float64, stall *float64, before, after int64) results.EvidenceCost {
+		return results.EvidenceCost{Millis: ms, StallMs: stall, RSSBeforeBytes: before, RSSAfterBytes: after}
+	}
+	tests := []struct {
+		name string
+		t    results.Target
+		want []string
+	}{
+		{name: "none", t: results.Target{}, want: nil},
+		{
+			name: "go: the top site and the stall",
+			t: results.Target{Runtime: "go", RSSPeakBytes: 256 << 20, Evidence: []results.Evidence{
+				{Share: 0.5, AtSeconds: 10, Heap: heap, Cost: cost(9, ptr(0.21), 128<<20, 129<<20)},
+				{Share: 0.8, AtSeconds: 19.1, Heap: heap, Cost: cost(14, ptr(3.14), 200<<20, 200<<20)},
+			}},
+			want: []string{
+				"heap profile at 80 % of the limit (19.1 s): io.ReadAll in upload_naive.go:41 holds 121 MiB of 125 MiB in use; next bufio.NewWriterSize in bufio.go:599 1 MiB",
+				"evidence stopped the target at most 3.1 ms per capture (stop-the-world pauses in its GC trace); a capture took at most 14 ms and 1 MiB of RSS (0.4 % of its peak) (2 captures)",
+			},
+		},
+		{
+			name: "go: no GC trace, no stall",
+			t: results.Target{Runtime: "go", RSSPeakBytes: 100 << 20, Evidence: []results.Evidence{
+				{Share: 0.5, AtSeconds: 10, Heap: heap, Cost: cost(12, nil, 50<<20, 50<<20)},
+			}},
+			want: []string{
+				"heap profile at 50 % of the limit (10.0 s): io.ReadAll in upload_naive.go:41 holds 121 MiB of 125 MiB in use; next bufio.NewWriterSize in bufio.go:599 1 MiB",
+				"evidence cost the target at most 12 ms and 0 MiB of RSS (0.0 % of its peak) per capture (1 capture)",
+			},
+		},
+		{
+			name: "node: the last reading before the kill, and a snapshot's stall",
+			t: results.Target{Runtime: "node", RSSPeakBytes: 300 << 20, OOMAtSeconds: ptr(23.0),
+				NodeMemoryLast: &results.NodeMemory{AtSeconds: 22.9, RSSBytes: 300 << 20, HeapTotalBytes: 9 << 20, HeapUsedBytes: 7 << 20, ExternalBytes: 246 << 20, ArrayBuffersBytes: 244 << 20},
+				Evidence: []results.Evidence{{Share: 0.8, AtSeconds: 18, EndOfLoad: false, Cost: cost(420, ptr(420.0), 200<<20, 230<<20),
+					Node: &results.NodeMemory{RSSBytes: 200 << 20, HeapTotalBytes: 8 << 20, HeapUsedBytes: 6 << 20, ExternalBytes: 150 << 20, ArrayBuffersBytes: 148 << 20}}}},
+			want: []string{
+				"memoryUsage at 80 % of the limit (18.0 s): RSS 200 MiB, external 150 MiB (75 % of RSS; arrayBuffers 148 MiB), V8 heap 6 MiB used of 8 MiB: 96 % of RSS outside the V8 heap",
+				"last memoryUsage before the end (22.9 s): RSS 300 MiB, external 246 MiB (82 % of RSS; arrayBuffers 244 MiB), V8 heap 7 MiB used of 9 MiB: 97 % of RSS outside the V8 heap",
+				"evidence stopped the target at most 420 ms per capture (the heap snapshot's duration); a capture took at most 420 ms and 30 MiB of RSS (10.0 % of its peak) (1 capture)",
+			},
+		},
+		{
+			name: "node behind npm: which process the reading is of",
+			t: results.Target{Runtime: "node", RSSPeakBytes: 200 << 20, OOMAtSeconds: ptr(4.4),
+				NodeMemoryLast: &results.NodeMemory{AtSeconds: 4.38, PID: 4242, Processes: 2, RSSBytes: 150 << 20, HeapTotalBytes: 9 << 20, HeapUsedBytes: 7 << 20, ExternalBytes: 100 << 20, ArrayBuffersBytes: 99 << 20}},
+			want: []string{
+				"last memoryUsage before the end (4.4 s): RSS 150 MiB, external 100 MiB (67 % of RSS; arrayBuffers 99 MiB), V8 heap 7 MiB used of 9 MiB: 94 % of RSS outside the V8 heap (PID 4242, the largest of 2 Node.js processes reporting)",
+			},
+		},
+		{
+			name: "nothing captured: why",
+			t:    results.Target{Runtime: "go", Evidence: []results.Evidence{{Share: 0.5, Errors: []string{"heap profile: 404"}}}},
+			want: []string{"evidence not taken: heap profile: 404"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := evidenceSymptoms(tt.t); !slices.Equal(got, tt.want) {
+				t.Errorf("evidenceSymptoms =\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}
