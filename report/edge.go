@@ -20,7 +20,7 @@ func EdgeSummary(w io.Writer, run *results.EdgeRun) {
 	fmt.Fprintf(w, "%s — breaking point under the downstream's %s phase, %s limit (%s), probes of %.0f s\n",
 		run.Scenario, cmp.Or(run.Phase.Name, "steady"), format.BytesMiB(run.MemoryLimitBytes), cmp.Or(run.LimitMode, "?"), run.ProbeSeconds)
 	c := run.Criteria
-	fmt.Fprintf(w, "holds = survives, RSS slope ≤ %s and ≥ %.0f s to the limit, success ≥ %s or downstream goodput ≥ %.2f, p95 ≤ %.3g s\n",
+	fmt.Fprintf(w, "holds = survives, RSS not growing by the verdict's rule (growth threshold %s) and ≥ %.0f s to the limit at its slope, success ≥ %s or downstream goodput ≥ %.2f, p95 ≤ %.3g s\n",
 		format.SlopeLimit(c.MaxSlopeMiBPerSec), c.MinTimeToLimitSeconds, format.Percent(c.MinSuccessRatio), c.MinGoodputRatio, c.MaxP95Ms/1000)
 	if run.MaxRatePerSecond > 0 {
 		fmt.Fprintf(w, "ceiling %s/s — %s\n", strconv.FormatFloat(run.MaxRatePerSecond, 'f', -1, 64), cmp.Or(run.MaxRateSource, "?"))
