@@ -175,7 +175,7 @@ func TestKindsMixDefaults(t *testing.T) {
 func TestP95ByKind(t *testing.T) {
 	tests := []struct {
 		name, in string
-		want Windowed[Duration]
+		want     Windowed[Duration]
 	}{
 		{"one kind", "{kind: export, value: 10s}", Windowed[Duration]{{Kind: "export", Max: Duration(10 * time.Second)}}},
 		{"kind in a window", `{kind: export, window: "stage 1", value: 10s}`, Windowed[Duration]{{Kind: "export", Window: "stage 1", Max: Duration(10 * time.Second)}}},
