@@ -161,7 +161,7 @@ func (c *checker) targetsFile(l *Load) bool {
 	targets, err := parseTargets(f, data)
 	if err != nil {
 		for _, e := range errorList(err) {
-			c.errf(path, "%s", e.Error())
+			c.errf(path, "%s", verbatim(e.Error()))
 		}
 		return false
 	}
@@ -173,7 +173,7 @@ func (c *checker) targetsFile(l *Load) bool {
 		}
 		if t.kind.Body.File != "" {
 			if msg := bodyFileProblem(t.kind.Body.File); msg != "" {
-				c.errf(path, "%s:%d: @body: %s", f, t.bodyLine, msg)
+				c.errf(path, "%s", verbatim(fmt.Sprintf("%s:%d: @body: %s", f, t.bodyLine, msg)))
 				ok = false
 			}
 		}
@@ -188,6 +188,11 @@ func (c *checker) targetsFile(l *Load) bool {
 	l.TargetsFileKinds = kinds
 	return true
 }
+
+// verbatim is a message quoted whole in another: problems.add cuts only
+// plain strings to maxQuote bytes, and what it holds was cut where it was
+// made (parseTargets quotes at most maxQuote bytes of each line).
+type verbatim string
 
 // errorList returns the *Errors in err, joined or not.
 func errorList(err error) []*Error {

@@ -188,7 +188,7 @@ func targetLine(line string) (fileTarget, string) {
 	if !found {
 		return fileTarget{}, fmt.Sprintf("bad target %q: want METHOD URL", line)
 	}
-	if !startsWithMethod(line) {
+	if !startsWithMethod(line) || strings.Trim(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		return fileTarget{}, fmt.Sprintf("bad method %q: want an upper-case HTTP method such as GET", method)
 	}
 	u, err := url.ParseRequestURI(raw)
@@ -201,8 +201,8 @@ func targetLine(line string) (fileTarget, string) {
 	case u.User != nil:
 		return fileTarget{}, fmt.Sprintf("URL %q: user information is not supported; send an Authorization header", raw)
 	case u.Host != "" && !isLoopbackHost(host):
-		return fileTarget{}, fmt.Sprintf("URL %q: host %q is not loopback: oomlab sends each target's path to the server under test, "+
-			"never to the file's host; write localhost or 127.0.0.1", raw, host)
+		return fileTarget{}, fmt.Sprintf("URL %q: host %q is not loopback: write localhost or 127.0.0.1 "+
+			"(the path is sent to the server under test, never to this host)", raw, host)
 	}
 	path := u.RequestURI()
 	if !pathOK(path) {
