@@ -104,6 +104,7 @@ func TestTargetsAgreeWithVegeta(t *testing.T) {
 		"GET http://localhost/a\nAccept: a\naccept: b\n",        // a header twice
 		"GET http://example.com/a\n",                            // not loopback
 		"GET https://localhost/a\n",                             // not plain http
+		"GET\t http://localhost/a\n",                            // Vegeta: the method is "GET\t" (found by FuzzTargetsFile)
 	} {
 		if _, err := parseTargets("t.txt", []byte(in)); err == nil {
 			t.Errorf("parseTargets(%q) accepted it", in)
