@@ -91,7 +91,8 @@ func parseTargets(name string, data []byte) ([]fileTarget, error) {
 		}
 		t, msg := targetLine(line)
 		if msg != "" {
-			p.add(n, 0, "", "%s", msg)
+			p.add(n, 0, "", "%s", verbatim(msg))
+			pending = "" // its target is this bad one
 			skipBlock()
 			continue
 		}
@@ -185,28 +186,30 @@ func targetBlock(p *problems, t *fileTarget, next func() (string, int), comment 
 // targetLine parses "METHOD URL", or says what is wrong with it.
 func targetLine(line string) (fileTarget, string) {
 	method, raw, found := strings.Cut(line, " ")
+	// What is quoted is cut to maxQuote bytes, as problems.add would.
+	qLine, qMethod, qRaw := truncate(line), truncate(method), truncate(raw)
 	if !found {
-		return fileTarget{}, fmt.Sprintf("bad target %q: want METHOD URL", line)
+		return fileTarget{}, fmt.Sprintf("bad target %q: want METHOD URL", qLine)
 	}
 	if !startsWithMethod(line) || strings.Trim(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return fileTarget{}, fmt.Sprintf("bad method %q: want an upper-case HTTP method such as GET", method)
+		return fileTarget{}, fmt.Sprintf("bad method %q: want an upper-case HTTP method such as GET", qMethod)
 	}
 	u, err := url.ParseRequestURI(raw)
 	if err != nil {
-		return fileTarget{}, fmt.Sprintf("bad URL %q: %v", raw, unwrapURLError(err))
+		return fileTarget{}, fmt.Sprintf("bad URL %q: %v", qRaw, unwrapURLError(err))
 	}
 	switch host := u.Hostname(); {
 	case u.Scheme != "" && !strings.EqualFold(u.Scheme, "http"):
-		return fileTarget{}, fmt.Sprintf("URL %q: scheme %s: oomlab speaks plain http to the server under test", raw, u.Scheme)
+		return fileTarget{}, fmt.Sprintf("URL %q: scheme %s: oomlab speaks plain http to the server under test", qRaw, truncate(u.Scheme))
 	case u.User != nil:
-		return fileTarget{}, fmt.Sprintf("URL %q: user information is not supported; send an Authorization header", raw)
+		return fileTarget{}, fmt.Sprintf("URL %q: user information is not supported; send an Authorization header", qRaw)
 	case u.Host != "" && !isLoopbackHost(host):
 		return fileTarget{}, fmt.Sprintf("URL %q: host %q is not loopback: write localhost or 127.0.0.1 "+
-			"(the path is sent to the server under test, never to this host)", raw, host)
+			"(the path is sent to the server under test, never to this host)", qRaw, truncate(host))
 	}
 	path := u.RequestURI()
 	if !pathOK(path) {
-		return fileTarget{}, fmt.Sprintf("URL %q: the path must hold no spaces or control characters", raw)
+		return fileTarget{}, fmt.Sprintf("URL %q: the path must hold no spaces or control characters", qRaw)
 	}
 	return fileTarget{kind: RequestKind{Method: method, Path: path}}, ""
 }
