@@ -5,11 +5,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/oomlab/oomlab/runner/results"
 )
 
 // BenchmarkSlowClients measures how fast 1,000 clients throttled to
@@ -65,7 +68,14 @@ func BenchmarkSlowConnections(b *testing.B) {
 			Kinds:  []Kind{{Name: "slow", URL: url, DownloadBytesPerSecond: bps, KeepAlive: true}}}
 		every, stop := sampleRSS(b)
 		begin := time.Now()
-		fig, err := Run(context.Background(), cfg, nil)
+		var heap, stacks float64
+		fig, err := Run(context.Background(), cfg, func(row results.LoadRow) {
+			if row.TSeconds >= (ramp + hold - time.Second).Seconds() && heap == 0 {
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				heap, stacks = float64(ms.HeapInuse)/(1<<20), float64(ms.StackInuse)/(1<<20)
+			}
+		})
 		rss := stop()
 		if err != nil {
 			b.Fatal(err)
@@ -81,6 +91,7 @@ func BenchmarkSlowConnections(b *testing.B) {
 		}
 		growth = atEnd - atHold
 		b.Logf("RSS MiB each second: %.1f", rss)
+		b.Logf("at the end: Go heap in use %.1f MiB, goroutine stacks %.1f MiB", heap, stacks)
 	}
 	b.ReportMetric(peak, "rss_mib")
 	b.ReportMetric(growth, "growth_mib")
