@@ -46,7 +46,8 @@ func BenchmarkSlowClients(b *testing.B) {
 // BenchmarkSlowConnections holds 2,000 slow connections open together for
 // 60 s — 2,000 clients reading at 64 KiB/s (OOMLAB_BENCH_BPS overrides)
 // answers that last 70 s, sent over the first 10 s (a generator starved of
-// CPU cannot open them faster) — against a server in another process,
+// CPU cannot open them faster; 5 % more are offered, as such a generator
+// falls a little behind and the schedule's end cuts the last few) — against a server in another process,
 // and samples the attacker's own RSS every second. It reports the peak
 // (rss_mib) and the growth over the hold, from 15 s to 70 s (growth_mib):
 // the harness is bounded by its workers and connections, so both stay
@@ -61,10 +62,10 @@ func BenchmarkSlowConnections(b *testing.B) {
 	}
 	size := bps * int64((ramp + hold).Seconds())
 	url := helperServer(b) + "/?bytes=" + strconv.FormatInt(size, 10)
-	var peak, growth, atHold, atEnd float64
+	var peak, growth, atHold, atEnd, opened float64
 	for b.Loop() {
-		cfg := Config{MaxWorkers: conns + 100, Timeout: 2 * hold,
-			Stages: []Stage{{Rate: conns / ramp.Seconds(), Duration: ramp}},
+		cfg := Config{MaxWorkers: conns * 11 / 10, Timeout: 2 * hold,
+			Stages: []Stage{{Rate: 1.05 * conns / ramp.Seconds(), Duration: ramp}},
 			Kinds:  []Kind{{Name: "slow", URL: url, DownloadBytesPerSecond: bps, KeepAlive: true}}}
 		every, stop := sampleRSS(b)
 		begin := time.Now()
@@ -82,8 +83,9 @@ func BenchmarkSlowConnections(b *testing.B) {
 		}
 		s := fig.Stages[0]
 		b.Logf("%d requests, %d successes, p50 %.1f s, errors %v; ran %v", s.Requests, s.Successes, s.LatencyP50Ms/1000, s.Errors, time.Since(begin).Round(time.Second))
+		opened = float64(s.Requests)
 		if s.Requests < conns || s.Successes != s.Requests || s.LatencyP50Ms < (ramp+hold-time.Second).Seconds()*1000 {
-			b.Errorf("%d connections held %.1f s (p50); want %d held over %v", s.Requests, s.LatencyP50Ms/1000, conns, hold)
+			b.Errorf("%d connections held %.1f s (p50); want at least %d held over %v", s.Requests, s.LatencyP50Ms/1000, conns, hold)
 		}
 		peak, atHold, atEnd = 0, rssAt(rss, every, ramp+5*time.Second), rssAt(rss, every, ramp+hold)
 		for _, v := range rss {
@@ -93,6 +95,7 @@ func BenchmarkSlowConnections(b *testing.B) {
 		b.Logf("RSS MiB each second: %.1f", rss)
 		b.Logf("at the end: Go heap in use %.1f MiB, goroutine stacks %.1f MiB", heap, stacks)
 	}
+	b.ReportMetric(opened, "connections")
 	b.ReportMetric(peak, "rss_mib")
 	b.ReportMetric(growth, "growth_mib")
 	b.ReportMetric(atHold, "rss_at_15s_mib")
