@@ -71,7 +71,7 @@ func BenchmarkSlowConnections(b *testing.B) {
 		begin := time.Now()
 		var heap, stacks float64
 		fig, err := Run(context.Background(), cfg, func(row results.LoadRow) {
-			if row.TSeconds >= (ramp + hold - time.Second).Seconds() && heap == 0 {
+			if row.TSeconds >= (ramp+hold-time.Second).Seconds() && heap == 0 {
 				var ms runtime.MemStats
 				runtime.ReadMemStats(&ms)
 				heap, stacks = float64(ms.HeapInuse)/(1<<20), float64(ms.StackInuse)/(1<<20)
