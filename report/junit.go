@@ -131,5 +131,8 @@ func verdictDetail(v judge.Verdict) string {
 	for _, s := range v.Symptoms {
 		fmt.Fprintf(&b, "\n- %s", s)
 	}
+	for _, k := range v.Kinds {
+		fmt.Fprintf(&b, "\n- %s", kindLine(k))
+	}
 	return b.String()
 }

@@ -82,6 +82,9 @@ type Verdict struct {
 	TimeToLimit  *TimeToLimit `json:"time_to_limit"`
 	StageFits    []Fit        `json:"stage_fits,omitempty"`
 	PhaseFits    []Fit        `json:"phase_fits,omitempty"`
+	// Kinds are the load's figures per request kind, in the scenario's
+	// order; empty for a run without a mix (see ShowsKinds).
+	Kinds []Kind `json:"kinds,omitempty"`
 }
 
 // Check is one expectation and whether it held.
@@ -149,6 +152,7 @@ func judgeTarget(run *saved.Run, i int) Verdict {
 		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = format.Round(f.SlopeMiBPerSec, 3), format.Round(f.R2, 3), f.Window
 	}
 	ciFigures(run, i, &v)
+	v.Kinds = kindsOf(t)
 	v.Symptoms = symptoms(run, i, v)
 	v.Expectations = checkExpectations(res, t, v)
 	v.Expectations = append(v.Expectations, gcThrashCheck(run, i)...)

@@ -38,7 +38,8 @@ type Target struct {
 
 // Spec describes a synthetic run: its scenario, rate stages (each
 // StageSeconds long), downstream phases, sampling interval, memory limit
-// and targets. Building one is deterministic.
+// and targets, and the request kinds of its load (none: one request, a
+// run made before kinds existed). Building one is deterministic.
 type Spec struct {
 	Scenario, Pattern string
 	Rates             []float64
@@ -47,6 +48,7 @@ type Spec struct {
 	Interval          float64 // sampling, seconds
 	LimitMiB          float64
 	Targets           []Target
+	Kinds             []Kind
 }
 
 // Epoch is when every synthetic run starts.
@@ -169,6 +171,7 @@ func (s Spec) buildTarget(ti int, st Target) (results.Target, []results.SampleRo
 	}
 	loads := s.buildLoad(rng, st, end)
 	tgt.Stages = s.stageSummaries(st, loads, end)
+	tgt.Kinds = kindStages(s.Kinds, tgt.Stages)
 	tgt.Downstream = results.Downstream{Requests: 0, Completed: 0}
 	for _, sg := range tgt.Stages {
 		tgt.Downstream.Requests += sg.Requests

@@ -1,0 +1,103 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/oomlab/oomlab/report/judge"
+	"github.com/oomlab/oomlab/report/saved"
+	"github.com/oomlab/oomlab/report/saved/savedtest"
+	"github.com/oomlab/oomlab/runner/results"
+)
+
+// mixRun is the synthetic upload-proxy run with two request kinds.
+func mixRun() (*saved.Run, []judge.Verdict) {
+	run := savedtest.UploadMix().Run()
+	run.Dir = "run"
+	return run, judge.Judge(run)
+}
+
+// TestKindsEveryOutput renders a run with two request kinds in the
+// terminal, summary.md, JUnit and report.html: each shows both kinds'
+// figures, and the terminal stays within 80 columns.
+func TestKindsEveryOutput(t *testing.T) {
+	run, vs := mixRun()
+	gate := judge.GateOf(vs)
+	runs, all := []*saved.Run{run}, [][]judge.Verdict{vs}
+	t.Run("terminal", func(t *testing.T) {
+		var b bytes.Buffer
+		Terminal(&b, run, vs, gate)
+		out := b.String()
+		start := strings.Index(out, "by request kind:")
+		if start < 0 {
+			t.Fatalf("no per-kind block:\n%s", out)
+		}
+		// The per-kind blocks fit a terminal (the verdict paragraphs
+		// below wrap as prose does).
+		blocks := out[strings.LastIndex(out[:start], "\n\n"):strings.Index(out, "\nupload-naive: ")]
+		for _, line := range strings.Split(blocks, "\n") {
+			if n := utf8.RuneCountInString(line); n > 80 {
+				t.Errorf("line of %d columns; want ≤ 80: %q", n, line)
+			}
+		}
+		savedtest.Golden(t, ".txt", b.Bytes())
+	})
+	t.Run("summary", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := writeMarkdown(&b, runs, all, gate); err != nil {
+			t.Fatal(err)
+		}
+		savedtest.Golden(t, ".md", b.Bytes())
+	})
+	t.Run("junit", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := WriteJUnit(&b, runs, all, gate); err != nil {
+			t.Fatal(err)
+		}
+		var doc junitSuites
+		if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+			t.Fatalf("JUnit output does not parse: %v", err)
+		}
+		savedtest.Golden(t, ".xml", b.Bytes())
+	})
+	t.Run("html", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := writeHTML(&b, runs, all, gate, []byte(`<svg id="dashboard"></svg>`), []byte(`<svg id="memory"></svg>`)); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{`<td class="l">upload</td>`, `<td class="l">status</td>`, `<th>delivered/s</th>`} {
+			if c := strings.Count(b.String(), want); c != 2 {
+				t.Errorf("report.html has %q %d times; want it once in each target's per-kind table", want, c)
+			}
+		}
+	})
+	for _, v := range vs {
+		if len(v.Kinds) != 2 || v.Kinds[0].Name != "upload" || v.Kinds[1].Name != "status" {
+			t.Errorf("%s: kinds %+v; want upload and status", v.Target, v.Kinds)
+		}
+	}
+}
+
+// A run whose one kind is the "default" of a single request renders as a
+// run without kinds: no per-kind block repeating the target's figures.
+func TestDefaultKindHidden(t *testing.T) {
+	run := savedtest.Upload(t)
+	var plain bytes.Buffer
+	Terminal(&plain, run, judge.Judge(run), judge.GateOf(judge.Judge(run)))
+	for i := range run.Results.Targets {
+		tg := &run.Results.Targets[i]
+		var req, ok uint64
+		for _, st := range tg.Stages {
+			req, ok = req+st.Requests, ok+st.Successes
+		}
+		tg.Kinds = append(tg.Kinds, results.KindFigures{Name: "default", Requests: req, Successes: ok})
+	}
+	var b bytes.Buffer
+	Terminal(&b, run, judge.Judge(run), judge.GateOf(judge.Judge(run)))
+	if b.String() != plain.String() {
+		t.Errorf("a run with one kind %q renders differently:\n%s\nwant:\n%s", "default", b.String(), plain.String())
+	}
+}
