@@ -5,6 +5,7 @@ import (
 
 	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
 )
 
 // Kind is one request kind's load figures over the whole run, as every
@@ -30,16 +31,12 @@ type Kind struct {
 	DownloadBytesPerSecond float64 `json:"download_bytes_per_second"`
 }
 
-// defaultKind is the name the runner gives the one kind of a scenario
-// with a single request (load.request).
-const defaultKind = "default"
-
 // ShowsKinds reports whether a target's kinds are worth a block of their
 // own: a mix of kinds, or one named kind. The single "default" kind of a
 // one-request scenario repeats the target's own figures and is left out,
 // so such a run renders as it did before kinds existed.
 func ShowsKinds(kinds []results.KindFigures) bool {
-	return len(kinds) > 1 || len(kinds) == 1 && kinds[0].Name != defaultKind
+	return len(kinds) > 1 || len(kinds) == 1 && kinds[0].Name != scenarios.DefaultKind
 }
 
 // kindsOf works out the per-kind figures of t (nil when ShowsKinds says
@@ -64,31 +61,6 @@ func share(n, of uint64) float64 {
 		return 0
 	}
 	return format.Round(float64(n)/float64(of), 4)
-}
-
-// kindFigures finds the whole-run figures of the named kind in t.
-func kindFigures(t results.Target, name string) (results.KindFigures, bool) {
-	for _, k := range t.Kinds {
-		if k.Name == name {
-			return k, true
-		}
-	}
-	return results.KindFigures{}, false
-}
-
-// kindMissing says why a kind's figures cannot be judged, "" when they
-// can: the run has no such kind, or none of its requests was sent.
-func kindMissing(t results.Target, name string) string {
-	k, ok := kindFigures(t, name)
-	switch {
-	case !ok && len(t.Kinds) == 0:
-		return "the run has no figures per request kind"
-	case !ok:
-		return "no kind " + name + " in the run"
-	case k.Requests == 0:
-		return "no request of kind " + name + " was sent"
-	}
-	return ""
 }
 
 // kindLatencySymptoms: "p95 of kind export rose from 40 ms to 9.5 s

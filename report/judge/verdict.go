@@ -92,9 +92,21 @@ type Check struct {
 	// Name is the expect: key ("outcome", "oom_within", "max_rss",
 	// "min_rss", "min_success_ratio") or "ran".
 	Name string `json:"name"`
+	// Kind is the request kind the expectation names, if any.
+	Kind string `json:"kind,omitempty"`
 	Pass bool   `json:"pass"`
 	// Text reads "expected oom-killed within 60s: killed at 27.3 s ✓".
 	Text string `json:"text"`
+}
+
+// Label names the check where a list or a CI system names it: the
+// expect: key, and the request kind it names in parentheses
+// ("max_p95 (export)").
+func (c Check) Label() string {
+	if c.Kind == "" {
+		return c.Name
+	}
+	return c.Name + " (" + c.Kind + ")"
 }
 
 // Fit is a straight line fitted to RSS over one window.

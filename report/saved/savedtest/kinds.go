@@ -2,9 +2,11 @@ package savedtest
 
 import (
 	"math"
+	"time"
 
 	"github.com/oomlab/oomlab/report/format"
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
 )
 
 // Kind shapes one request kind of a synthetic target's load (a named entry
@@ -143,6 +145,13 @@ func UploadMix() Spec {
 	s.Kinds = []Kind{
 		{Name: "upload", Weight: 1, FailShare: 1, LatencyFactor: 1.6, AnswerBytes: 64, RequestBytes: format.BytesPerMiB},
 		{Name: "status", Weight: 3, FailShare: 0.3, LatencyFactor: 0.01, AnswerBytes: 2048},
+	}
+	for _, k := range s.Kinds {
+		s.Requests = append(s.Requests, scenarios.RequestKind{Name: k.Name, Weight: k.Weight})
+	}
+	s.Targets[1].Expect.MaxP95 = scenarios.Windowed[scenarios.Duration]{
+		{Kind: "status", Max: scenarios.Duration(500 * time.Millisecond)},
+		{Kind: "upload", Max: scenarios.Duration(2 * time.Second)},
 	}
 	return s
 }

@@ -49,6 +49,9 @@ type Spec struct {
 	LimitMiB          float64
 	Targets           []Target
 	Kinds             []Kind
+	// Requests is the scenario's load.requests (the kinds' names and
+	// weights), when the run has Kinds.
+	Requests []scenarios.RequestKind
 }
 
 // Epoch is when every synthetic run starts.
@@ -74,6 +77,7 @@ func (s Spec) build() (*results.Results, []results.SampleRow, []results.LoadRow)
 		Environment: results.Environment{OS: "linux", Kernel: "6.1.0-28-amd64", CPUs: 2, MemoryBytes: 24 << 30,
 			GoVersion: "go1.26.8", NodeVersion: "v20.19.2"},
 		Files: map[string]string{"samples": results.SamplesFile, "load": results.LoadFile}}
+	sc.Load.Requests = s.Requests
 	for i, r := range s.Rates {
 		st := scenarios.Stage{Rate: r, Duration: scenarios.Duration(time.Duration(s.StageSeconds * float64(time.Second)))}
 		sc.Load.Stages = append(sc.Load.Stages, st)
