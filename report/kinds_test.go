@@ -73,6 +73,7 @@ func TestKindsEveryOutput(t *testing.T) {
 				t.Errorf("report.html has %q %d times; want it once in each target's per-kind table", want, c)
 			}
 		}
+		savedtest.Golden(t, ".html", b.Bytes())
 	})
 	for _, v := range vs {
 		if len(v.Kinds) != 2 || v.Kinds[0].Name != "upload" || v.Kinds[1].Name != "status" {
