@@ -55,8 +55,8 @@ func (r *targetRun) drive(ctx context.Context) {
 
 // loadResult is how a target's load ended.
 type loadResult struct {
-	stages []results.Stage
-	err    error
+	fig load.Figures
+	err error
 }
 
 // startLoad starts the load against the target on a goroutine of its own;
@@ -91,8 +91,8 @@ func (r *targetRun) startLoad(ctx context.Context) (<-chan loadResult, func()) {
 				done <- loadResult{err: fmt.Errorf("%w: %v", ErrPanic, v)}
 			}
 		}()
-		st, err := load.Run(ctx, cfg, onWindow)
-		done <- loadResult{st, err}
+		fig, err := load.Run(ctx, cfg, onWindow)
+		done <- loadResult{fig, err}
 	})
 	return done, wg.Wait
 }
@@ -133,10 +133,11 @@ func (r *targetRun) act(ds []decision, endLoad context.CancelFunc) {
 func (r *targetRun) loadOver(lr loadResult) {
 	h := r.h
 	r.res.DurationSeconds = r.elapsed().Seconds()
-	r.res.Stages = lr.stages
+	r.res.Stages = lr.fig.Stages
 	if r.res.Stages == nil {
 		r.res.Stages = []results.Stage{}
 	}
+	r.res.Kinds = lr.fig.Kinds
 	if lr.err != nil && !errors.Is(lr.err, context.Canceled) {
 		r.res.Error = lr.err.Error()
 	}
