@@ -52,8 +52,9 @@ func deliveredRate(k judge.Kind) string {
 }
 
 // terminalKinds writes, for each target with kinds, its per-kind block
-// under the table: a few rows in the table's 80 columns rather than more
-// columns on every target's row.
+// under the table: a few rows within 80 columns rather than more columns
+// on every target's row. w is Terminal's, which escapes control
+// characters.
 func terminalKinds(w io.Writer, verdicts []judge.Verdict) {
 	for _, v := range verdicts {
 		if len(v.Kinds) == 0 {
@@ -63,9 +64,7 @@ func terminalKinds(w io.Writer, verdicts []judge.Verdict) {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "  %s\n", strings.ToUpper(strings.Join(kindHeads, "\t")))
 		for _, k := range v.Kinds {
-			cells := kindCells(k)
-			cells[0] = format.TermText(cells[0])
-			fmt.Fprintf(tw, "  %s\n", strings.Join(cells, "\t"))
+			fmt.Fprintf(tw, "  %s\n", strings.Join(kindCells(k), "\t"))
 		}
 		tw.Flush()
 	}

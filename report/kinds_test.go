@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/xml"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -100,5 +101,25 @@ func TestDefaultKindHidden(t *testing.T) {
 	Terminal(&b, run, judge.Judge(run), judge.GateOf(judge.Judge(run)))
 	if b.String() != plain.String() {
 		t.Errorf("a run with one kind %q renders differently:\n%s\nwant:\n%s", "default", b.String(), plain.String())
+	}
+}
+
+// The kinds survive results.json: a mix written to a folder and loaded
+// again judges to the same per-kind figures and checks.
+func TestKindsSaved(t *testing.T) {
+	dir := t.TempDir()
+	if err := savedtest.UploadMix().WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	run, err := saved.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, want := mixRun()
+	got := judge.Judge(run)
+	for i := range want {
+		if !reflect.DeepEqual(got[i].Kinds, want[i].Kinds) || !reflect.DeepEqual(got[i].Expectations, want[i].Expectations) {
+			t.Errorf("%s loaded: kinds %+v, checks %+v; want %+v, %+v", got[i].Target, got[i].Kinds, got[i].Expectations, want[i].Kinds, want[i].Expectations)
+		}
 	}
 }

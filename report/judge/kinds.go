@@ -47,10 +47,10 @@ func kindsOf(t results.Target) []Kind {
 	}
 	out := make([]Kind, len(t.Kinds))
 	for i, k := range t.Kinds {
-		out[i] = Kind{Name: k.Name, Requests: k.Requests, RatePerSecond: k.AchievedRatePerSecond,
+		out[i] = Kind{Name: k.Name, Requests: k.Requests, RatePerSecond: format.Round(k.AchievedRatePerSecond, 2),
 			SuccessRatio: share(k.Successes, k.Requests), ShedRatio: share(k.Shed, k.Requests), ErrorRatio: share(k.Errors, k.Requests),
-			P50Ms: k.LatencyP50Ms, P95Ms: k.LatencyP95Ms, P99Ms: k.LatencyP99Ms,
-			BytesIn: k.BytesIn, DownloadBytesPerSecond: k.DownloadBytesPerSecond}
+			P50Ms: format.Round(k.LatencyP50Ms, 1), P95Ms: format.Round(k.LatencyP95Ms, 1), P99Ms: format.Round(k.LatencyP99Ms, 1),
+			BytesIn: k.BytesIn, DownloadBytesPerSecond: format.Round(k.DownloadBytesPerSecond, 0)}
 	}
 	return out
 }
