@@ -123,3 +123,27 @@ func TestKindsSaved(t *testing.T) {
 		}
 	}
 }
+
+// A kind that sent nothing shows dashes, never a 0% or 0 ms that reads
+// as a measurement.
+func TestKindCells(t *testing.T) {
+	tests := []struct {
+		name string
+		kind judge.Kind
+		want string
+	}{
+		{"measured", judge.Kind{Name: "export", Requests: 40, RatePerSecond: 2, SuccessRatio: 0.9, ShedRatio: 0.05, ErrorRatio: 0.05,
+			P50Ms: 900, P95Ms: 12_400, P99Ms: 15_000, BytesIn: 36 << 20, DownloadBytesPerSecond: 512 << 10},
+			"export|2.0/s|90%|5%|5%|900 ms|12.4 s|15.0 s|36 MiB"},
+		{"no latency", judge.Kind{Name: "search", Requests: 10, RatePerSecond: 0.5, ErrorRatio: 1},
+			"search|0.5/s|0%|0%|100%|-|-|-|0 B"},
+		{"sent nothing", judge.Kind{Name: "upload"}, "upload|0.0/s|-|-|-|-|-|-|-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Join(kindCells(tt.kind), "|"); got != tt.want {
+				t.Errorf("kindCells(%+v) = %s; want %s", tt.kind, got, tt.want)
+			}
+		})
+	}
+}
