@@ -104,7 +104,6 @@ func parseTargets(name string, data []byte) ([]fileTarget, error) {
 			}
 		}
 		if !targetBlock(p, &t, next, comment, func() bool { return i < len(lines) }) {
-			skipBlock()
 			continue
 		}
 		out = append(out, t)
@@ -130,15 +129,18 @@ func parseTargets(name string, data []byte) ([]fileTarget, error) {
 }
 
 // targetBlock reads the header lines and @body of t, up to a blank line
-// or the @body line. It reports whether they were all good.
+// or the @body line. It reports whether they were all good; after a line
+// that breaks the block (a target among the headers) the rest of the block
+// is skipped.
 func targetBlock(p *problems, t *fileTarget, next func() (string, int), comment func(string, int), more func() bool) bool {
-	ok := true
+	ok, broken := true, false
 	seen := map[string]int{}
 	for more() {
 		line, n := next()
 		switch {
 		case line == "":
 			return ok
+		case broken:
 		case line[0] == '#':
 			comment(line, n)
 		case line[0] == '@':
@@ -149,34 +151,32 @@ func targetBlock(p *problems, t *fileTarget, next func() (string, int), comment 
 			}
 			t.kind.Body.File, t.bodyLine = f, n
 			return ok
+		case startsWithMethod(line):
+			p.add(n, 0, "", "target %q inside the headers of line %d: put a blank line before it", line, t.line)
+			ok, broken = false, true
 		default:
 			k, v, found := strings.Cut(line, ":")
 			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-			switch {
-			case startsWithMethod(line):
-				p.add(n, 0, "", "target %q inside the headers of line %d: put a blank line before it", line, t.line)
-				return false
+			msg := headerProblem(k, v)
+			switch _, dup := seen[strings.ToLower(k)]; {
 			case !found || k == "" || v == "":
 				p.add(n, 0, "", "bad header %q: want \"Name: value\"", line)
-				ok = false
-			case headerProblem(k, v) != "":
-				p.add(n, 0, "", "header %s", headerProblem(k, v))
-				ok = false
+			case msg != "":
+				p.add(n, 0, "", "header %s", msg)
+			case dup:
+				p.add(n, 0, "", "header %q given twice (also line %d)", k, seen[strings.ToLower(k)])
 			case len(seen) >= maxHeaders:
 				p.add(n, 0, "", "more than %d headers", maxHeaders)
-				return false
+				broken = true
 			default:
-				if first, dup := seen[strings.ToLower(k)]; dup {
-					p.add(n, 0, "", "header %q given twice (also line %d)", k, first)
-					ok = false
-					continue
-				}
 				seen[strings.ToLower(k)] = n
 				if t.kind.Headers == nil {
 					t.kind.Headers = map[string]string{}
 				}
 				t.kind.Headers[k] = v
+				continue
 			}
+			ok = false
 		}
 	}
 	return ok

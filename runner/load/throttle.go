@@ -2,7 +2,9 @@ package load
 
 import (
 	"context"
+	"errors"
 	"io"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -33,7 +35,9 @@ func chunkFor(bps int64) int {
 // Wrapped around a request body the transport writes to the socket at B.
 // A wait ends early, with an error, when ctx ends (the request's timeout)
 // or abort is closed (the attack was interrupted). It holds one timer
-// and no buffer of its own.
+// and no buffer of its own; WriteTo, which io.Copy prefers, borrows a
+// buffer for each read and gives it back before it waits, so a client
+// that waits holds no buffer.
 type throttledReader struct {
 	r     io.ReadCloser
 	lim   *rate.Limiter
@@ -84,6 +88,37 @@ func (t *throttledReader) wait(n int) error {
 	case <-t.abort:
 		t.timer.Stop()
 		return errAborted
+	}
+}
+
+// chunkPool holds the buffers WriteTo reads into, maxChunkBytes each.
+var chunkPool = sync.Pool{New: func() any { b := make([]byte, maxChunkBytes); return &b }}
+
+// WriteTo implements io.WriterTo: it passes the stream to w at the rate,
+// as Read does, until the end of the stream (a nil error) or an error.
+func (t *throttledReader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for {
+		bp := chunkPool.Get().(*[]byte)
+		n, err := t.r.Read((*bp)[:t.chunk])
+		if n > 0 {
+			var werr error
+			n, werr = w.Write((*bp)[:n])
+			if werr != nil && err == nil {
+				err = werr
+			}
+		}
+		chunkPool.Put(bp)
+		total += int64(n)
+		if n > 0 && err == nil {
+			err = t.wait(n)
+		}
+		if errors.Is(err, io.EOF) {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
 	}
 }
 

@@ -147,6 +147,20 @@ func (b *timedBody) Read(p []byte) (int, error) {
 	return n, timedOut(b.ctx, err, b.timeout, "reading the body")
 }
 
+// WriteTo implements io.WriterTo, which io.Copy prefers: through a
+// throttledReader's own WriteTo when the body is throttled, so that a slow
+// client holds no buffer while it waits.
+func (b *timedBody) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	var err error
+	if wt, ok := b.ReadCloser.(io.WriterTo); ok {
+		n, err = wt.WriteTo(w)
+	} else {
+		n, err = io.Copy(w, struct{ io.Reader }{b.ReadCloser})
+	}
+	return n, timedOut(b.ctx, err, b.timeout, "reading the body")
+}
+
 func (b *timedBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.cancel()
