@@ -3,7 +3,9 @@
 // the rate stages and downstream phases shaded), dashboard.png/svg (RSS,
 // GC, latency, rates and CPU on one time axis), report.html (one
 // self-contained page), summary.md (for a CI job summary), verdicts.json
-// and the plain-text table printed at the end of a run.
+// and the plain-text table printed at the end of a run. A load that is a
+// mix of request kinds gets its figures per kind in each of them
+// (kinds.go).
 //
 // It reads only what runner/results wrote (results.json, samples.csv,
 // load.csv), so any saved run can be rendered again years later. Its

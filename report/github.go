@@ -40,7 +40,7 @@ func GitHubAnnotations(w io.Writer, scenario string, verdicts []judge.Verdict, g
 			if c.Pass {
 				continue
 			}
-			title := fmt.Sprintf("oomlab %s: %s %s", scenario, v.Target, c.Name)
+			title := fmt.Sprintf("oomlab %s: %s %s", scenario, v.Target, c.Label())
 			if _, err := fmt.Fprintf(w, "::error title=%s::%s\n", ghProperty(title), ghData(c.Text)); err != nil {
 				return err
 			}

@@ -62,6 +62,9 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"success": successCell,
 	"worry":   judge.Worry,
 	"slope":   format.Slope,
+	"kind":    kindCells,
+	"kindbps": deliveredRate,
+	"kheads":  func() []string { return kindHeads },
 }).Parse(pageHTML))
 
 const pageHTML = `<!DOCTYPE html>
@@ -102,7 +105,10 @@ figure svg text{font-family:"Liberation Sans",Arial,Helvetica,sans-serif !import
 <figure>{{.Memory}}</figure>
 <h2>Stages</h2>
 {{range .Runs}}{{range .Targets}}<h3>{{.V.Target}}</h3>
-<table><tr><th>stage</th><th>offered</th><th>achieved</th><th>requests</th><th>success</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th class="l">status codes</th><th class="l">errors</th></tr>
+{{if .V.Kinds}}<table><tr>{{range $i, $h := kheads}}<th{{if not $i}} class="l"{{end}}>{{$h}}</th>{{end}}<th>delivered/s</th></tr>
+{{range .V.Kinds}}<tr>{{range $i, $c := kind .}}<td{{if not $i}} class="l"{{end}}>{{$c}}</td>{{end}}<td>{{kindbps .}}</td></tr>
+{{end}}</table>
+{{end}}<table><tr><th>stage</th><th>offered</th><th>achieved</th><th>requests</th><th>success</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th class="l">status codes</th><th class="l">errors</th></tr>
 {{range .T.Stages}}<tr><td>{{inc .Index}}</td><td>{{rate .OfferedRatePerSecond}}/s</td><td>{{printf "%.1f" .AchievedRatePerSecond}}/s{{if .Behind}} (behind){{end}}</td><td>{{comma .Requests}}</td><td>{{pct .SuccessRatio}}</td><td>{{ms .LatencyP50Ms}}</td><td>{{ms .LatencyP95Ms}}</td><td>{{ms .LatencyP99Ms}}</td><td>{{ms .LatencyMaxMs}}</td><td class="l">{{codes .StatusCodes}}</td><td class="l">{{range .Errors}}{{.Error}} ×{{comma .Count}}<br>{{end}}</td></tr>
 {{end}}</table>
 {{end}}{{end}}

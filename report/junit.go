@@ -49,7 +49,8 @@ type junitMessage struct {
 
 // WriteJUnit writes the verdicts of runs as JUnit XML: per run a testsuite
 // named after the scenario, per target and expectation a testcase
-// (classname "scenario.target", name the expect: key) that fails with the
+// (classname "scenario.target", name the expect: key and any request kind
+// it names, see judge.Check.Label) that fails with the
 // check's text, measured value included. A target without expectations
 // is one skipped testcase, so that it still shows. verdicts[i] are
 // runs[i]'s, gate the status decided from them. When that status is not
@@ -71,7 +72,7 @@ func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate
 				continue
 			}
 			for _, c := range v.Expectations {
-				tc := junitCase{ClassName: class, Name: c.Name, SystemOut: detail}
+				tc := junitCase{ClassName: class, Name: c.Label(), SystemOut: detail}
 				if !c.Pass {
 					tc.Failure = &junitMessage{Message: c.Text, Type: "expectation", Text: detail}
 					suite.Failures++
@@ -130,6 +131,9 @@ func verdictDetail(v judge.Verdict) string {
 		format.MiB(v.PeakRSSMiB), format.Slope(v.SlopeMiBPerSec))
 	for _, s := range v.Symptoms {
 		fmt.Fprintf(&b, "\n- %s", s)
+	}
+	for _, k := range v.Kinds {
+		fmt.Fprintf(&b, "\n- %s", kindLine(k))
 	}
 	return b.String()
 }

@@ -15,7 +15,8 @@ import (
 
 // writeMarkdown writes summary.md: GitHub-flavoured Markdown for a CI job
 // summary — a headline with pass/fail, one table of all targets, and per
-// target its stage table and verdict lines. verdicts[i] holds run i's;
+// target its verdict lines, its table per request kind (a mix only) and
+// its stage table. verdicts[i] holds run i's;
 // the headline and last line are gate's.
 func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus) error {
 	var b strings.Builder
@@ -55,6 +56,7 @@ func writeMarkdown(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, g
 			if v.Recommendation != "" {
 				fmt.Fprintf(&b, "\n> %s\n", format.MarkdownText(v.Recommendation))
 			}
+			markdownKinds(&b, v)
 			if len(t.Stages) > 0 {
 				b.WriteString("\n| stage | offered | achieved | success | shed | p50 | p95 | p99 | status codes |\n")
 				b.WriteString("|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")

@@ -16,7 +16,8 @@ import (
 
 // Terminal writes the plain-text summary printed at the end of a run: an
 // aligned table (target, outcome, killed at, peak RSS, GC, success, p95 of
-// the last stage, verdict), then each verdict's symptoms, checks and
+// the last stage, verdict), a block per target with a request mix (its
+// figures per kind), then each verdict's symptoms, checks and
 // advice, then the run's notes and the gate's line and warnings.
 // verdicts are Judge(run)'s (or Files.Verdicts), gate the status decided
 // from them. Errors writing to w are ignored, as fmt.Fprint's are.
@@ -35,6 +36,7 @@ func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict, gate judge.
 			gcMax(v), successCell(v), format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+strings.ToUpper(verdictMark(v))+judge.Worry(v))
 	}
 	tw.Flush()
+	terminalKinds(w, verdicts)
 	for _, v := range verdicts {
 		fmt.Fprintf(w, "\n%s: %s%s\n", v.Target, cmp.Or(v.Story, v.Class), limitNote(v))
 		for _, s := range v.Symptoms {

@@ -1,7 +1,8 @@
 // Package judge gives every verdict of a report, once: for each target of
 // a saved run its class (oom-killed, growing, bounded, ... — the curve
 // classed by runner/results/curve's rule, with the confidence and the
-// settled window behind it), symptoms, expectations checked, GC thrash,
+// settled window behind it), symptoms, expectations checked (those that
+// name a request kind against that kind's figures), GC thrash,
 // time to the limit, story and advice (Judge); the gate status of a set
 // of verdicts (GateOf); and baseline files and their comparison
 // (NewBaseline, ReadBaseline, CompareBaselines). The renderers in report

@@ -43,6 +43,10 @@ func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Ex
 		add("max_slope", got <= max, "%s: %s", want, format.Slope(got))
 	}
 	for _, b := range e.MaxP95 {
+		if b.Kind != "" {
+			out = append(out, kindP95Check(res, t, b, why))
+			continue
+		}
 		max := float64(b.Max.D().Milliseconds())
 		got, window, ok := p95In(res, t, v, b.Window)
 		want := fmt.Sprintf("expected p95 ≤ %s in %s", format.Ms(max), window)

@@ -115,7 +115,7 @@ func GateOf(verdicts []Verdict) GateStatus {
 			g.Checks++
 			if !c.Pass {
 				g.Failed++
-				g.FailedChecks = append(g.FailedChecks, v.Target+" "+c.Name)
+				g.FailedChecks = append(g.FailedChecks, v.Target+" "+c.Label())
 			}
 		}
 		if v.Class != ClassNoData && v.Class != ClassSkipped && v.Outcome != results.OutcomeInterrupted {

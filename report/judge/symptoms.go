@@ -41,6 +41,7 @@ func symptoms(run *saved.Run, i int, v Verdict) []string {
 	add(endSymptom(t))
 	add(climbSymptom(s, v))
 	add(latencySymptom(res, t))
+	out = append(out, kindLatencySymptoms(res, t)...)
 	add(gcSymptom(res, s, v))
 	add(gcThrashSymptom(run, i))
 	add(heapSymptom(t, s))
@@ -146,9 +147,27 @@ func climbSymptom(s *saved.Series, v Verdict) string {
 // latencySymptom: "p95 rose from 12 ms to 2.3 s with 0 errors", first
 // stage against the last full stage (or the last before a kill).
 func latencySymptom(res *results.Results, t results.Target) string {
-	first, last := -1, -1
+	p95 := func(st results.Stage) float64 { return st.LatencyP95Ms }
+	first, last, ok := latencyRise(res, t, p95)
+	if !ok {
+		return ""
+	}
+	var errs uint64
+	for _, st := range t.Stages[:last+1] {
+		errs += st.Requests - min(st.Successes, st.Requests)
+	}
+	return fmt.Sprintf("p95 rose from %s to %s with %s errors (stage %d → %d)", format.Ms(p95(t.Stages[first])), format.Ms(p95(t.Stages[last])),
+		humanize.Comma(int64(errs)), first+1, last+1)
+}
+
+// latencyRise finds the stages a p95 rose between: the first stage with
+// a p95 (p95 of a stage ≤ 0: none) and the last full one (or the last
+// before a kill), when the last is at least latencyRiseFactor times the
+// first and 50 ms above it.
+func latencyRise(res *results.Results, t results.Target, p95 func(results.Stage) float64) (first, last int, ok bool) {
+	first, last = -1, -1
 	for k, st := range t.Stages {
-		if st.Requests == 0 || st.LatencyP95Ms <= 0 {
+		if st.Requests == 0 || p95(st) <= 0 {
 			continue
 		}
 		if first < 0 {
@@ -160,18 +179,13 @@ func latencySymptom(res *results.Results, t results.Target) string {
 		}
 	}
 	if first < 0 || last <= first {
-		return ""
+		return 0, 0, false
 	}
-	a, b := t.Stages[first].LatencyP95Ms, t.Stages[last].LatencyP95Ms
+	a, b := p95(t.Stages[first]), p95(t.Stages[last])
 	if b < latencyRiseFactor*a || b-a < 50 {
-		return ""
+		return 0, 0, false
 	}
-	var errs uint64
-	for _, st := range t.Stages[:last+1] {
-		errs += st.Requests - min(st.Successes, st.Requests)
-	}
-	return fmt.Sprintf("p95 rose from %s to %s with %s errors (stage %d → %d)", format.Ms(a), format.Ms(b),
-		humanize.Comma(int64(errs)), first+1, last+1)
+	return first, last, true
 }
 
 // behindSymptom says when the load fell behind what the scenario offers

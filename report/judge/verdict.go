@@ -82,6 +82,9 @@ type Verdict struct {
 	TimeToLimit  *TimeToLimit `json:"time_to_limit"`
 	StageFits    []Fit        `json:"stage_fits,omitempty"`
 	PhaseFits    []Fit        `json:"phase_fits,omitempty"`
+	// Kinds are the load's figures per request kind, in the scenario's
+	// order; empty for a run without a mix (see ShowsKinds).
+	Kinds []Kind `json:"kinds,omitempty"`
 }
 
 // Check is one expectation and whether it held.
@@ -89,9 +92,21 @@ type Check struct {
 	// Name is the expect: key ("outcome", "oom_within", "max_rss",
 	// "min_rss", "min_success_ratio") or "ran".
 	Name string `json:"name"`
+	// Kind is the request kind the expectation names, if any.
+	Kind string `json:"kind,omitempty"`
 	Pass bool   `json:"pass"`
 	// Text reads "expected oom-killed within 60s: killed at 27.3 s ✓".
 	Text string `json:"text"`
+}
+
+// Label names the check where a list or a CI system names it: the
+// expect: key, and the request kind it names in parentheses
+// ("max_p95 (export)").
+func (c Check) Label() string {
+	if c.Kind == "" {
+		return c.Name
+	}
+	return c.Name + " (" + c.Kind + ")"
 }
 
 // Fit is a straight line fitted to RSS over one window.
@@ -149,6 +164,7 @@ func judgeTarget(run *saved.Run, i int) Verdict {
 		v.SlopeMiBPerSec, v.SlopeR2, v.SlopeWindow = format.Round(f.SlopeMiBPerSec, 3), format.Round(f.R2, 3), f.Window
 	}
 	ciFigures(run, i, &v)
+	v.Kinds = kindsOf(t)
 	v.Symptoms = symptoms(run, i, v)
 	v.Expectations = checkExpectations(res, t, v)
 	v.Expectations = append(v.Expectations, gcThrashCheck(run, i)...)

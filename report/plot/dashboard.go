@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -27,7 +28,8 @@ var (
 // WriteDashboard writes dashboard.png and dashboard.svg to dir: five
 // panels on one time axis (RSS with runtime heap and cgroup usage, GC
 // cycles per second, latency percentiles, offered/successful/error rates,
-// CPU). With two runs (a comparison) targets are named "A:…" and "B:…",
+// CPU), and a sixth below the latencies when a target's load is a mix of
+// request kinds: each kind's p95 per stage (kindPanel). With two runs (a comparison) targets are named "A:…" and "B:…",
 // and a target keeps its colour, solid in A and dashed in B.
 func WriteDashboard(runs []*saved.Run, dir string) ([]string, error) {
 	if len(runs) == 0 {
@@ -38,7 +40,7 @@ func WriteDashboard(runs []*saved.Run, dir string) ([]string, error) {
 }
 
 // DashboardFigure builds the dashboard's plots, top to bottom: memory,
-// GC, latency, rates, CPU.
+// GC, latency, p95 by request kind (a mix only), rates, CPU.
 func DashboardFigure(runs []*saved.Run) *Figure {
 	f := dashboardFonts
 	styles := traceStyles(runs)
@@ -52,6 +54,12 @@ func DashboardFigure(runs []*saved.Run) *Figure {
 	}
 	panels := []*plot.Plot{memoryPanel(newPanel, runs, styles), gcPanel(newPanel, runs, styles),
 		latencyPanel(newPanel, runs, styles), ratePanel(newPanel, runs, styles), cpuPanel(newPanel, runs, styles)}
+	height := 22 * vg.Inch
+	steps := kindSteps(runs)
+	if len(steps) > 0 {
+		panels = slices.Insert(panels, 3, kindPanel(newPanel, styles, steps))
+		height += 4 * vg.Inch
+	}
 	for i, p := range panels {
 		p.X.Min, p.X.Max = 0, end
 		if i == 0 {
@@ -84,8 +92,12 @@ func DashboardFigure(runs []*saved.Run) *Figure {
 	for i, r := range runs {
 		names[i] = r.Results.Scenario
 	}
-	return &Figure{Title: format.Versus(names) + " — dashboard", Legend: [][]legendItem{targets, keys},
-		Plots: panels, Width: 16 * vg.Inch, Height: 22 * vg.Inch, Fonts: f}
+	legend := [][]legendItem{targets, keys}
+	if len(steps) > 0 {
+		legend = append(legend, kindNames(steps))
+	}
+	return &Figure{Title: format.Versus(names) + " — dashboard", Legend: legend,
+		Plots: panels, Width: 16 * vg.Inch, Height: height, Fonts: f}
 }
 
 func memoryPanel(newPanel func(string) *plot.Plot, runs []*saved.Run, styles [][]traceStyle) *plot.Plot {

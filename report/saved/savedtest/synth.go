@@ -38,7 +38,8 @@ type Target struct {
 
 // Spec describes a synthetic run: its scenario, rate stages (each
 // StageSeconds long), downstream phases, sampling interval, memory limit
-// and targets. Building one is deterministic.
+// and targets, and the request kinds of its load (none: one request, a
+// run made before kinds existed). Building one is deterministic.
 type Spec struct {
 	Scenario, Pattern string
 	Rates             []float64
@@ -47,6 +48,10 @@ type Spec struct {
 	Interval          float64 // sampling, seconds
 	LimitMiB          float64
 	Targets           []Target
+	Kinds             []Kind
+	// Requests is the scenario's load.requests (the kinds' names and
+	// weights), when the run has Kinds.
+	Requests []scenarios.RequestKind
 }
 
 // Epoch is when every synthetic run starts.
@@ -72,6 +77,7 @@ func (s Spec) build() (*results.Results, []results.SampleRow, []results.LoadRow)
 		Environment: results.Environment{OS: "linux", Kernel: "6.1.0-28-amd64", CPUs: 2, MemoryBytes: 24 << 30,
 			GoVersion: "go1.26.8", NodeVersion: "v20.19.2"},
 		Files: map[string]string{"samples": results.SamplesFile, "load": results.LoadFile}}
+	sc.Load.Requests = s.Requests
 	for i, r := range s.Rates {
 		st := scenarios.Stage{Rate: r, Duration: scenarios.Duration(time.Duration(s.StageSeconds * float64(time.Second)))}
 		sc.Load.Stages = append(sc.Load.Stages, st)
@@ -169,6 +175,7 @@ func (s Spec) buildTarget(ti int, st Target) (results.Target, []results.SampleRo
 	}
 	loads := s.buildLoad(rng, st, end)
 	tgt.Stages = s.stageSummaries(st, loads, end)
+	tgt.Kinds = kindStages(s.Kinds, tgt.Stages)
 	tgt.Downstream = results.Downstream{Requests: 0, Completed: 0}
 	for _, sg := range tgt.Stages {
 		tgt.Downstream.Requests += sg.Requests
