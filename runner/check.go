@@ -36,14 +36,22 @@ func Check(sc *scenarios.Scenario) error {
 			bad(field, "no built-in Go target %q (have %s)", t.Builtin, strings.Join(fixtures.Names(), ", "))
 		}
 	}
-	b := sc.Load.Request.Body
-	if b.File != "" {
-		if err := scenarios.CheckRegularFile(b.File, scenarios.MaxBodyBytes); err != nil {
-			bad("load.request.body.file", "%v", err)
+	for i, k := range sc.Load.Kinds() {
+		field := "load.request.body"
+		if len(sc.Load.Requests) > 0 {
+			field = fmt.Sprintf("load.requests[%d].body", i)
+		} else if sc.Load.TargetsFile != "" {
+			field = fmt.Sprintf("load.targets_file (kind %s): body", k.Name)
 		}
-	}
-	if int64(b.Size) > scenarios.MaxBodyBytes {
-		bad("load.request.body.size", "%d bytes is more than the %d a body may be", int64(b.Size), scenarios.MaxBodyBytes)
+		b := k.Body
+		if b.File != "" {
+			if err := scenarios.CheckRegularFile(b.File, scenarios.MaxBodyBytes); err != nil {
+				bad(field+".file", "%v", err)
+			}
+		}
+		if int64(b.Size) > scenarios.MaxBodyBytes {
+			bad(field+".size", "%d bytes is more than the %d a body may be", int64(b.Size), scenarios.MaxBodyBytes)
+		}
 	}
 	return errors.Join(errs...)
 }

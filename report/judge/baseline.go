@@ -13,6 +13,7 @@ import (
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/runner/results/curve"
+	"github.com/oomlab/oomlab/scenarios"
 )
 
 // BaselineSchema is the schema string of a baseline file. Version 2
@@ -39,6 +40,10 @@ type Baseline struct {
 	// Request is the load's request shape; nil in a version 1 file or
 	// for a run without its scenario.
 	Request *BaselineRequest `json:"request,omitempty"`
+	// Mix describes the load's request kinds and their clients' speeds,
+	// one line (see mixText), when the load is more than the one default
+	// request at full speed; "" otherwise and in older files.
+	Mix     string           `json:"mix,omitempty"`
 	Targets []BaselineTarget `json:"targets"`
 }
 
@@ -79,9 +84,13 @@ func NewBaseline(run *saved.Run, verdicts []Verdict) Baseline {
 	b := Baseline{Schema: BaselineSchema, Scenario: res.Scenario, MemoryLimitBytes: res.MemoryLimitBytes,
 		LimitMode: res.LimitMode, Targets: []BaselineTarget{}}
 	if res.ScenarioSpec != nil {
-		rq := res.ScenarioSpec.Load.Request
-		b.Request = &BaselineRequest{Method: rq.Method, Path: rq.Path, BodyBytes: int64(rq.Body.Size), BodyKind: rq.Body.Kind,
-			BodyFile: rq.Body.File}
+		kinds := res.ScenarioSpec.Load.Kinds()
+		if len(kinds) > 0 {
+			rq := kinds[0]
+			b.Request = &BaselineRequest{Method: rq.Method, Path: rq.Path, BodyBytes: int64(rq.Body.Size), BodyKind: rq.Body.Kind,
+				BodyFile: rq.Body.File}
+		}
+		b.Mix = mixText(kinds)
 	}
 	for _, v := range verdicts {
 		bt := BaselineTarget{Name: v.Target, Outcome: v.Outcome, Class: v.Class, PeakRSSMiB: format.Round(v.PeakRSSMiB, 1),
@@ -440,13 +449,16 @@ func CheckCompatible(before, after Baseline) (unchecked []string, err error) {
 	} else {
 		missing = append(missing, "limit mode")
 	}
-	if b, a := before.Request, after.Request; b != nil && a != nil {
+	add("request mix", cmp.Or(before.Mix, "one request at full speed"), cmp.Or(after.Mix, "one request at full speed"))
+	// A mix's line already holds every kind's shape; otherwise the one
+	// request's shape is compared field by field.
+	if b, a := before.Request, after.Request; before.Mix == "" && after.Mix == "" && b != nil && a != nil {
 		add("request method", b.Method, a.Method)
 		add("request path", b.Path, a.Path)
 		add("request body size", formatBytes(b.BodyBytes), formatBytes(a.BodyBytes))
 		add("request body kind", b.BodyKind, a.BodyKind)
 		add("request body file", b.BodyFile, a.BodyFile)
-	} else {
+	} else if before.Mix == "" && after.Mix == "" {
 		missing = append(missing, "request shape")
 	}
 	if len(missing) > 0 {
@@ -470,4 +482,36 @@ func formatBytes(n int64) string {
 		return "none"
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// mixText describes a load's kinds for a baseline, "" for the one default
+// request at full speed: per kind its name, weight, method, path, body and
+// client speed ("export ×1 GET /export, no body, reads 256 KiB/s (80 %)";
+// kinds joined by "; "), so two baselines of different mixes differ.
+func mixText(kinds []scenarios.RequestKind) string {
+	if len(kinds) == 1 && kinds[0].Name == scenarios.DefaultKind && kinds[0].DownloadBandwidth == 0 &&
+		kinds[0].UploadBandwidth == 0 && kinds[0].KeepsAlive() {
+		return ""
+	}
+	parts := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		p := fmt.Sprintf("%s ×%g %s %s, body %s", k.Name, k.Weight, k.Method, k.Path, formatBytes(int64(k.Body.Size)))
+		if k.Body.File != "" {
+			p += " from " + k.Body.File
+		}
+		if k.DownloadBandwidth > 0 {
+			p += fmt.Sprintf(", reads %s/s", formatBytes(int64(k.DownloadBandwidth)))
+		}
+		if k.UploadBandwidth > 0 {
+			p += fmt.Sprintf(", sends %s/s", formatBytes(int64(k.UploadBandwidth)))
+		}
+		if (k.DownloadBandwidth > 0 || k.UploadBandwidth > 0) && k.SlowShare < 1 {
+			p += fmt.Sprintf(" (%g %% of clients)", 100*k.SlowShare)
+		}
+		if !k.KeepsAlive() {
+			p += ", no keep-alive"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
 }

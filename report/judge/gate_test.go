@@ -6,11 +6,13 @@ import (
 	"testing"
 
 	"github.com/oomlab/oomlab/report/saved"
+	"github.com/oomlab/oomlab/scenarios"
 
 	"github.com/oomlab/oomlab/report/saved/savedtest"
 
-	"github.com/oomlab/oomlab/runner/results"
 	"strings"
+
+	"github.com/oomlab/oomlab/runner/results"
 )
 
 func TestGateOf(t *testing.T) {
@@ -96,6 +98,8 @@ func TestCheckCompatible(t *testing.T) {
 		{"other path and body", edit(func(b *Baseline) { b.Request.Path = "/other"; b.Request.BodyBytes = 1 }),
 			[]string{"request path", "request body size"}, false},
 		{"v1 file", edit(func(b *Baseline) { b.Schema, b.LimitMode, b.Request = BaselineSchemaV1, "", nil }), nil, true},
+		{"a mix against one request", edit(func(b *Baseline) { b.Mix = "export ×1 GET /export, body none, reads 256 KiB/s" }),
+			[]string{"request mix"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,6 +171,33 @@ func TestFailedToStartFailsTheGate(t *testing.T) {
 			}
 			if tt.checks == 0 && g.State != GateNothing {
 				t.Errorf("gate = %v; want nothing to judge", g)
+			}
+		})
+	}
+}
+
+// TestMixText: a baseline records a mix (kinds, weights, client speeds),
+// so that one made under another mix is refused; the one default request
+// at full speed records nothing, as before mixes existed.
+func TestMixText(t *testing.T) {
+	no := false
+	tests := []struct {
+		name  string
+		kinds []scenarios.RequestKind
+		want  string
+	}{
+		{"default", []scenarios.RequestKind{{Name: scenarios.DefaultKind, Weight: 1, Method: "POST", Path: "/upload"}}, ""},
+		{"default, slow", []scenarios.RequestKind{{Name: scenarios.DefaultKind, Weight: 1, Method: "GET", Path: "/export",
+			DownloadBandwidth: 256 << 10, SlowShare: 1}}, "default ×1 GET /export, body none, reads 262144 B/s"},
+		{"two kinds", []scenarios.RequestKind{
+			{Name: "export", Weight: 1, Method: "GET", Path: "/export", DownloadBandwidth: 64 << 10, SlowShare: 0.5, KeepAlive: &no},
+			{Name: "lookup", Weight: 9, Method: "GET", Path: "/items/1"}},
+			"export ×1 GET /export, body none, reads 65536 B/s (50 % of clients), no keep-alive; lookup ×9 GET /items/1, body none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mixText(tt.kinds); got != tt.want {
+				t.Errorf("mixText = %q; want %q", got, tt.want)
 			}
 		})
 	}

@@ -45,7 +45,7 @@ func Run(ctx context.Context, cfg Config) (*results.EdgeRun, error) {
 		d = DefaultProbeDuration
 	}
 	out := &results.EdgeRun{Schema: results.EdgeSchema, Scenario: sc.Name, MemoryLimitBytes: int64(sc.MemoryLimit),
-		BodyBytes: int64(sc.Load.Request.Body.Size), Criteria: cfg.Criteria, ProbeSeconds: d.Seconds(), Targets: []results.Edge{}}
+		BodyBytes: largestBody(sc.Load.Kinds()), Criteria: cfg.Criteria, ProbeSeconds: d.Seconds(), Targets: []results.Edge{}}
 	if cfg.Search.MaxRate == 0 {
 		cfg.Search.MaxRate, out.MaxRateSource = DefaultMaxRate(cfg.Search.StartRate, out.BodyBytes)
 	} else {
@@ -184,4 +184,14 @@ func ProbeLine(p results.EdgeProbe) string {
 		s += " — " + p.Reasons[0]
 	}
 	return s
+}
+
+// largestBody is the largest generated body of the load's kinds: the
+// ceiling of the search follows the heaviest request a mix sends.
+func largestBody(kinds []scenarios.RequestKind) int64 {
+	var n int64
+	for _, k := range kinds {
+		n = max(n, int64(k.Body.Size))
+	}
+	return n
 }
