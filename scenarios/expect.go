@@ -123,9 +123,11 @@ func (r *Ratio) UnmarshalYAML(n *yaml.Node) error {
 
 // WindowBound is one bound of a per-window expectation: Window is empty
 // for the default window (see Expectation), else a downstream phase's
-// name or "stage N" (counted from 1).
+// name or "stage N" (counted from 1). Kind, when set, bounds only that
+// request kind's figures (a RequestKind's name; max_p95 only).
 type WindowBound[T any] struct {
 	Window string `json:"window,omitempty"`
+	Kind   string `json:"kind,omitempty"`
 	Max    T      `json:"max"`
 }
 

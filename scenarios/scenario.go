@@ -148,8 +148,20 @@ const (
 type Load struct {
 	// Stages run in order; each holds a constant rate for its duration.
 	Stages []Stage `yaml:"stages" json:"stages"`
-	// Request is what every hit sends.
+	// Request is what every hit sends when the load has one kind of
+	// request. Set at most one of Request, Requests and TargetsFile.
 	Request Request `yaml:"request" json:"request"`
+	// Requests is a mix of request kinds: each hit is one of them, drawn
+	// in proportion to their weights.
+	Requests []RequestKind `yaml:"requests,omitempty" json:"requests,omitempty"`
+	// TargetsFile is a Vegeta targets file (HTTP format); each target in
+	// it is one kind of weight 1 (see parseTargets). A relative path is
+	// resolved against the scenario file's folder.
+	TargetsFile string `yaml:"targets_file,omitempty" json:"targets_file,omitempty"`
+	// TargetsFileKinds are the kinds read from TargetsFile when the
+	// scenario was parsed; they are not written in YAML (the file is),
+	// and are kept in JSON so that a saved run names its kinds.
+	TargetsFileKinds []RequestKind `yaml:"-" json:"targets_file_kinds,omitempty"`
 	// MaxWorkers bounds the attacker's concurrent requests (default 1024).
 	MaxWorkers int `yaml:"max_workers,omitempty" json:"max_workers"`
 	// MaxConnections bounds the idle and open connections per host
@@ -173,6 +185,12 @@ type Request struct {
 	Body    Body              `yaml:"body,omitempty" json:"body"`
 	// Timeout bounds each request (default 30s).
 	Timeout Duration `yaml:"timeout,omitempty" json:"timeout"`
+	// DownloadBandwidth, UploadBandwidth, SlowShare and KeepAlive say how
+	// fast the clients are, as for a RequestKind.
+	DownloadBandwidth ByteRate `yaml:"download_bandwidth,omitempty" json:"download_bandwidth_bytes_per_second,omitempty"`
+	UploadBandwidth   ByteRate `yaml:"upload_bandwidth,omitempty" json:"upload_bandwidth_bytes_per_second,omitempty"`
+	SlowShare         float64  `yaml:"slow_share,omitempty" json:"slow_share,omitempty"`
+	KeepAlive         *bool    `yaml:"keepalive,omitempty" json:"keepalive,omitempty"`
 }
 
 // Body is either generated (Size bytes of Kind) or read from File; File
