@@ -44,6 +44,25 @@ func makeBody(b scenarios.Body) ([]byte, error) {
 	}
 }
 
+// makeBodies returns each kind's body (makeBody), in order; kinds that
+// ask for the same body share one slice.
+func makeBodies(kinds []scenarios.RequestKind) ([][]byte, error) {
+	out := make([][]byte, len(kinds))
+	made := make(map[scenarios.Body][]byte, len(kinds))
+	for i, k := range kinds {
+		b, ok := made[k.Body]
+		if !ok {
+			var err error
+			if b, err = makeBody(k.Body); err != nil {
+				return nil, fmt.Errorf("%w (request kind %s)", err, k.Name)
+			}
+			made[k.Body] = b
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
 // jsonBody writes records {"id":N,"name":"...","value":F} one per line
 // (NDJSON) or as one array (JSON) until the body reaches about n bytes.
 func jsonBody(rng *rand.Rand, n int64, array bool) []byte {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/oomlab/oomlab/runner/load"
 	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
 )
 
 // drive runs the load against the started target until the load ends,
@@ -55,8 +56,8 @@ func (r *targetRun) drive(ctx context.Context) {
 
 // loadResult is how a target's load ended.
 type loadResult struct {
-	stages []results.Stage
-	err    error
+	fig load.Figures
+	err error
 }
 
 // startLoad starts the load against the target on a goroutine of its own;
@@ -64,14 +65,9 @@ type loadResult struct {
 // goroutine has ended. The load ends with ctx.
 func (r *targetRun) startLoad(ctx context.Context) (<-chan loadResult, func()) {
 	sc := r.h.opts.Scenario
-	req := sc.Load.Request
-	header := http.Header{}
-	for k, v := range req.Headers {
-		header.Set(k, v)
-	}
 	cfg := load.Config{
-		Name: r.t.Name, URL: "http://" + r.addr + req.Path, Method: req.Method, Header: header, Body: r.h.body,
-		Stages: loadStages(sc.Load), Timeout: req.Timeout.D(), MaxWorkers: sc.Load.MaxWorkers,
+		Name: r.t.Name, Kinds: loadKinds(sc.Load.Kinds(), "http://"+r.addr, r.h.bodies),
+		Stages: loadStages(sc.Load), MaxWorkers: sc.Load.MaxWorkers,
 		MaxConnections: sc.Load.MaxConnections, AllowRemote: r.h.opts.AllowRemote,
 	}
 	onWindow := r.mon.onWindow
@@ -91,10 +87,29 @@ func (r *targetRun) startLoad(ctx context.Context) (<-chan loadResult, func()) {
 				done <- loadResult{err: fmt.Errorf("%w: %v", ErrPanic, v)}
 			}
 		}()
-		st, err := load.Run(ctx, cfg, onWindow)
-		done <- loadResult{st, err}
+		fig, err := load.Run(ctx, cfg, onWindow)
+		done <- loadResult{fig, err}
 	})
 	return done, wg.Wait
+}
+
+// loadKinds converts the scenario's request kinds into the load's, each
+// sent to base (the target's address) plus its path, with its body from
+// bodies (same order).
+func loadKinds(kinds []scenarios.RequestKind, base string, bodies [][]byte) []load.Kind {
+	out := make([]load.Kind, len(kinds))
+	for i, k := range kinds {
+		header := http.Header{}
+		for name, v := range k.Headers {
+			header.Set(name, v)
+		}
+		out[i] = load.Kind{
+			Name: k.Name, Weight: k.Weight, Method: k.Method, URL: base + k.Path, Header: header, Body: bodies[i],
+			Timeout: k.Timeout.D(), DownloadBytesPerSecond: int64(k.DownloadBandwidth),
+			UploadBytesPerSecond: int64(k.UploadBandwidth), SlowShare: k.SlowShare, KeepAlive: k.KeepsAlive(),
+		}
+	}
+	return out
 }
 
 // act carries out the monitor's decisions, in order: it kills the process
@@ -133,10 +148,11 @@ func (r *targetRun) act(ds []decision, endLoad context.CancelFunc) {
 func (r *targetRun) loadOver(lr loadResult) {
 	h := r.h
 	r.res.DurationSeconds = r.elapsed().Seconds()
-	r.res.Stages = lr.stages
+	r.res.Stages = lr.fig.Stages
 	if r.res.Stages == nil {
 		r.res.Stages = []results.Stage{}
 	}
+	r.res.Kinds = lr.fig.Kinds
 	if lr.err != nil && !errors.Is(lr.err, context.Canceled) {
 		r.res.Error = lr.err.Error()
 	}

@@ -174,7 +174,7 @@ type harness struct {
 	selfSum  int64
 	selfN    int64
 	scratch  scratchDir // the run's temporary directory
-	body     []byte
+	bodies   [][]byte   // each request kind's body, in Load.Kinds() order
 
 	panics panics // a panic while targets ran (recover.go)
 }
@@ -182,7 +182,7 @@ type harness struct {
 func newHarness(ctx context.Context, opts Options, res *results.Results, out *results.OutDir) (*harness, error) {
 	h := &harness{opts: opts, res: res}
 	var err error
-	if h.body, err = makeBody(opts.Scenario.Load.Request.Body); err != nil {
+	if h.bodies, err = makeBodies(opts.Scenario.Load.Kinds()); err != nil {
 		return nil, err
 	}
 	if err := h.setupLimits(); err != nil {

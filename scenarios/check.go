@@ -53,6 +53,10 @@ type checker struct {
 	*decoder
 	dir string    // resolve body.file here when not empty
 	sc  *Scenario // the scenario checked, for checks across sections
+	// kinds holds the load's request kind names once the load is
+	// checked; nil when they are unknown (a targets file that could not
+	// be read), so that expectations naming kinds are not checked.
+	kindNames map[string]bool
 }
 
 func parent(path string) string {
@@ -137,8 +141,8 @@ func (c *checker) scenario(s *Scenario) {
 		c.errf("sample_interval", "must be at least %s, got %s", MinSampleInterval, s.SampleInterval)
 	}
 	c.text("description", s.Description, true)
+	c.load(&s.Load) // before the targets: their expectations may name its kinds
 	c.targets(s.Targets)
-	c.load(&s.Load)
 	c.downstream(s.Downstream.Phases)
 	c.evidence(&s.Evidence)
 	c.services(s.Services)
@@ -306,7 +310,7 @@ func (c *checker) load(l *Load) {
 			break
 		}
 	}
-	c.request(&l.Request)
+	c.kinds(l)
 	for _, f := range []struct {
 		key string
 		v   int
@@ -317,27 +321,24 @@ func (c *checker) load(l *Load) {
 	}
 }
 
-func (c *checker) request(r *Request) {
-	const path = "load.request"
-	if c.given[path+".method"] && !isToken(r.Method) {
-		c.errf(path+".method", "%q is not an HTTP method", r.Method)
+func (c *checker) request(path string, method, reqPath string, headers map[string]string, timeout Duration, body *Body) {
+	if c.given[path+".method"] && !isToken(method) {
+		c.errf(path+".method", "%q is not an HTTP method", method)
 	}
-	if c.given[path+".path"] && (!strings.HasPrefix(r.Path, "/") || strings.IndexFunc(r.Path, isControlOrSpace) >= 0) {
-		c.errf(path+".path", "must start with '/' and hold no spaces or control characters, got %q", r.Path)
+	if c.given[path+".path"] && !pathOK(reqPath) {
+		c.errf(path+".path", "must start with '/' and hold no spaces or control characters, got %q", reqPath)
 	}
-	if len(r.Headers) > maxHeaders {
-		c.errf(path+".headers", "at most %d headers, got %d", maxHeaders, len(r.Headers))
+	if len(headers) > maxHeaders {
+		c.errf(path+".headers", "at most %d headers, got %d", maxHeaders, len(headers))
 	}
-	first := make(map[string]string, len(r.Headers))
-	for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
+	first := make(map[string]string, len(headers))
+	for _, k := range slices.Sorted(maps.Keys(headers)) {
 		if len(first) >= maxHeaders {
 			break
 		}
 		p := path + ".headers." + k
-		if !isToken(k) {
-			c.errf(p, "%q is not a header name", k)
-		} else if strings.IndexFunc(r.Headers[k], func(r rune) bool { return r != '\t' && unicode.IsControl(r) }) >= 0 {
-			c.errf(p, "value holds a line break, NUL or other control character")
+		if msg := headerProblem(k, headers[k]); msg != "" {
+			c.errf(p, "%s", msg)
 		}
 		if k2, dup := first[strings.ToLower(k)]; dup {
 			c.errf(p, "duplicate header (also %q)", k2)
@@ -345,8 +346,25 @@ func (c *checker) request(r *Request) {
 			first[strings.ToLower(k)] = k
 		}
 	}
-	c.positive(path+".timeout", r.Timeout == 0, DefaultTimeout)
-	c.body(path+".body", &r.Body)
+	c.positive(path+".timeout", timeout == 0, DefaultTimeout)
+	c.body(path+".body", body)
+}
+
+// pathOK reports whether p can be a request's path: it starts with '/'
+// and holds no spaces or control characters.
+func pathOK(p string) bool {
+	return strings.HasPrefix(p, "/") && strings.IndexFunc(p, isControlOrSpace) < 0
+}
+
+// headerProblem says what is wrong with a header, or "" when nothing is.
+func headerProblem(name, value string) string {
+	if !isToken(name) {
+		return fmt.Sprintf("%q is not a header name", name)
+	}
+	if strings.IndexFunc(value, func(r rune) bool { return r != '\t' && unicode.IsControl(r) }) >= 0 {
+		return "value holds a line break, NUL or other control character"
+	}
+	return ""
 }
 
 func (c *checker) body(path string, b *Body) {
@@ -381,19 +399,28 @@ func (c *checker) bodyFile(path string, b *Body) {
 	if !filepath.IsAbs(f) {
 		f = filepath.Join(c.dir, f)
 	}
+	if msg := bodyFileProblem(f); msg != "" {
+		c.errf(path, "%s", msg)
+		return
+	}
+	b.File = f
+}
+
+// bodyFileProblem says why the file at f cannot be a request body, or ""
+// when it can: it must be a regular file of at most MaxBodyBytes.
+func bodyFileProblem(f string) string {
 	fi, err := os.Stat(f)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		c.errf(path, "%s does not exist", f)
+		return fmt.Sprintf("%s does not exist", f)
 	case err != nil:
-		c.errf(path, "%v", err)
+		return err.Error()
 	case !fi.Mode().IsRegular():
-		c.errf(path, "%s is %s; want a regular file", f, kindOf(fi.Mode()))
+		return fmt.Sprintf("%s is %s; want a regular file", f, kindOf(fi.Mode()))
 	case fi.Size() > MaxBodyBytes:
-		c.errf(path, "%s is %s, more than the %s a body may be", f, exactBytes(fi.Size()), exactBytes(MaxBodyBytes))
-	default:
-		b.File = f
+		return fmt.Sprintf("%s is %s, more than the %s a body may be", f, exactBytes(fi.Size()), exactBytes(MaxBodyBytes))
 	}
+	return ""
 }
 
 // isToken reports whether s is an HTTP token (RFC 9110 section 5.6.2).

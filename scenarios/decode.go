@@ -96,14 +96,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 			d.fail(n, path, "%s", err.Error())
 			return
 		}
-		if n.Kind == yaml.MappingNode {
-			// Keys of a mapping a type decodes itself (max_slope's
-			// windows), so that checks can point at them.
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := resolve(n.Content[i])
-				d.at[join(path, k.Value)] = position{k.Line, k.Column}
-			}
-		}
+		d.record(n, path)
 		if v.Type() == durationType {
 			limit := maxDuration
 			if path == "deadline" {
@@ -140,6 +133,28 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		d.scalar(n, v, path, "want true or false, got %s")
 	default:
 		panic("scenarios: no decoder for " + v.Type().String())
+	}
+}
+
+// record notes where the keys of a mapping, and the items of a list and
+// their keys, are in a value a type decodes itself (max_slope's windows,
+// max_p95's bounds), so that checks can point at them.
+func (d *decoder) record(n *yaml.Node, path string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := resolve(n.Content[i])
+			d.at[join(path, k.Value)] = position{k.Line, k.Column}
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			item = resolve(item)
+			d.at[p] = position{item.Line, item.Column}
+			if item.Kind == yaml.MappingNode {
+				d.record(item, p)
+			}
+		}
 	}
 }
 

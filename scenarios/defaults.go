@@ -40,6 +40,7 @@ const (
 //	request.method   POST when there is a body, else GET
 //	request.path     "/"
 //	request.timeout  30s
+//	each kind        as request, and weight 1; slow_share 1 with a bandwidth
 //	body.kind        random, for a generated body (body.size)
 //	ready_timeout    10s
 //	runtime          detected, see detectRuntime
@@ -59,21 +60,48 @@ func (s *Scenario) fillDefaults() {
 	l := &s.Load
 	setIfZero(&l.MaxWorkers, DefaultMaxWorkers)
 	setIfZero(&l.MaxConnections, l.MaxWorkers)
-	r := &l.Request
-	if r.Body.Size > 0 || r.Body.File != "" {
-		setIfZero(&r.Method, "POST")
+	if r := &l.Request; len(l.Requests) == 0 && l.TargetsFile == "" {
+		// Only when it is the load's one kind: a mix leaves it empty.
+		if r.Body.Size > 0 || r.Body.File != "" {
+			setIfZero(&r.Method, "POST")
+		}
+		setIfZero(&r.Method, "GET")
+		setIfZero(&r.Path, "/")
+		setIfZero(&r.Timeout, DefaultTimeout)
+		if r.Body.Size > 0 {
+			setIfZero(&r.Body.Kind, "random")
+		}
 	}
-	setIfZero(&r.Method, "GET")
-	setIfZero(&r.Path, "/")
-	setIfZero(&r.Timeout, DefaultTimeout)
-	if r.Body.Size > 0 {
-		setIfZero(&r.Body.Kind, "random")
+	for i := range l.Requests {
+		l.Requests[i].fillDefaults()
+	}
+	for i := range l.TargetsFileKinds {
+		l.TargetsFileKinds[i].fillDefaults()
 	}
 	for i := range s.Services {
 		setIfZero(&s.Services[i].ReadyTimeout, DefaultServiceReadyTimeout)
 	}
 	n := Duration(len(s.Targets))
 	setIfZero(&s.Deadline, (Duration(l.TotalDuration())+DeadlineGrace)*n+DeadlineSlack)
+}
+
+// fillDefaults completes one kind of load.requests or of a targets file
+// as fillDefaults does load.request, and sets the weight to 1 and, for a
+// kind with a slow link, the slow share to 1.
+func (k *RequestKind) fillDefaults() {
+	if k.Body.Size > 0 || k.Body.File != "" {
+		setIfZero(&k.Method, "POST")
+	}
+	setIfZero(&k.Method, "GET")
+	setIfZero(&k.Path, "/")
+	setIfZero(&k.Timeout, DefaultTimeout)
+	if k.Body.Size > 0 {
+		setIfZero(&k.Body.Kind, "random")
+	}
+	setIfZero(&k.Weight, 1)
+	if k.DownloadBandwidth > 0 || k.UploadBandwidth > 0 {
+		setIfZero(&k.SlowShare, 1)
+	}
 }
 
 func setIfZero[T comparable](p *T, v T) {

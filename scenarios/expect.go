@@ -131,16 +131,22 @@ type WindowBound[T any] struct {
 	Max    T      `json:"max"`
 }
 
-// Windowed is a bound written either as one value (the default window)
-// or as a mapping from window names to values:
+// Windowed is a bound written as one value (the default window), as a
+// mapping from window names to values, as one bound naming a request
+// kind, or as a list of values and such bounds:
 //
 //	max_slope: 0.5MiB/s
 //	max_slope: {"slow downstream": 0.5MiB/s, "stage 4": 1MiB/s}
+//	max_p95: {kind: export, value: 10s}
+//	max_p95: [2s, {kind: export, value: 10s}, {kind: export, window: "stage 4", value: 30s}]
 //
-// Bounds are kept in the order written (a mapping's keys sorted).
+// A mapping with a "value" key is one bound (keys kind, window, value),
+// never a mapping of windows. Bounds are kept sorted by kind, then window,
+// and no two have the same kind and window.
 type Windowed[T any] []WindowBound[T]
 
-// UnmarshalYAML accepts a scalar or a mapping of window names to values.
+// UnmarshalYAML accepts a scalar, a mapping of window names to values, a
+// bound {kind, window, value}, or a list of scalars and bounds.
 func (w *Windowed[T]) UnmarshalYAML(n *yaml.Node) error {
 	decode := func(node *yaml.Node) (T, error) {
 		var v T
@@ -150,52 +156,160 @@ func (w *Windowed[T]) UnmarshalYAML(n *yaml.Node) error {
 		}
 		return v, u.UnmarshalYAML(resolve(node))
 	}
-	switch n.Kind {
-	case yaml.ScalarNode:
+	var out Windowed[T]
+	switch {
+	case n.Kind == yaml.ScalarNode:
 		v, err := decode(n)
 		if err != nil {
 			return err
 		}
-		*w = Windowed[T]{{Max: v}}
-		return nil
-	case yaml.MappingNode:
-		out := Windowed[T]{}
-		seen := map[string]bool{}
+		out = Windowed[T]{{Max: v}}
+	case n.Kind == yaml.MappingNode && hasKey(n, "value"):
+		b, err := decodeBound(n, decode)
+		if err != nil {
+			return err
+		}
+		out = Windowed[T]{b}
+	case n.Kind == yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := resolve(n.Content[i])
 			if k.Kind != yaml.ScalarNode || strings.TrimSpace(k.Value) == "" {
 				return fmt.Errorf("want window names (a phase's name or \"stage N\") as keys, got %s", describe(k))
 			}
-			if seen[k.Value] {
-				return fmt.Errorf("window %q given twice", k.Value)
-			}
-			seen[k.Value] = true
 			v, err := decode(n.Content[i+1])
 			if err != nil {
 				return fmt.Errorf("%s: %w", k.Value, err)
 			}
 			out = append(out, WindowBound[T]{Window: k.Value, Max: v})
 		}
-		sort.SliceStable(out, func(i, j int) bool { return out[i].Window < out[j].Window })
-		if len(out) == 0 {
-			return nil
+	case n.Kind == yaml.SequenceNode:
+		for i, item := range n.Content {
+			item = resolve(item)
+			var b WindowBound[T]
+			var err error
+			switch item.Kind {
+			case yaml.ScalarNode:
+				b.Max, err = decode(item)
+			case yaml.MappingNode:
+				b, err = decodeBound(item, decode)
+			default:
+				err = fmt.Errorf("want a value or {kind: ..., value: ...}, got %s", describe(item))
+			}
+			if err != nil {
+				return fmt.Errorf("item %d: %w", i+1, err)
+			}
+			out = append(out, b)
 		}
-		*w = out
-		return nil
+	default:
+		return fmt.Errorf("want a value or a mapping of window names to values, got %s", describe(n))
 	}
-	return fmt.Errorf("want a value or a mapping of window names to values, got %s", describe(n))
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].Window < out[j].Window
+	})
+	for i := 1; i < len(out); i++ {
+		if a, b := out[i-1], out[i]; a.Kind == b.Kind && a.Window == b.Window {
+			return fmt.Errorf("%s given twice", boundName(b.Kind, b.Window))
+		}
+	}
+	if len(out) > 0 {
+		*w = out
+	}
+	return nil
 }
 
-// MarshalYAML writes one default bound as a scalar, else a mapping.
+// boundName names a bound's kind and window for messages.
+func boundName(kind, window string) string {
+	switch {
+	case kind != "" && window != "":
+		return fmt.Sprintf("kind %q in window %q", kind, window)
+	case kind != "":
+		return fmt.Sprintf("kind %q", kind)
+	case window != "":
+		return fmt.Sprintf("window %q", window)
+	}
+	return "the default bound"
+}
+
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := resolve(n.Content[i]); k.Kind == yaml.ScalarNode && k.Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeBound reads {kind: K, window: W, value: V}; value is required.
+func decodeBound[T any](n *yaml.Node, decode func(*yaml.Node) (T, error)) (WindowBound[T], error) {
+	var b WindowBound[T]
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		if k.Kind != yaml.ScalarNode {
+			return b, fmt.Errorf("want the keys kind, window and value, got %s", describe(k))
+		}
+		if seen[k.Value] {
+			return b, fmt.Errorf("%s given twice", k.Value)
+		}
+		seen[k.Value] = true
+		var err error
+		switch k.Value {
+		case "kind", "window":
+			var s string
+			if v.Kind != yaml.ScalarNode || isNull(v) || v.Decode(&s) != nil || strings.TrimSpace(s) == "" {
+				return b, fmt.Errorf("%s: want a name, got %s", k.Value, describe(v))
+			}
+			if k.Value == "kind" {
+				b.Kind = s
+			} else {
+				b.Window = s
+			}
+		case "value":
+			if b.Max, err = decode(v); err != nil {
+				return b, fmt.Errorf("value: %w", err)
+			}
+		default:
+			return b, fmt.Errorf("unknown key %q in a bound (want kind, window, value)", truncate(k.Value))
+		}
+	}
+	if !seen["value"] {
+		return b, fmt.Errorf("a bound needs its value")
+	}
+	return b, nil
+}
+
+// MarshalYAML writes one default bound as a scalar, bounds by window
+// alone as a mapping, and any other set as a list of bounds.
 func (w Windowed[T]) MarshalYAML() (any, error) {
-	if len(w) == 1 && w[0].Window == "" {
+	if len(w) == 1 && w[0].Window == "" && w[0].Kind == "" {
 		return w[0].Max, nil
 	}
-	m := make(map[string]T, len(w))
+	byWindow := true
 	for _, b := range w {
-		m[b.Window] = b.Max
+		byWindow = byWindow && b.Kind == "" && b.Window != ""
 	}
-	return m, nil
+	if byWindow {
+		m := make(map[string]T, len(w))
+		for _, b := range w {
+			m[b.Window] = b.Max
+		}
+		return m, nil
+	}
+	list := make([]map[string]any, len(w))
+	for i, b := range w {
+		m := map[string]any{"value": b.Max}
+		if b.Kind != "" {
+			m["kind"] = b.Kind
+		}
+		if b.Window != "" {
+			m["window"] = b.Window
+		}
+		list[i] = m
+	}
+	return list, nil
 }
 
 // WindowKind says what a window name refers to.

@@ -1,16 +1,27 @@
 package scenarios
 
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
 // expectMore checks the expectations that need the rest of the scenario:
 // window names that must exist, a goodput that needs a capacity.
 func (c *checker) expectMore(path string, e *Expectation) {
 	if c.sc == nil {
 		return
 	}
-	for _, b := range e.MaxSlope {
+	for i, b := range e.MaxSlope {
 		c.window(path+".max_slope", b.Window, true)
+		if b.Kind != "" {
+			c.errf(c.boundPath(path+".max_slope", i, "kind"), "memory is the target's, not a request kind's: max_slope takes no kind")
+		}
 	}
-	for _, b := range e.MaxP95 {
+	for i, b := range e.MaxP95 {
 		c.window(path+".max_p95", b.Window, false)
+		c.kindOfBound(c.boundPath(path+".max_p95", i, "kind"), b.Kind)
 	}
 	if c.given[path+".min_goodput"] {
 		hasCapacity := false
@@ -38,4 +49,22 @@ func (c *checker) window(path, name string, phases bool) {
 	case kind == WindowPhase && !phases:
 		c.errf(p, "%q is a downstream phase; this bound is per stage: want %s", name, windowNames(c.sc, false))
 	}
+}
+
+// boundPath is the path of key in the i-th bound at path: "path[i].key"
+// when the bounds were written as a list, else "path.key".
+func (c *checker) boundPath(path string, i int, key string) string {
+	if p := fmt.Sprintf("%s[%d]", path, i); c.at[p] != (position{}) {
+		return p + "." + key
+	}
+	return path + "." + key
+}
+
+// kindOfBound checks that a bound's kind names a request kind of the load;
+// it is silent when the kinds are unknown (the load has its own error).
+func (c *checker) kindOfBound(path, kind string) {
+	if kind == "" || c.kindNames == nil || c.kindNames[kind] {
+		return
+	}
+	c.errf(path, "unknown kind %q: want %s", kind, strings.Join(slices.Sorted(maps.Keys(c.kindNames)), ", "))
 }

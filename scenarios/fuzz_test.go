@@ -43,6 +43,10 @@ func FuzzParse(f *testing.F) {
 	for _, tt := range parseValidTests {
 		f.Add([]byte(tt.in))
 	}
+	for _, tt := range kindErrorTests {
+		f.Add([]byte(tt.in))
+	}
+	f.Add([]byte(withLoad(mix)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.yaml", bytes.NewReader(data))
 		if err != nil {

@@ -149,8 +149,9 @@ type Load struct {
 	// Stages run in order; each holds a constant rate for its duration.
 	Stages []Stage `yaml:"stages" json:"stages"`
 	// Request is what every hit sends when the load has one kind of
-	// request. Set at most one of Request, Requests and TargetsFile.
-	Request Request `yaml:"request" json:"request"`
+	// request. Set at most one of Request, Requests and TargetsFile; with
+	// either of the others Request stays empty (its defaults unfilled).
+	Request Request `yaml:"request,omitempty" json:"request"`
 	// Requests is a mix of request kinds: each hit is one of them, drawn
 	// in proportion to their weights.
 	Requests []RequestKind `yaml:"requests,omitempty" json:"requests,omitempty"`

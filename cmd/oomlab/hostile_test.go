@@ -186,6 +186,61 @@ downstream:
 			}},
 		{name: "body.file: /dev/zero", code: exitBadInput, want: []string{"load.request.body.file:", "/dev/zero is a character device"},
 			setup: write("dev.yaml", okScenario+"  request: {body: {file: /dev/zero}}\n")},
+		{name: "requests: weight 0 and -1", code: exitBadInput,
+			setup: write("w.yaml", okScenario+"  requests: [{name: a, weight: 0}, {name: b, weight: -1}]\n"),
+			want:  []string{"w.yaml:6: load.requests[0].weight: must be > 0", "w.yaml:6: load.requests[1].weight: must be > 0 and at most 1e+06, got -1"}},
+		{name: "requests: bandwidth 0, 1 B/s and 1 PiB/s", code: exitBadInput,
+			setup: write("bw.yaml", okScenario+"  requests:\n    - {name: a, download_bandwidth: 0}\n    - {name: b, download_bandwidth: 1B/s}\n"+
+				"    - {name: c, download_bandwidth: 1PiB/s}\n"),
+			want: []string{"bw.yaml:7: load.requests[0].download_bandwidth: must be > 0", "bw.yaml:8: load.requests[1].download_bandwidth: 1/s is below 1KiB/s",
+				"bw.yaml:9: load.requests[2].download_bandwidth: 1PiB/s is above 10GiB/s"}},
+		{name: "requests: 10k kinds", code: exitBadInput,
+			setup: write("many.yaml", okScenario+"  requests:\n"+strings.Repeat("    - {name: a}\n", 10_000)),
+			want:  []string{"many.yaml:6: load.requests: at most 100 kinds, got 10000"}},
+		{name: "expect: p95 of an unknown kind", code: exitBadInput,
+			setup: write("k.yaml", strings.Replace(okScenario, "builtin: upload-naive}", "builtin: upload-naive, expect: {max_p95: {kind: exprot, value: 1s}}}", 1)+
+				"  requests: [{name: export}]\n"),
+			want: []string{`k.yaml:3: targets[0].expect.max_p95.kind: unknown kind "exprot": want export`}},
+		{name: "targets_file: a directory", code: exitBadInput, want: []string{"load.targets_file:", "t is a directory: not a regular file"},
+			setup: func(t *testing.T, dir string) []string {
+				os.Mkdir(filepath.Join(dir, "t"), 0o755)
+				putFile(t, filepath.Join(dir, "s.yaml"), okScenario+"  targets_file: t\n")
+				return []string{"validate", "s.yaml"}
+			}},
+		{name: "targets_file: FIFO (run)", code: exitBadInput, want: []string{"load.targets_file:", "t is a named pipe (FIFO)"},
+			setup: func(t *testing.T, dir string) []string {
+				mkfifo(t, filepath.Join(dir, "t"))
+				putFile(t, filepath.Join(dir, "s.yaml"), okScenario+"  targets_file: t\n")
+				return []string{"run", "s.yaml", "--out", "out"}
+			}},
+		{name: "targets_file: /dev/zero", code: exitBadInput, want: []string{"load.targets_file: /dev/zero is a character device"},
+			setup: write("dev.yaml", okScenario+"  targets_file: /dev/zero\n")},
+		{name: "targets_file: bad lines", code: exitBadInput,
+			want: []string{"s.yaml:6: load.targets_file: ", "t.txt:2: bad header \"Accept text/csv\"", "t.txt:4: bad method \"get\"", "t.txt:6: bad target \"GET\""},
+			setup: func(t *testing.T, dir string) []string {
+				putFile(t, filepath.Join(dir, "t.txt"), "GET http://localhost/a\nAccept text/csv\n\nget http://localhost/b\n\nGET\n")
+				putFile(t, filepath.Join(dir, "s.yaml"), okScenario+"  targets_file: t.txt\n")
+				return []string{"validate", "s.yaml"}
+			}},
+		{name: "targets_file: remote URL (run)", code: exitBadInput, want: []string{"t.txt:1: URL \"http://192.0.2.1/a\": host \"192.0.2.1\" is not loopback"},
+			setup: func(t *testing.T, dir string) []string {
+				putFile(t, filepath.Join(dir, "t.txt"), "GET http://192.0.2.1/a\n")
+				putFile(t, filepath.Join(dir, "s.yaml"), okScenario+"  targets_file: t.txt\n")
+				return []string{"run", "s.yaml", "--out", "out", "--allow-remote"}
+			}},
+		{name: "targets_file: @body a FIFO", code: exitBadInput, want: []string{"t.txt:2: @body: ", "b is a named pipe (FIFO); want a regular file"},
+			setup: func(t *testing.T, dir string) []string {
+				mkfifo(t, filepath.Join(dir, "b"))
+				putFile(t, filepath.Join(dir, "t.txt"), "POST http://localhost/a\n@b\n")
+				putFile(t, filepath.Join(dir, "s.yaml"), okScenario+"  targets_file: t.txt\n")
+				return []string{"validate", "s.yaml"}
+			}},
+		{name: "targets_file: 2 MiB", code: exitBadInput, want: []string{"load.targets_file:", "more than the 1048576 allowed"},
+			setup: func(t *testing.T, dir string) []string {
+				putFile(t, filepath.Join(dir, "t.txt"), strings.Repeat("GET http://localhost/a\n", 100_000))
+				putFile(t, filepath.Join(dir, "s.yaml"), okScenario+"  targets_file: t.txt\n")
+				return []string{"validate", "s.yaml"}
+			}},
 	}
 }
 

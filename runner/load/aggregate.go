@@ -26,6 +26,7 @@ type stageAcc struct {
 	latMax    time.Duration
 	latencies *tdigest.TDigest
 	maxLag    time.Duration // sampled by the aggregator
+	kinds     []kindAcc     // per request kind; nil when kinds are not counted
 }
 
 // windowAcc accumulates the open window: results that finished in it.
@@ -55,24 +56,34 @@ type aggregator struct {
 	stages []stageAcc
 	win    windowAcc
 	errBuf []byte
+	// kindNames names the request kinds; nil when kinds are not counted.
+	kindNames []string
 
 	interrupted   bool
 	interruptedAt time.Duration
 }
 
-func newAggregator(p StagedPacer, start time.Time, window time.Duration, onWindow func(results.LoadRow)) *aggregator {
+// newAggregator returns an aggregator for an attack paced by p that began
+// at start. With kinds (their names, in Config.Kinds order) it also
+// counts each result under the kind marked in its URL (kindOfURL); with
+// nil it does not, and the stages have no Kinds.
+func newAggregator(p StagedPacer, start time.Time, window time.Duration, onWindow func(results.LoadRow), kinds []string) *aggregator {
 	a := &aggregator{
-		pacer:    p,
-		start:    start,
-		window:   window,
-		onWindow: onWindow,
-		stages:   make([]stageAcc, len(p.Stages)),
-		win:      windowAcc{latencies: tdigest.NewWithCompression(digestCompression)},
-		errBuf:   make([]byte, 0, maxKindLen+16),
+		pacer:     p,
+		start:     start,
+		window:    window,
+		onWindow:  onWindow,
+		stages:    make([]stageAcc, len(p.Stages)),
+		win:       windowAcc{latencies: tdigest.NewWithCompression(digestCompression)},
+		errBuf:    make([]byte, 0, maxKindLen+16),
+		kindNames: kinds,
 	}
 	for i := range a.stages {
 		a.stages[i].codes = make(map[uint16]uint64, 4)
 		a.stages[i].latencies = tdigest.NewWithCompression(digestCompression)
+		if kinds != nil {
+			a.stages[i].kinds = make([]kindAcc, len(kinds))
+		}
 	}
 	return a
 }
@@ -108,6 +119,9 @@ func (a *aggregator) add(r *vegeta.Result, hits uint64) {
 	s.latSum += r.Latency
 	s.latMax = max(s.latMax, r.Latency)
 	s.latencies.Add(float64(r.Latency), 1)
+	if s.kinds != nil {
+		s.kinds[kindOfURL(r.URL, len(s.kinds))].add(r, ok, shed)
+	}
 
 	w := &a.win
 	w.done++
@@ -202,7 +216,9 @@ func (a *aggregator) finish(end, ranUntil time.Duration, hits uint64, pacerLag [
 			lag = max(lag, pacerLag[i])
 		}
 		spec := a.pacer.Stages[i]
-		out = append(out, a.stages[i].result(i, spec, min(begin+spec.Duration, ranUntil)-begin, lag))
+		st := a.stages[i].result(i, spec, min(begin+spec.Duration, ranUntil)-begin, lag)
+		st.Kinds = a.stages[i].kindFigures(a.kindNames, st.DurationSeconds)
+		out = append(out, st)
 	}
 	return out
 }

@@ -21,7 +21,7 @@ func result(start, latency time.Duration, code uint16, err string) *vegeta.Resul
 func TestAggregatorStagesAndWindows(t *testing.T) {
 	p := StagedPacer{Stages: []Stage{{Rate: 10, Duration: time.Second}, {Rate: 20, Duration: time.Second}}}
 	var rows []results.LoadRow
-	a := newAggregator(p, t0, time.Second, func(r results.LoadRow) { rows = append(rows, r) })
+	a := newAggregator(p, t0, time.Second, func(r results.LoadRow) { rows = append(rows, r) }, nil)
 
 	a.add(result(100*time.Millisecond, 10*time.Millisecond, 200, ""), 2)
 	a.add(result(200*time.Millisecond, 30*time.Millisecond, 503, "503 Service Unavailable"), 3)
@@ -65,7 +65,7 @@ func TestAggregatorStagesAndWindows(t *testing.T) {
 func TestAggregatorTicksWithoutResults(t *testing.T) {
 	p := StagedPacer{Stages: []Stage{{Rate: 100, Duration: 3 * time.Second}}}
 	var rows []results.LoadRow
-	a := newAggregator(p, t0, 500*time.Millisecond, func(r results.LoadRow) { rows = append(rows, r) })
+	a := newAggregator(p, t0, 500*time.Millisecond, func(r results.LoadRow) { rows = append(rows, r) }, nil)
 	// A tick that comes late closes every window that ended.
 	a.tick(1600*time.Millisecond, 40)
 	if len(rows) != 3 {
@@ -83,7 +83,7 @@ func TestAggregatorTicksWithoutResults(t *testing.T) {
 
 func TestAggregatorInterrupted(t *testing.T) {
 	p := StagedPacer{Stages: []Stage{{Rate: 10, Duration: 10 * time.Second}, {Rate: 10, Duration: time.Second}}}
-	a := newAggregator(p, t0, time.Second, nil)
+	a := newAggregator(p, t0, time.Second, nil, nil)
 	a.add(result(100*time.Millisecond, time.Millisecond, 0, "EOF"), 1)
 	a.interrupt(1500 * time.Millisecond)
 	a.add(result(1000*time.Millisecond, 600*time.Millisecond, 0, "read tcp 1.2.3.4:5->1.2.3.4:6: use of closed network connection"), 15)
@@ -138,7 +138,7 @@ func BenchmarkAggregatorAdd(b *testing.B) {
 		{"error", vegeta.Result{Error: `Post "http://127.0.0.1:8080/": read tcp 127.0.0.1:54321->127.0.0.1:8080: read: connection reset by peer`, Latency: time.Millisecond}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			a := newAggregator(p, t0, time.Second, func(results.LoadRow) {})
+			a := newAggregator(p, t0, time.Second, func(results.LoadRow) {}, nil)
 			r := bc.res
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {

@@ -35,7 +35,7 @@ func BenchmarkRunMaxRate(b *testing.B) {
 			var achieved, success, p99 float64
 			for b.Loop() {
 				cfg := Config{URL: url, MaxWorkers: 100, Stages: []Stage{{Rate: rate, Duration: 3 * time.Second}}}
-				stages, err := Run(context.Background(), cfg, nil)
+				stages, err := runStages(context.Background(), cfg, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

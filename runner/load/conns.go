@@ -13,7 +13,9 @@ import (
 var errAborted = errors.New("load: attack interrupted")
 
 // conns dials and owns the attack's connections. It counts the bytes they
-// carry per stage, by the time the bytes moved, and closes every one of
+// carry per stage, by the time the bytes moved, and per request kind, by
+// the kind of the request using the connection (HTTP/1.1 carries one at a
+// time; kindTransport tells the connection), and closes every one of
 // them at once when the attack is interrupted, so that requests in flight
 // end now rather than at their timeout. Its set of open connections is
 // bounded by the transport's connection limit.
@@ -23,21 +25,24 @@ type conns struct {
 	start  time.Time
 	abort  context.Context // done when the attack is interrupted
 
-	in, out []atomic.Uint64 // bytes read and written, per stage
+	kinds   int
+	in, out []atomic.Uint64 // bytes read and written, per stage and kind: [stage·kinds + kind]
 
 	mu     sync.Mutex
 	open   map[*conn]struct{}
 	closed bool
 }
 
-func newConns(p StagedPacer, start time.Time, abort context.Context) *conns {
+func newConns(p StagedPacer, kinds int, start time.Time, abort context.Context) *conns {
+	kinds = max(kinds, 1)
 	return &conns{
 		dialer: net.Dialer{KeepAlive: 30 * time.Second},
 		pacer:  p,
 		start:  start,
 		abort:  abort,
-		in:     make([]atomic.Uint64, max(len(p.Stages), 1)),
-		out:    make([]atomic.Uint64, max(len(p.Stages), 1)),
+		kinds:  kinds,
+		in:     make([]atomic.Uint64, max(len(p.Stages), 1)*kinds),
+		out:    make([]atomic.Uint64, max(len(p.Stages), 1)*kinds),
 		open:   make(map[*conn]struct{}),
 	}
 }
@@ -82,29 +87,36 @@ func (cs *conns) forget(c *conn) {
 	cs.mu.Unlock()
 }
 
-// stage is the index of the stage running now (the last one after the end).
-func (cs *conns) stage() int {
-	return cs.pacer.stageIndex(time.Since(cs.start))
+// slot is the counter index for kind k in the stage running now (the
+// last one after the end).
+func (cs *conns) slot(k int32) int {
+	return cs.pacer.stageIndex(time.Since(cs.start))*cs.kinds + int(k)
 }
 
-// bytes returns the bytes read and written while stage i ran.
-func (cs *conns) bytes(i int) (in, out uint64) {
-	if i < 0 || i >= len(cs.in) {
+// stages is how many stages conns counts bytes for.
+func (cs *conns) stages() int { return len(cs.in) / cs.kinds }
+
+// bytes returns the bytes of kind k read and written while stage i ran.
+func (cs *conns) bytes(i, k int) (in, out uint64) {
+	if i < 0 || k < 0 || k >= cs.kinds || i*cs.kinds+k >= len(cs.in) {
 		return 0, 0
 	}
-	return cs.in[i].Load(), cs.out[i].Load()
+	return cs.in[i*cs.kinds+k].Load(), cs.out[i*cs.kinds+k].Load()
 }
 
 // conn is a connection owned by conns.
 type conn struct {
 	net.Conn
 	owner *conns
+	// kind is the kind of the request using the connection, set by
+	// kindTransport before the request is written.
+	kind atomic.Int32
 }
 
 func (c *conn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 {
-		c.owner.in[c.owner.stage()].Add(uint64(n))
+		c.owner.in[c.owner.slot(c.kind.Load())].Add(uint64(n))
 	}
 	return n, err
 }
@@ -112,7 +124,7 @@ func (c *conn) Read(p []byte) (int, error) {
 func (c *conn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	if n > 0 {
-		c.owner.out[c.owner.stage()].Add(uint64(n))
+		c.owner.out[c.owner.slot(c.kind.Load())].Add(uint64(n))
 	}
 	return n, err
 }

@@ -2,7 +2,6 @@ package load
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"math"
@@ -24,24 +23,33 @@ const (
 
 // Config is one attack on one target.
 type Config struct {
-	// URL is requested on every hit. Its host must be on loopback
-	// (localhost, 127.0.0.0/8, ::1) unless AllowRemote is set.
+	// URL is requested on every hit when Kinds is empty. Its host must be
+	// on loopback (localhost, 127.0.0.0/8, ::1) unless AllowRemote is set.
 	URL string
 	// Method defaults to POST when Body is set, GET otherwise.
 	Method string
 	Header http.Header
 	// Body is sent with every request; it is shared, never copied.
 	Body []byte
+	// Kinds is the request mix (see Kind and mix), at most MaxKinds. Empty
+	// means one kind named DefaultKind with URL, Method, Header and Body,
+	// full speed and keep-alive.
+	Kinds []Kind
 	// Stages is the rate schedule (see StagedPacer); each needs Rate > 0
 	// and Duration > 0.
 	Stages []Stage
-	// Timeout bounds each request, body included (default 30s).
+	// Timeout bounds each request, body included (default 30s), unless
+	// its kind has a Timeout of its own.
 	Timeout time.Duration
 	// MaxWorkers bounds the requests in flight (default 1024). Vegeta
 	// starts with min(10, MaxWorkers) workers and adds more as needed.
+	// Slow clients hold their worker until their answer is read: when
+	// they hold every one, the attack falls behind and its stages say so
+	// (results.Stage.Behind); the offered rate is never lowered.
 	MaxWorkers int
 	// MaxConnections bounds the open and the idle connections to the
-	// target (default MaxWorkers).
+	// target (default MaxWorkers), for the keep-alive kinds and for the
+	// others each.
 	MaxConnections int
 	// Window is the length of one LoadRow (default 1s); windows are
 	// aligned to the attack's start.
@@ -52,13 +60,18 @@ type Config struct {
 	AllowRemote bool
 }
 
+// Figures is what Run measured.
+type Figures struct {
+	// Stages holds the figures of each stage that began, each with its
+	// kinds' figures (results.Stage.Kinds).
+	Stages []results.Stage
+	// Kinds holds each request kind's figures over the whole run, in
+	// Config.Kinds order (one DefaultKind when that is empty).
+	Kinds []results.KindFigures
+}
+
 // withDefaults validates c and fills in its defaults.
 func (c Config) withDefaults() (Config, error) {
-	if !c.AllowRemote {
-		if err := checkLoopback(c.URL); err != nil {
-			return c, err
-		}
-	}
 	if len(c.Stages) == 0 {
 		return c, errors.New("load: no stages")
 	}
@@ -91,11 +104,17 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Window == 0 {
 		c.Window = DefaultWindow
 	}
+	kinds, err := c.kindsWithDefaults()
+	if err != nil {
+		return c, err
+	}
+	c.Kinds = kinds
 	return c, nil
 }
 
-// Run attacks cfg.URL with an open-loop, staged request stream and
-// returns the figures of each stage that began. It blocks until the
+// Run attacks cfg's kinds (or cfg.URL) with an open-loop, staged request
+// stream and returns the figures of each stage that began and of each
+// request kind. It blocks until the
 // schedule has ended and every request in flight has finished or timed
 // out, or until ctx ends.
 //
@@ -108,40 +127,43 @@ func (c Config) withDefaults() (Config, error) {
 //
 // A stage counts the requests that started in it (latencies included);
 // its BytesOut and BytesIn are the bytes written to and read from the
-// target's connections while it ran, HTTP headers included.
+// target's connections while it ran, HTTP headers included. Its Kinds
+// split the same counts and bytes by request kind, so they add up to the
+// stage's: the kind of each result is read from its URL (see markedURL),
+// a byte's kind is that of the request using the connection.
 //
 // When ctx ends, Run stops sending, aborts the requests in flight by
 // closing their connections (their errors count as "interrupted by the
 // harness"), and returns the stages run so far with an error wrapping
-// ctx.Err(); it returns within one pacing interval (1/rate) of ctx ending. Other errors mean the attack could not start (ErrNotLoopback,
-// an invalid Config) and come with no stages. Run closes every connection
+// ctx.Err(); it returns within one pacing interval (1/rate) of ctx ending,
+// slow clients included. Other errors mean the attack could not start
+// (ErrNotLoopback, an invalid Config) and come with no figures. Run closes every connection
 // it opened before it returns; it is safe to call concurrently.
-func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) ([]results.Stage, error) {
+func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) (Figures, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
-		return nil, err
+		return Figures{}, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("load: not started: %w", err)
+		return Figures{}, fmt.Errorf("load: not started: %w", err)
 	}
 	pacer := StagedPacer{Stages: cfg.Stages}
 	abortCtx, abort := context.WithCancel(context.Background())
 	defer abort()
 
 	start := time.Now()
-	cs := newConns(pacer, start, abortCtx)
-	tr := &http.Transport{
-		DialContext:       cs.dialContext,
-		ForceAttemptHTTP2: false,
-		TLSNextProto:      map[string]func(string, *tls.Conn) http.RoundTripper{}, // HTTP/1.1 only
-	}
-	defer tr.CloseIdleConnections()
+	cs := newConns(pacer, len(cfg.Kinds), start, abortCtx)
+	tr := newKindTransport(cfg.Kinds, cs, cfg.MaxConnections, abortCtx.Done())
+	defer tr.closeIdle()
 	atk := newAttacker(cfg, tr)
-	targeter := vegeta.NewStaticTargeter(vegeta.Target{Method: cfg.Method, URL: cfg.URL, Body: cfg.Body, Header: cfg.Header})
+	names := make([]string, len(cfg.Kinds))
+	for i, k := range cfg.Kinds {
+		names[i] = k.Name
+	}
 	tp := &trackedPacer{StagedPacer: pacer, done: ctx.Done(), lags: make([]time.Duration, len(pacer.Stages))}
-	agg := newAggregator(pacer, start, cfg.Window, onWindow)
+	agg := newAggregator(pacer, start, cfg.Window, onWindow, names)
 
-	resc := atk.Attack(targeter, tp, 0, cfg.Name)
+	resc := atk.Attack(newMix(cfg.Kinds).target, tp, 0, cfg.Name)
 
 	// Vegeta's Attack takes no context: this loop is the one place that
 	// stops it when ctx ends, and it drains results until Vegeta closes
@@ -175,34 +197,42 @@ func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) ([]res
 	// Vegeta closed the channel after its pacing goroutine's last Pace
 	// call, so tp.lags is ours to read.
 	stages := agg.finish(time.Since(start), ranUntil, tp.sent.Load(), tp.lags)
-	for i := range cs.in {
-		in, out := cs.bytes(i)
-		if j := min(i, len(stages)-1); j >= 0 {
+	// Bytes that moved after the last stage that began count in it.
+	for i := range cs.stages() {
+		j := min(i, len(stages)-1)
+		if j < 0 {
+			break
+		}
+		for k := range stages[j].Kinds {
+			in, out := cs.bytes(i, k)
 			stages[j].BytesIn += in
 			stages[j].BytesOut += out
+			stages[j].Kinds[k].BytesIn += in
+			stages[j].Kinds[k].BytesOut += out
 		}
 	}
-	if interrupted {
-		return stages, fmt.Errorf("load: interrupted after %.1fs: %w", ranUntil.Seconds(), ctx.Err())
+	for i := range stages {
+		setKindRates(&stages[i])
 	}
-	return stages, nil
+	fig := Figures{Stages: stages, Kinds: agg.runKinds(stages)}
+	if interrupted {
+		return fig, fmt.Errorf("load: interrupted after %.1fs: %w", ranUntil.Seconds(), ctx.Err())
+	}
+	return fig, nil
 }
 
-// newAttacker returns an open-loop attacker that sends through tr: HTTP/1.1
-// with keep-alive, redirects not followed, response bodies discarded
-// unread (never kept), min(10, MaxWorkers) workers to start with.
-func newAttacker(cfg Config, tr *http.Transport) *vegeta.Attacker {
+// newAttacker returns an open-loop attacker that sends through tr,
+// redirects not followed, response bodies discarded unread (never kept),
+// min(10, MaxWorkers) workers to start with. The client has no Timeout:
+// tr applies each kind's. Vegeta's transport options are not used: they
+// type-assert an *http.Transport (see kindTransport).
+func newAttacker(cfg Config, tr *kindTransport) *vegeta.Attacker {
 	return vegeta.NewAttacker(
 		vegeta.Client(&http.Client{Transport: tr}), // first: the options below modify it
 		vegeta.Workers(uint64(min(10, cfg.MaxWorkers))),
 		vegeta.MaxWorkers(uint64(cfg.MaxWorkers)),
-		vegeta.Connections(cfg.MaxConnections),
-		vegeta.MaxConnections(cfg.MaxConnections),
 		vegeta.MaxBody(0),
-		vegeta.Timeout(cfg.Timeout),
-		vegeta.KeepAlive(true),
 		vegeta.Redirects(vegeta.NoFollow),
-		vegeta.HTTP2(false),
 	)
 }
 

@@ -150,9 +150,13 @@ type Target struct {
 	// can be several; the first decides Outcome.
 	Events []Event `json:"events"`
 	// Error is set when the harness could not run the target as asked.
-	Error      string     `json:"error,omitempty"`
-	Stages     []Stage    `json:"stages"`
-	Downstream Downstream `json:"downstream"`
+	Error  string  `json:"error,omitempty"`
+	Stages []Stage `json:"stages"`
+	// Kinds is the load's figures per request kind over the whole run,
+	// in the scenario's order; empty in runs made before request kinds
+	// existed.
+	Kinds      []KindFigures `json:"kinds,omitempty"`
+	Downstream Downstream    `json:"downstream"`
 	// Forecast is the forecast --fail-fast acted on (CutShort), or, for a
 	// target that survived its load while its memory still rose beyond
 	// doubt, the last forecast made; null otherwise.
@@ -224,6 +228,10 @@ type Stage struct {
 	BytesOut        uint64            `json:"bytes_out"`
 	BytesIn         uint64            `json:"bytes_in"`
 	DurationSeconds float64           `json:"duration_seconds"`
+	// Kinds is the same figures per request kind, in the scenario's
+	// order; their counts add up to the stage's. Empty in runs made
+	// before request kinds existed.
+	Kinds []KindFigures `json:"kinds,omitempty"`
 }
 
 // ErrorCount is one kind of error and how often it was seen; messages
