@@ -115,11 +115,11 @@ func TestBuiltinSlowClient(t *testing.T) {
 		{"targets", []string{s.Targets[0].Name, s.Targets[1].Name, s.Targets[2].Name, s.Targets[3].Name},
 			[]string{"slow-client-naive", "slow-client-aware", "node-slow-client-naive", "node-slow-client-aware"}},
 		{"naive outcomes", s.Targets[0].Expect.Outcomes, []string{"oom-killed", "limit-stall"}},
-		{"aware env", s.Targets[1].Env, map[string]string{"MAX_IN_FLIGHT": "16"}},
+		{"aware env", s.Targets[1].Env, map[string]string{"MAX_IN_FLIGHT": "4"}},
 		{"aware max_rss", s.Targets[1].Expect.MaxRSS, ByteSize(64 << 20)},
 		{"memory_limit", s.MemoryLimit, ByteSize(256 << 20)},
 		{"one kind", len(kinds), 1},
-		{"download_bandwidth", kinds[0].DownloadBandwidth, ByteRate(256 << 10)},
+		{"download_bandwidth", kinds[0].DownloadBandwidth, ByteRate(512 << 10)},
 		{"method", kinds[0].Method, "GET"},
 		{"runtimes", runtimesOf("slow-client"), []string{"go", "node"}},
 	}
