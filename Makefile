@@ -29,7 +29,7 @@ catalog: build
 ## About 20 minutes per round of the nine scenarios on 2 cores (medians: 44-156 s a run): RUNS=10 takes ~3 hours.
 RUNS ?= 3
 GATE_OUT ?= oomlab-out/gate-robustness
-GATE_SCENARIOS ?= upload-proxy write-drain bounded-concurrency compression json-body db-pool retry-queue slow-db-queue slow-logger
+GATE_SCENARIOS ?= upload-proxy write-drain bounded-concurrency compression json-body db-pool retry-queue slow-db-queue slow-logger slow-client
 gate-robustness: build
 	@mkdir -p $(GATE_OUT); : > $(GATE_OUT)/runs.tsv
 	@for i in $$(seq 1 $(RUNS)); do for s in $(GATE_SCENARIOS); do \

@@ -101,3 +101,31 @@ func BenchmarkParseBuiltin(b *testing.B) {
 		}
 	}
 }
+
+func TestBuiltinSlowClient(t *testing.T) {
+	s, err := Builtin("slow-client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := s.Load.Kinds()
+	tests := []struct {
+		name      string
+		got, want any
+	}{
+		{"targets", []string{s.Targets[0].Name, s.Targets[1].Name, s.Targets[2].Name, s.Targets[3].Name},
+			[]string{"slow-client-naive", "slow-client-aware", "node-slow-client-naive", "node-slow-client-aware"}},
+		{"naive outcomes", s.Targets[0].Expect.Outcomes, []string{"oom-killed", "limit-stall"}},
+		{"aware env", s.Targets[1].Env, map[string]string{"MAX_IN_FLIGHT": "4"}},
+		{"aware max_rss", s.Targets[1].Expect.MaxRSS, ByteSize(64 << 20)},
+		{"memory_limit", s.MemoryLimit, ByteSize(256 << 20)},
+		{"one kind", len(kinds), 1},
+		{"download_bandwidth", kinds[0].DownloadBandwidth, ByteRate(512 << 10)},
+		{"method", kinds[0].Method, "GET"},
+		{"runtimes", runtimesOf("slow-client"), []string{"go", "node"}},
+	}
+	for _, tt := range tests {
+		if !reflect.DeepEqual(tt.got, tt.want) {
+			t.Errorf("Builtin(slow-client) %s = %v; want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}

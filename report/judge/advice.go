@@ -28,6 +28,10 @@ var patternAdvice = map[string]string{
 		"when full rather than keep every failed request in memory.",
 	"slow-logger": "Make logging lossy or blocking when the sink is slow: a fixed-size buffer with a dropped-lines " +
 		"counter, never an unbounded in-memory log queue.",
+	"slow-client": "Generate the answer at the client's pace and bound the answers being sent: write each page to the " +
+		"response as it is made, never the whole answer into a buffer first (Go: the handler's own w.Write blocks while " +
+		"the client's socket is full; Node: stream.pipeline from a generator or Readable, or wait for 'drain' whenever " +
+		"res.write() returns false), and answer 503 with Retry-After past a bound on exports in flight.",
 	"json-body": "Decode JSON bodies as a stream under a size limit (Go: http.MaxBytesReader and json.Decoder; " +
 		"Node: a body size limit and a streaming parser) instead of reading whole bodies first.",
 }
