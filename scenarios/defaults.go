@@ -62,15 +62,7 @@ func (s *Scenario) fillDefaults() {
 	setIfZero(&l.MaxConnections, l.MaxWorkers)
 	if r := &l.Request; len(l.Requests) == 0 && l.TargetsFile == "" {
 		// Only when it is the load's one kind: a mix leaves it empty.
-		if r.Body.Size > 0 || r.Body.File != "" {
-			setIfZero(&r.Method, "POST")
-		}
-		setIfZero(&r.Method, "GET")
-		setIfZero(&r.Path, "/")
-		setIfZero(&r.Timeout, DefaultTimeout)
-		if r.Body.Size > 0 {
-			setIfZero(&r.Body.Kind, "random")
-		}
+		fillRequest(&r.Method, &r.Path, &r.Timeout, &r.Body)
 	}
 	for i := range l.Requests {
 		l.Requests[i].fillDefaults()
@@ -89,18 +81,25 @@ func (s *Scenario) fillDefaults() {
 // as fillDefaults does load.request, and sets the weight to 1 and, for a
 // kind with a slow link, the slow share to 1.
 func (k *RequestKind) fillDefaults() {
-	if k.Body.Size > 0 || k.Body.File != "" {
-		setIfZero(&k.Method, "POST")
-	}
-	setIfZero(&k.Method, "GET")
-	setIfZero(&k.Path, "/")
-	setIfZero(&k.Timeout, DefaultTimeout)
-	if k.Body.Size > 0 {
-		setIfZero(&k.Body.Kind, "random")
-	}
+	fillRequest(&k.Method, &k.Path, &k.Timeout, &k.Body)
 	setIfZero(&k.Weight, 1)
 	if k.DownloadBandwidth > 0 || k.UploadBandwidth > 0 {
 		setIfZero(&k.SlowShare, 1)
+	}
+}
+
+// fillRequest completes a request's (or a kind's) method, path, timeout
+// and body kind: POST when a body is sent, else GET; "/"; DefaultTimeout;
+// a generated body is random.
+func fillRequest(method, path *string, timeout *Duration, body *Body) {
+	if body.Size > 0 || body.File != "" {
+		setIfZero(method, "POST")
+	}
+	setIfZero(method, "GET")
+	setIfZero(path, "/")
+	setIfZero(timeout, DefaultTimeout)
+	if body.Size > 0 {
+		setIfZero(&body.Kind, "random")
 	}
 }
 
