@@ -3,6 +3,7 @@
 package sample
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -10,40 +11,29 @@ import (
 )
 
 // BenchmarkSample samples the test binary itself: the whole cost of one
-// tick for one target.
-func BenchmarkSample(b *testing.B) {
-	s, err := Self()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Sample(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkSampleManyFDs shows how listing /proc/PID/fd grows with open
+// tick for one target, and how listing /proc/PID/fd grows with open
 // descriptors (a server under load holds one per connection).
-func BenchmarkSampleManyFDs(b *testing.B) {
-	const n = 1000
-	for range n {
-		f, err := os.Open(os.DevNull)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer f.Close()
-	}
-	s, err := Self()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Sample(); err != nil {
-			b.Fatal(err)
-		}
+func BenchmarkSample(b *testing.B) {
+	for _, fds := range []int{0, 1000} {
+		b.Run(fmt.Sprintf("fds=%d", fds), func(b *testing.B) {
+			for range fds {
+				f, err := os.Open(os.DevNull)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer f.Close()
+			}
+			s, err := Self()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Sample(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -181,13 +181,18 @@ func (h *Hub) Sample(row results.SampleRow) {
 	if row.GCCount >= 0 {
 		p.GCCount = &row.GCCount
 	}
-	m := encode("sample", p)
+	h.keep(h.samples, row.Target, encode("sample", p))
+}
+
+// keep adds m to target's series in byTarget (made on first use) and
+// sends it to every browser.
+func (h *Hub) keep(byTarget map[string]*series, target string, m message) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	s := h.samples[row.Target]
+	s := byTarget[target]
 	if s == nil {
 		s = &series{}
-		h.samples[row.Target] = s
+		byTarget[target] = s
 	}
 	s.add(m)
 	h.broadcast(m)
@@ -195,17 +200,8 @@ func (h *Hub) Sample(row results.SampleRow) {
 
 // LoadWindow implements the runner's Recorder.
 func (h *Hub) LoadWindow(row results.LoadRow) {
-	m := encode("window", Window{Target: row.Target, T: row.TSeconds, Offered: row.OfferedPerSecond,
-		Successes: row.Successes, Errors: row.Errors, P95Ms: row.P95Ms})
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s := h.windows[row.Target]
-	if s == nil {
-		s = &series{}
-		h.windows[row.Target] = s
-	}
-	s.add(m)
-	h.broadcast(m)
+	h.keep(h.windows, row.Target, encode("window", Window{Target: row.Target, T: row.TSeconds, Offered: row.OfferedPerSecond,
+		Successes: row.Successes, Errors: row.Errors, P95Ms: row.P95Ms}))
 }
 
 // Event implements the runner's Recorder.
