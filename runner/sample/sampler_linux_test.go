@@ -70,11 +70,18 @@ func helperWait(stop chan struct{}) {
 // to be ready. The caller closes stdin to stop it and must Wait.
 func startHelper(t *testing.T, mode string) (*exec.Cmd, io.WriteCloser) {
 	t.Helper()
+	return startHelperVia(t, mode, func(exe string) *exec.Cmd { return exec.Command(exe, "-test.run=^$") })
+}
+
+// startHelperVia is startHelper with the command made by via from the
+// test binary's path (a shell in front of it, say).
+func startHelperVia(t *testing.T, mode string, via func(exe string) *exec.Cmd) (*exec.Cmd, io.WriteCloser) {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-test.run=^$")
+	cmd := via(exe)
 	cmd.Env = append(os.Environ(), helperEnv+"="+mode)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

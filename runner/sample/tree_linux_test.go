@@ -3,7 +3,6 @@
 package sample
 
 import (
-	"bufio"
 	"errors"
 	"io/fs"
 	"os"
@@ -125,31 +124,13 @@ func TestTreeRootGone(t *testing.T) {
 // TestTreeRealWrapper measures a helper holding 64 MiB behind a shell
 // (sh -c "helper; true"): the shell alone is a few MiB, the tree is not.
 func TestTreeRealWrapper(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("sh", "-c", `"$0" -test.run='^$'; true`, exe)
-	cmd.Env = append(os.Environ(), helperEnv+"=sleep")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin := startHelperVia(t, "sleep", func(exe string) *exec.Cmd {
+		return exec.Command("sh", "-c", `"$0" -test.run='^$'; true`, exe)
+	})
 	defer func() {
 		stdin.Close()
 		cmd.Wait()
 	}()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || line != "ready\n" {
-		t.Fatalf("helper behind sh: %q, %v", line, err)
-	}
 	tr, err := NewTree(cmd.Process.Pid)
 	if err != nil {
 		t.Fatal(err)
