@@ -96,6 +96,8 @@ var chunkPool = sync.Pool{New: func() any { b := make([]byte, maxChunkBytes); re
 
 // WriteTo implements io.WriterTo: it passes the stream to w at the rate,
 // as Read does, until the end of the stream (a nil error) or an error.
+// Like Read, it returns only once the bucket has the tokens of every byte
+// it passed, so N bytes take at least N/B.
 func (t *throttledReader) WriteTo(w io.Writer) (int64, error) {
 	var total int64
 	for {
@@ -110,8 +112,14 @@ func (t *throttledReader) WriteTo(w io.Writer) (int64, error) {
 		}
 		chunkPool.Put(bp)
 		total += int64(n)
-		if n > 0 && err == nil {
-			err = t.wait(n)
+		// The last bytes, which may come with io.EOF, are waited for as
+		// well: a client on a link of B has N bytes no sooner than N/B.
+		// A wait that fails at the end of the stream leaves it ended, as
+		// in Read.
+		if n > 0 && (err == nil || errors.Is(err, io.EOF)) {
+			if werr := t.wait(n); werr != nil && err == nil {
+				err = werr
+			}
 		}
 		if errors.Is(err, io.EOF) {
 			return total, nil
