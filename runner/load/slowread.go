@@ -50,7 +50,8 @@ func (s *slowReads) figures(i, k int) (seconds float64, bytes uint64) {
 }
 
 // readMeter is one slow read in progress. read may be called from the
-// goroutine reading the body; end from any, any number of times: the
+// goroutine reading the body (its throttledReader, once the client has
+// received the bytes at its rate); end from any, any number of times: the
 // first call counts the time.
 type readMeter struct {
 	owner *slowReads

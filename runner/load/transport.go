@@ -109,7 +109,9 @@ func (t *kindTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	body := resp.Body
 	if meter != nil {
-		body = newThrottledReader(ctx, t.abort, body, k.DownloadBytesPerSecond)
+		tr := newThrottledReader(ctx, t.abort, body, k.DownloadBytesPerSecond)
+		tr.meter = meter
+		body = tr
 	}
 	resp.Body = &timedBody{ReadCloser: body, ctx: ctx, cancel: cancel, timeout: k.Timeout, meter: meter}
 	return resp, nil
@@ -145,8 +147,8 @@ func (t *kindTransport) closeIdle() {
 // timedBody is an answer's body under its request's timeout: it ends the
 // request's context when it is closed, and says so when a read failed for
 // the timeout. A slow read's body also has its meter (nil otherwise),
-// which it gives the bytes read and ends at the body's end (io.EOF), at
-// an error, or at Close, whichever comes first.
+// which it ends at the body's end (io.EOF), at an error, or at Close,
+// whichever comes first; its throttledReader counts the bytes.
 type timedBody struct {
 	io.ReadCloser
 	ctx     context.Context
@@ -157,11 +159,8 @@ type timedBody struct {
 
 func (b *timedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if b.meter != nil {
-		b.meter.read(int64(n))
-		if err != nil {
-			b.meter.end()
-		}
+	if b.meter != nil && err != nil {
+		b.meter.end()
 	}
 	return n, timedOut(b.ctx, err, b.timeout, "reading the body")
 }
@@ -178,7 +177,6 @@ func (b *timedBody) WriteTo(w io.Writer) (int64, error) {
 		n, err = io.Copy(w, struct{ io.Reader }{b.ReadCloser})
 	}
 	if b.meter != nil {
-		b.meter.read(n)
 		b.meter.end()
 	}
 	return n, timedOut(b.ctx, err, b.timeout, "reading the body")
