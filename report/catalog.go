@@ -17,7 +17,8 @@ const CatalogFile = "catalog.md"
 
 // WriteCatalog writes one Markdown table for a catalog run — every pattern,
 // every target: outcome, when it was killed, peak RSS, success ratio and
-// the downstream's goodput ratio — followed by the gate's line. runs are
+// the goodput ratio (the downstream's, or for slow clients without one the
+// verdict's client goodput) — followed by the gate's line. runs are
 // the patterns' saved runs, verdicts[i] runs[i]'s verdicts (Judge), gate
 // the status decided from all of them: it judges nothing itself.
 func WriteCatalog(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus) error {
@@ -35,6 +36,8 @@ func WriteCatalog(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, ga
 			v := verdicts[i][j]
 			goodput := "-"
 			if g := t.Downstream.GoodputRatio; g != nil {
+				goodput = fmt.Sprintf("%.2f", *g)
+			} else if g := v.GoodputRatio; g != nil { // the slow clients' (judge.goodputOf)
 				goodput = fmt.Sprintf("%.2f", *g)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n",

@@ -64,8 +64,9 @@ func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict, gate judge.
 	fmt.Fprintf(w, "\n%s\n", gate.Line())
 }
 
-// goodput writes the downstream's goodput ratio as a percentage, "-"
-// when no phase had a capacity: the same format as success and shed.
+// goodput writes the verdict's goodput ratio (the downstream's, or the
+// slow clients') as a percentage, "-" when there is none: the same format
+// as success and shed.
 func goodput(v judge.Verdict) string {
 	if v.GoodputRatio == nil {
 		return "-"

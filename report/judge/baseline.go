@@ -72,7 +72,8 @@ type BaselineTarget struct {
 	// forecast to reach its limit.
 	TimeToLimitSeconds *float64 `json:"time_to_limit_seconds"`
 	P95LastStageMs     float64  `json:"p95_last_stage_ms"`
-	// GoodputRatio is null when no downstream phase had a capacity.
+	// GoodputRatio is the verdict's (Verdict.GoodputRatio): the
+	// downstream's, or the slow clients'; null when there is neither.
 	GoodputRatio *float64 `json:"goodput_ratio"`
 	ShedRatio    float64  `json:"shed_ratio"`
 	SuccessRatio float64  `json:"success_ratio"`

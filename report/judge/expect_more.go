@@ -27,7 +27,7 @@ func checkMore(res *results.Results, t results.Target, v Verdict, e scenarios.Ex
 	if e.MinGoodput > 0 {
 		want := "expected goodput ≥ " + format.Percent(float64(e.MinGoodput))
 		if v.GoodputRatio == nil || why != "" {
-			missing("min_goodput", want, "no downstream phase with a capacity")
+			missing("min_goodput", want, "no downstream phase with a capacity, and no slow client read")
 		} else {
 			add("min_goodput", *v.GoodputRatio >= float64(e.MinGoodput), "%s: %s", want, format.Percent(*v.GoodputRatio))
 		}

@@ -36,14 +36,12 @@ type TimeToLimit struct {
 func (t TimeToLimit) Forecast() bool { return t.Source == LimitForecast || t.Source == LimitFailFast }
 
 // ciFigures fills in the figures a CI gate reads beyond the class: shed
-// and goodput ratios and the time to limit.
+// and goodput ratios (goodputOf: the downstream's, or the slow clients')
+// and the time to limit.
 func ciFigures(run *saved.Run, i int, v *Verdict) {
 	t := run.Results.Targets[i]
 	v.ShedRatio = shedRatio(t.Stages)
-	if g := t.Downstream.GoodputRatio; g != nil && !math.IsNaN(*g) {
-		gr := format.Round(*g, 3)
-		v.GoodputRatio = &gr
-	}
+	v.GoodputRatio, _ = goodputOf(run.Results, t)
 	v.TimeToLimit = timeToLimit(run, i, v.Class)
 }
 

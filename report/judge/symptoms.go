@@ -46,6 +46,7 @@ func symptoms(run *saved.Run, i int, v Verdict) []string {
 	add(gcThrashSymptom(run, i))
 	add(heapSymptom(t, s))
 	add(sheddingSymptom(t, s, v))
+	add(clientGoodputSymptom(res, t))
 	add(behindSymptom(res, t))
 	out = append(out, evidenceSymptoms(t)...)
 	return out

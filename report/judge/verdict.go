@@ -74,9 +74,14 @@ type Verdict struct {
 	// P95LastStageMs is the p95 latency of the last stage with requests.
 	P95LastStageMs float64 `json:"p95_last_stage_ms"`
 	// GoodputRatio is the downstream's goodput while this target ran
-	// (results.Downstream.GoodputRatio), ShedRatio the share of requests
-	// the target shed on purpose (results.IsShed); TimeToLimit when it
-	// reached or will reach its limit (null: not forecast).
+	// (results.Downstream.GoodputRatio); for a target without one whose
+	// load has slow clients (a download bandwidth), the client goodput:
+	// the share of those clients' reading capacity that was used, body
+	// bytes read ÷ (bandwidth × client-seconds connected), and a symptom
+	// says so (see goodputOf, clientReads). Null when it has neither.
+	// ShedRatio is the share of requests the target shed on purpose
+	// (results.IsShed); TimeToLimit when it reached or will reach its
+	// limit (null: not forecast).
 	GoodputRatio *float64     `json:"goodput_ratio"`
 	ShedRatio    float64      `json:"shed_ratio"`
 	TimeToLimit  *TimeToLimit `json:"time_to_limit"`

@@ -72,10 +72,27 @@ func setKindRates(st *results.Stage) {
 	}
 }
 
+// addSlowReads adds each kind's slow reads to the stages (the stages
+// finish returned); reads sent after the last stage that began count in it.
+func addSlowReads(stages []results.Stage, reads *slowReads) {
+	for i := range reads.stages() {
+		j := min(i, len(stages)-1)
+		if j < 0 {
+			return
+		}
+		for k := range stages[j].Kinds {
+			sec, n := reads.figures(i, k)
+			stages[j].Kinds[k].ReadSeconds += sec
+			stages[j].Kinds[k].SlowBytesIn += n
+		}
+	}
+}
+
 // runKinds returns each kind's figures over the whole run, from stages
-// (the stages finish returned, bytes added): counts and bytes summed,
-// percentiles from the kind's digests of every stage merged, rates over
-// the stages' time together. It returns nil when kinds are not counted.
+// (the stages finish returned, bytes and slow reads added): counts, bytes
+// and slow reads summed, percentiles from the kind's digests of every
+// stage merged, rates over the stages' time together. It returns nil when
+// kinds are not counted.
 func (a *aggregator) runKinds(stages []results.Stage) []results.KindFigures {
 	if a.kindNames == nil {
 		return nil
@@ -87,7 +104,8 @@ func (a *aggregator) runKinds(stages []results.Stage) []results.KindFigures {
 	out := make([]results.KindFigures, len(a.kindNames))
 	for k, name := range a.kindNames {
 		var acc kindAcc
-		var in, outB uint64
+		var in, outB, slowIn uint64
+		var readSec float64
 		for i, st := range stages {
 			sk := &a.stages[i].kinds[k]
 			acc.requests += sk.requests
@@ -102,9 +120,12 @@ func (a *aggregator) runKinds(stages []results.Stage) []results.KindFigures {
 			}
 			in += st.Kinds[k].BytesIn
 			outB += st.Kinds[k].BytesOut
+			readSec += st.Kinds[k].ReadSeconds
+			slowIn += st.Kinds[k].SlowBytesIn
 		}
 		f := acc.figures(name, seconds)
 		f.BytesIn, f.BytesOut = in, outB
+		f.ReadSeconds, f.SlowBytesIn = readSec, slowIn
 		if seconds > 0 {
 			f.DownloadBytesPerSecond = float64(in) / seconds
 			f.UploadBytesPerSecond = float64(outB) / seconds

@@ -226,6 +226,8 @@ func checkKindsAddUp(t *testing.T, fig Figures) {
 			run[k].Successes += f.Successes
 			run[k].BytesIn += f.BytesIn
 			run[k].BytesOut += f.BytesOut
+			run[k].ReadSeconds += f.ReadSeconds
+			run[k].SlowBytesIn += f.SlowBytesIn
 			if f.Requests > 0 && (f.LatencyP50Ms <= 0 || f.LatencyP99Ms < f.LatencyP50Ms) {
 				t.Errorf("stage %d kind %s: p50 %v, p99 %v; want 0 < p50 <= p99", s.Index, f.Name, f.LatencyP50Ms, f.LatencyP99Ms)
 			}
@@ -238,7 +240,8 @@ func checkKindsAddUp(t *testing.T, fig Figures) {
 		}
 	}
 	for k, f := range fig.Kinds {
-		if f.Requests != run[k].Requests || f.Successes != run[k].Successes || f.BytesIn != run[k].BytesIn || f.BytesOut != run[k].BytesOut {
+		if f.Requests != run[k].Requests || f.Successes != run[k].Successes || f.BytesIn != run[k].BytesIn || f.BytesOut != run[k].BytesOut ||
+			f.SlowBytesIn != run[k].SlowBytesIn || math.Abs(f.ReadSeconds-run[k].ReadSeconds) > 1e-9*f.ReadSeconds {
 			t.Errorf("run kind %s = %+v; want the stages' sums %+v", f.Name, f, run[k])
 		}
 		if f.Requests > 0 && (f.LatencyP50Ms <= 0 || f.AchievedRatePerSecond <= 0 || f.DownloadBytesPerSecond <= 0) {

@@ -130,7 +130,9 @@ func (c Config) withDefaults() (Config, error) {
 // target's connections while it ran, HTTP headers included. Its Kinds
 // split the same counts and bytes by request kind, so they add up to the
 // stage's: the kind of each result is read from its URL (see markedURL),
-// a byte's kind is that of the request using the connection.
+// a byte's kind is that of the request using the connection. A kind's
+// ReadSeconds and SlowBytesIn are those of its slow readers' requests
+// sent in the stage (see slowReads).
 //
 // When ctx ends, Run stops sending, aborts the requests in flight by
 // closing their connections (their errors count as "interrupted by the
@@ -153,7 +155,8 @@ func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) (Figur
 
 	start := time.Now()
 	cs := newConns(pacer, len(cfg.Kinds), start, abortCtx)
-	tr := newKindTransport(cfg.Kinds, cs, cfg.MaxConnections, abortCtx.Done())
+	reads := newSlowReads(pacer, len(cfg.Kinds), start)
+	tr := newKindTransport(cfg.Kinds, cs, reads, cfg.MaxConnections, abortCtx.Done())
 	defer tr.closeIdle()
 	atk := newAttacker(cfg, tr)
 	names := make([]string, len(cfg.Kinds))
@@ -211,6 +214,7 @@ func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) (Figur
 			stages[j].Kinds[k].BytesOut += out
 		}
 	}
+	addSlowReads(stages, reads)
 	for i := range stages {
 		setKindRates(&stages[i])
 	}

@@ -48,8 +48,9 @@ func attackResults(tb testing.TB, cfg Config) []*vegeta.Result {
 	pacer := StagedPacer{Stages: cfg.Stages}
 	abortCtx, abort := context.WithCancel(context.Background())
 	defer abort()
-	cs := newConns(pacer, len(cfg.Kinds), time.Now(), abortCtx)
-	tr := newKindTransport(cfg.Kinds, cs, cfg.MaxConnections, abortCtx.Done())
+	start := time.Now()
+	cs := newConns(pacer, len(cfg.Kinds), start, abortCtx)
+	tr := newKindTransport(cfg.Kinds, cs, newSlowReads(pacer, len(cfg.Kinds), start), cfg.MaxConnections, abortCtx.Done())
 	defer tr.closeIdle()
 	var out []*vegeta.Result
 	for r := range newAttacker(cfg, tr).Attack(newMix(cfg.Kinds).target, pacer, 0, "") {

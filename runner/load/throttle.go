@@ -45,6 +45,10 @@ type throttledReader struct {
 	ctx   context.Context
 	abort <-chan struct{}
 	timer *time.Timer
+	// meter, when set, counts the bytes whose wait is over: those the
+	// client has received at its rate (see slowReads). Bytes whose wait
+	// was cut short by ctx or abort are passed on but not counted.
+	meter *readMeter
 }
 
 func newThrottledReader(ctx context.Context, abort <-chan struct{}, r io.ReadCloser, bps int64) *throttledReader {
@@ -68,27 +72,30 @@ func (t *throttledReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// wait takes n ≤ 2·chunk bytes' tokens from the bucket, waiting for them.
+// wait takes n ≤ 2·chunk bytes' tokens from the bucket, waiting for
+// them; once it has them, the client has received the n bytes, and the
+// meter (if any) counts them.
 func (t *throttledReader) wait(n int) error {
-	d := t.lim.ReserveN(time.Now(), n).Delay()
-	if d <= 0 {
-		return nil
+	if d := t.lim.ReserveN(time.Now(), n).Delay(); d > 0 {
+		if t.timer == nil {
+			t.timer = time.NewTimer(d)
+		} else {
+			t.timer.Reset(d)
+		}
+		select {
+		case <-t.timer.C:
+		case <-t.ctx.Done():
+			t.timer.Stop()
+			return t.ctx.Err()
+		case <-t.abort:
+			t.timer.Stop()
+			return errAborted
+		}
 	}
-	if t.timer == nil {
-		t.timer = time.NewTimer(d)
-	} else {
-		t.timer.Reset(d)
+	if t.meter != nil {
+		t.meter.read(int64(n))
 	}
-	select {
-	case <-t.timer.C:
-		return nil
-	case <-t.ctx.Done():
-		t.timer.Stop()
-		return t.ctx.Err()
-	case <-t.abort:
-		t.timer.Stop()
-		return errAborted
-	}
+	return nil
 }
 
 // chunkPool holds the buffers WriteTo reads into, maxChunkBytes each.
@@ -96,6 +103,8 @@ var chunkPool = sync.Pool{New: func() any { b := make([]byte, maxChunkBytes); re
 
 // WriteTo implements io.WriterTo: it passes the stream to w at the rate,
 // as Read does, until the end of the stream (a nil error) or an error.
+// Like Read, it returns only once the bucket has the tokens of every byte
+// it passed, so N bytes take at least N/B.
 func (t *throttledReader) WriteTo(w io.Writer) (int64, error) {
 	var total int64
 	for {
@@ -110,8 +119,13 @@ func (t *throttledReader) WriteTo(w io.Writer) (int64, error) {
 		}
 		chunkPool.Put(bp)
 		total += int64(n)
-		if n > 0 && err == nil {
-			err = t.wait(n)
+		// Bytes that come with an error, io.EOF or another, are waited
+		// for as well, as in Read: a client on a link of B has N bytes no
+		// sooner than N/B. The read's own error wins over the wait's.
+		if n > 0 {
+			if werr := t.wait(n); werr != nil && err == nil {
+				err = werr
+			}
 		}
 		if errors.Is(err, io.EOF) {
 			return total, nil

@@ -17,7 +17,9 @@ import (
 // kind's timeout, over the whole request, body included; and, for a slow client, a
 // request body and a response body read through a throttledReader. It
 // also tells the connection which kind is using it (httptrace GotConn),
-// so that conns counts each kind's bytes.
+// so that conns counts each kind's bytes, and meters each slow read
+// (slowReads): from the moment RoundTrip is called, when the request is
+// sent, until the answer's body ends or the request fails.
 //
 // Vegeta's options that configure a transport (Connections,
 // MaxConnections, KeepAlive, HTTP2) type-assert the client's Transport to
@@ -29,6 +31,7 @@ type kindTransport struct {
 	keep, close *http.Transport
 	kinds       []kindRoute
 	abort       <-chan struct{}
+	reads       *slowReads
 }
 
 var _ http.RoundTripper = (*kindTransport)(nil)
@@ -42,8 +45,8 @@ type kindRoute struct {
 // newKindTransport returns the transport for kinds, dialling through cs:
 // HTTP/1.1 only, at most maxConns connections to the target per pool
 // (open and idle), redirects left to the client. abort ends throttled
-// waits when the attack is interrupted.
-func newKindTransport(kinds []Kind, cs *conns, maxConns int, abort <-chan struct{}) *kindTransport {
+// waits when the attack is interrupted; reads counts the slow reads.
+func newKindTransport(kinds []Kind, cs *conns, reads *slowReads, maxConns int, abort <-chan struct{}) *kindTransport {
 	pool := func(keepAlive bool) *http.Transport {
 		return &http.Transport{
 			DialContext:         cs.dialContext,
@@ -54,7 +57,7 @@ func newKindTransport(kinds []Kind, cs *conns, maxConns int, abort <-chan struct
 			DisableKeepAlives:   !keepAlive,
 		}
 	}
-	t := &kindTransport{keep: pool(true), close: pool(false), kinds: make([]kindRoute, len(kinds)), abort: abort}
+	t := &kindTransport{keep: pool(true), close: pool(false), kinds: make([]kindRoute, len(kinds)), abort: abort, reads: reads}
 	for i, k := range kinds {
 		t.kinds[i] = kindRoute{Kind: k, trace: &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
 			if c, ok := info.Conn.(*conn); ok {
@@ -73,6 +76,10 @@ func (t *kindTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.keep.RoundTrip(req)
 	}
 	k := &t.kinds[i]
+	var meter *readMeter
+	if slow && k.DownloadBytesPerSecond > 0 {
+		meter = t.reads.begin(i)
+	}
 	ctx, cancel := context.WithTimeout(httptrace.WithClientTrace(req.Context(), k.trace), k.Timeout)
 	out := req.WithContext(ctx)
 	if slow && k.UploadBytesPerSecond > 0 && req.Body != nil && req.Body != http.NoBody {
@@ -95,13 +102,18 @@ func (t *kindTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		err = timedOut(ctx, err, k.Timeout, "awaiting headers")
 		cancel()
+		if meter != nil {
+			meter.end()
+		}
 		return nil, err
 	}
 	body := resp.Body
-	if slow && k.DownloadBytesPerSecond > 0 {
-		body = newThrottledReader(ctx, t.abort, body, k.DownloadBytesPerSecond)
+	if meter != nil {
+		tr := newThrottledReader(ctx, t.abort, body, k.DownloadBytesPerSecond)
+		tr.meter = meter
+		body = tr
 	}
-	resp.Body = &timedBody{ReadCloser: body, ctx: ctx, cancel: cancel, timeout: k.Timeout}
+	resp.Body = &timedBody{ReadCloser: body, ctx: ctx, cancel: cancel, timeout: k.Timeout, meter: meter}
 	return resp, nil
 }
 
@@ -134,16 +146,22 @@ func (t *kindTransport) closeIdle() {
 
 // timedBody is an answer's body under its request's timeout: it ends the
 // request's context when it is closed, and says so when a read failed for
-// the timeout.
+// the timeout. A slow read's body also has its meter (nil otherwise),
+// which it ends at the body's end (io.EOF), at an error, or at Close,
+// whichever comes first; its throttledReader counts the bytes.
 type timedBody struct {
 	io.ReadCloser
 	ctx     context.Context
 	cancel  context.CancelFunc
 	timeout time.Duration
+	meter   *readMeter
 }
 
 func (b *timedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
+	if b.meter != nil && err != nil {
+		b.meter.end()
+	}
 	return n, timedOut(b.ctx, err, b.timeout, "reading the body")
 }
 
@@ -158,10 +176,16 @@ func (b *timedBody) WriteTo(w io.Writer) (int64, error) {
 	} else {
 		n, err = io.Copy(w, struct{ io.Reader }{b.ReadCloser})
 	}
+	if b.meter != nil {
+		b.meter.end()
+	}
 	return n, timedOut(b.ctx, err, b.timeout, "reading the body")
 }
 
 func (b *timedBody) Close() error {
+	if b.meter != nil {
+		b.meter.end()
+	}
 	err := b.ReadCloser.Close()
 	b.cancel()
 	return err

@@ -34,4 +34,16 @@ type KindFigures struct {
 	DownloadBytesPerSecond float64 `json:"download_bytes_per_second"`
 	// UploadBytesPerSecond is BytesOut ÷ the time run, likewise.
 	UploadBytesPerSecond float64 `json:"upload_bytes_per_second"`
+	// ReadSeconds is the client-seconds this kind's slow clients (those
+	// with a download bandwidth) were connected for their requests: for
+	// each, from the moment it was sent until its answer's body ended,
+	// or it failed or timed out, summed. A request counts in the stage
+	// it was sent in. 0 (left out) for a kind without slow readers.
+	ReadSeconds float64 `json:"read_seconds,omitempty"`
+	// SlowBytesIn is the answer body bytes those slow clients read
+	// (headers not included). With the kind's download bandwidth B, B ×
+	// ReadSeconds is what they could have read in that time, and
+	// SlowBytesIn ÷ (B × ReadSeconds) the share of it they did: the
+	// client goodput (see report/judge).
+	SlowBytesIn uint64 `json:"slow_bytes_in,omitempty"`
 }
