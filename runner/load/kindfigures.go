@@ -75,16 +75,25 @@ func setKindRates(st *results.Stage) {
 // addSlowReads adds each kind's slow reads to the stages (the stages
 // finish returned); reads sent after the last stage that began count in it.
 func addSlowReads(stages []results.Stage, reads *slowReads) {
-	for i := range reads.stages() {
+	eachCounted(stages, reads.stages(), func(i int, st *results.Stage) {
+		for k := range st.Kinds {
+			sec, n := reads.figures(i, k)
+			st.Kinds[k].ReadSeconds += sec
+			st.Kinds[k].SlowBytesIn += n
+		}
+	})
+}
+
+// eachCounted calls fn for each of the n stages something was counted in,
+// i, with the stage of stages it belongs to: what was counted after the
+// last stage that began counts in that one.
+func eachCounted(stages []results.Stage, n int, fn func(i int, st *results.Stage)) {
+	for i := range n {
 		j := min(i, len(stages)-1)
 		if j < 0 {
 			return
 		}
-		for k := range stages[j].Kinds {
-			sec, n := reads.figures(i, k)
-			stages[j].Kinds[k].ReadSeconds += sec
-			stages[j].Kinds[k].SlowBytesIn += n
-		}
+		fn(i, &stages[j])
 	}
 }
 

@@ -201,19 +201,15 @@ func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) (Figur
 	// call, so tp.lags is ours to read.
 	stages := agg.finish(time.Since(start), ranUntil, tp.sent.Load(), tp.lags)
 	// Bytes that moved after the last stage that began count in it.
-	for i := range cs.stages() {
-		j := min(i, len(stages)-1)
-		if j < 0 {
-			break
-		}
-		for k := range stages[j].Kinds {
+	eachCounted(stages, cs.stages(), func(i int, st *results.Stage) {
+		for k := range st.Kinds {
 			in, out := cs.bytes(i, k)
-			stages[j].BytesIn += in
-			stages[j].BytesOut += out
-			stages[j].Kinds[k].BytesIn += in
-			stages[j].Kinds[k].BytesOut += out
+			st.BytesIn += in
+			st.BytesOut += out
+			st.Kinds[k].BytesIn += in
+			st.Kinds[k].BytesOut += out
 		}
-	}
+	})
 	addSlowReads(stages, reads)
 	for i := range stages {
 		setKindRates(&stages[i])
