@@ -192,8 +192,12 @@ func TestRunMix(t *testing.T) {
 	for _, s := range fig.Stages {
 		total += s.Requests
 	}
-	if total < 5000 {
-		t.Fatalf("%d requests sent; want about 10,000", total)
+	// Beside busy CPUs (-race, other packages) the generator falls behind
+	// and sends fewer: the weights are judged on what was sent, and the
+	// round-robin is exact within one request per kind, so a thousand is
+	// enough for 2 % (TestMixWeights checks 10,000 picks exactly).
+	if total < 1000 {
+		t.Fatalf("%d requests sent; want at least 1,000 (10,000 offered)", total)
 	}
 	t.Logf("%d requests: server saw %v; run kinds %+v", total, seen, fig.Kinds)
 	if marked != 0 {
