@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -18,6 +20,7 @@ func newResults(sc *scenarios.Scenario, version string) *results.Results {
 		ScenarioSpec:     sc,
 		MemoryLimitBytes: int64(sc.MemoryLimit),
 		StartedAt:        time.Now().UTC(),
+		RunID:            newRunID(),
 		Stages:           stageSpans(sc.Load),
 		Phases:           phaseSpans(sc),
 		Targets:          []results.Target{},
@@ -26,6 +29,13 @@ func newResults(sc *scenarios.Scenario, version string) *results.Results {
 		Files:            map[string]string{},
 	}
 	return res
+}
+
+// newRunID returns 128 random bits in hex: results.Results.RunID.
+func newRunID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24)
+	return hex.EncodeToString(b[:])
 }
 
 // headerResults is results.json as written when the run starts: the

@@ -48,6 +48,11 @@ type Options struct {
 	Log io.Writer
 	// Version is written to results.json.
 	Version string
+	// Shard ("I/N"), Repeat and Repeats are written to results.json as
+	// they are: which share of a sharded run and which of several repeats
+	// this run is (results.Results).
+	Shard           string
+	Repeat, Repeats int
 	// FailFast ends a target's load once its memory is confidently
 	// forecast to reach the limit before the load's end (three forecasts
 	// in a row, one a second, see curve.ForecastLimit); the target's
@@ -110,6 +115,11 @@ func Run(ctx context.Context, opts Options) (*results.Results, error) {
 		res.Partial, res.PartialReason = true, err.Error()
 		return res, errors.Join(err, writeResults(out, res))
 	}
+	res.Schedule = results.ScheduleSequential
+	if h.parallel() {
+		res.Schedule = results.ScheduleParallel
+	}
+	res.Shard, res.Repeat, res.Repeats = opts.Shard, opts.Repeat, opts.Repeats
 	// A header results.json first: a harness killed mid-run leaves a
 	// readable, partial run behind.
 	headErr := writeResults(out, headerResults(res, sc))

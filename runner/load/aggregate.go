@@ -11,9 +11,9 @@ import (
 	"github.com/oomlab/oomlab/runner/results"
 )
 
-// digestCompression is the t-digest compression used for latencies, the
-// value Vegeta uses: about 100 centroids, so quantiles cost bounded memory.
-const digestCompression = 100
+// digestCompression is the t-digest compression used for latencies (the
+// value Vegeta uses), the one results.Digest is written with.
+const digestCompression = results.DigestCompression
 
 // stageAcc accumulates the results that started in one stage.
 type stageAcc struct {
@@ -255,6 +255,7 @@ func (s *stageAcc) result(i int, spec Stage, ran, lag time.Duration) results.Sta
 		st.LatencyP50Ms = ms(s.latencies.Quantile(0.50))
 		st.LatencyP95Ms = ms(s.latencies.Quantile(0.95))
 		st.LatencyP99Ms = ms(s.latencies.Quantile(0.99))
+		st.LatencyDigest = results.DigestOf(s.latencies)
 	}
 	return st
 }

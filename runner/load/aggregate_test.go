@@ -49,7 +49,8 @@ func TestAggregatorStagesAndWindows(t *testing.T) {
 	want0 := results.Stage{Index: 0, OfferedRatePerSecond: 10, AchievedRatePerSecond: 4, Behind: true, Requests: 4, Successes: 1,
 		Shed: 1, SuccessRatio: 1.0 / 4, StatusCodes: map[string]uint64{"200": 1, "503": 2, "0": 1},
 		Errors:        []results.ErrorCount{{Error: "503 Service Unavailable", Count: 1}, {Error: "read tcp: read: connection reset by peer", Count: 1}},
-		LatencyMeanMs: 1940.0 / 4, LatencyMaxMs: 1500, DurationSeconds: 1}
+		LatencyMeanMs: 1940.0 / 4, LatencyMaxMs: 1500, DurationSeconds: 1,
+		LatencyDigest: results.Digest{{10, 1}, {30, 1}, {400, 1}, {1500, 1}}} // milliseconds, one centroid a result
 	s0.LatencyP50Ms, s0.LatencyP95Ms, s0.LatencyP99Ms = 0, 0, 0 // checked below
 	if !reflect.DeepEqual(s0, want0) {
 		t.Errorf("stages[0] = %+v\nwant %+v", s0, want0)

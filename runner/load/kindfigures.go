@@ -56,6 +56,7 @@ func (k *kindAcc) figures(name string, seconds float64) results.KindFigures {
 		f.LatencyP50Ms = ms(k.latencies.Quantile(0.50))
 		f.LatencyP95Ms = ms(k.latencies.Quantile(0.95))
 		f.LatencyP99Ms = ms(k.latencies.Quantile(0.99))
+		f.LatencyDigest = results.DigestOf(k.latencies)
 	}
 	return f
 }

@@ -22,6 +22,9 @@ type KindFigures struct {
 	LatencyP50Ms float64 `json:"latency_p50_ms"`
 	LatencyP95Ms float64 `json:"latency_p95_ms"`
 	LatencyP99Ms float64 `json:"latency_p99_ms"`
+	// LatencyDigest is this kind's latencies as a t-digest (see
+	// Stage.LatencyDigest).
+	LatencyDigest Digest `json:"latency_digest,omitempty"`
 	// BytesIn is the answer bytes the clients read; BytesOut the request
 	// bytes they sent.
 	BytesIn  uint64 `json:"bytes_in"`

@@ -2,6 +2,7 @@ package results
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -21,7 +22,7 @@ func TestKindFiguresJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if len(back.Kinds) != 1 || back.Kinds[0] != st.Kinds[0] {
+	if len(back.Kinds) != 1 || !reflect.DeepEqual(back.Kinds[0], st.Kinds[0]) {
 		t.Errorf("decoded kinds = %+v; want %+v", back.Kinds, st.Kinds)
 	}
 	// A run without kinds writes no "kinds" key (older readers, same schema).

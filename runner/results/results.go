@@ -41,6 +41,12 @@ const (
 	OutcomeForecastOOM = "forecast-oom"
 )
 
+// Schedules: how a run's targets were run.
+const (
+	ScheduleParallel   = "parallel"
+	ScheduleSequential = "sequential"
+)
+
 // OOM mechanisms: how the harness knows a target was killed for memory.
 const (
 	MechanismCgroupV1 = "cgroup-v1"
@@ -64,6 +70,21 @@ type Results struct {
 	LimitNote  string    `json:"limit_note,omitempty"`
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at"`
+	// RunID names this run apart from every other (128 random bits, hex):
+	// a merge refuses the same run given twice. Empty in runs made before
+	// it existed.
+	RunID string `json:"run_id,omitempty"`
+	// Schedule is how the targets ran: ScheduleParallel (each with its own
+	// cgroup, downstream and load, at once) or ScheduleSequential. Empty
+	// in runs made before it was recorded.
+	Schedule string `json:"schedule,omitempty"`
+	// Shard is "I/N" when the run was share I of N of a sharded run
+	// (run --shard), "" otherwise.
+	Shard string `json:"shard,omitempty"`
+	// Repeat is this run's number (1-based) among Repeats runs of the same
+	// scenario made by run --repeat; both 0 otherwise.
+	Repeat  int `json:"repeat,omitempty"`
+	Repeats int `json:"repeats,omitempty"`
 	// Partial is true when the run did not finish (interrupt, deadline,
 	// harness error); what was collected is still here.
 	Partial       bool   `json:"partial"`
@@ -161,6 +182,9 @@ type Target struct {
 	// target that survived its load while its memory still rose beyond
 	// doubt, the last forecast made; null otherwise.
 	Forecast *Forecast `json:"forecast,omitempty"`
+	// StoppedEarly is set when --fast ended this target's load before its
+	// end because its memory was judged flat with confidence; nil otherwise.
+	StoppedEarly *EarlyStop `json:"stopped_early,omitempty"`
 	// Evidence is what was captured at each mark the target's memory
 	// passed (see evidence.go); NodeMemoryLast is a Node.js target's
 	// last memoryUsage() reading, the one before a kill.
@@ -217,21 +241,44 @@ type Stage struct {
 	// Shed counts the requests the target turned away on purpose: a 503
 	// or 429 answered within ShedMaxLatency (IsShed). They are neither successes
 	// nor errors.
-	Shed            uint64            `json:"shed"`
-	StatusCodes     map[string]uint64 `json:"status_codes"`
-	Errors          []ErrorCount      `json:"errors"`
-	LatencyMeanMs   float64           `json:"latency_mean_ms"`
-	LatencyP50Ms    float64           `json:"latency_p50_ms"`
-	LatencyP95Ms    float64           `json:"latency_p95_ms"`
-	LatencyP99Ms    float64           `json:"latency_p99_ms"`
-	LatencyMaxMs    float64           `json:"latency_max_ms"`
-	BytesOut        uint64            `json:"bytes_out"`
-	BytesIn         uint64            `json:"bytes_in"`
-	DurationSeconds float64           `json:"duration_seconds"`
+	Shed          uint64            `json:"shed"`
+	StatusCodes   map[string]uint64 `json:"status_codes"`
+	Errors        []ErrorCount      `json:"errors"`
+	LatencyMeanMs float64           `json:"latency_mean_ms"`
+	LatencyP50Ms  float64           `json:"latency_p50_ms"`
+	LatencyP95Ms  float64           `json:"latency_p95_ms"`
+	LatencyP99Ms  float64           `json:"latency_p99_ms"`
+	LatencyMaxMs  float64           `json:"latency_max_ms"`
+	// LatencyDigest is the stage's latencies as a t-digest, so that runs
+	// made apart (repeats, shards) merge into true percentiles rather
+	// than averaged ones. Empty in runs made before it was stored.
+	LatencyDigest   Digest  `json:"latency_digest,omitempty"`
+	BytesOut        uint64  `json:"bytes_out"`
+	BytesIn         uint64  `json:"bytes_in"`
+	DurationSeconds float64 `json:"duration_seconds"`
 	// Kinds is the same figures per request kind, in the scenario's
 	// order; their counts add up to the stage's. Empty in runs made
 	// before request kinds existed.
 	Kinds []KindFigures `json:"kinds,omitempty"`
+}
+
+// EarlyStop is why and when --fast ended a target's load early.
+type EarlyStop struct {
+	// AtSeconds is when the load was ended, since its start.
+	AtSeconds float64 `json:"at_seconds"`
+	// LoadSeconds is how long the load would have run.
+	LoadSeconds float64 `json:"load_seconds"`
+	// FromSeconds is where the settled part of the top stage began: the
+	// fit behind the decision covers FromSeconds to AtSeconds.
+	FromSeconds float64 `json:"from_seconds"`
+	// SlopeBytesPerSecond is the fitted memory slope there, and
+	// SlopeUpperBytesPerSecond its upper confidence bound (slope + z × the
+	// standard error widened for autocorrelation): below the growth
+	// threshold, the memory is flat beyond doubt.
+	SlopeBytesPerSecond      float64 `json:"slope_bytes_per_second"`
+	SlopeUpperBytesPerSecond float64 `json:"slope_upper_bytes_per_second"`
+	// Reason says it in words.
+	Reason string `json:"reason"`
 }
 
 // ErrorCount is one kind of error and how often it was seen; messages
