@@ -21,6 +21,35 @@ type Info struct {
 	Pattern     string
 	// Runtimes lists the targets' runtimes, sorted, without repeats.
 	Runtimes []string
+	// Targets is the number of targets.
+	Targets int
+	// LoadSeconds is the load's TotalDuration in seconds.
+	LoadSeconds float64
+	// ExpectedSeconds is how long `oomlab run NAME --parallel` takes, from
+	// expectedSeconds (measured), or from ExpectedDuration(true) for a
+	// builtin not measured yet.
+	ExpectedSeconds float64
+}
+
+// expectedSeconds is the wall-clock length of each builtin as `oomlab run
+// --all --parallel` ran it: finished_at − started_at of its results.json,
+// which spans starting the targets, the load and stopping them (not the
+// report, a second or less). Measured on the 2-core build machine,
+// 2026-12-07, catalog run /work/meas/base1, beside other work: a row marked
+// "derived" was not measured yet and is the load's TotalDuration plus
+// StartupAllowance. Planning shards only needs the proportions right; a
+// test ties the table to the builtins.
+var expectedSeconds = map[string]float64{
+	"bounded-concurrency": 53.8, // measured (50 s of load)
+	"compression":         52.3, // measured (50 s of load)
+	"db-pool":             44,   // derived: 40 s of load + 4 s
+	"json-body":           54,   // derived: 50 s + 4 s
+	"retry-queue":         44,   // derived: 40 s + 4 s
+	"slow-client":         32,   // derived: 28 s + 4 s
+	"slow-db-queue":       44,   // derived: 40 s + 4 s
+	"slow-logger":         54,   // derived: 50 s + 4 s
+	"upload-proxy":        44,   // derived: 40 s + 4 s
+	"write-drain":         44,   // derived: 40 s + 4 s
 }
 
 // builtinNames lists the catalog's scenario names, sorted.
@@ -60,7 +89,12 @@ func Builtins() []Info {
 			infos = append(infos, Info{Name: name, Description: "invalid builtin: " + err.Error()})
 			continue
 		}
-		info := Info{Name: s.Name, Description: s.Description, Pattern: s.Pattern}
+		info := Info{Name: s.Name, Description: s.Description, Pattern: s.Pattern,
+			Targets: len(s.Targets), LoadSeconds: s.Load.TotalDuration().Seconds(),
+			ExpectedSeconds: s.ExpectedDuration(true).Seconds()}
+		if sec, ok := expectedSeconds[name]; ok {
+			info.ExpectedSeconds = sec
+		}
 		for _, t := range s.Targets {
 			if !slices.Contains(info.Runtimes, t.Runtime) {
 				info.Runtimes = append(info.Runtimes, t.Runtime)
