@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,11 +19,40 @@ import (
 	"github.com/oomlab/oomlab/scenarios"
 )
 
-// runCatalog runs every built-in scenario in turn, each into its own
+// runCatalog runs every built-in scenario in turn (run --all), or the
+// scenarios named by args (run FILE|NAME FILE|NAME...), each into its own
 // folder under the output directory, then writes catalog.md: one table of
-// every pattern and target. It stops at the first interrupt and still
-// writes the summary of what ran.
-func runCatalog(cmd *cobra.Command, f runFlags) error {
+// every pattern and target. With --shard I/N it runs only leg I of the
+// plan (planShards). It stops at the first interrupt and still writes the
+// summary of what ran.
+func runCatalog(cmd *cobra.Command, args []string, f runFlags) error {
+	var spec shardSpec
+	if f.shard != "" {
+		var err error
+		if spec, err = parseShard(f.shard); err != nil {
+			return usage(cmd, "%w", err)
+		}
+	}
+	var items []shardItem
+	if f.all {
+		items = builtinItems(f.parallel)
+	} else {
+		var err error
+		if items, err = fileItems(args, f.parallel); err != nil {
+			if !scenarios.IsInvalid(err) {
+				return usage(cmd, "%w", err)
+			}
+			return &exitError{code: exitBadInput, err: err}
+		}
+	}
+	all := len(items)
+	if f.shard != "" {
+		leg := planShards(items, spec.N)[spec.I-1]
+		fmt.Fprintf(cmd.OutOrStdout(), "shard %s: %d of %d scenarios, expected %s: %s\n",
+			spec, len(leg), len(items), legTotal(leg).Round(time.Second), strings.Join(itemNames(leg), ", "))
+		items = leg
+		f.shard = spec.String() // as results.json records it
+	}
 	root := f.out
 	if root == "" {
 		var err error
@@ -29,11 +60,19 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 			return err
 		}
 	}
+	if len(items) == 0 {
+		return writeEmptyShard(cmd, root, spec, all)
+	}
+	return runItems(cmd, root, items, f)
+}
+
+// runItems runs each item into root/<name> and writes catalog.md.
+func runItems(cmd *cobra.Command, root string, items []shardItem, f runFlags) error {
 	var runs []*saved.Run
 	var verdicts [][]judge.Verdict
 	var errs []error
 	interrupted := false
-	for _, in := range scenarios.Builtins() {
+	for _, in := range items {
 		if cmd.Context().Err() != nil {
 			interrupted = true
 			break
@@ -41,11 +80,11 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 		sub := f
 		sub.out = filepath.Join(root, in.Name)
 		sub.all = false
-		if f.runtime != "all" && !slices.Contains(in.Runtimes, f.runtime) {
+		if f.all && f.runtime != "all" && !slices.Contains(runtimesOf(in.Name), f.runtime) {
 			continue
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "\n=== %s\n", in.Name)
-		files, err := runScenario(cmd, in.Name, sub)
+		files, err := runScenario(cmd, in.Arg, sub)
 		var ee *exitError
 		// A failed gate or nothing to judge is the catalog gate's to say.
 		if err != nil && !(errors.As(err, &ee) && (ee.code == exitFailed || ee.code == exitNothing)) {
@@ -125,4 +164,40 @@ func writeCatalog(cmd *cobra.Command, root string, runs []*saved.Run, verdicts [
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "\n== catalog\n%s\ncatalog  %s\n", b.Bytes(), path)
 	return gate, nil
+}
+
+// itemNames lists the items' names.
+func itemNames(items []shardItem) []string {
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = it.Name
+	}
+	return names
+}
+
+// runtimesOf is the runtimes of the builtin called name.
+func runtimesOf(name string) []string {
+	for _, in := range scenarios.Builtins() {
+		if in.Name == name {
+			return in.Runtimes
+		}
+	}
+	return nil
+}
+
+// writeEmptyShard writes the catalog.md of a leg with nothing to run (more
+// legs than scenarios) and says so: not a failure, so a CI matrix leg
+// passes (exit 0), the others cover every scenario.
+func writeEmptyShard(cmd *cobra.Command, root string, spec shardSpec, all int) error {
+	out, err := results.CreateOutDir(root)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	note := fmt.Sprintf("shard %s: nothing to run: %d legs share %d scenarios, and the other legs run them all.\n", spec, spec.N, all)
+	if err := out.WriteFile(report.CatalogFile, []byte(note)); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "\n== catalog\n%s\ncatalog  %s\n", note, out.Join(report.CatalogFile))
+	return nil
 }
