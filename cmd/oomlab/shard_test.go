@@ -233,9 +233,30 @@ func TestShardUsage(t *testing.T) {
 			}
 		})
 	}
+	// Two files of one scenario name would share a folder.
+	dir := t.TempDir()
+	a, b := tinyScenario(t, dir, "same", time.Second), filepath.Join(dir, "copy.yaml")
+	if err := os.WriteFile(b, []byte(strings.ReplaceAll(readFile(t, a), "1s", "2s")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"run", a, b, "--out", out}, {"list", "--shards", "2", a, b}} {
+		text, code := oomlab(t, 30*time.Second, args...)
+		if code != exitBadInput || !strings.Contains(text, `both name scenario "same"`) {
+			t.Errorf("%v: exit %d; want %d naming the scenario both files hold\n%s", args, code, exitBadInput, text)
+		}
+	}
 	if ents, _ := os.ReadDir(out); len(ents) > 0 {
 		t.Errorf("a refused run wrote %d entries in --out", len(ents))
 	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // tinyScenario writes a scenario of one aware upload proxy under a short
