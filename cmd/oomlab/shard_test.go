@@ -290,8 +290,9 @@ func TestShardFilesEndToEnd(t *testing.T) {
 	ran := map[string]int{}
 	for _, shard := range []string{"1/2", "2/2"} {
 		out := filepath.Join(t.TempDir(), "leg")
+		junit := filepath.Join(t.TempDir(), "junit.xml")
 		args := append([]string{"run"}, files...)
-		text, code := oomlab(t, 2*time.Minute, append(args, "--shard", shard, "--out", out, "--quiet")...)
+		text, code := oomlab(t, 2*time.Minute, append(args, "--shard", shard, "--out", out, "--quiet", "--junit", junit)...)
 		if code != 0 {
 			t.Fatalf("shard %s: exit %d\n%s", shard, code, text)
 		}
@@ -317,9 +318,13 @@ func TestShardFilesEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		xml := readFile(t, junit)
 		for _, name := range want[shard] {
 			if !strings.Contains(string(catalog), "| "+name+" |") {
 				t.Errorf("shard %s: catalog.md has no row of %s\n%s", shard, name, catalog)
+			}
+			if !strings.Contains(xml, `<testsuite name="`+name+`"`) {
+				t.Errorf("shard %s: --junit has no suite of %s\n%s", shard, name, xml)
 			}
 		}
 		assertNothingLeft(t, lastPID)
@@ -331,9 +336,13 @@ func TestShardFilesEndToEnd(t *testing.T) {
 	}
 
 	out := filepath.Join(t.TempDir(), "empty")
-	text, code := oomlab(t, time.Minute, append(append([]string{"run"}, files...), "--shard", "4/4", "--out", out)...)
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	text, code := oomlab(t, time.Minute, append(append([]string{"run"}, files...), "--shard", "4/4", "--out", out, "--junit", junit)...)
 	if code != 0 || !strings.Contains(text, "nothing to run") {
 		t.Errorf("shard 4/4 of 3: exit %d; want 0 and 'nothing to run'\n%s", code, text)
+	}
+	if xml := readFile(t, junit); !strings.Contains(xml, "<skipped") || !strings.Contains(xml, "shard 4/4: nothing to run") || strings.Contains(xml, "<failure") {
+		t.Errorf("shard 4/4 --junit; want one skipped case saying nothing to run\n%s", xml)
 	}
 	if b, err := os.ReadFile(filepath.Join(out, report.CatalogFile)); err != nil || !strings.Contains(string(b), "shard 4/4: nothing to run") {
 		t.Errorf("shard 4/4 catalog.md = %q, %v; want the note", b, err)
