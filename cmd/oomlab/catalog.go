@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,11 +19,42 @@ import (
 	"github.com/oomlab/oomlab/scenarios"
 )
 
-// runCatalog runs every built-in scenario in turn, each into its own
+// runCatalog runs every built-in scenario in turn (run --all), or the
+// scenarios named by args (run FILE|NAME FILE|NAME...), each into its own
 // folder under the output directory, then writes catalog.md: one table of
-// every pattern and target. It stops at the first interrupt and still
-// writes the summary of what ran.
-func runCatalog(cmd *cobra.Command, f runFlags) error {
+// every pattern and target. With --shard I/N it runs only leg I of the
+// plan (planShards). It stops at the first interrupt and still writes the
+// summary of what ran.
+func runCatalog(cmd *cobra.Command, args []string, f runFlags) error {
+	var spec shardSpec
+	if f.shard != "" {
+		var err error
+		if spec, err = parseShard(f.shard); err != nil {
+			return usage(cmd, "%w", err)
+		}
+	}
+	var items []shardItem
+	if f.all {
+		items = builtinItems(f.parallel)
+	} else {
+		var err error
+		if items, err = fileItems(args, f.parallel); err != nil {
+			if !scenarios.IsInvalid(err) {
+				return usage(cmd, "%w", err)
+			}
+			return &exitError{code: exitBadInput, err: err}
+		}
+	}
+	all := len(items)
+	if f.shard != "" {
+		leg := planShards(items, spec.N)[spec.I-1]
+		if len(leg) > 0 {
+			fmt.Fprintf(cmd.OutOrStdout(), "shard %s: %d of %s, expected %s: %s\n",
+				spec, len(leg), scenarioCount(len(items)), legTotal(leg).Round(time.Second), strings.Join(itemNames(leg), ", "))
+		}
+		items = leg
+		f.shard = spec.String() // as results.json records it
+	}
 	root := f.out
 	if root == "" {
 		var err error
@@ -29,11 +62,19 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 			return err
 		}
 	}
+	if len(items) == 0 {
+		return writeEmptyShard(cmd, root, spec, all, f.junit)
+	}
+	return runItems(cmd, root, items, f)
+}
+
+// runItems runs each item into root/<name> and writes catalog.md.
+func runItems(cmd *cobra.Command, root string, items []shardItem, f runFlags) error {
 	var runs []*saved.Run
 	var verdicts [][]judge.Verdict
 	var errs []error
 	interrupted := false
-	for _, in := range scenarios.Builtins() {
+	for _, in := range items {
 		if cmd.Context().Err() != nil {
 			interrupted = true
 			break
@@ -41,11 +82,12 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 		sub := f
 		sub.out = filepath.Join(root, in.Name)
 		sub.all = false
-		if f.runtime != "all" && !slices.Contains(in.Runtimes, f.runtime) {
+		sub.junit = "" // one file of every run, below
+		if f.all && f.runtime != "all" && !slices.Contains(runtimesOf(in.Name), f.runtime) {
 			continue
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "\n=== %s\n", in.Name)
-		files, err := runScenario(cmd, in.Name, sub)
+		files, err := runScenario(cmd, in.Arg, sub)
 		var ee *exitError
 		// A failed gate or nothing to judge is the catalog gate's to say.
 		if err != nil && !(errors.As(err, &ee) && (ee.code == exitFailed || ee.code == exitNothing)) {
@@ -71,6 +113,11 @@ func runCatalog(cmd *cobra.Command, f runFlags) error {
 	gate, err := writeCatalog(cmd, root, runs, verdicts)
 	if err != nil {
 		return err
+	}
+	if f.junit != "" {
+		if err := writeCatalogJUnit(cmd, f.junit, runs, verdicts, gate); err != nil {
+			return &exitError{code: exitBadInput, err: err}
+		}
 	}
 	switch {
 	case interrupted:
@@ -125,4 +172,70 @@ func writeCatalog(cmd *cobra.Command, root string, runs []*saved.Run, verdicts [
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "\n== catalog\n%s\ncatalog  %s\n", b.Bytes(), path)
 	return gate, nil
+}
+
+// writeCatalogJUnit writes --junit for every run of a catalog, one test
+// suite per scenario (each run wrote its own over the last before).
+func writeCatalogJUnit(cmd *cobra.Command, path string, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus) error {
+	var b bytes.Buffer
+	if err := report.WriteJUnit(&b, runs, verdicts, gate); err != nil {
+		return err
+	}
+	if err := writeUserFile(path, b.Bytes()); err != nil {
+		return fmt.Errorf("--junit: %w", err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "output   %s\n", path)
+	return nil
+}
+
+// scenarioCount is "1 scenario", "3 scenarios".
+func scenarioCount(n int) string {
+	if n == 1 {
+		return "1 scenario"
+	}
+	return fmt.Sprintf("%d scenarios", n)
+}
+
+// itemNames lists the items' names.
+func itemNames(items []shardItem) []string {
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = it.Name
+	}
+	return names
+}
+
+// runtimesOf is the runtimes of the builtin called name.
+func runtimesOf(name string) []string {
+	for _, in := range scenarios.Builtins() {
+		if in.Name == name {
+			return in.Runtimes
+		}
+	}
+	return nil
+}
+
+// writeEmptyShard writes the catalog.md of a leg with nothing to run (more
+// legs than scenarios) and says so: not a failure, so a CI matrix leg
+// passes (exit 0), the others cover every scenario. --junit gets one
+// skipped test case saying the same, so a step reading it finds the file.
+func writeEmptyShard(cmd *cobra.Command, root string, spec shardSpec, all int, junit string) error {
+	out, err := results.CreateOutDir(root)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	note := fmt.Sprintf("shard %s: nothing to run: %d legs share %s, and the other legs run them all.\n", spec, spec.N, scenarioCount(all))
+	if err := out.WriteFile(report.CatalogFile, []byte(note)); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "\n== catalog\n%s\ncatalog  %s\n", note, out.Join(report.CatalogFile))
+	if junit == "" {
+		return nil
+	}
+	gate := judge.GateStatus{State: judge.GateNothing, Reason: strings.TrimSpace(note)}
+	if err := writeCatalogJUnit(cmd, junit, nil, nil, gate); err != nil {
+		return &exitError{code: exitBadInput, err: err}
+	}
+	return nil
 }

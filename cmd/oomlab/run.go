@@ -36,29 +36,41 @@ type runFlags struct {
 	noEvidence  bool
 	ui          string
 	narrate     bool
+	shard       string
 }
 
 func newRunCmd() *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
-		Use:   "run FILE|NAME",
+		Use:   "run FILE|NAME...",
 		Short: "Run a scenario (a file or a built-in name) and write results, plots and verdicts",
 		Long: `Run starts each target of the scenario in turn under its memory limit, drives it
 with the staged load while the mock downstream follows its timeline, samples it,
 and writes results.json, samples.csv, load.csv and the plots to --out.
+
+Given several scenarios (files or names), or --all for the built-in catalog,
+it runs each into --out/<scenario>/ and writes --out/catalog.md, one table of
+them all. --shard I/N runs only leg I of N: the scenarios are split by
+expected duration (longest first, each to the leg with the least so far), the
+same way on every machine, so N legs of a CI matrix given the same scenarios
+and flags run each scenario once; each run's results.json records the shard.
+A leg with nothing to run (more legs than scenarios) says so and exits 0.
+` + "`oomlab list --shards N --json`" + ` prints the plan.
 `,
 		Example: `  oomlab run upload-proxy
   oomlab run my-scenario.yaml --out out/
-  oomlab run upload-proxy --target upload-naive="node server.js"`,
+  oomlab run upload-proxy --target upload-naive="node server.js"
+  oomlab run --all --shard 2/3 --out leg2/
+  oomlab run a.yaml b.yaml c.yaml --shard 1/2 --out leg1/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if f.all {
 				return cobra.NoArgs(cmd, args)
 			}
-			return cobra.ExactArgs(1)(cmd, args)
+			return cobra.MinimumNArgs(1)(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.all {
-				return runCatalog(cmd, f)
+			if f.all || len(args) > 1 || f.shard != "" {
+				return runCatalog(cmd, args, f)
 			}
 			_, err := runScenario(cmd, args[0], f)
 			return err
@@ -82,6 +94,7 @@ and writes results.json, samples.csv, load.csv and the plots to --out.
 	fl.Lookup("ui").NoOptDefVal = defaultUIAddr
 	fl.BoolVar(&f.narrate, "narrate", false, "say in a line at each stage, downstream phase and death what is happening and what to watch (make demo)")
 	fl.BoolVar(&f.all, "all", false, "run every built-in scenario (the catalog) and write one summary, catalog.md")
+	fl.StringVar(&f.shard, "shard", "", "I/N: run only leg I of N of --all or of the scenarios given, balanced by expected duration (plan: oomlab list --shards N)")
 	return cmd
 }
 
@@ -124,7 +137,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 	res, runErr := runner.Run(cmd.Context(), runner.Options{
 		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: buildVersion(),
 		Parallel: f.parallel, Recorder: view.recorder(),
-		FailFast: f.failFast,
+		FailFast: f.failFast, Shard: f.shard,
 	})
 	view.closeDisplay()
 	if res == nil {
