@@ -334,10 +334,17 @@ func findMergeRuns(inputs []string, out string) ([]*mergeRun, error) {
 	return runs, nil
 }
 
-// errNoRunFolder marks an input that holds no run folder.
-var errNoRunFolder = errors.New("no run folder")
+// noRunFolderError is an input that holds no run folder.
+type noRunFolderError struct{ in string }
 
-func isNoRunFolder(err error) bool { return errors.Is(err, errNoRunFolder) }
+func (e *noRunFolderError) Error() string {
+	return fmt.Sprintf("merge: %s holds no run folder (no %s in it or in a folder one level down)", e.in, results.ResultsFile)
+}
+
+func isNoRunFolder(err error) bool {
+	var e *noRunFolderError
+	return errors.As(err, &e)
+}
 
 // runFoldersOf returns in itself when it is a run's folder (it holds
 // results.json), else its subfolders that are, in name order. A symbolic
@@ -382,8 +389,7 @@ func runFoldersOf(in string) ([]string, error) {
 		}
 	}
 	if len(dirs) == 0 {
-		return nil, &exitError{code: exitBadInput, err: fmt.Errorf("merge: %s holds no run folder (no %s in it or in a folder one level down): %w",
-			in, results.ResultsFile, errNoRunFolder)}
+		return nil, &exitError{code: exitBadInput, err: &noRunFolderError{in: in}}
 	}
 	return dirs, nil
 }
@@ -617,8 +623,8 @@ func nameMergeRuns(runs []*mergeRun) {
 }
 
 // folderName makes a scenario's name a safe folder name: letters,
-// digits, '-', '_' and '.' kept, anything else '-', never a leading dot,
-// never empty, at most 100 bytes.
+// digits, '-', '_' and '.' kept, anything else '-', never a leading dot
+// or dash, never empty, at most 100 bytes.
 func folderName(s string) string {
 	var b strings.Builder
 	for _, c := range s {
@@ -632,7 +638,7 @@ func folderName(s string) string {
 			break
 		}
 	}
-	name := strings.TrimLeft(b.String(), ".")
+	name := strings.TrimLeft(b.String(), ".-")
 	if name == "" {
 		name = "scenario"
 	}
