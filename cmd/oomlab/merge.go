@@ -258,6 +258,15 @@ func writeMerged(w io.Writer, out string, runs []*saved.Run, verdicts [][]judge.
 			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 		}
 	}
+	if os.Getenv("GITHUB_ACTIONS") == "true" {
+		var all []judge.Verdict
+		for _, vs := range verdicts {
+			all = append(all, vs...)
+		}
+		if err := report.GitHubAnnotations(w, "oomlab merge", all, gate); err != nil {
+			return err
+		}
+	}
 	return exitFor(gate, false)
 }
 
@@ -670,25 +679,32 @@ func placeMergeRuns(runs []*mergeRun, out string) error {
 	var tag [4]byte
 	rand.Read(tag[:])
 	tmp := func(i int) string { return fmt.Sprintf(".merge-%x-%d", tag, i) }
+	// Copies first, each to a temporary name: a copy that fails leaves
+	// the runs already in out as they were.
 	for i, r := range runs {
-		if r.inPlace && filepath.Base(r.dir) != r.name {
+		if r.inPlace {
+			continue
+		}
+		if err := copyRunFolder(d, r, tmp(i)); err != nil {
+			for j := range i + 1 {
+				os.RemoveAll(d.Join(tmp(j)))
+			}
+			return err
+		}
+	}
+	moved := func(r *mergeRun) bool { return !r.inPlace || filepath.Base(r.dir) != r.name }
+	for i, r := range runs {
+		if r.inPlace && moved(r) {
 			if err := os.Rename(r.dir, d.Join(tmp(i))); err != nil {
 				return fmt.Errorf("merge: %w", err)
 			}
 		}
 	}
 	for i, r := range runs {
-		switch {
-		case r.inPlace && filepath.Base(r.dir) == r.name:
-			continue
-		case !r.inPlace:
-			if err := copyRunFolder(d, r, tmp(i)); err != nil {
-				os.RemoveAll(d.Join(tmp(i)))
-				return err
+		if moved(r) {
+			if err := os.Rename(d.Join(tmp(i)), d.Join(r.name)); err != nil {
+				return fmt.Errorf("merge: %w", err)
 			}
-		}
-		if err := os.Rename(d.Join(tmp(i)), d.Join(r.name)); err != nil {
-			return fmt.Errorf("merge: %w", err)
 		}
 	}
 	return d.Sync()
