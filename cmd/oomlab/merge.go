@@ -84,7 +84,8 @@ conditions (memory limit, limit mode, request shape) unless
 as a DIR too: its runs are then merged in place.`,
 		Example: `  oomlab merge leg-1 leg-2 leg-3 --out merged --junit merged/junit.xml
   oomlab merge repeats-a repeats-b --out all-repeats`,
-		Args: cobra.MinimumNArgs(1),
+		Args:              cobra.MinimumNArgs(1),
+		ValidArgsFunction: dirsOnly,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usage(cmd, "--out is required")
@@ -94,6 +95,7 @@ as a DIR too: its runs are then merged in place.`,
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "the merged folder (required)")
 	cmd.Flags().StringVar(&o.junit, "junit", "", "also write every verdict as a JUnit XML report to this file")
+	_ = cmd.RegisterFlagCompletionFunc("out", dirsOnly)
 	cmd.Flags().BoolVar(&o.allowMismatch, "allow-mismatch", false, "merge runs of one scenario made under another memory limit, limit mode or request shape (with a warning) instead of refusing them")
 	return cmd
 }
