@@ -450,7 +450,10 @@ func loadMergeRuns(runs []*mergeRun, maxBytes int64) error {
 		file := filepath.Join(r.dir, results.ResultsFile)
 		run, err := saved.Load(r.dir)
 		if err != nil {
-			return refused("%s: %w", file, err)
+			if strings.Contains(err.Error(), r.dir) {
+				return refused("%w", err) // it names the file already
+			}
+			return refused("%s: %w", r.dir, err)
 		}
 		if err := checkDigests(run.Results); err != nil {
 			return refused("%s: %w", file, err)
