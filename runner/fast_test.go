@@ -225,7 +225,8 @@ downstream:
 
 // TestRunFast is --fast on a real target whose memory stays flat: its
 // load ends before the top stage's end, the requests in flight finish
-// (none is aborted), it survives, results.json says when and why, and
+// (none is aborted), it survives, its end-of-load evidence is taken at
+// the stop, results.json says when and why, and
 // the verdict classes it bounded and says it stopped early. Should the
 // machine be too busy for the rule to be sure in the 20 s, the load runs
 // out and the test fails: it depends on the rule, not on timing.
@@ -250,6 +251,12 @@ func TestRunFast(t *testing.T) {
 	for _, st := range aware.Stages {
 		if i := slices.IndexFunc(st.Errors, func(e results.ErrorCount) bool { return strings.Contains(e.Error, "interrupted") }); i >= 0 {
 			t.Errorf("stage %d errors %+v; want no request aborted", st.Index+1, st.Errors)
+		}
+	}
+	// The end-of-load evidence is taken by the stop, still under load.
+	for _, e := range aware.Evidence {
+		if e.EndOfLoad && e.AtSeconds > es.AtSeconds {
+			t.Errorf("end-of-load evidence at %.2f s; want it by the stop, %.2f s", e.AtSeconds, es.AtSeconds)
 		}
 	}
 	run, err := saved.Load(filepath.Join(out, results.ResultsFile))
