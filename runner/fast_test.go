@@ -11,6 +11,7 @@ import (
 
 	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
+	"github.com/oomlab/oomlab/report/saved/savedtest"
 	"github.com/oomlab/oomlab/runner/results"
 	"github.com/oomlab/oomlab/runner/results/curve"
 )
@@ -269,5 +270,56 @@ func TestRunFast(t *testing.T) {
 	v := judge.Judge(run)[0]
 	if v.Class != judge.ClassBounded || !strings.Contains(v.Story, "stopped early at") {
 		t.Errorf("verdict %s: %s; want bounded, saying it stopped early", v.Class, v.Story)
+	}
+}
+
+// TestFastKeepsTheClass replays every recorded curve of a survivor
+// (report/testdata/curves) through the --fast rule: where it would have
+// stopped the load, the verdict on the curve cut there must give the
+// class the whole curve gets. This is the rule's promise: stopping early
+// changes how long a run takes, not what it finds.
+func TestFastKeepsTheClass(t *testing.T) {
+	files, err := filepath.Glob(savedtest.Testdata("curves", "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("recorded curves: %v (%d)", err, len(files))
+	}
+	stopped := 0
+	for _, file := range files {
+		run, err := savedtest.LoadCurve(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, tgt, s := run.Results, run.Results.Targets[0], run.Series[0]
+		if tgt.Outcome != results.OutcomeSurvived || tgt.Restarts > 0 {
+			continue // a death spoils the rule
+		}
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			full := judge.Judge(run)[0]
+			f := newFastStop(cmp.Or(res.MemoryLimitBytes, 256*mb), res.Stages, res.Phases, true)
+			n := -1
+			for i, ts := range s.T {
+				b := int64(s.RSSMiB[i] * mb)
+				if _, stop := f.observe(ts, b, b); stop {
+					n = i + 1
+					break
+				}
+			}
+			if n < 0 {
+				t.Logf("%s: not stopped (%s)", full.Class, full.Confidence.Reason)
+				return
+			}
+			stopped++
+			cut := &saved.Series{Target: s.Target, T: s.T[:n], RSSMiB: s.RSSMiB[:n], CPUPercent: s.CPUPercent[:n],
+				CgroupMiB: s.CgroupMiB[:n], HeapMiB: s.HeapMiB[:n], GCCount: s.GCCount[:n]}
+			early := judge.Judge(&saved.Run{Results: res, Series: []*saved.Series{cut}})[0]
+			if early.Class != full.Class {
+				t.Errorf("stopped at %.1f s: class %s (%s); the whole curve: %s (%s)", s.T[n-1], early.Class, early.Confidence.Reason,
+					full.Class, full.Confidence.Reason)
+			}
+			t.Logf("stopped at %.1f s of %.0f s: %s, as the whole curve", s.T[n-1], f.endsAt, early.Class)
+		})
+	}
+	if stopped == 0 {
+		t.Error("no recorded curve was stopped early: the test checks nothing")
 	}
 }
