@@ -69,6 +69,7 @@ func (r *targetRun) finish(ctx context.Context) {
 	res.Exit.ByHarness = r.stopped
 	r.mon.figures(res)
 	res.Events = append([]results.Event{}, r.deaths...)
+	res.StoppedEarly = r.mon.stoppedEarly()
 	if cut, _ := r.mon.forecasts(); cut != nil && len(r.deaths) == 0 {
 		r.finishForecast()
 		return
@@ -80,6 +81,10 @@ func (r *targetRun) finish(ctx context.Context) {
 			res.Outcome, res.OutcomeDetail, res.OOMAtSeconds = ev.Outcome, ev.Detail, &ev.AtSeconds
 		} else {
 			res.Outcome, res.OutcomeDetail = results.OutcomeSurvived, "alive at the end of the load; stopped by the harness"
+			if es := res.StoppedEarly; es != nil {
+				res.OutcomeDetail = fmt.Sprintf("alive when --fast stopped the load at %.1f s of %.0f s (%s); stopped by the harness",
+					es.AtSeconds, es.LoadSeconds, es.Reason)
+			}
 			r.keepForecast()
 		}
 		return

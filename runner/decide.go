@@ -26,6 +26,9 @@ const (
 	// actEndLoad: --fail-fast is sure the limit will be reached before the
 	// load ends; end the load early.
 	actEndLoad action = "end-load"
+	// actStopLoad: --fast is sure the target's memory is flat; stop
+	// sending, let the requests in flight finish as at the load's end.
+	actStopLoad action = "stop-load"
 )
 
 // decision is one thing the lifecycle must do.
@@ -39,6 +42,8 @@ type decision struct {
 	// Forecast is, for actEndLoad, the forecast that ended the load
 	// (CutShort set).
 	Forecast *results.Forecast
+	// EarlyStop is, for actStopLoad, why --fast stopped the load.
+	EarlyStop *results.EarlyStop
 }
 
 // reading is what one sample of a target measured.
@@ -84,24 +89,47 @@ type watch struct {
 	// LastForecast is the latest forecast made; Cut the one that ended the
 	// load (--fail-fast), nil until then.
 	LastForecast, Cut *results.Forecast
+	// Fast is the --fast rule over the top stage; Stopped the early stop
+	// it called for, nil until then.
+	Fast    fastStop
+	Stopped *results.EarlyStop
+	// Started says a process of the target was started already: the next
+	// one is a restart, after a death.
+	Started bool
+}
+
+// watchOptions are what the rules need of the scenario and the options.
+type watchOptions struct {
+	// StallWindow is Options.StallWindow, Load the load's length;
+	// FailFast and Fast are the options of those names.
+	StallWindow, Load time.Duration
+	FailFast, Fast    bool
+	// Stages and Phases are the load's stages and the downstream's
+	// phases, as results.json gives them.
+	Stages []results.StageSpan
+	Phases []results.PhaseSpan
 }
 
 // newWatch returns the rules for a target under the given limit.
-// stallWindow is Options.StallWindow, load the load's length and failFast
-// Options.FailFast.
-func newWatch(limit int64, cgroup bool, stallWindow, load time.Duration, failFast bool) watch {
+func newWatch(limit int64, cgroup bool, o watchOptions) watch {
 	return watch{
 		LimitBytes: limit, Cgroup: cgroup,
-		Stall:    *newStallDetector(limit, stallWindow),
-		FailFast: *newFailFast(limit, load, failFast),
+		Stall:    *newStallDetector(limit, o.StallWindow),
+		FailFast: *newFailFast(limit, o.Load, o.FailFast),
+		Fast:     *newFastStop(limit, o.Stages, o.Phases, o.Fast),
 	}
 }
 
 // process returns the rules for a new process of the target: the stall
-// rule starts again, the fail-fast rule goes on.
+// rule starts again, the fail-fast rule goes on, and after a restart the
+// --fast rule never stops the load.
 func (w watch) process() watch {
 	w.Acted = false
 	w.Stall.reset()
+	if w.Started {
+		w.Fast.spoil()
+	}
+	w.Started = true
 	return w
 }
 
@@ -121,11 +149,16 @@ func (w watch) process() watch {
 //  5. Every sample, dead or alive, feeds the fail-fast rule the latest
 //     live memory until it has ended the load; when it may act and is sure:
 //     actEndLoad.
+//  6. Under --fast, each sample of the live target feeds the --fast rule
+//     (fastStop) until it has stopped the load or the load was ended;
+//     a kill asked for spoils it, a sample of no live target starts its
+//     streak again; when it is sure: actStopLoad.
 func decide(w watch, r reading) ([]decision, bool, watch) {
 	var out []decision
 	live := r.RSSBytes > 0
 	if r.Cgroup != nil && r.NewOOMKills > 0 && !w.Acted {
 		w.Acted, live = true, false
+		w.Fast.spoil()
 		out = append(out, decision{Action: actEndTree, At: r.At,
 			Detail: fmt.Sprintf("oom-kill in its cgroup at %.1fs: the target is ended, every process of it", r.At.Seconds())})
 	}
@@ -142,10 +175,12 @@ func decide(w watch, r reading) ([]decision, bool, watch) {
 	if live && !w.Acted {
 		if !w.Cgroup && r.RSSBytes > w.LimitBytes {
 			w.Acted = true
+			w.Fast.spoil()
 			out = append(out, decision{Action: actKillWatchdog, At: r.At,
 				Detail: fmt.Sprintf("watchdog: RSS %s passed the limit %s at %.1fs: killed", mib(r.RSSBytes), mib(w.LimitBytes), r.At.Seconds())})
 		} else if stalled, since := w.Stall.observe(r.At, w.MemBytes, fails, r.LastSuccess); stalled {
 			w.Acted = true
+			w.Fast.spoil()
 			out = append(out, decision{Action: actKillStall, At: since,
 				Detail: fmt.Sprintf("limit-stall: at the limit since %.1fs with no success: killed by the harness", since.Seconds())})
 		}
@@ -163,6 +198,18 @@ func decide(w watch, r reading) ([]decision, bool, watch) {
 		out = append(out, decision{Action: actEndLoad, At: r.At, Forecast: w.Cut,
 			Detail: fmt.Sprintf("fail-fast: memory climbs %.1f ± %.1f MiB/s and will reach the %s limit at about %.0f s (by %.0f s at the latest), before the load ends at %.0f s: load ended at %.1f s",
 				fc.SlopeBytesPerSecond/(1<<20), fc.SlopeStdErrBytesPerSecond/(1<<20), mib(fc.LimitBytes), fc.AtSeconds, *fc.LatestSeconds, w.FailFast.endsAt, r.At.Seconds())})
+		return out, live, w
+	}
+	if !w.Fast.act || w.Stopped != nil {
+		return out, live, w
+	}
+	if !live || w.Acted {
+		w.Fast.miss()
+		return out, live, w
+	}
+	if es, stop := w.Fast.observe(r.At.Seconds(), r.RSSBytes, w.MemBytes); stop {
+		w.Stopped = &es
+		out = append(out, decision{Action: actStopLoad, At: r.At, EarlyStop: w.Stopped, Detail: fastDetail(es)})
 	}
 	return out, live, w
 }

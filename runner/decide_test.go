@@ -124,7 +124,7 @@ func TestDecide(t *testing.T) {
 			if limit == 0 {
 				limit = 100 * mb
 			}
-			w := newWatch(limit, tt.group, 5*time.Second, time.Minute, tt.failFast).process()
+			w := newWatch(limit, tt.group, watchOptions{StallWindow: 5 * time.Second, Load: time.Minute, FailFast: tt.failFast}).process()
 			var got []decision
 			var live bool
 			for _, r := range tt.feed {
@@ -166,7 +166,7 @@ func TestDecide(t *testing.T) {
 // same state and reading give the same answer however often it is asked,
 // whatever it was asked in between.
 func TestDecidePure(t *testing.T) {
-	w := newWatch(256*mb, true, 5*time.Second, time.Minute, true).process()
+	w := newWatch(256*mb, true, watchOptions{StallWindow: 5 * time.Second, Load: time.Minute, FailFast: true}).process()
 	for _, r := range ramp(6.5, true) {
 		_, _, w = decide(w, r)
 	}
@@ -205,7 +205,7 @@ func TestStallDetectorReset(t *testing.T) {
 // BenchmarkDecide is one sample's decision with a full fail-fast window
 // (10 s at the default 10 samples a second) behind it.
 func BenchmarkDecide(b *testing.B) {
-	w := newWatch(256*mb, true, 5*time.Second, time.Hour, true).process()
+	w := newWatch(256*mb, true, watchOptions{StallWindow: 5 * time.Second, Load: time.Hour, FailFast: true}).process()
 	t := 0.0
 	next := func() reading {
 		t += 0.1

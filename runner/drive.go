@@ -20,11 +20,13 @@ import (
 func (r *targetRun) drive(ctx context.Context) {
 	loadCtx, cancelLoad := context.WithCancel(ctx)
 	defer cancelLoad()
+	finish := make(chan struct{})
+	ends := loadEnds{end: cancelLoad, stop: sync.OnceFunc(func() { close(finish) })}
 	r.t0 = r.now()
 	r.down.Begin(r.t0)
 	r.h.rec.Event(results.RunEvent{Kind: results.EventLoadStarted, Target: r.t.Name})
 	r.res.LoadStartedAt = r.t0.UTC()
-	loadDone, waitLoad := r.startLoad(loadCtx)
+	loadDone, waitLoad := r.startLoad(loadCtx, finish)
 
 	tick := time.NewTicker(r.h.opts.Scenario.SampleInterval.D())
 	defer tick.Stop()
@@ -34,7 +36,7 @@ func (r *targetRun) drive(ctx context.Context) {
 		case <-tick.C:
 			ds := r.mon.tick(r.elapsed())
 			r.h.opts.hooks.sample()
-			r.act(ds, cancelLoad)
+			r.act(ds, ends)
 		case <-r.p.Done():
 			if r.died(ctx) {
 				continue
@@ -50,7 +52,7 @@ func (r *targetRun) drive(ctx context.Context) {
 	}
 	waitLoad()
 	r.loadOver(*lr)
-	r.act(r.mon.last(r.elapsed()), cancelLoad) // final counters of the cgroup
+	r.act(r.mon.last(r.elapsed()), ends) // final counters of the cgroup
 	r.res.Downstream = r.down.figures()
 }
 
@@ -60,15 +62,23 @@ type loadResult struct {
 	err error
 }
 
+// loadEnds are the two ways the monitor's decisions can end a load: end
+// aborts it with the requests in flight (--fail-fast), stop stops sending
+// and lets them finish (--fast). Both are safe to call more than once.
+type loadEnds struct {
+	end, stop func()
+}
+
 // startLoad starts the load against the target on a goroutine of its own;
 // the result arrives on the returned channel, and wait returns once that
-// goroutine has ended. The load ends with ctx.
-func (r *targetRun) startLoad(ctx context.Context) (<-chan loadResult, func()) {
+// goroutine has ended. The load ends with ctx; closing finish ends its
+// schedule early (load.Config.Finish).
+func (r *targetRun) startLoad(ctx context.Context, finish <-chan struct{}) (<-chan loadResult, func()) {
 	sc := r.h.opts.Scenario
 	cfg := load.Config{
 		Name: r.t.Name, Kinds: loadKinds(sc.Load.Kinds(), "http://"+r.addr, r.h.bodies),
 		Stages: loadStages(sc.Load), MaxWorkers: sc.Load.MaxWorkers,
-		MaxConnections: sc.Load.MaxConnections, AllowRemote: r.h.opts.AllowRemote,
+		MaxConnections: sc.Load.MaxConnections, AllowRemote: r.h.opts.AllowRemote, Finish: finish,
 	}
 	onWindow := r.mon.onWindow
 	if k := r.h.opts.hooks; k.inLoad() {
@@ -116,9 +126,10 @@ func loadKinds(kinds []scenarios.RequestKind, base string, bodies [][]byte) []lo
 // for the watchdog or a limit stall, ends the rest of a tree the kernel
 // OOM-killed a process of (a wrapper, sh -c "server; true", or a master
 // left alive would be sampled as a healthy few MiB from then on), or ends
-// the load for --fail-fast. A killed process's death then comes to drive
+// the load for --fail-fast (aborting the requests in flight), or stops it
+// for --fast (letting them finish, as at the load's end). A killed process's death then comes to drive
 // as any other, dated and classified by the cause recorded here.
-func (r *targetRun) act(ds []decision, endLoad context.CancelFunc) {
+func (r *targetRun) act(ds []decision, ends loadEnds) {
 	log := r.h.opts.Log
 	for _, d := range ds {
 		switch d.Action {
@@ -137,7 +148,10 @@ func (r *targetRun) act(ds []decision, endLoad context.CancelFunc) {
 			}
 		case actEndLoad:
 			fmt.Fprintf(log, "  %s\n", d.Detail)
-			endLoad()
+			ends.end()
+		case actStopLoad:
+			fmt.Fprintf(log, "  %s\n", d.Detail)
+			ends.stop()
 		}
 	}
 }

@@ -100,8 +100,10 @@ func (r *targetRun) evidenceObserve(el time.Duration, row results.SampleRow) {
 	r.ev.begun = true
 	r.ev.last = row
 	r.ev.capt.Observe(el, row.RSSBytes, row.CgroupUsageBytes)
-	if total := r.h.opts.Scenario.Load.TotalDuration(); total > 2*endWindow && el >= total-endWindow {
-		r.ev.capt.End(el, row.RSSBytes, row.CgroupUsageBytes) // still under load
+	// Still under load: near its end, or as --fast stops it (the sample
+	// that decided the stop; the requests in flight are still served).
+	if total := r.h.opts.Scenario.Load.TotalDuration(); (total > 2*endWindow && el >= total-endWindow) || r.mon.stoppedEarly() != nil {
+		r.ev.capt.End(el, row.RSSBytes, row.CgroupUsageBytes)
 	}
 }
 

@@ -104,6 +104,7 @@ func TestAct(t *testing.T) {
 		wantBy    killCause
 		wantAt    time.Duration
 		wantEnd   int
+		wantStop  int
 		wantLog   []string
 	}{
 		{name: "nothing decided: carry on"},
@@ -117,6 +118,8 @@ func TestAct(t *testing.T) {
 			killErr: errors.New("no such process"), wantKills: 1, wantBy: killKernel, wantAt: 4 * time.Second},
 		{name: "fail-fast ends the load, not the process", ds: []decision{{Action: actEndLoad, At: 7 * time.Second, Detail: "fail-fast: load ended"}},
 			wantEnd: 1, wantLog: []string{"fail-fast: load ended"}},
+		{name: "fast stops the load, not the process", ds: []decision{{Action: actStopLoad, At: 7 * time.Second, Detail: "fast: load ended"}},
+			wantStop: 1, wantLog: []string{"fast: load ended"}},
 		{name: "a kill and the end of the load: both, in order",
 			ds:        []decision{{Action: actKillWatchdog, At: 7 * time.Second, Detail: "watchdog: killed"}, {Action: actEndLoad, At: 7 * time.Second, Detail: "fail-fast: load ended"}},
 			wantKills: 1, wantBy: killWatchdog, wantAt: 7 * time.Second, wantEnd: 1, wantLog: []string{"watchdog: killed", "fail-fast: load ended"}},
@@ -125,10 +128,10 @@ func TestAct(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := &fakeProcess{done: make(chan struct{}), killErr: tt.killErr}
 			r := newFakeRun(t, scenarios.RestartNever, p, nil)
-			ends := 0
-			r.act(tt.ds, func() { ends++ })
-			if p.kills != tt.wantKills || ends != tt.wantEnd {
-				t.Errorf("act(%v): %d kills, %d ends of the load; want %d, %d", tt.ds, p.kills, ends, tt.wantKills, tt.wantEnd)
+			ends, stops := 0, 0
+			r.act(tt.ds, loadEnds{end: func() { ends++ }, stop: func() { stops++ }})
+			if p.kills != tt.wantKills || ends != tt.wantEnd || stops != tt.wantStop {
+				t.Errorf("act(%v): %d kills, %d ends and %d stops of the load; want %d, %d, %d", tt.ds, p.kills, ends, stops, tt.wantKills, tt.wantEnd, tt.wantStop)
 			}
 			if r.killedBy != tt.wantBy || r.killedAt != tt.wantAt {
 				t.Errorf("act(%v): killed by %q at %v; want %q at %v", tt.ds, r.killedBy, r.killedAt, tt.wantBy, tt.wantAt)

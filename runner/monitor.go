@@ -57,7 +57,8 @@ func (h *harness) newMonitor(t *scenarios.Target, g *cgroup.Group, onSample func
 	}
 	m := &targetMonitor{
 		name: t.Name, rec: h.rec, self: h.sampleSelf, counters: counters, timeline: newTimeline(h.res), onSample: onSample,
-		rules: newWatch(int64(sc.MemoryLimit), g != nil, h.opts.StallWindow, sc.Load.TotalDuration(), h.opts.FailFast),
+		rules: newWatch(int64(sc.MemoryLimit), g != nil, watchOptions{StallWindow: h.opts.StallWindow, Load: sc.Load.TotalDuration(),
+			FailFast: h.opts.FailFast, Fast: h.opts.Fast, Stages: h.res.Stages, Phases: h.res.Phases}),
 	}
 	m.lastSuccess.Store(-1)
 	return m
@@ -167,6 +168,9 @@ func (m *targetMonitor) read(el time.Duration) (results.SampleRow, reading) {
 	row.HarnessRSSBytes = m.self()
 	return row, r
 }
+
+// stoppedEarly returns why --fast stopped the load, nil when it did not.
+func (m *targetMonitor) stoppedEarly() *results.EarlyStop { return m.rules.Stopped }
 
 // forecasts returns the forecast that ended the load (--fail-fast), nil
 // when none did, and the latest forecast made, nil before the first.

@@ -58,6 +58,13 @@ type Options struct {
 	// in a row, one a second, see curve.ForecastLimit); the target's
 	// outcome is then results.OutcomeForecastOOM.
 	FailFast bool
+	// Fast stops a target's load early once its memory is flat beyond
+	// doubt over the settled part of the top stage (fastStop: the
+	// verdict's settling and growth threshold, three checks in a row, one
+	// a second); the requests in flight then finish as at the load's end,
+	// the outcome stays survived and results.Target.StoppedEarly says
+	// when and why.
+	Fast bool
 	// StallWindow is how long a target must sit at its limit, answering
 	// nothing, before it is called stalled (default 5s).
 	StallWindow time.Duration

@@ -32,6 +32,7 @@ type runFlags struct {
 	restart     bool
 	parallel    bool
 	failFast    bool
+	fast        bool
 	junit       string
 	noEvidence  bool
 	ui          string
@@ -88,6 +89,7 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
 	fl.BoolVar(&f.restart, "restart", false, "start a target again each time it dies under load, as a container's restart policy would (at most 5 times)")
 	fl.BoolVar(&f.parallel, "parallel", false, "run every target at the same time, each with its own cgroup, downstream and load (as parallel: true in a scenario)")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "end a target's load once its memory is confidently forecast to reach the limit before the load ends (outcome forecast-oom)")
+	fl.BoolVar(&f.fast, "fast", false, "stop a target's load early once its memory is flat beyond doubt over the settled part of the top stage (outcome survived; the verdict says it stopped early and why)")
 	fl.StringVar(&f.junit, "junit", "", "also write the verdicts as a JUnit XML report to this file (one test case per target and expectation)")
 	fl.BoolVar(&f.noEvidence, "no-evidence", false, "take no evidence (heap profile, memoryUsage, smaps_rollup) as memory nears the limit")
 	fl.StringVar(&f.ui, "ui", "", "serve a live view of the run to browsers at ADDR (--ui alone: "+defaultUIAddr+"; give --ui=ADDR to listen elsewhere)")
@@ -137,7 +139,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 	res, runErr := runner.Run(cmd.Context(), runner.Options{
 		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: buildVersion(),
 		Parallel: f.parallel, Recorder: view.recorder(),
-		FailFast: f.failFast, Shard: f.shard,
+		FailFast: f.failFast, Fast: f.fast, Shard: f.shard,
 	})
 	view.closeDisplay()
 	if res == nil {

@@ -17,10 +17,17 @@ import (
 //	inconclusive: stage 4 (200 rps) too short to tell …; expectations pass, but the curve could not be classed
 //	oom-killed: killed by the kernel at 27.3 s (cgroup-v1 oom_kill); expectations pass (2)
 //
+//	bounded: RSS levelled off …; stopped early at 40.4 s of 50 s under --fast: memory flat (…); expectations pass (2)
+//
 // The class word leads, except where the expectations pass and the class
-// worries (growing): then the line says both, expectations first.
+// worries (growing): then the line says both, expectations first. A load
+// that --fast stopped early says so after the class's reason.
 func story(v Verdict) string {
-	exp := expectationsText(v)
+	var early string
+	if v.StoppedEarly != "" {
+		early = "; " + v.StoppedEarly
+	}
+	exp := early + expectationsText(v)
 	c := v.Confidence
 	switch v.Class {
 	case ClassGrowing:
@@ -28,12 +35,12 @@ func story(v Verdict) string {
 			c.RiseMiB, c.EndSeconds-c.StartSeconds, strings.TrimSuffix(strings.SplitN(c.Window, " after ", 2)[0], " "),
 			format.SlopeSE(c.SlopeMiBPerSec, 2*c.SlopeSEMiBPerSec))
 		if len(v.Expectations) > 0 && v.Pass && !asksClass(v) {
-			return "within expectations, but growing: " + what
+			return "within expectations, but growing: " + what + early
 		}
 		return "growing: " + what + exp
 	case ClassBounded, ClassInconclusive:
 		if v.Class == ClassInconclusive && v.Pass && len(v.Expectations) > 0 {
-			return "inconclusive: " + c.Reason + "; expectations pass, but the curve could not be classed"
+			return "inconclusive: " + c.Reason + early + "; expectations pass, but the curve could not be classed"
 		}
 		return v.Class + ": " + c.Reason + exp
 	}

@@ -174,8 +174,7 @@ func latencyRise(res *results.Results, t results.Target, p95 func(results.Stage)
 		if first < 0 {
 			first = k
 		}
-		full := k < len(res.Stages) && st.DurationSeconds >= 0.9*(res.Stages[k].EndSeconds-res.Stages[k].StartSeconds)
-		if full || t.OOMAtSeconds != nil {
+		if ranInFull(res, t, k) || t.OOMAtSeconds != nil {
 			last = k
 		}
 	}
@@ -201,7 +200,7 @@ func behindSymptom(res *results.Results, t results.Target) string {
 		if !st.Behind || st.OfferedRatePerSecond <= 0 {
 			continue
 		}
-		if k >= len(res.Stages) || st.DurationSeconds < 0.9*(res.Stages[k].EndSeconds-res.Stages[k].StartSeconds) {
+		if !ranInFull(res, t, k) {
 			continue // cut short by the death
 		}
 		ks = append(ks, k+1)

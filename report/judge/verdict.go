@@ -60,6 +60,11 @@ type Verdict struct {
 	Pass bool `json:"pass"`
 	// Recommendation is what to do about it, for this pattern and runtime.
 	Recommendation string `json:"recommendation"`
+	// StoppedEarly says when and why --fast stopped the target's load
+	// before its end ("stopped early at 40.4 s of 50 s under --fast:
+	// memory flat (…)"); the story says it too. Empty when the load ran
+	// out.
+	StoppedEarly string `json:"stopped_early,omitempty"`
 
 	Outcome     string  `json:"outcome"`
 	Runtime     string  `json:"runtime,omitempty"`
@@ -178,6 +183,7 @@ func judgeTarget(run *saved.Run, i int) Verdict {
 		v.Pass = v.Pass && c.Pass
 	}
 	v.Recommendation = recommend(res, t, v)
+	v.StoppedEarly = earlyStopText(t)
 	v.Story = story(v)
 	return v
 }

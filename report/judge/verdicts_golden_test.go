@@ -10,7 +10,7 @@ import (
 
 // TestVerdictsGolden keeps every verdict the judge gives on recorded data —
 // the 29 recorded curves, the saved upload-proxy run and the synthetic
-// runs — in one golden file per input, so that moving the judging code
+// runs (one with a load --fast stopped early) — in one golden file per input, so that moving the judging code
 // cannot change a class, an outcome, a figure or the gate unseen: a
 // difference shows in the diff of testdata/golden (regenerate with
 // -update and explain it).
@@ -42,4 +42,5 @@ func TestVerdictsGolden(t *testing.T) {
 	t.Run("upload-proxy", func(t *testing.T) { check(t, savedtest.Upload(t)) })
 	t.Run("synth-upload-proxy", func(t *testing.T) { check(t, savedtest.UploadProxy().Run()) })
 	t.Run("synth-long-run", func(t *testing.T) { check(t, savedtest.LongRun().Run()) })
+	t.Run("synth-upload-proxy-fast", func(t *testing.T) { check(t, fastRun(t)) })
 }

@@ -61,6 +61,10 @@ type aggregator struct {
 
 	interrupted   bool
 	interruptedAt time.Duration
+	// stopped says the schedule was ended early at stoppedAt
+	// (Config.Finish): nothing is offered or sent from then on.
+	stopped   bool
+	stoppedAt time.Duration
 }
 
 // newAggregator returns an aggregator for an attack paced by p that began
@@ -143,10 +147,19 @@ func (a *aggregator) interrupt(now time.Duration) {
 	}
 }
 
+// stopSending records that the schedule was ended early at now
+// (Config.Finish): from then on nothing is offered, and the pacer's lag,
+// which would only grow, is no longer sampled.
+func (a *aggregator) stopSending(now time.Duration) {
+	if !a.stopped {
+		a.stopped, a.stoppedAt = true, now
+	}
+}
+
 // tick is called when the wall clock reaches now (a window boundary, or
 // the end): it samples the pacer's lag and closes the windows that ended.
 func (a *aggregator) tick(now time.Duration, hits uint64) {
-	if i := a.pacer.stageAt(now); i >= 0 && !a.interrupted {
+	if i := a.pacer.stageAt(now); i >= 0 && !a.interrupted && !a.stopped {
 		a.stages[i].maxLag = max(a.stages[i].maxLag, a.pacer.Lag(now, hits))
 	}
 	a.advance(now, hits)
@@ -177,7 +190,11 @@ func (a *aggregator) emit(end time.Duration, hits uint64) {
 		Errors:    w.done - w.successes - w.shed,
 	}
 	if span := (end - begin).Seconds(); span > 0 {
-		row.OfferedPerSecond = (a.pacer.Hits(end) - a.pacer.Hits(begin)) / span
+		offeredTo := end
+		if a.stopped {
+			offeredTo = max(begin, min(end, a.stoppedAt))
+		}
+		row.OfferedPerSecond = (a.pacer.Hits(offeredTo) - a.pacer.Hits(begin)) / span
 	}
 	if w.done > 0 {
 		row.P50Ms = ms(w.latencies.Quantile(0.50))

@@ -58,6 +58,11 @@ type Config struct {
 	Name string
 	// AllowRemote lets URL point away from loopback.
 	AllowRemote bool
+	// Finish, when closed, ends the schedule early (--fast): no request
+	// is sent from then on, and Run returns as at the schedule's end,
+	// once the requests in flight have finished or timed out, with the
+	// stages figured as run until then. nil: the schedule runs out.
+	Finish <-chan struct{}
 }
 
 // Figures is what Run measured.
@@ -134,6 +139,9 @@ func (c Config) withDefaults() (Config, error) {
 // ReadSeconds and SlowBytesIn are those of its slow readers' requests
 // sent in the stage (see slowReads).
 //
+// When cfg.Finish is closed, Run stops sending and ends as it would at
+// the schedule's end, with no error.
+//
 // When ctx ends, Run stops sending, aborts the requests in flight by
 // closing their connections (their errors count as "interrupted by the
 // harness"), and returns the stages run so far with an error wrapping
@@ -163,7 +171,7 @@ func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) (Figur
 	for i, k := range cfg.Kinds {
 		names[i] = k.Name
 	}
-	tp := &trackedPacer{StagedPacer: pacer, done: ctx.Done(), lags: make([]time.Duration, len(pacer.Stages))}
+	tp := &trackedPacer{StagedPacer: pacer, done: ctx.Done(), finish: cfg.Finish, lags: make([]time.Duration, len(pacer.Stages))}
 	agg := newAggregator(pacer, start, cfg.Window, onWindow, names)
 
 	resc := atk.Attack(newMix(cfg.Kinds).target, tp, 0, cfg.Name)
@@ -173,7 +181,7 @@ func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) (Figur
 	// the channel, which it does once every worker has returned.
 	timer := time.NewTimer(time.Until(start.Add(agg.windowEnd())))
 	defer timer.Stop()
-	done := ctx.Done()
+	done, finish := ctx.Done(), cfg.Finish
 	ranUntil := pacer.Duration()
 	interrupted := false
 	for resc != nil {
@@ -187,6 +195,11 @@ func Run(ctx context.Context, cfg Config, onWindow func(results.LoadRow)) (Figur
 		case <-timer.C:
 			agg.tick(time.Since(start), tp.sent.Load())
 			timer.Reset(time.Until(start.Add(agg.windowEnd())))
+		case <-finish:
+			finish = nil
+			now := time.Since(start)
+			ranUntil = min(now, ranUntil)
+			agg.stopSending(now)
 		case <-done:
 			done = nil
 			now := time.Since(start)
@@ -237,12 +250,12 @@ func newAttacker(cfg Config, tr *kindTransport) *vegeta.Attacker {
 }
 
 // trackedPacer is the StagedPacer as Run hands it to Vegeta: it publishes
-// how many hits were sent, stops pacing once done is closed, and records
-// the largest lag it sees in each stage.
+// how many hits were sent, stops pacing once done or finish is closed,
+// and records the largest lag it sees in each stage.
 type trackedPacer struct {
 	StagedPacer
-	done <-chan struct{}
-	sent atomic.Uint64
+	done, finish <-chan struct{}
+	sent         atomic.Uint64
 	// lags is written by Vegeta's pacing goroutine only, and read once
 	// Vegeta has closed the results channel.
 	lags []time.Duration
@@ -255,6 +268,8 @@ func (p *trackedPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, 
 	p.sent.Store(hits)
 	select {
 	case <-p.done:
+		return 0, true
+	case <-p.finish:
 		return 0, true
 	default:
 	}

@@ -265,6 +265,62 @@ func TestRunCancel(t *testing.T) {
 	}
 }
 
+// TestRunFinish: closing Config.Finish ends the schedule early as its
+// end would: nothing more is sent, the requests in flight are answered
+// (none aborted), no error, the stage figured as run until then, and the
+// stage not begun left out. (Whether it fell behind is not asked: the
+// server holds every request until the end, and so Vegeta's workers.)
+func TestRunFinish(t *testing.T) {
+	const held = 10 // requests in flight when the schedule is ended
+	arrived := make(chan struct{}, held)
+	release := make(chan struct{})
+	srv := server(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		<-release
+		io.WriteString(w, "ok\n")
+	})
+	finish := make(chan struct{})
+	type ret struct {
+		fig Figures
+		err error
+	}
+	out := make(chan ret, 1)
+	go func() {
+		cfg := Config{URL: srv.URL, Finish: finish, Stages: []Stage{{Rate: 50, Duration: time.Minute}, {Rate: 50, Duration: time.Minute}}}
+		fig, err := Run(context.Background(), cfg, nil)
+		out <- ret{fig, err}
+	}()
+	for range held {
+		select {
+		case <-arrived:
+		case <-time.After(30 * time.Second):
+			t.Fatal("too few requests reached the server within 30 s")
+		}
+	}
+	close(finish)
+	// Whatever is still in flight is answered now: Run must wait for it.
+	close(release)
+	var r ret
+	select {
+	case r = <-out:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return within 30 s of the end of its schedule")
+	}
+	if r.err != nil {
+		t.Fatalf("Run() error = %v; want none", r.err)
+	}
+	if len(r.fig.Stages) != 1 {
+		t.Fatalf("Run() returned %d stages; want 1 (the second never began)", len(r.fig.Stages))
+	}
+	s := r.fig.Stages[0]
+	if s.Requests < held || s.Successes != s.Requests || len(s.Errors) != 0 || s.DurationSeconds >= 60 {
+		t.Errorf("stage = %+v; want every request sent answered, no error, cut before 60 s", s)
+	}
+}
+
 func TestRunRefuses(t *testing.T) {
 	tests := []struct {
 		name string

@@ -99,16 +99,34 @@ type Rule struct {
 // DefaultRule is the rule at GrowthSlopeMiBPerSec.
 func DefaultRule() Rule { return Rule{GrowthSlopeMiBPerSec: GrowthSlopeMiBPerSec} }
 
+// SlopeZ is how many widened standard errors (Fit.WideStdErr) a slope's
+// confidence bounds lie from it: β ± 2·SE', about 95 %.
+const SlopeZ = 2
+
+// Upper is the slope's upper confidence bound, β + SlopeZ·SE'.
+func (f Fit) Upper() float64 { return f.Slope + SlopeZ*f.WideStdErr }
+
+// Lower is the slope's lower confidence bound, β − SlopeZ·SE'.
+func (f Fit) Lower() float64 { return f.Slope - SlopeZ*f.WideStdErr }
+
 // SurelyRising reports whether a fit surely still rises, fast enough to
 // matter: β − 2·SE' > LevelledSlopeMiBPerSec and β ≥ the growth
 // threshold (SE' is Fit.WideStdErr).
 func (r Rule) SurelyRising(f Fit) bool {
-	return f.Slope-2*f.WideStdErr > LevelledSlopeMiBPerSec && f.Slope >= r.GrowthSlopeMiBPerSec
+	return f.Lower() > LevelledSlopeMiBPerSec && f.Slope >= r.GrowthSlopeMiBPerSec
 }
 
 // SurelyFlat reports whether a fit surely rises slower than the growth
 // threshold: β + 2·SE' < threshold.
-func (r Rule) SurelyFlat(f Fit) bool { return f.Slope+2*f.WideStdErr < r.GrowthSlopeMiBPerSec }
+func (r Rule) SurelyFlat(f Fit) bool { return f.Upper() < r.GrowthSlopeMiBPerSec }
+
+// FlatWindow reports whether a settled window decides its curve bounded
+// as Decide's first bounded cases do (Levelled, SlowRise): the window
+// holds enough samples to fit (Window.OK) and its slope is surely below
+// the growth threshold (SurelyFlat). --fast ends a load on it, so the
+// verdict, fitting the same window of the same curve, classes the
+// target bounded too.
+func (r Rule) FlatWindow(w Window) bool { return w.OK && r.SurelyFlat(w.Fit) }
 
 // Decide classes a curve from the settled window of its last span (slope
 // β ± 2·SE', Line, and where it set new highs, FindHighs), in order:
@@ -146,16 +164,16 @@ func (r Rule) Decide(ev Evidence) Decision {
 	switch {
 	case !w.OK:
 		d.Finding, d.Level = TooShort, Low
-	case r.SurelyFlat(f):
+	case r.FlatWindow(w):
 		d.Finding, d.Level = Levelled, High
-		if f.Slope-2*f.WideStdErr > LevelledSlopeMiBPerSec {
+		if f.Lower() > LevelledSlopeMiBPerSec {
 			d.Finding, d.Level = SlowRise, Medium
 		}
 	case underPeak:
 		d.Finding = UnderPeak
 	case r.SurelyRising(f) && (h.Since < HeldSeconds || heldRatio*h.Since <= h.Last-f.Start):
 		d.Finding = Climbing
-		if f.Slope-2*f.WideStdErr >= r.GrowthSlopeMiBPerSec {
+		if f.Lower() >= r.GrowthSlopeMiBPerSec {
 			d.Level = High
 		}
 	case r.SurelyRising(f) && r.priorRising(ev) != nil:
