@@ -37,6 +37,8 @@ type runFlags struct {
 	ui          string
 	narrate     bool
 	shard       string
+	repeat      int // --repeat K: 0 when not given
+	repeatIndex int // this run's k of K in a --repeat campaign (repeat.go), 0 otherwise
 }
 
 func newRunCmd() *cobra.Command {
@@ -69,6 +71,9 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
 			return cobra.MinimumNArgs(1)(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("repeat") {
+				return runRepeats(cmd, args, f)
+			}
 			if f.all || len(args) > 1 || f.shard != "" {
 				return runCatalog(cmd, args, f)
 			}
@@ -95,6 +100,7 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
 	fl.BoolVar(&f.narrate, "narrate", false, "say in a line at each stage, downstream phase and death what is happening and what to watch (make demo)")
 	fl.BoolVar(&f.all, "all", false, "run every built-in scenario (the catalog) and write one summary, catalog.md")
 	fl.StringVar(&f.shard, "shard", "", "I/N: run only leg I of N of --all or of the scenarios given, balanced by expected duration (plan: oomlab list --shards N)")
+	fl.IntVar(&f.repeat, "repeat", 0, "run each scenario K times (1-1000) into OUT/<scenario>-r01 …, then merge them: spread.md gives per target and gated figure min/median/max and how many runs passed")
 	return cmd
 }
 
@@ -137,7 +143,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 	res, runErr := runner.Run(cmd.Context(), runner.Options{
 		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: buildVersion(),
 		Parallel: f.parallel, Recorder: view.recorder(),
-		FailFast: f.failFast, Shard: f.shard,
+		FailFast: f.failFast, Shard: f.shard, Repeat: f.repeatIndex, Repeats: f.repeat,
 	})
 	view.closeDisplay()
 	if res == nil {
