@@ -280,3 +280,50 @@ func mkdir(t *testing.T, dir string) string {
 	}
 	return dir
 }
+
+// TestRepeatShards runs --repeat 4 of one scenario as two shard legs:
+// each leg runs two of the four repeats (scenario × repeat items, since
+// whole scenarios would leave a leg empty), records its shard and each
+// run's k of 4, and merges its share in place; merging the two legs gives
+// the four runs numbered r01…r04 and a spread of four.
+func TestRepeatShards(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a real target four times for two seconds")
+	}
+	sc := tinyRepeat(t, false)
+	dir := t.TempDir()
+	repeats := map[int]string{} // k → shard
+	for _, leg := range []string{"1/2", "2/2"} {
+		out := filepath.Join(dir, "leg"+leg[:1])
+		text, code := oomlab(t, 2*time.Minute, "run", sc, "--repeat", "4", "--shard", leg, "--parallel", "--quiet", "--out", out)
+		if code != exitOK || !strings.Contains(text, "shard "+leg+": 2 of 4 runs") {
+			t.Fatalf("leg %s: exit %d; want 0 and \"shard %s: 2 of 4 runs\"\n%s", leg, code, leg, text)
+		}
+		runs := catalogRuns(out)
+		if len(runs) != 2 {
+			t.Fatalf("leg %s: run folders %v; want 2", leg, runs)
+		}
+		for _, r := range runs {
+			res := readResults(t, r)
+			if res.Shard != leg || res.Repeats != 4 || repeats[res.Repeat] != "" {
+				t.Errorf("%s: shard %q, repeat %d of %d; want shard %s, a repeat of 4 not run before", r, res.Shard, res.Repeat, res.Repeats, leg)
+			}
+			repeats[res.Repeat] = leg
+		}
+	}
+	if len(repeats) != 4 {
+		t.Errorf("repeats run: %v; want 1 to 4 once each", repeats)
+	}
+	merged := filepath.Join(dir, "merged")
+	text, code := oomlab(t, time.Minute, "merge", filepath.Join(dir, "leg1"), filepath.Join(dir, "leg2"), "--out", merged)
+	if code != exitOK {
+		t.Fatalf("merge: exit %d\n%s", code, text)
+	}
+	for _, name := range []string{"tiny-r01", "tiny-r02", "tiny-r03", "tiny-r04"} {
+		readResults(t, filepath.Join(merged, name))
+	}
+	if spread, err := os.ReadFile(filepath.Join(merged, "spread.md")); err != nil || !bytes.Contains(spread, []byte("4 of 4")) {
+		t.Errorf("merged spread.md (%v) lacks \"4 of 4\":\n%s", err, spread)
+	}
+	assertNothingLeft(t, lastPID)
+}
