@@ -21,7 +21,7 @@ import (
 )
 
 // maxRepeats bounds --repeat: a thousand runs of the shortest built-in
-// scenario already take most of a day.
+// scenario (slow-client, about 32 s) take nine hours.
 const maxRepeats = 1000
 
 // unfinishedDir is where a campaign's unfinished runs are set aside, in
@@ -160,6 +160,10 @@ func runRepeats(cmd *cobra.Command, args []string, f runFlags) error {
 		}
 	} else if err := checkRepeatOut(root); err != nil {
 		return usage(cmd, "%w", err)
+	}
+	if n := len(items) * f.repeat; n > maxMergeRuns {
+		return usage(cmd, "--repeat %d of %d scenarios is %d runs, and one merge takes at most %d: repeat fewer times, or fewer scenarios at once",
+			f.repeat, len(items), n, maxMergeRuns)
 	}
 	runs, all, expected := planRepeats(root, items, f.repeat, spec)
 	if runs = keepRuntime(runs, f); len(runs) == 0 && f.shard == "" {

@@ -108,6 +108,7 @@ func TestRepeatBadArgs(t *testing.T) {
 		{"negative", []string{"--repeat", "-3"}, "--repeat -3: want a number of runs from 1 to 1000"},
 		{"over 1000", []string{"--repeat", "1001"}, "--repeat 1001: want a number of runs from 1 to 1000"},
 		{"not a number", []string{"--repeat", "two"}, `invalid argument "two" for "--repeat"`},
+		{"more runs than a merge takes", []string{"--repeat", "1000", "write-drain"}, "--repeat 1000 of 2 scenarios is 2000 runs, and one merge takes at most 1024"},
 		{"with --ui", []string{"--repeat", "2", "--ui"}, "--ui shows one run"},
 		{"a run's folder", []string{"--repeat", "2", "--out", filepath.Join(held, "upload-proxy-r02")}, "holds a run's results"},
 		{"a repeat's folder taken", []string{"--repeat", "3", "--out", held}, "already holds runs (upload-proxy-r02)"},

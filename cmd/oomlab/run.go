@@ -63,7 +63,8 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
   oomlab run my-scenario.yaml --out out/
   oomlab run upload-proxy --target upload-naive="node server.js"
   oomlab run --all --shard 2/3 --out leg2/
-  oomlab run a.yaml b.yaml c.yaml --shard 1/2 --out leg1/`,
+  oomlab run a.yaml b.yaml c.yaml --shard 1/2 --out leg1/
+  oomlab run upload-proxy --repeat 5 --out spread/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if f.all {
 				return cobra.NoArgs(cmd, args)
