@@ -48,8 +48,10 @@ func runCatalog(cmd *cobra.Command, args []string, f runFlags) error {
 	all := len(items)
 	if f.shard != "" {
 		leg := planShards(items, spec.N)[spec.I-1]
-		fmt.Fprintf(cmd.OutOrStdout(), "shard %s: %d of %d scenarios, expected %s: %s\n",
-			spec, len(leg), len(items), legTotal(leg).Round(time.Second), strings.Join(itemNames(leg), ", "))
+		if len(leg) > 0 {
+			fmt.Fprintf(cmd.OutOrStdout(), "shard %s: %d of %s, expected %s: %s\n",
+				spec, len(leg), scenarioCount(len(items)), legTotal(leg).Round(time.Second), strings.Join(itemNames(leg), ", "))
+		}
 		items = leg
 		f.shard = spec.String() // as results.json records it
 	}
@@ -61,7 +63,7 @@ func runCatalog(cmd *cobra.Command, args []string, f runFlags) error {
 		}
 	}
 	if len(items) == 0 {
-		return writeEmptyShard(cmd, root, spec, all)
+		return writeEmptyShard(cmd, root, spec, all, f.junit)
 	}
 	return runItems(cmd, root, items, f)
 }
@@ -80,6 +82,7 @@ func runItems(cmd *cobra.Command, root string, items []shardItem, f runFlags) er
 		sub := f
 		sub.out = filepath.Join(root, in.Name)
 		sub.all = false
+		sub.junit = "" // one file of every run, below
 		if f.all && f.runtime != "all" && !slices.Contains(runtimesOf(in.Name), f.runtime) {
 			continue
 		}
@@ -110,6 +113,11 @@ func runItems(cmd *cobra.Command, root string, items []shardItem, f runFlags) er
 	gate, err := writeCatalog(cmd, root, runs, verdicts)
 	if err != nil {
 		return err
+	}
+	if f.junit != "" {
+		if err := writeCatalogJUnit(cmd, f.junit, runs, verdicts, gate); err != nil {
+			return &exitError{code: exitBadInput, err: err}
+		}
 	}
 	switch {
 	case interrupted:
@@ -166,6 +174,28 @@ func writeCatalog(cmd *cobra.Command, root string, runs []*saved.Run, verdicts [
 	return gate, nil
 }
 
+// writeCatalogJUnit writes --junit for every run of a catalog, one test
+// suite per scenario (each run wrote its own over the last before).
+func writeCatalogJUnit(cmd *cobra.Command, path string, runs []*saved.Run, verdicts [][]judge.Verdict, gate judge.GateStatus) error {
+	var b bytes.Buffer
+	if err := report.WriteJUnit(&b, runs, verdicts, gate); err != nil {
+		return err
+	}
+	if err := writeUserFile(path, b.Bytes()); err != nil {
+		return fmt.Errorf("--junit: %w", err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "output   %s\n", path)
+	return nil
+}
+
+// scenarioCount is "1 scenario", "3 scenarios".
+func scenarioCount(n int) string {
+	if n == 1 {
+		return "1 scenario"
+	}
+	return fmt.Sprintf("%d scenarios", n)
+}
+
 // itemNames lists the items' names.
 func itemNames(items []shardItem) []string {
 	names := make([]string, len(items))
@@ -187,17 +217,25 @@ func runtimesOf(name string) []string {
 
 // writeEmptyShard writes the catalog.md of a leg with nothing to run (more
 // legs than scenarios) and says so: not a failure, so a CI matrix leg
-// passes (exit 0), the others cover every scenario.
-func writeEmptyShard(cmd *cobra.Command, root string, spec shardSpec, all int) error {
+// passes (exit 0), the others cover every scenario. --junit gets one
+// skipped test case saying the same, so a step reading it finds the file.
+func writeEmptyShard(cmd *cobra.Command, root string, spec shardSpec, all int, junit string) error {
 	out, err := results.CreateOutDir(root)
 	if err != nil {
 		return err
 	}
 	defer out.Close()
-	note := fmt.Sprintf("shard %s: nothing to run: %d legs share %d scenarios, and the other legs run them all.\n", spec, spec.N, all)
+	note := fmt.Sprintf("shard %s: nothing to run: %d legs share %s, and the other legs run them all.\n", spec, spec.N, scenarioCount(all))
 	if err := out.WriteFile(report.CatalogFile, []byte(note)); err != nil {
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "\n== catalog\n%s\ncatalog  %s\n", note, out.Join(report.CatalogFile))
+	if junit == "" {
+		return nil
+	}
+	gate := judge.GateStatus{State: judge.GateNothing, Reason: strings.TrimSpace(note)}
+	if err := writeCatalogJUnit(cmd, junit, nil, nil, gate); err != nil {
+		return &exitError{code: exitBadInput, err: err}
+	}
 	return nil
 }

@@ -233,9 +233,30 @@ func TestShardUsage(t *testing.T) {
 			}
 		})
 	}
+	// Two files of one scenario name would share a folder.
+	dir := t.TempDir()
+	a, b := tinyScenario(t, dir, "same", time.Second), filepath.Join(dir, "copy.yaml")
+	if err := os.WriteFile(b, []byte(strings.ReplaceAll(readFile(t, a), "1s", "2s")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"run", a, b, "--out", out}, {"list", "--shards", "2", a, b}} {
+		text, code := oomlab(t, 30*time.Second, args...)
+		if code != exitBadInput || !strings.Contains(text, `both name scenario "same"`) {
+			t.Errorf("%v: exit %d; want %d naming the scenario both files hold\n%s", args, code, exitBadInput, text)
+		}
+	}
 	if ents, _ := os.ReadDir(out); len(ents) > 0 {
 		t.Errorf("a refused run wrote %d entries in --out", len(ents))
 	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // tinyScenario writes a scenario of one aware upload proxy under a short
@@ -269,8 +290,9 @@ func TestShardFilesEndToEnd(t *testing.T) {
 	ran := map[string]int{}
 	for _, shard := range []string{"1/2", "2/2"} {
 		out := filepath.Join(t.TempDir(), "leg")
+		junit := filepath.Join(t.TempDir(), "junit.xml")
 		args := append([]string{"run"}, files...)
-		text, code := oomlab(t, 2*time.Minute, append(args, "--shard", shard, "--out", out, "--quiet")...)
+		text, code := oomlab(t, 2*time.Minute, append(args, "--shard", shard, "--out", out, "--quiet", "--junit", junit)...)
 		if code != 0 {
 			t.Fatalf("shard %s: exit %d\n%s", shard, code, text)
 		}
@@ -296,9 +318,13 @@ func TestShardFilesEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		xml := readFile(t, junit)
 		for _, name := range want[shard] {
 			if !strings.Contains(string(catalog), "| "+name+" |") {
 				t.Errorf("shard %s: catalog.md has no row of %s\n%s", shard, name, catalog)
+			}
+			if !strings.Contains(xml, `<testsuite name="`+name+`"`) {
+				t.Errorf("shard %s: --junit has no suite of %s\n%s", shard, name, xml)
 			}
 		}
 		assertNothingLeft(t, lastPID)
@@ -310,9 +336,13 @@ func TestShardFilesEndToEnd(t *testing.T) {
 	}
 
 	out := filepath.Join(t.TempDir(), "empty")
-	text, code := oomlab(t, time.Minute, append(append([]string{"run"}, files...), "--shard", "4/4", "--out", out)...)
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	text, code := oomlab(t, time.Minute, append(append([]string{"run"}, files...), "--shard", "4/4", "--out", out, "--junit", junit)...)
 	if code != 0 || !strings.Contains(text, "nothing to run") {
 		t.Errorf("shard 4/4 of 3: exit %d; want 0 and 'nothing to run'\n%s", code, text)
+	}
+	if xml := readFile(t, junit); !strings.Contains(xml, "<skipped") || !strings.Contains(xml, "shard 4/4: nothing to run") || strings.Contains(xml, "<failure") {
+		t.Errorf("shard 4/4 --junit; want one skipped case saying nothing to run\n%s", xml)
 	}
 	if b, err := os.ReadFile(filepath.Join(out, report.CatalogFile)); err != nil || !strings.Contains(string(b), "shard 4/4: nothing to run") {
 		t.Errorf("shard 4/4 catalog.md = %q, %v; want the note", b, err)
