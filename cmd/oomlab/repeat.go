@@ -174,7 +174,7 @@ func runRepeats(cmd *cobra.Command, args []string, f runFlags) error {
 		fmt.Fprintf(w, "shard %s: %d of %d runs (%d scenarios × %d), expected %s\n",
 			spec, len(runs), all, len(items), f.repeat, expected.Round(time.Second))
 		if len(runs) == 0 {
-			return writeEmptyShard(cmd, root, spec, len(items))
+			return writeEmptyShard(cmd, root, spec, len(items), f.junit)
 		}
 	}
 	finished, tally, errs, interrupted := repeatLoop(cmd, runs, f)
