@@ -41,7 +41,7 @@ func WriteCatalog(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, ga
 				goodput = fmt.Sprintf("%.2f", *g)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %s |\n",
-				format.MarkdownText(r.Results.Scenario), format.MarkdownText(t.Name), format.MarkdownText(t.Runtime), format.MarkdownText(t.Role), format.MarkdownText(t.Outcome), killedAt(v),
+				format.MarkdownText(r.Results.Scenario), format.MarkdownText(t.Name), format.MarkdownText(t.Runtime), format.MarkdownText(t.Role), format.MarkdownText(t.Outcome)+watchdogMark(r.Results), killedAt(v),
 				peakCell(v), successCell(v), goodput, v.Class, verdictMark(v)+judge.Worry(v))
 		}
 	}

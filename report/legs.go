@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -59,7 +58,12 @@ func WriteLegsMarkdown(w io.Writer, legs []Leg) error {
 	b.WriteString("## oomlab: legs\n\n")
 	b.WriteString("| run | scenario | leg | machine | kernel | limit | schedule | shard | oomlab |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
-	dash := func(s string) string { return format.MarkdownText(cmp.Or(s, "-")) }
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return format.MarkdownText(s)
+	}
 	for _, l := range legs {
 		limit := dash(l.LimitMode)
 		if l.Watchdog() {
@@ -73,4 +77,13 @@ func WriteLegsMarkdown(w io.Writer, legs []Leg) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// watchdogMark is written beside a catalog row's outcome when its run
+// was judged under the watchdog: " (watchdog ⚠)", "" otherwise.
+func watchdogMark(res *results.Results) string {
+	if res.LimitMode == results.MechanismWatchdog {
+		return " (watchdog ⚠)"
+	}
+	return ""
 }

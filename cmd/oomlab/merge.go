@@ -84,7 +84,8 @@ conditions (memory limit, limit mode, request shape) unless
 as a DIR too: its runs are then merged in place.`,
 		Example: `  oomlab merge leg-1 leg-2 leg-3 --out merged --junit merged/junit.xml
   oomlab merge repeats-a repeats-b --out all-repeats`,
-		Args: cobra.MinimumNArgs(1),
+		Args:              cobra.MinimumNArgs(1),
+		ValidArgsFunction: dirsOnly,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usage(cmd, "--out is required")
@@ -94,6 +95,7 @@ as a DIR too: its runs are then merged in place.`,
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "the merged folder (required)")
 	cmd.Flags().StringVar(&o.junit, "junit", "", "also write every verdict as a JUnit XML report to this file")
+	_ = cmd.RegisterFlagCompletionFunc("out", dirsOnly)
 	cmd.Flags().BoolVar(&o.allowMismatch, "allow-mismatch", false, "merge runs of one scenario made under another memory limit, limit mode or request shape (with a warning) instead of refusing them")
 	return cmd
 }
@@ -258,6 +260,15 @@ func writeMerged(w io.Writer, out string, runs []*saved.Run, verdicts [][]judge.
 			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 		}
 	}
+	if os.Getenv("GITHUB_ACTIONS") == "true" {
+		var all []judge.Verdict
+		for _, vs := range verdicts {
+			all = append(all, vs...)
+		}
+		if err := report.GitHubAnnotations(w, "oomlab merge", all, gate); err != nil {
+			return err
+		}
+	}
 	return exitFor(gate, false)
 }
 
@@ -334,10 +345,17 @@ func findMergeRuns(inputs []string, out string) ([]*mergeRun, error) {
 	return runs, nil
 }
 
-// errNoRunFolder marks an input that holds no run folder.
-var errNoRunFolder = errors.New("no run folder")
+// noRunFolderError is an input that holds no run folder.
+type noRunFolderError struct{ in string }
 
-func isNoRunFolder(err error) bool { return errors.Is(err, errNoRunFolder) }
+func (e *noRunFolderError) Error() string {
+	return fmt.Sprintf("merge: %s holds no run folder (no %s in it or in a folder one level down)", e.in, results.ResultsFile)
+}
+
+func isNoRunFolder(err error) bool {
+	var e *noRunFolderError
+	return errors.As(err, &e)
+}
 
 // runFoldersOf returns in itself when it is a run's folder (it holds
 // results.json), else its subfolders that are, in name order. A symbolic
@@ -382,8 +400,7 @@ func runFoldersOf(in string) ([]string, error) {
 		}
 	}
 	if len(dirs) == 0 {
-		return nil, &exitError{code: exitBadInput, err: fmt.Errorf("merge: %s holds no run folder (no %s in it or in a folder one level down): %w",
-			in, results.ResultsFile, errNoRunFolder)}
+		return nil, &exitError{code: exitBadInput, err: &noRunFolderError{in: in}}
 	}
 	return dirs, nil
 }
@@ -433,7 +450,10 @@ func loadMergeRuns(runs []*mergeRun, maxBytes int64) error {
 		file := filepath.Join(r.dir, results.ResultsFile)
 		run, err := saved.Load(r.dir)
 		if err != nil {
-			return refused("%s: %w", file, err)
+			if strings.Contains(err.Error(), r.dir) {
+				return refused("%w", err) // it names the file already
+			}
+			return refused("%s: %w", r.dir, err)
 		}
 		if err := checkDigests(run.Results); err != nil {
 			return refused("%s: %w", file, err)
@@ -617,8 +637,8 @@ func nameMergeRuns(runs []*mergeRun) {
 }
 
 // folderName makes a scenario's name a safe folder name: letters,
-// digits, '-', '_' and '.' kept, anything else '-', never a leading dot,
-// never empty, at most 100 bytes.
+// digits, '-', '_' and '.' kept, anything else '-', never a leading dot
+// or dash, never empty, at most 100 bytes.
 func folderName(s string) string {
 	var b strings.Builder
 	for _, c := range s {
@@ -632,7 +652,7 @@ func folderName(s string) string {
 			break
 		}
 	}
-	name := strings.TrimLeft(b.String(), ".")
+	name := strings.TrimLeft(b.String(), ".-")
 	if name == "" {
 		name = "scenario"
 	}
@@ -664,25 +684,32 @@ func placeMergeRuns(runs []*mergeRun, out string) error {
 	var tag [4]byte
 	rand.Read(tag[:])
 	tmp := func(i int) string { return fmt.Sprintf(".merge-%x-%d", tag, i) }
+	// Copies first, each to a temporary name: a copy that fails leaves
+	// the runs already in out as they were.
 	for i, r := range runs {
-		if r.inPlace && filepath.Base(r.dir) != r.name {
+		if r.inPlace {
+			continue
+		}
+		if err := copyRunFolder(d, r, tmp(i)); err != nil {
+			for j := range i + 1 {
+				os.RemoveAll(d.Join(tmp(j)))
+			}
+			return err
+		}
+	}
+	moved := func(r *mergeRun) bool { return !r.inPlace || filepath.Base(r.dir) != r.name }
+	for i, r := range runs {
+		if r.inPlace && moved(r) {
 			if err := os.Rename(r.dir, d.Join(tmp(i))); err != nil {
 				return fmt.Errorf("merge: %w", err)
 			}
 		}
 	}
 	for i, r := range runs {
-		switch {
-		case r.inPlace && filepath.Base(r.dir) == r.name:
-			continue
-		case !r.inPlace:
-			if err := copyRunFolder(d, r, tmp(i)); err != nil {
-				os.RemoveAll(d.Join(tmp(i)))
-				return err
+		if moved(r) {
+			if err := os.Rename(d.Join(tmp(i)), d.Join(r.name)); err != nil {
+				return fmt.Errorf("merge: %w", err)
 			}
-		}
-		if err := os.Rename(d.Join(tmp(i)), d.Join(r.name)); err != nil {
-			return fmt.Errorf("merge: %w", err)
 		}
 	}
 	return d.Sync()
