@@ -29,10 +29,10 @@ const maxRepeats = 1000
 // of the folder looks for runs.
 const unfinishedDir = "unfinished"
 
-// repeatRun is one run of a --repeat campaign: the scenario arg (a
+// campaignRun is one run of a --repeat campaign: the scenario arg (a
 // built-in name or a file) named name, run k of the campaign's K, into
 // dir.
-type repeatRun struct {
+type campaignRun struct {
 	arg, name string
 	k         int
 	dir       string
@@ -67,15 +67,15 @@ func checkRepeat(f runFlags) error {
 // scenarios, so that a scenario's spread stays on one machine); both are
 // stable, so every leg picks the same way. It also returns the number of
 // runs in all legs and the leg's expected duration.
-func planRepeats(root string, items []shardItem, repeats int, spec shardSpec) ([]repeatRun, int, time.Duration) {
+func planRepeats(root string, items []shardItem, repeats int, spec shardSpec) ([]campaignRun, int, time.Duration) {
 	var split []shardItem
-	byName := map[string]repeatRun{}
+	byName := map[string]campaignRun{}
 	whole := slices.Clone(items)
 	for i, it := range items {
 		whole[i].Expected = it.Expected * time.Duration(repeats)
 		for k := 1; k <= repeats; k++ {
 			dir := repeatDir(root, it.Name, k, repeats)
-			byName[filepath.Base(dir)] = repeatRun{arg: it.Arg, name: it.Name, k: k, dir: dir}
+			byName[filepath.Base(dir)] = campaignRun{arg: it.Arg, name: it.Name, k: k, dir: dir}
 			split = append(split, shardItem{Name: filepath.Base(dir), Arg: it.Arg, Expected: it.Expected})
 		}
 	}
@@ -101,7 +101,7 @@ func planRepeats(root string, items []shardItem, repeats int, spec shardSpec) ([
 			}
 		}
 	}
-	var runs []repeatRun
+	var runs []campaignRun
 	for _, it := range split {
 		if keep[it.Name] {
 			runs = append(runs, byName[it.Name])
@@ -220,11 +220,11 @@ func repeatItems(args []string, f runFlags) ([]shardItem, error) {
 // keepRuntime drops, for --all --runtime R, the runs of built-ins with no
 // target of runtime R. It filters the plan rather than the items, as a
 // catalog run does: legs given different filters split the same catalog.
-func keepRuntime(runs []repeatRun, f runFlags) []repeatRun {
+func keepRuntime(runs []campaignRun, f runFlags) []campaignRun {
 	if !f.all || f.runtime == "all" {
 		return runs
 	}
-	return slices.DeleteFunc(runs, func(r repeatRun) bool { return !slices.Contains(runtimesOf(r.name), f.runtime) })
+	return slices.DeleteFunc(runs, func(r campaignRun) bool { return !slices.Contains(runtimesOf(r.name), f.runtime) })
 }
 
 // checkRepeatOut refuses an output folder that is a run's folder or
@@ -242,7 +242,7 @@ func checkRepeatOut(root string) error {
 // setAsideUnfinished moves the folders of runs that left results but did
 // not finish (interrupted, or cut short by a harness error) into
 // root/unfinished/, out of the merge, and says where.
-func setAsideUnfinished(w io.Writer, root string, runs []repeatRun, finished []string) error {
+func setAsideUnfinished(w io.Writer, root string, runs []campaignRun, finished []string) error {
 	for _, r := range runs {
 		if slices.Contains(finished, r.dir) {
 			continue
@@ -274,7 +274,7 @@ func repeatCode(interrupted bool) int {
 // those that finished (results written, not cut short), each scenario's
 // gate tally, the errors other than a gate's, and whether an interrupt
 // stopped it. A run that left no results skips its scenario's other runs.
-func repeatLoop(cmd *cobra.Command, runs []repeatRun, f runFlags) (finished []string, t repeatTally, errs []error, interrupted bool) {
+func repeatLoop(cmd *cobra.Command, runs []campaignRun, f runFlags) (finished []string, t repeatTally, errs []error, interrupted bool) {
 	w := cmd.OutOrStdout()
 	failed := map[string]bool{} // scenarios whose run left no results
 	for _, r := range runs {
