@@ -328,3 +328,24 @@ func TestRepeatShards(t *testing.T) {
 	}
 	assertNothingLeft(t, lastPID)
 }
+
+// TestKeepRuntime: --all --runtime R drops the runs of built-ins with no
+// target of runtime R; files, and --runtime all, keep every run.
+func TestKeepRuntime(t *testing.T) {
+	runs := []campaignRun{{name: "upload-proxy", k: 1}, {name: "upload-proxy", k: 2}}
+	tests := []struct {
+		name string
+		f    runFlags
+		want int
+	}{
+		{"all runtimes", runFlags{all: true, runtime: "all"}, 2},
+		{"go", runFlags{all: true, runtime: "go"}, 2},
+		{"other: no built-in has one", runFlags{all: true, runtime: "other"}, 0},
+		{"files are filtered by target, not here", runFlags{runtime: "other"}, 2},
+	}
+	for _, tt := range tests {
+		if got := keepRuntime(slices.Clone(runs), tt.f); len(got) != tt.want {
+			t.Errorf("%s: keepRuntime kept %d runs; want %d", tt.name, len(got), tt.want)
+		}
+	}
+}
