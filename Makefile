@@ -23,24 +23,34 @@ demo: build
 catalog: build
 	./$(BIN) run --all
 
-## gate-robustness: how far the CI gate can be trusted: RUNS runs of every built-in scenario (in parallel
-## mode, slow-logger sequential), each healthy (expect exit 0) and with the aware targets' bounds switched
-## off by OOMLAB_BREAK_BOUND=1 (expect exit 1); one line per run in $(GATE_OUT)/runs.tsv, counts at the end.
-## About 20 minutes per round of the nine scenarios on 2 cores (medians: 44-156 s a run): RUNS=10 takes ~3 hours.
+## gate-robustness: how far the CI gate can be trusted: each of GATE_SCENARIOS run RUNS times by
+## `oomlab run NAME --repeat RUNS` (in parallel mode, slow-logger sequential), healthy (expect exit 0: every
+## run passed) and with the aware targets' bounds switched off by OOMLAB_BREAK_BOUND=1 (expect exit 1 and no
+## run passing); each campaign's spread.md (per target and gated figure: min/median/max, runs passed) is
+## printed, one line per campaign in $(GATE_OUT)/runs.tsv, counts at the end. GATE_OUT must not hold an
+## earlier campaign. A round of the ten scenarios, healthy and broken, takes about 20-25 minutes on 2 cores
+## (healthy runs 32-54 s in parallel mode, broken ones longer: upload-proxy 45-50 s healthy and 75 s broken
+## beside other work; slow-logger's four targets one after another ~3.5 min): RUNS=3 ~1-1.5 hours, RUNS=10 ~4.
 RUNS ?= 3
 GATE_OUT ?= oomlab-out/gate-robustness
 GATE_SCENARIOS ?= upload-proxy write-drain bounded-concurrency compression json-body db-pool retry-queue slow-db-queue slow-logger slow-client
 gate-robustness: build
+	@if [ -e $(GATE_OUT)/runs.tsv ]; then echo "$(GATE_OUT) holds an earlier campaign: move it, or set GATE_OUT"; exit 2; fi
 	@mkdir -p $(GATE_OUT); : > $(GATE_OUT)/runs.tsv
-	@for i in $$(seq 1 $(RUNS)); do for s in $(GATE_SCENARIOS); do \
+	@for s in $(GATE_SCENARIOS); do \
 	  par=--parallel; [ $$s = slow-logger ] && par=; \
 	  for mode in healthy broken; do \
-	    d=$(GATE_OUT)/$$s-$$mode-$$i; want=0; brk=; [ $$mode = broken ] && { want=1; brk=1; }; \
-	    OOMLAB_BREAK_BOUND=$$brk ./$(BIN) run $$s $$par --quiet --out $$d > $$d.log 2>&1; rc=$$?; \
-	    printf '%s\t%s\t%s\t%s\t%s\n' $$s $$mode $$i $$rc $$([ $$rc = $$want ] && echo ok || echo WRONG) | tee -a $(GATE_OUT)/runs.tsv; \
-	  done; done; done
-	@echo; echo "scenario mode: runs with the expected exit code / runs"; \
-	  awk -F'\t' '{k=$$1" "$$2; n[k]++; if ($$5=="ok") ok[k]++} END {for (k in n) printf "%s: %d/%d\n", k, ok[k], n[k]}' $(GATE_OUT)/runs.tsv | sort
+	    d=$(GATE_OUT)/$$s-$$mode; want=0; brk=; [ $$mode = broken ] && { want=1; brk=1; }; \
+	    OOMLAB_BREAK_BOUND=$$brk ./$(BIN) run $$s $$par --repeat $(RUNS) --quiet --out $$d > $$d.log 2>&1; rc=$$?; \
+	    tally=$$(sed -n "s/^runs passed  $$s  \([0-9]*\) of \([0-9]*\)$$/\1 \2/p" $$d.log); \
+	    passed=$${tally% *}; ran=$${tally#* }; [ -n "$$tally" ] || { passed=0; ran=0; }; \
+	    good=$$passed; [ $$mode = broken ] && good=$$((ran - passed)); \
+	    echo; echo "== $$s $$mode: exit $$rc (want $$want), $$passed of $(RUNS) runs passed the gate, $$ran finished ($$d.log)"; \
+	    cat $$d/spread.md 2>/dev/null || tail -5 $$d.log; \
+	    printf '%s\t%s\t%s\t%s\t%s\t%s\n' $$s $$mode $$rc $$good $(RUNS) $$([ $$rc = $$want ] && [ $$good = $(RUNS) ] && echo ok || echo WRONG) >> $(GATE_OUT)/runs.tsv; \
+	  done; done
+	@echo; echo "scenario mode: runs with the expected gate / runs, the campaign's exit code"; \
+	  awk -F'\t' '{printf "%s %s: %d/%d, exit %s %s\n", $$1, $$2, $$4, $$5, $$3, $$6}' $(GATE_OUT)/runs.tsv
 
 ## test: the whole suite with the race detector (under 10 minutes on 2 cores)
 test:

@@ -38,6 +38,8 @@ type runFlags struct {
 	ui          string
 	narrate     bool
 	shard       string
+	repeat      int // --repeat K: 0 when not given
+	repeatIndex int // this run's k of K in a --repeat campaign (repeat.go), 0 otherwise
 }
 
 func newRunCmd() *cobra.Command {
@@ -62,7 +64,8 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
   oomlab run my-scenario.yaml --out out/
   oomlab run upload-proxy --target upload-naive="node server.js"
   oomlab run --all --shard 2/3 --out leg2/
-  oomlab run a.yaml b.yaml c.yaml --shard 1/2 --out leg1/`,
+  oomlab run a.yaml b.yaml c.yaml --shard 1/2 --out leg1/
+  oomlab run upload-proxy --repeat 5 --out spread/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if f.all {
 				return cobra.NoArgs(cmd, args)
@@ -70,6 +73,9 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
 			return cobra.MinimumNArgs(1)(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("repeat") {
+				return runRepeats(cmd, args, f)
+			}
 			if f.all || len(args) > 1 || f.shard != "" {
 				return runCatalog(cmd, args, f)
 			}
@@ -97,6 +103,7 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
 	fl.BoolVar(&f.narrate, "narrate", false, "say in a line at each stage, downstream phase and death what is happening and what to watch (make demo)")
 	fl.BoolVar(&f.all, "all", false, "run every built-in scenario (the catalog) and write one summary, catalog.md")
 	fl.StringVar(&f.shard, "shard", "", "I/N: run only leg I of N of --all or of the scenarios given, balanced by expected duration (plan: oomlab list --shards N)")
+	fl.IntVar(&f.repeat, "repeat", 0, "run each scenario K times (1-1000) into OUT/<scenario>-r01 …, then merge them: spread.md gives per target and gated figure min/median/max and how many runs passed")
 	return cmd
 }
 
@@ -139,7 +146,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 	res, runErr := runner.Run(cmd.Context(), runner.Options{
 		Scenario: sc, OutDir: out, LimitMode: f.limitMode, AllowRemote: f.allowRemote, Log: log, Version: buildVersion(),
 		Parallel: f.parallel, Recorder: view.recorder(),
-		FailFast: f.failFast, Fast: f.fast, Shard: f.shard,
+		FailFast: f.failFast, Fast: f.fast, Shard: f.shard, Repeat: f.repeatIndex, Repeats: f.repeat,
 	})
 	view.closeDisplay()
 	if res == nil {
