@@ -31,22 +31,25 @@ type scenarioBaseline struct {
 
 // readBaselineSet reads the baselines at path, keyed by scenario: one
 // file (oomlab baseline save) or run folder; a catalog folder, whose runs
-// are taken as baselines; or a folder of baseline files, <scenario>.json,
-// every .json file of which must be a baseline. Two baselines of one
-// scenario are refused.
+// are taken as baselines (of a scenario's repeats the first in name
+// order, as baseline save takes); or a folder of baseline files,
+// <scenario>.json, every .json file of which must be a baseline, two of
+// one scenario refused.
 func readBaselineSet(path string) (map[string]scenarioBaseline, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("--baseline: %w", err)
 	}
 	var sources []string
+	catalog := false
 	switch {
 	case !fi.IsDir():
 		sources = []string{path}
 	case fileExists(filepath.Join(path, results.ResultsFile)):
 		sources = []string{path}
 	default:
-		if sources = catalogRuns(path); len(sources) == 0 {
+		sources = catalogRuns(path)
+		if catalog = len(sources) > 0; !catalog {
 			if sources, err = filepath.Glob(filepath.Join(path, "*.json")); err != nil {
 				return nil, err
 			}
@@ -63,6 +66,9 @@ func readBaselineSet(path string) (map[string]scenarioBaseline, error) {
 			return nil, fmt.Errorf("--baseline: %w", err)
 		}
 		if prev, ok := set[b.Scenario]; ok {
+			if catalog {
+				continue // repeats: the first, as baseline save takes
+			}
 			return nil, fmt.Errorf("--baseline: %s and %s are both baselines of scenario %q: keep one", prev.from, src, b.Scenario)
 		}
 		set[b.Scenario] = scenarioBaseline{baseline: b, from: src}
