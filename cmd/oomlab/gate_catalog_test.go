@@ -185,3 +185,29 @@ func TestBaselineSaveCatalogRefuses(t *testing.T) {
 		t.Errorf("baseline save overwrote %s: %s", file, b)
 	}
 }
+
+// TestGateCatalogTruncatedRun: a run of the catalog whose results.json is
+// cut short is refused (exit 2) naming it, for gate and baseline save
+// alike; nothing is judged without it.
+func TestGateCatalogTruncatedRun(t *testing.T) {
+	cat := savedCatalog(t, "upload-proxy", "json-body")
+	base := filepath.Join(t.TempDir(), "baselines")
+	if text, code := oomlab(t, 30*time.Second, "baseline", "save", cat, base); code != exitOK {
+		t.Fatalf("baseline save: exit %d\n%s", code, text)
+	}
+	p := filepath.Join(cat, "json-body", "results.json")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Dir(p), "results.json", string(b[:len(b)/2]))
+	for _, args := range [][]string{
+		{"gate", cat, "--baseline", base},
+		{"baseline", "save", cat, filepath.Join(t.TempDir(), "again")},
+	} {
+		text, code := oomlab(t, 30*time.Second, args...)
+		if code != exitBadInput || !strings.Contains(text, p) {
+			t.Errorf("oomlab %s: exit %d; want %d naming %s\n%s", strings.Join(args, " "), code, exitBadInput, p, text)
+		}
+	}
+}
