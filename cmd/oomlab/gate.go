@@ -42,14 +42,25 @@ func newBaselineCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	save := &cobra.Command{
-		Use:   "save RUN_DIR FILE.json",
+		Use:   "save RUN_DIR FILE.json | save CATALOG_DIR OUT_DIR",
 		Short: "Write the figures of a saved run, per target, to FILE.json (small, meant to be committed)",
 		Long: `Save writes a run's gated figures — outcome, peak RSS, RSS slope, time to
 limit, p95 of the last stage, goodput, shed — per target to FILE.json.
 Commit it next to the scenario and gate later runs on it with
-'oomlab gate RUN_DIR --baseline FILE.json'.`,
+'oomlab gate RUN_DIR --baseline FILE.json'.
+
+For a catalog folder (run --all, a shard leg, oomlab merge's output: run
+folders one level down) the second argument is a folder, and one file is
+written per scenario, OUT_DIR/<scenario>.json; of a scenario's repeats
+(<scenario>-r01, …) the first is saved. Gate the next catalog on them with
+'oomlab gate CATALOG_DIR --baseline OUT_DIR'.`,
+		Example: `  oomlab baseline save oomlab-out/upload-proxy-20261201 baseline.json
+  oomlab baseline save merged/ baselines/`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if subs := catalogRuns(args[0]); len(subs) > 0 {
+				return saveCatalogBaselines(cmd, args[0], subs, args[1])
+			}
 			run, err := saved.Load(args[0])
 			if err != nil {
 				return err
@@ -59,11 +70,7 @@ Commit it next to the scenario and gate later runs on it with
 			if len(b.Targets) == 0 {
 				return &exitError{code: exitNothing, err: fmt.Errorf("nothing to save: %s holds no targets", args[0])}
 			}
-			data, err := json.MarshalIndent(b, "", "  ")
-			if err != nil {
-				return err
-			}
-			if err := writeUserFile(args[1], append(data, '\n')); err != nil {
+			if err := writeBaselineFile(args[1], b); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "baseline %s: %d targets of %s\n", args[1], len(b.Targets), b.Scenario)
@@ -78,7 +85,7 @@ func newGateCmd() *cobra.Command {
 	var baseline, tolerance string
 	var allowMismatch bool
 	cmd := &cobra.Command{
-		Use:   "gate RUN_DIR --baseline FILE_OR_RUN",
+		Use:   "gate RUN_DIR|CATALOG_DIR --baseline FILE_OR_RUN|BASELINE_DIR",
 		Short: "Gate a saved run on its own expectations and on a baseline, figure by figure; exit 1 on a failure",
 		Long: `Gate judges a saved run's own expectations, then compares each target with the
 same target of a baseline (a file written by 'oomlab baseline save', or another
@@ -94,14 +101,28 @@ memory limit, limit mode (the kernel's cgroup limit or the watchdog) or
 request shape (method, path, body) — is refused (exit 2) and the differing
 fields named; --allow-mismatch compares it all the same, with a warning on
 every output. A baseline file of schema v1 records neither limit mode nor
-request shape: those are reported as unchecked.`,
+request shape: those are reported as unchecked.
+
+For a catalog folder (run --all, a shard leg, oomlab merge's output: run
+folders one level down) each run is compared with its scenario's baseline —
+repeats (<scenario>-r01, …) each with the same one — from --baseline: a
+folder of baseline files (<scenario>.json, as 'oomlab baseline save
+CATALOG_DIR OUT_DIR' writes), one baseline file, or another catalog folder.
+One table (targets named <run folder>/<target>), one gate, one exit status.
+A scenario without a baseline is judged on its own expectations only, with a
+warning; a baseline without any run of its scenario (a lost shard leg)
+counts as worse.`,
 		Example: `  oomlab baseline save oomlab-out/last-week baseline.json
-  oomlab gate out/ --baseline baseline.json --tolerance 15%`,
+  oomlab gate out/ --baseline baseline.json --tolerance 15%
+  oomlab gate merged/ --baseline baselines/`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			tol, err := parseTolerance(tolerance)
 			if err != nil {
 				return usage(cmd, "%w", err)
+			}
+			if subs := catalogRuns(args[0]); len(subs) > 0 {
+				return gateCatalog(cmd, args[0], subs, baseline, tol, allowMismatch)
 			}
 			before, err := judge.ReadBaseline(baseline)
 			if err != nil {
@@ -124,7 +145,7 @@ request shape: those are reported as unchecked.`,
 			return exitFor(gate, false)
 		},
 	}
-	cmd.Flags().StringVar(&baseline, "baseline", "", "baseline file (oomlab baseline save) or a run's folder (required)")
+	cmd.Flags().StringVar(&baseline, "baseline", "", "baseline file (oomlab baseline save) or a run's folder; for a catalog folder also a folder of <scenario>.json baseline files (required)")
 	cmd.Flags().StringVar(&tolerance, "tolerance", defaultTolerance, "how much worse a figure may get before the gate fails (\"15%\" or 0.15)")
 	cmd.Flags().BoolVar(&allowMismatch, "allow-mismatch", false, "compare with a baseline made under another scenario, memory limit, limit mode or request shape (with a warning) instead of refusing it")
 	_ = cmd.MarkFlagRequired("baseline")
@@ -190,4 +211,13 @@ func printBaselineGate(w io.Writer, beforeName, afterName string, rows []judge.B
 		}
 	}
 	return nil
+}
+
+// writeBaselineFile writes b, indented, to path as a file the user named.
+func writeBaselineFile(path string, b judge.Baseline) error {
+	data, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeUserFile(path, append(data, '\n'))
 }
