@@ -51,12 +51,6 @@ type planDoc struct {
 	} `json:"shards"`
 }
 
-// onOtherBranch names the commands and flags of issue 21 built on other
-// branches (s21-merge, s21-shard) when this test was written: a command
-// using one that this tree lacks is skipped, loudly, instead of failing.
-// Delete this map once those branches are merged.
-var onOtherBranch = map[string]string{"merge": "s21-merge", "--shards": "s21-shard", "--shard": "s21-shard"}
-
 // TestExampleMatrixWorkflow checks examples/github-actions-matrix.yml:
 // valid YAML, every action pinned to a commit, actionlint (when on PATH)
 // accepts it, and its steps are the commands the tests run: every oomlab
@@ -194,29 +188,9 @@ func stepOomlabCommands(t *testing.T, wf workflow, job workflowJob, s workflowSt
 	return out
 }
 
-// pendingOn returns the branch that builds what args use, when this tree
-// lacks it (see onOtherBranch).
-func pendingOn(args []string) string {
-	root := newRoot()
-	c, _, err := root.Find(args)
-	if err != nil {
-		return onOtherBranch[args[0]]
-	}
-	for _, a := range args {
-		name, _, _ := strings.Cut(strings.TrimPrefix(a, "--"), "=")
-		if strings.HasPrefix(a, "--") && c.Flags().Lookup(name) == nil {
-			return onOtherBranch["--"+name]
-		}
-	}
-	return ""
-}
-
 // checkParses finds args' command in oomlab's command tree and parses its
 // flags and arguments, running nothing.
 func checkParses(t *testing.T, args []string) {
-	if b := pendingOn(args); b != "" {
-		t.Skipf("SKIP: oomlab %s uses what branch %s builds, not in this tree yet", strings.Join(args, " "), b)
-	}
 	root := newRoot()
 	c, rest, err := root.Find(args)
 	if err == nil {
@@ -250,17 +224,6 @@ func examplePlan(t *testing.T, wf workflow) planDoc {
 		t.Fatalf("%s: env SHARDS %q: want a number of legs", matrixWorkflow, wf.Env["SHARDS"])
 	}
 	var plan planDoc
-	if b := pendingOn(list); b != "" {
-		t.Logf("SKIP: oomlab %s is built on branch %s, not in this tree yet: the legs are checked as shards 1/%d … %d/%d", strings.Join(list, " "), b, n, n, n)
-		for i := 1; i <= n; i++ {
-			plan.Shards = append(plan.Shards, struct {
-				Shard     string   `json:"shard"`
-				Index     int      `json:"index"`
-				Scenarios []string `json:"scenarios"`
-			}{Shard: fmt.Sprintf("%d/%d", i, n), Index: i})
-		}
-		return plan
-	}
 	text, code := oomlab(t, 30*time.Second, list...)
 	if code != exitOK {
 		t.Fatalf("oomlab %s: exit %d\n%s", strings.Join(list, " "), code, text)
@@ -346,9 +309,6 @@ func runStep(t *testing.T, wf workflow, job workflowJob, s workflowStep, ctx map
 // download step lays them out (legs/oomlab-leg-N/<scenario>/) and
 // baselines saved from their merge as the workflow's header says.
 func checkMergeJob(t *testing.T, wf workflow) {
-	if b := pendingOn([]string{"merge", "x", "--out", "y", "--junit", "z"}); b != "" {
-		t.Skipf("SKIP: oomlab merge is built on branch %s, not in this tree yet", b)
-	}
 	job := wf.Jobs["merge"]
 	gateStep, failStep := findStep(t, job, "merge the legs and gate on the baselines"), findStep(t, job, "fail on a regression")
 	legs := func(t *testing.T, ws string, lost bool) {
