@@ -134,8 +134,19 @@ func Round(v float64, prec int) float64 {
 	return math.Round(v*p) / p
 }
 
-// RunLabel names run i of a comparison: "A", "B", ...
-func RunLabel(i int) string { return string(rune('A' + i%26)) }
+// RunLabel names run i of a comparison or a merge: "A" … "Z", then "AA",
+// "AB" … as spreadsheet columns are named, so that no two of the runs of
+// a large merge (run --all --repeat 10 is 100 runs) share a label.
+func RunLabel(i int) string {
+	if i < 0 {
+		i = 0
+	}
+	var b []byte
+	for n := i + 1; n > 0; n = (n - 1) / 26 {
+		b = append([]byte{byte('A' + (n-1)%26)}, b...)
+	}
+	return string(b)
+}
 
 // Versus names what the runs of a comparison ran: "upload-proxy", or
 // "upload-proxy vs slow-db-queue" (the first name, then every name that

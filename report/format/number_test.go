@@ -72,6 +72,10 @@ func TestRatesAndRatios(t *testing.T) {
 		{"Plural one", Plural(1, "capture", "captures"), "capture"},
 		{"Plural many", Plural(0, "capture", "captures"), "captures"},
 		{"RunLabel", RunLabel(1), "B"},
+		{"RunLabel 26th", RunLabel(25), "Z"},
+		{"RunLabel 27th", RunLabel(26), "AA"},
+		{"RunLabel 53rd", RunLabel(52), "BA"},
+		{"RunLabel 703rd", RunLabel(702), "AAA"},
 		{"Versus one", Versus([]string{"a", "a"}), "a"},
 		{"Versus two", Versus([]string{"a", "b"}), "a vs b"},
 	}
@@ -85,5 +89,18 @@ func TestRatesAndRatios(t *testing.T) {
 	}
 	if got := Round(math.Pi, 2); got != 3.14 {
 		t.Errorf("Round(π, 2) = %v; want 3.14", got)
+	}
+}
+
+// TestRunLabelsDistinct: the runs of the largest merge (1,024) each get a
+// label of their own.
+func TestRunLabelsDistinct(t *testing.T) {
+	seen := map[string]int{}
+	for i := range 1024 {
+		l := RunLabel(i)
+		if j, ok := seen[l]; ok {
+			t.Fatalf("RunLabel(%d) = RunLabel(%d) = %q", i, j, l)
+		}
+		seen[l] = i
 	}
 }
