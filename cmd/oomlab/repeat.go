@@ -285,7 +285,7 @@ func repeatLoop(cmd *cobra.Command, runs []campaignRun, f runFlags) (finished []
 			continue
 		}
 		sub := f
-		sub.out, sub.all, sub.junit, sub.repeatIndex = r.dir, false, "", r.k
+		sub.out, sub.all, sub.junit, sub.repeatIndex, sub.merged = r.dir, false, "", r.k, true
 		fmt.Fprintf(w, "\n=== %s, run %d of %d\n", r.name, r.k, f.repeat)
 		files, err := runScenario(cmd, r.arg, sub)
 		var ee *exitError

@@ -170,6 +170,11 @@ func TestRepeat(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
 			junit := filepath.Join(t.TempDir(), "junit.xml")
+			// As under GitHub Actions: the job summary gets the merged
+			// summary once, not each run's as well.
+			stepSummary := filepath.Join(t.TempDir(), "step-summary.md")
+			t.Setenv("GITHUB_STEP_SUMMARY", stepSummary)
+			t.Setenv("GITHUB_ACTIONS", "true")
 			text, code := oomlab(t, 2*time.Minute, "run", tinyRepeat(t, tt.failing), "--repeat", "2", "--parallel",
 				"--quiet", "--out", out, "--junit", junit)
 			if code != tt.code {
@@ -201,6 +206,11 @@ func TestRepeat(t *testing.T) {
 			x, err := os.ReadFile(junit)
 			if got := bytes.Count(x, []byte("<testcase ")); err != nil || got < 2 || got%2 != 0 {
 				t.Errorf("junit: %d test cases (%v); want each of both runs'", got, err)
+			}
+			got, err := os.ReadFile(stepSummary)
+			merged, _ := os.ReadFile(filepath.Join(out, "summary.md"))
+			if err != nil || len(merged) == 0 || !bytes.HasPrefix(got, merged) || bytes.Count(got, merged[:bytes.IndexByte(merged, '\n')+1]) != 1 {
+				t.Errorf("GITHUB_STEP_SUMMARY (%v) is not the merged summary.md once:\n%s", err, got)
 			}
 			assertNothingLeft(t, lastPID)
 		})

@@ -20,6 +20,10 @@ import (
 )
 
 type runFlags struct {
+	// merged is set for a run of a --repeat campaign, whose merge writes
+	// the JUnit file, job summary and annotations of every run at once:
+	// the run itself writes none.
+	merged      bool
 	out         string
 	targets     []string
 	runtime     string
@@ -167,8 +171,10 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 	if repErr != nil {
 		return files, &exitError{code: exitBadInput, err: repErr}
 	}
-	if err := ciOutputs(stdout, out, f.junit, files); err != nil {
-		return files, &exitError{code: exitBadInput, err: err}
+	if !f.merged { // the merge of a campaign writes the CI outputs of all its runs once
+		if err := ciOutputs(stdout, out, f.junit, files); err != nil {
+			return files, &exitError{code: exitBadInput, err: err}
+		}
 	}
 	// A target that could not start fails its "ran" check: the gate says
 	// so, and exitFor turns it into exit 1.
