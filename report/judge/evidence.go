@@ -144,13 +144,15 @@ func stallSource(runtime string) string {
 	return "stop-the-world pauses in its GC trace"
 }
 
-// jvmEvidenceText words a JVM's jcmd evidence: what holds its heap, or,
-// when more of its RSS lies outside the heap than in it, that:
-// "jcmd at 80 % of the limit (6.1 s): byte[] holds 180 MiB of a 196 MiB
-// heap (live objects 190 MiB); RSS 230 MiB, 34 MiB outside the heap" or
-// "jcmd ...: heap 64 MiB, but 150 MiB outside it (threads, metaspace,
-// direct buffers; native memory tracking: Other 120 MiB, Thread 20
-// MiB)". The RSS is smaps_rollup's when it was read of the same JVM.
+// jvmEvidenceText words a JVM's jcmd evidence: what holds its heap, and
+// how much of its RSS lies outside the heap, first when that is more
+// than the heap: "jcmd at 80 % of the limit (6.1 s): byte[] holds 180
+// MiB of a 196 MiB heap (live objects 190 MiB); next java.lang.String 2
+// MiB; RSS 230 MiB, 34 MiB outside the heap" or "jcmd ...: heap 64 MiB,
+// but 150 MiB outside it (threads, metaspace, direct buffers, the JVM's
+// own); byte[] holds 50 MiB (live objects 60 MiB); native memory
+// tracking: ...". The RSS is smaps_rollup's when it was read of the same
+// JVM.
 func jvmEvidenceText(e results.Evidence) string {
 	j := e.JVM
 	rss := e.RSSBytes
@@ -159,29 +161,34 @@ func jvmEvidenceText(e results.Evidence) string {
 	}
 	heap := j.HeapCommittedBytes
 	outside := rss - heap
-	head := fmt.Sprintf("jcmd %s: ", markText(e))
-	var s string
+	var parts []string
+	holds := ""
+	if len(j.Classes) > 0 {
+		holds = fmt.Sprintf("%s holds %s", j.Classes[0].Name, format.BytesMiB(j.Classes[0].Bytes))
+	}
 	switch {
 	case heap > 0 && outside > heap:
-		s = fmt.Sprintf("heap %s, but %s outside it (threads, metaspace, direct buffers, the JVM's own)", format.BytesMiB(heap), format.BytesMiB(outside))
-	case len(j.Classes) > 0 && heap > 0:
-		top := j.Classes[0]
-		s = fmt.Sprintf("%s holds %s of a %s heap (live objects %s)", top.Name, format.BytesMiB(top.Bytes), format.BytesMiB(heap), format.BytesMiB(j.LiveBytes))
+		parts = append(parts, fmt.Sprintf("heap %s, but %s outside it (threads, metaspace, direct buffers, the JVM's own)", format.BytesMiB(heap), format.BytesMiB(outside)))
+		if holds != "" {
+			parts = append(parts, fmt.Sprintf("%s (live objects %s)", holds, format.BytesMiB(j.LiveBytes)))
+		}
+	case holds != "" && heap > 0:
+		parts = append(parts, fmt.Sprintf("%s of a %s heap (live objects %s)", holds, format.BytesMiB(heap), format.BytesMiB(j.LiveBytes)))
 		if len(j.Classes) > 1 {
-			s += fmt.Sprintf("; next %s %s", j.Classes[1].Name, format.BytesMiB(j.Classes[1].Bytes))
+			parts = append(parts, fmt.Sprintf("next %s %s", j.Classes[1].Name, format.BytesMiB(j.Classes[1].Bytes)))
 		}
 		if rss > 0 && outside > 0 {
-			s += fmt.Sprintf("; RSS %s, %s outside the heap", format.BytesMiB(rss), format.BytesMiB(outside))
+			parts = append(parts, fmt.Sprintf("RSS %s, %s outside the heap", format.BytesMiB(rss), format.BytesMiB(outside)))
 		}
 	default:
-		s = fmt.Sprintf("heap %s used of %s committed", format.BytesMiB(j.HeapUsedBytes), format.BytesMiB(heap))
+		parts = append(parts, fmt.Sprintf("heap %s used of %s committed", format.BytesMiB(j.HeapUsedBytes), format.BytesMiB(heap)))
 	}
 	if j.NativeCommittedBytes > 0 {
-		var parts []string
+		var areas []string
 		for _, a := range j.Native {
-			parts = append(parts, fmt.Sprintf("%s %s", a.Category, format.BytesMiB(a.CommittedBytes)))
+			areas = append(areas, fmt.Sprintf("%s %s", a.Category, format.BytesMiB(a.CommittedBytes)))
 		}
-		s += fmt.Sprintf("; native memory tracking: %s committed (%s)", format.BytesMiB(j.NativeCommittedBytes), strings.Join(parts, ", "))
+		parts = append(parts, fmt.Sprintf("native memory tracking: %s committed (%s)", format.BytesMiB(j.NativeCommittedBytes), strings.Join(areas, ", ")))
 	}
-	return head + s
+	return fmt.Sprintf("jcmd %s: %s", markText(e), strings.Join(parts, "; "))
 }

@@ -86,7 +86,7 @@ func TestEvidenceSymptoms(t *testing.T) {
 						NativeCommittedBytes: 220 << 20, Native: []results.JVMNativeArea{{Category: "Other", CommittedBytes: 120 << 20}, {Category: "Java Heap", CommittedBytes: 64 << 20}}}},
 			}},
 			want: []string{
-				"jcmd at 80 % of the limit (9.0 s): heap 64 MiB, but 150 MiB outside it (threads, metaspace, direct buffers, the JVM's own); native memory tracking: 220 MiB committed (Other 120 MiB, Java Heap 64 MiB)",
+				"jcmd at 80 % of the limit (9.0 s): heap 64 MiB, but 150 MiB outside it (threads, metaspace, direct buffers, the JVM's own); byte[] holds 50 MiB (live objects 60 MiB); native memory tracking: 220 MiB committed (Other 120 MiB, Java Heap 64 MiB)",
 			},
 		},
 		{

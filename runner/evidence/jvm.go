@@ -111,36 +111,38 @@ func (c *Capturer) jvmEvidence(ev *results.Evidence, stem string, members []int)
 		run = RunJcmd
 	}
 	m := &results.JVMMemory{PID: pid}
-	ask := func(name string, parse func([]byte) error, args ...string) bool {
-		ctx, cancel := context.WithTimeout(c.ctx, captureTimeout)
-		defer cancel()
-		out, err := run(ctx, pid, args...)
-		if err == nil {
-			err = parse(out)
-		}
-		if err != nil {
-			ev.Errors = append(ev.Errors, err.Error())
-			return false
-		}
-		ev.Files = append(ev.Files, c.write(ev, stem+"."+name+".txt", out)...)
+	ctx, cancel := context.WithTimeout(c.ctx, captureTimeout)
+	defer cancel()
+	// One jcmd, one attach, three commands (the JVM runs each line as a
+	// command): a jcmd is a JVM of its own, whose start-up is most of the
+	// cost on a busy machine.
+	out, err := run(ctx, pid, jcmdCommands)
+	if err != nil {
+		ev.Errors = append(ev.Errors, err.Error())
 		return true
 	}
-	okHeap := ask("heap_info", func(b []byte) error { return ParseJVMHeapInfo(bytes.NewReader(b), m) }, "GC.heap_info")
-	okHist := ask("class_histogram", func(b []byte) error {
-		classes, total, err := ParseClassHistogram(bytes.NewReader(b), DefaultTopClasses)
-		m.Classes, m.LiveBytes = classes, total
-		return err
-	}, "GC.class_histogram")
-	ask("native_memory", func(b []byte) error {
-		total, areas, err := ParseNativeMemory(bytes.NewReader(b), topNative)
-		m.NativeCommittedBytes, m.Native = total, areas
-		return err
-	}, "VM.native_memory", "summary")
-	if okHeap || okHist {
+	ev.Files = append(ev.Files, c.write(ev, stem+".jcmd.txt", out)...)
+	errHeap := ParseJVMHeapInfo(bytes.NewReader(out), m)
+	classes, total, errHist := ParseClassHistogram(bytes.NewReader(out), DefaultTopClasses)
+	m.Classes, m.LiveBytes = classes, total
+	native, areas, errNative := ParseNativeMemory(bytes.NewReader(out), topNative)
+	m.NativeCommittedBytes, m.Native = native, areas
+	for _, err := range []error{errHist, errHeap, errNative} {
+		if err != nil {
+			ev.Errors = append(ev.Errors, err.Error())
+		}
+	}
+	if errHeap == nil || errHist == nil {
 		ev.JVM = m
 	}
 	return true
 }
+
+// jcmdCommands are the diagnostic commands a JVM is asked at a mark, one
+// a line: the class histogram (after a full collection, so its bytes are
+// live objects), the heap's figures, and native memory tracking's
+// summary (an answer saying it is off when the JVM runs without it).
+const jcmdCommands = "GC.class_histogram\nGC.heap_info\nVM.native_memory summary"
 
 // ParseClassHistogram reads jcmd's GC.class_histogram:
 //
