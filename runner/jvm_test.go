@@ -58,8 +58,23 @@ load:
 downstream:
   phases: [{at: 0s, latency: 1s, read_bandwidth: 2MB/s, capacity: 4}]
 `)
-	res, _ := mustRun(t, 90*time.Second, sc, Options{})
+	res, dir := mustRun(t, 90*time.Second, sc, Options{})
 	cgroupOrSkip(t, res)
+	f, err := os.Open(filepath.Join(dir, results.SamplesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	heaps := 0
+	err = results.ReadSamples(f, func(r results.SampleRow) error {
+		if r.HeapBytes > 0 && r.HeapCommittedBytes >= r.HeapBytes {
+			heaps++
+		}
+		return nil
+	})
+	if err != nil || heaps == 0 {
+		t.Errorf("samples.csv: %d rows with heap after ≤ heap committed, both > 0 (%v); want the JVM's heap in the samples", heaps, err)
+	}
 	for _, tg := range res.Targets {
 		if tg.Runtime != "jvm" {
 			t.Errorf("%s: runtime %q; want jvm (java, or a shell running it)", tg.Name, tg.Runtime)

@@ -148,11 +148,13 @@ func stallSource(runtime string) string {
 // how much of its RSS lies outside the heap, first when that is more
 // than the heap: "jcmd at 80 % of the limit (6.1 s): byte[] holds 180
 // MiB of a 196 MiB heap (live objects 190 MiB); next java.lang.String 2
-// MiB; RSS 230 MiB, 34 MiB outside the heap" or "jcmd ...: heap 64 MiB,
-// but 150 MiB outside it (threads, metaspace, direct buffers, the JVM's
+// MiB; RSS 230 MiB, at least 34 MiB outside the heap" or "jcmd ...: heap
+// 64 MiB, but at least 150 MiB outside it (threads, metaspace, direct buffers, the JVM's
 // own); byte[] holds 50 MiB (live objects 60 MiB); native memory
 // tracking: ...". The RSS is smaps_rollup's when it was read of the same
-// JVM.
+// JVM. "At least": RSS − committed heap, since committed pages the heap
+// has not touched yet are not resident (native memory tracking, when on,
+// gives the full split).
 func jvmEvidenceText(e results.Evidence) string {
 	j := e.JVM
 	rss := e.RSSBytes
@@ -168,7 +170,7 @@ func jvmEvidenceText(e results.Evidence) string {
 	}
 	switch {
 	case heap > 0 && outside > heap:
-		parts = append(parts, fmt.Sprintf("heap %s, but %s outside it (threads, metaspace, direct buffers, the JVM's own)", format.BytesMiB(heap), format.BytesMiB(outside)))
+		parts = append(parts, fmt.Sprintf("heap %s, but at least %s outside it (threads, metaspace, direct buffers, the JVM's own)", format.BytesMiB(heap), format.BytesMiB(outside)))
 		if holds != "" {
 			parts = append(parts, fmt.Sprintf("%s (live objects %s)", holds, format.BytesMiB(j.LiveBytes)))
 		}
@@ -178,7 +180,7 @@ func jvmEvidenceText(e results.Evidence) string {
 			parts = append(parts, fmt.Sprintf("next %s %s", j.Classes[1].Name, format.BytesMiB(j.Classes[1].Bytes)))
 		}
 		if rss > 0 && outside > 0 {
-			parts = append(parts, fmt.Sprintf("RSS %s, %s outside the heap", format.BytesMiB(rss), format.BytesMiB(outside)))
+			parts = append(parts, fmt.Sprintf("RSS %s, at least %s outside the heap", format.BytesMiB(rss), format.BytesMiB(outside)))
 		}
 	default:
 		parts = append(parts, fmt.Sprintf("heap %s used of %s committed", format.BytesMiB(j.HeapUsedBytes), format.BytesMiB(heap)))

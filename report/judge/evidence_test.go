@@ -74,7 +74,7 @@ func TestEvidenceSymptoms(t *testing.T) {
 						{Name: "byte[]", Bytes: 180 << 20}, {Name: "java.lang.String", Bytes: 2 << 20}}}},
 			}},
 			want: []string{
-				"jcmd at 80 % of the limit (6.1 s): byte[] holds 180 MiB of a 196 MiB heap (live objects 190 MiB); next java.lang.String 2 MiB; RSS 230 MiB, 34 MiB outside the heap",
+				"jcmd at 80 % of the limit (6.1 s): byte[] holds 180 MiB of a 196 MiB heap (live objects 190 MiB); next java.lang.String 2 MiB; RSS 230 MiB, at least 34 MiB outside the heap",
 				"smaps_rollup at 80 % of the limit (6.1 s): RSS 230 MiB = anonymous 0 MiB + file-backed 0 MiB (shared 0 MiB)",
 			},
 		},
@@ -86,7 +86,7 @@ func TestEvidenceSymptoms(t *testing.T) {
 						NativeCommittedBytes: 220 << 20, Native: []results.JVMNativeArea{{Category: "Other", CommittedBytes: 120 << 20}, {Category: "Java Heap", CommittedBytes: 64 << 20}}}},
 			}},
 			want: []string{
-				"jcmd at 80 % of the limit (9.0 s): heap 64 MiB, but 150 MiB outside it (threads, metaspace, direct buffers, the JVM's own); byte[] holds 50 MiB (live objects 60 MiB); native memory tracking: 220 MiB committed (Other 120 MiB, Java Heap 64 MiB)",
+				"jcmd at 80 % of the limit (9.0 s): heap 64 MiB, but at least 150 MiB outside it (threads, metaspace, direct buffers, the JVM's own); byte[] holds 50 MiB (live objects 60 MiB); native memory tracking: 220 MiB committed (Other 120 MiB, Java Heap 64 MiB)",
 			},
 		},
 		{
