@@ -46,6 +46,10 @@ type Event struct {
 	// HeapGoalBytes is Go's heap goal for the next cycle; -1 for V8, or
 	// when an old Go trace does not print it.
 	HeapGoalBytes int64
+	// PID is the process that printed the line, from the JVM's pid
+	// decorator; 0 when the trace does not say (Go, Node, a JVM logging
+	// without it).
+	PID int
 	// PauseMs is how long the application was stopped. Go: the two
 	// stop-the-world phases (first and last "ms clock" figures); V8: the
 	// collection's duration on the main thread (the first figure of

@@ -28,7 +28,8 @@ import "strings"
 // skipped; of several events on one line (two processes writing at
 // once), the one with the highest GC number is returned.
 //
-// Field mapping: Kind is the message before its figures ("Pause Young
+// Field mapping: PID is the pid decorator (oomlab's JVMLogOption asks
+// for it), 0 without one. Kind is the message before its figures ("Pause Young
 // (Normal) (G1 Evacuation Pause)"); Seq is N+1 for "GC(N)", the JVM
 // numbering its collections from 0, so that Seq of the latest is the
 // count so far, as for Go; several lines of one collection (G1's Remark
@@ -58,7 +59,7 @@ func ParseJVM(line string) (Event, bool) {
 
 // parseJVMAt parses the event whose "GC(" starts at j.
 func parseJVMAt(line string, j int) (Event, bool) {
-	at, ok := jvmDecorators(line, j)
+	at, pid, ok := jvmDecorators(line, j)
 	if !ok {
 		return Event{}, false
 	}
@@ -71,7 +72,7 @@ func parseJVMAt(line string, j int) (Event, bool) {
 	if msg == "" || !isUpper(msg[0]) {
 		return Event{}, false // "GC(0)   Pre Evacuate ...": a phase of -Xlog:gc* without tags
 	}
-	ev := Event{Runtime: RuntimeJVM, Seq: id + 1, AtSeconds: at, HeapBeforeBytes: -1, HeapAfterBytes: -1, HeapGoalBytes: -1}
+	ev := Event{Runtime: RuntimeJVM, Seq: id + 1, AtSeconds: at, PID: pid, HeapBeforeBytes: -1, HeapAfterBytes: -1, HeapGoalBytes: -1}
 	kindEnd, figures := jvmHeap(msg, &ev)
 	if figures < 0 {
 		return Event{}, false // a transition begun but not complete
@@ -100,35 +101,41 @@ func isUpper(b byte) bool { return 'A' <= b && b <= 'Z' }
 // jvmDecorators checks what comes before "GC(" at j: nothing, or a run of
 // decorators "[..][..]" and a space, whose last bracket, when it is a tag
 // set, is "gc". It returns the uptime decorator in seconds (0 without
-// one).
-func jvmDecorators(line string, j int) (at float64, ok bool) {
+// one) and the pid decorator (0 without one): the first decorator of
+// digits alone, since the JVM prints pid before tid.
+func jvmDecorators(line string, j int) (at float64, pid int, ok bool) {
 	if j == 0 {
-		return 0, true
+		return 0, 0, true
 	}
 	if line[j-1] != ' ' {
-		return 0, false
+		return 0, 0, false
 	}
 	k := j - 1
 	for last := true; k > 0 && line[k-1] == ']'; last = false {
 		open := strings.LastIndexByte(line[:k-1], '[')
 		if open < 0 {
-			return 0, false
+			return 0, 0, false
 		}
 		inner := line[open+1 : k-1]
 		// Tags, when decorated, come last; -Xlog:gc* pads them with spaces.
 		if t := strings.TrimRight(inner, " "); last && t != "gc" && !isLevel(t) && isTagSet(t) {
-			return 0, false // gc,heap, gc,start, safepoint: not the collections' lines
+			return 0, 0, false // gc,heap, gc,start, safepoint: not the collections' lines
 		}
-		if isUptime(inner) {
+		switch {
+		case isUptime(inner):
 			c := cursor{s: inner}
 			at, _ = c.float()
+		case inner != "" && len(inner) <= 9 && strings.Trim(inner, "0123456789") == "":
+			c := cursor{s: inner}
+			n, _ := c.uint()
+			pid = int(n)
 		}
 		k = open
 	}
 	if k == j-1 {
-		return 0, false // text before "GC(", not decorators
+		return 0, 0, false // text before "GC(", not decorators
 	}
-	return at, true
+	return at, pid, true
 }
 
 // isTagSet reports a tag-set decorator: "gc", "gc,heap", "safepoint".

@@ -33,7 +33,7 @@ func TestParseJVM(t *testing.T) {
 			name: "pid decorator",
 			line: "[0.572s][4219][info][gc] GC(49) Pause Cleanup 27M->27M(32M) 0.037ms",
 			ok:   true,
-			want: Event{Runtime: "jvm", Kind: "Pause Cleanup", Seq: 50, AtSeconds: 0.572,
+			want: Event{Runtime: "jvm", Kind: "Pause Cleanup", Seq: 50, AtSeconds: 0.572, PID: 4219,
 				HeapBeforeBytes: 27 * m, HeapAfterBytes: 27 * m, HeapCommittedBytes: 32 * m, HeapGoalBytes: -1, PauseMs: 0.037},
 		},
 		{
@@ -89,7 +89,7 @@ func TestParseJVM(t *testing.T) {
 			name: "two processes glued: the higher number",
 			line: "[0.401s][5002][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 5M->1M(64M) 3.100ms[0.402s][5001][info][gc] GC(3) Pause Remark 20M->9M(64M) 9.500ms",
 			ok:   true,
-			want: Event{Runtime: "jvm", Kind: "Pause Remark", Seq: 4, AtSeconds: 0.402,
+			want: Event{Runtime: "jvm", Kind: "Pause Remark", Seq: 4, AtSeconds: 0.402, PID: 5001,
 				HeapBeforeBytes: 20 * m, HeapAfterBytes: 9 * m, HeapCommittedBytes: 64 * m, HeapGoalBytes: -1, PauseMs: 9.5},
 		},
 		{name: "cut before the pause's unit", line: "[0.410s][info][gc] GC(4) Pause Young (Normal) (G1 Evacuation Pause) 22M->10M(64M) 4.2"},
@@ -148,8 +148,8 @@ func TestParseJVMRecorded(t *testing.T) {
 			for i, line := range readLines(t, filepath.Join("jvm", r.file)) {
 				if ev, ok := ParseJVM(line); ok {
 					events++
-					fmt.Fprintf(&b, "line %d: %q seq=%d at=%.3fs before=%d after=%d committed=%d pause=%.3fms\n",
-						i+1, ev.Kind, ev.Seq, ev.AtSeconds, ev.HeapBeforeBytes, ev.HeapAfterBytes, ev.HeapCommittedBytes, ev.PauseMs)
+					fmt.Fprintf(&b, "line %d: %q seq=%d pid=%d at=%.3fs before=%d after=%d committed=%d pause=%.3fms\n",
+						i+1, ev.Kind, ev.Seq, ev.PID, ev.AtSeconds, ev.HeapBeforeBytes, ev.HeapAfterBytes, ev.HeapCommittedBytes, ev.PauseMs)
 				}
 			}
 			fmt.Fprintf(&b, "events: %d\n", events)
@@ -219,6 +219,36 @@ func TestTrackerJVMPauses(t *testing.T) {
 	}
 }
 
+// TestTrackerJVMPerProcess: two JVMs of one tree number their
+// collections each from 0: the count is the sum, the heap the sum of
+// each one's latest.
+func TestTrackerJVMPerProcess(t *testing.T) {
+	tr := NewTracker(RuntimeJVM)
+	for _, l := range []string{
+		"[0.3s][100][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 6M->2M(64M) 1.000ms",
+		"[0.3s][200][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 6M->3M(32M) 2.000ms",
+		"[0.4s][100][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 8M->4M(64M) 1.000ms",
+		"[0.5s][200][info][gc] GC(1) Pause Init Mark 0.500ms", // no figures: 200's heap stays 3M
+		"[0.6s][100][info][gc] GC(1) Pause Remark 5M->5M(64M) 0.250ms",
+	} {
+		tr.Feed(l)
+	}
+	n, heap := tr.Snapshot()
+	_, committed := tr.Heap()
+	_, pause := tr.Pauses()
+	if n != 4 || heap != 8<<20 || committed != 96<<20 || pause != 4.75 {
+		t.Errorf("Snapshot() = %d, %d MiB; committed %d MiB; pauses %g ms; want 4, 8 MiB (5 + 3), 96 MiB, 4.75 ms", n, heap>>20, committed>>20, pause)
+	}
+	// Past maxTrackedPIDs processes, the rest are counted together.
+	many := NewTracker(RuntimeJVM)
+	for pid := 1; pid <= maxTrackedPIDs+10; pid++ {
+		many.Feed(fmt.Sprintf("[0.1s][%d][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 2M->1M(4M) 1.000ms", pid))
+	}
+	if n, _ := many.Snapshot(); n < maxTrackedPIDs || len(many.procs) > maxTrackedPIDs+1 {
+		t.Errorf("%d JVMs: count %d, %d kept apart; want ≥ %d, at most %d", maxTrackedPIDs+10, n, len(many.procs), maxTrackedPIDs, maxTrackedPIDs+1)
+	}
+}
+
 func FuzzParseJVM(f *testing.F) {
 	for _, r := range jvmRecordings {
 		for _, line := range readLines(f, filepath.Join("jvm", r.file)) {
@@ -235,7 +265,7 @@ func FuzzParseJVM(f *testing.F) {
 		}
 		if ev.Runtime != RuntimeJVM || ev.Kind == "" || ev.Seq < 1 || ev.HeapBeforeBytes < -1 || ev.HeapAfterBytes < -1 ||
 			(ev.HeapAfterBytes < 0) != (ev.HeapBeforeBytes < 0) || ev.HeapCommittedBytes < 0 || ev.HeapGoalBytes != -1 ||
-			ev.PauseMs < 0 || ev.AtSeconds < 0 || (ev.HeapAfterBytes < 0 && ev.PauseMs == 0 && !strings.Contains(line, "Pause ")) {
+			ev.PauseMs < 0 || ev.AtSeconds < 0 || ev.PID < 0 || (ev.HeapAfterBytes < 0 && ev.PauseMs == 0 && !strings.Contains(line, "Pause ")) {
 			t.Fatalf("ParseJVM(%q) = %+v; a field is out of range", line, ev)
 		}
 		if !strings.Contains(line, ev.Kind) {
