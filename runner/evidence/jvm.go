@@ -362,15 +362,20 @@ func jvmSize(digits, rest string) (int64, bool) {
 	if err != nil || rest == "" {
 		return 0, false
 	}
+	var shift uint
 	switch rest[0] {
 	case 'B':
-		return n, true
 	case 'K':
-		return n << 10, true
+		shift = 10
 	case 'M':
-		return n << 20, true
+		shift = 20
 	case 'G':
-		return n << 30, true
+		shift = 30
+	default:
+		return 0, false
 	}
-	return 0, false
+	if n > (1<<62)>>shift {
+		return 0, false // absurd: would overflow
+	}
+	return n << shift, true
 }

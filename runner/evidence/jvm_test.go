@@ -84,6 +84,10 @@ func TestParseJVMHeapInfoRecorded(t *testing.T) {
 			}
 		})
 	}
+	var huge results.JVMMemory
+	if err := ParseJVMHeapInfo(strings.NewReader(" garbage-first heap   total 999999999999999G, used 1K [0x0)\n"), &huge); err == nil {
+		t.Errorf("ParseJVMHeapInfo(a size that overflows) = %+v, nil; want an error (no heap line read)", huge)
+	}
 	var none results.JVMMemory
 	if err := ParseJVMHeapInfo(strings.NewReader("123:\n Metaspace       used 1085K, committed 1280K, reserved 1114112K\n"), &none); err == nil {
 		t.Error("ParseJVMHeapInfo(no heap line) = nil; want an error")
@@ -168,4 +172,36 @@ func TestCaptureJVM(t *testing.T) {
 		t.Errorf("JVM evidence = %+v, files %q, errors %q, jcmd asked %v; want PID 101 (java, not sh), byte[] first, 2 files, one jcmd",
 			j, evs[0].Files, evs[0].Errors, asked)
 	}
+}
+
+// FuzzParseJcmd: no answer of jcmd makes a parser panic or give a
+// negative figure or more classes than asked.
+func FuzzParseJcmd(f *testing.F) {
+	for _, name := range []string{"jcmd-G1-nmt.txt", "class_histogram-G1.txt", "heap_info-Serial.txt", "heap_info-Z.txt",
+		"heap_info-Shenandoah.txt", "native_memory-G1.txt"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "jvm", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var m results.JVMMemory
+		if err := ParseJVMHeapInfo(strings.NewReader(in), &m); err == nil && (m.HeapCommittedBytes < 0 || m.HeapUsedBytes < 0) {
+			t.Fatalf("ParseJVMHeapInfo(%q) = %+v; negative figure", in, m)
+		}
+		classes, total, err := ParseClassHistogram(strings.NewReader(in), 3)
+		if err == nil && (total < 0 || len(classes) > 3) {
+			t.Fatalf("ParseClassHistogram(%q) = %+v, %d; want at most 3 classes, total ≥ 0", in, classes, total)
+		}
+		for _, c := range classes {
+			if c.Bytes < 0 || c.Instances < 0 || c.Name == "" {
+				t.Fatalf("ParseClassHistogram(%q): class %+v", in, c)
+			}
+		}
+		native, areas, err := ParseNativeMemory(strings.NewReader(in), 3)
+		if err == nil && (native < 0 || len(areas) > 3) {
+			t.Fatalf("ParseNativeMemory(%q) = %d, %+v", in, native, areas)
+		}
+	})
 }
