@@ -78,6 +78,9 @@ type Config struct {
 	GC func() (count int64, pauseMs float64)
 	// Jcmd, when set, replaces RunJcmd for a JVM target (tests).
 	Jcmd JcmdFunc
+	// AttachDir is where JVMs make their attach sockets (default "/tmp";
+	// tests).
+	AttachDir string
 	// OnPanic, when set, is told of a panic while capturing (a fault of
 	// the harness's): the capture is recorded with the error and the
 	// Capturer goes on; the runner stops the run, as for any of its own
@@ -96,6 +99,8 @@ type Capturer struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{}
+
+	attached []int // JVMs jcmd attached to; only the work goroutine, then Close, touch it
 
 	pending  sync.WaitGroup // captures queued and not yet recorded
 	mu       sync.Mutex
@@ -173,6 +178,7 @@ func (c *Capturer) Close() []results.Evidence {
 	close(c.jobs)
 	<-c.done
 	c.cancel()
+	c.removeAttachSockets() // the work goroutine is done: attached is ours
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.evidence)

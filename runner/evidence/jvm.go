@@ -111,6 +111,9 @@ func (c *Capturer) jvmEvidence(ev *results.Evidence, stem string, members []int)
 		run = RunJcmd
 	}
 	m := &results.JVMMemory{PID: pid}
+	if !slices.Contains(c.attached, pid) {
+		c.attached = append(c.attached, pid)
+	}
 	ctx, cancel := context.WithTimeout(c.ctx, captureTimeout)
 	defer cancel()
 	// One jcmd, one attach, three commands (the JVM runs each line as a
@@ -136,6 +139,33 @@ func (c *Capturer) jvmEvidence(ev *results.Evidence, stem string, members []int)
 		ev.JVM = m
 	}
 	return true
+}
+
+// attachDir is where a HotSpot JVM on Linux makes its attach socket,
+// .java_pid<PID>.
+const attachDir = "/tmp"
+
+// removeAttachSockets removes the attach socket of each JVM jcmd attached
+// to that is gone: a JVM killed by the kernel (SIGKILL) leaves it behind,
+// and a later JVM given the same PID would be sent to the dead one's
+// socket. A socket of a process still alive is left alone.
+func (c *Capturer) removeAttachSockets() {
+	for _, pid := range c.attached {
+		if _, err := os.Stat(filepath.Join(c.cfg.ProcRoot, strconv.Itoa(pid))); err == nil {
+			continue
+		}
+		sock := filepath.Join(c.attachDir(), ".java_pid"+strconv.Itoa(pid))
+		if fi, err := os.Lstat(sock); err == nil && fi.Mode()&os.ModeSocket != 0 {
+			os.Remove(sock)
+		}
+	}
+}
+
+func (c *Capturer) attachDir() string {
+	if c.cfg.AttachDir != "" {
+		return c.cfg.AttachDir
+	}
+	return attachDir
 }
 
 // jcmdCommands are the diagnostic commands a JVM is asked at a mark, one

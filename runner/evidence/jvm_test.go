@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -159,10 +160,29 @@ func TestCaptureJVM(t *testing.T) {
 		return all, nil
 	}
 	out := t.TempDir()
+	// The JVM dies before Close (killed by the kernel): its attach socket
+	// is removed; another's is not.
+	attach := t.TempDir()
+	for _, pid := range []string{"101", "102"} {
+		l, err := net.Listen("unix", filepath.Join(attach, ".java_pid"+pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.(*net.UnixListener).SetUnlinkOnClose(false)
+		l.Close()
+	}
 	c := New(Config{Target: "j", Runtime: "jvm", PID: 100, Members: func() []int { return []int{100, 101} },
-		OutDir: out, LimitBytes: 100, Marks: []float64{0.5}, ProcRoot: root, Jcmd: jcmd})
+		OutDir: out, LimitBytes: 100, Marks: []float64{0.5}, ProcRoot: root, Jcmd: jcmd, AttachDir: attach})
 	c.Observe(0, 60, -1)
+	c.Flush()
+	os.RemoveAll(filepath.Join(root, "101"))
 	evs := c.Close()
+	if _, err := os.Lstat(filepath.Join(attach, ".java_pid101")); !os.IsNotExist(err) {
+		t.Errorf("the dead JVM's attach socket: %v; want it removed", err)
+	}
+	if _, err := os.Lstat(filepath.Join(attach, ".java_pid102")); err != nil {
+		t.Errorf("another JVM's attach socket: %v; want it left alone", err)
+	}
 	if len(evs) != 1 || evs[0].JVM == nil {
 		t.Fatalf("evidence = %+v; want one capture with JVM figures", evs)
 	}
