@@ -272,8 +272,8 @@ downstream:
 	if py.Outcome != results.OutcomeSurvived || py.RSSPeakBytes <= 0 || py.GCCount != nil {
 		t.Errorf("python: outcome %s, rss %d, gc %v; want survived, RSS > 0, GC null", py.Outcome, py.RSSPeakBytes, py.GCCount)
 	}
-	if py.Runtime != "other" {
-		t.Errorf("python runtime = %q; want other", py.Runtime)
+	if py.Runtime != "python" {
+		t.Errorf("python runtime = %q; want python (detected from the program)", py.Runtime)
 	}
 	assertNothingLeft(t, lastPID)
 }

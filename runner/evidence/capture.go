@@ -37,7 +37,7 @@ const (
 type Config struct {
 	// Target names the target; files are named after it.
 	Target string
-	// Runtime is the scenario's runtime ("go", "node", "other").
+	// Runtime is the scenario's runtime ("go", "node", "jvm", "other").
 	Runtime string
 	// PID is the target's process when the Capturer starts; Attach
 	// follows a restart to the next one.
@@ -76,6 +76,11 @@ type Config struct {
 	// Tracker.Pauses). Two readings around a heap profile measure how
 	// long it stopped the target.
 	GC func() (count int64, pauseMs float64)
+	// Jcmd, when set, replaces RunJcmd for a JVM target (tests).
+	Jcmd JcmdFunc
+	// AttachDir is where JVMs make their attach sockets (default "/tmp";
+	// tests).
+	AttachDir string
 	// OnPanic, when set, is told of a panic while capturing (a fault of
 	// the harness's): the capture is recorded with the error and the
 	// Capturer goes on; the runner stops the run, as for any of its own
@@ -94,6 +99,8 @@ type Capturer struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{}
+
+	attached []int // JVMs jcmd attached to; only the work goroutine, then Close, touch it
 
 	pending  sync.WaitGroup // captures queued and not yet recorded
 	mu       sync.Mutex
@@ -171,6 +178,7 @@ func (c *Capturer) Close() []results.Evidence {
 	close(c.jobs)
 	<-c.done
 	c.cancel()
+	c.removeAttachSockets() // the work goroutine is done: attached is ours
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.evidence)
@@ -246,7 +254,8 @@ func (c *Capturer) captureGuarded(j job) (ev results.Evidence) {
 }
 
 // capture takes the evidence of one mark: smaps_rollup, then the heap
-// profile (Go) or the latest memoryUsage reading and a snapshot (Node).
+// profile (Go), the latest memoryUsage reading and a snapshot (Node), or
+// jcmd's histogram, heap and native memory (JVM).
 func (c *Capturer) capture(j job) results.Evidence {
 	p := c.current() // one process for the whole capture
 	ev := j.evidence()
@@ -282,6 +291,16 @@ func (c *Capturer) capture(j job) results.Evidence {
 		c.heapProfile(&ev, stem)
 		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
 		if ev.Heap != nil && gcCount >= 0 {
+			c.gcStall(&ev, p, gcCount, gcPause)
+		}
+	case c.cfg.Runtime == "jvm":
+		// The class histogram collects first: its pauses are the stall.
+		asked := c.jvmEvidence(&ev, stem, members)
+		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
+		if !asked {
+			return ev
+		}
+		if ev.JVM != nil && len(ev.JVM.Classes) > 0 && gcCount >= 0 {
 			c.gcStall(&ev, p, gcCount, gcPause)
 		}
 	case c.cfg.SnapshotDir != "":
