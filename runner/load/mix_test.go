@@ -179,7 +179,7 @@ func TestRunMix(t *testing.T) {
 		io.WriteString(w, r.URL.Path)
 	})
 	weights := []float64{1, 3, 6}
-	cfg := Config{MaxWorkers: 64, Stages: []Stage{{Rate: 2500, Duration: 2 * time.Second}, {Rate: 5000, Duration: time.Second}}}
+	cfg := Config{MaxWorkers: 64, Stages: []Stage{{Rate: 1000, Duration: time.Second}, {Rate: 2000, Duration: time.Second}}}
 	for i, w := range weights {
 		name := string(rune('a' + i))
 		cfg.Kinds = append(cfg.Kinds, Kind{Name: name, Weight: w, URL: srv.URL + "/" + name, Body: []byte(strings.Repeat(name, i+1)), KeepAlive: true})
@@ -193,20 +193,21 @@ func TestRunMix(t *testing.T) {
 		total += s.Requests
 	}
 	// Beside busy CPUs (-race, other packages) the generator falls behind
-	// and sends fewer: the weights are judged on what was sent, and the
-	// round-robin is exact within one request per kind, so a thousand is
-	// enough for 2 % (TestMixWeights checks 10,000 picks exactly).
-	if total < 1000 {
-		t.Fatalf("%d requests sent; want at least 1,000 (10,000 offered)", total)
+	// and sends fewer (at a load average of 15, 972 of 10,000 offered at
+	// 5,000/s): the weights are judged on what was sent, and the smooth
+	// round-robin is exact within one request per kind whatever the
+	// count, so a hundred is enough (TestMixWeights checks 10,000 picks).
+	if total < 100 {
+		t.Fatalf("%d requests sent; want at least 100 (3,000 offered)", total)
 	}
-	t.Logf("%d requests: server saw %v; run kinds %+v", total, seen, fig.Kinds)
+	t.Logf("%d requests: server saw %v", total, seen)
 	if marked != 0 {
 		t.Errorf("%d requests reached the server with the kind mark; want none", marked)
 	}
 	for i, w := range weights {
 		name := string(rune('a' + i))
-		if share := float64(seen["/"+name]) / float64(total); math.Abs(share-w/10) > 0.02 {
-			t.Errorf("kind %s: server saw share %.4f; want %.2f ± 0.02", name, share, w/10)
+		if got, want := float64(seen["/"+name]), w/10*float64(total); math.Abs(got-want) > 2 {
+			t.Errorf("kind %s: server saw %.0f of %d requests; want %.1f ± 2 (weight %v of 10)", name, got, total, want, w)
 		}
 	}
 	checkKindsAddUp(t, fig)
