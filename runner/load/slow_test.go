@@ -95,8 +95,13 @@ func TestSlowClientsReadAtTheirRate(t *testing.T) {
 	med, p5, p95 := quantile(rates, 0.5), quantile(rates, 0.05), quantile(rates, 0.95)
 	t.Logf("%d clients at %d KiB/s: median %.1f KiB/s, p5 %.1f, p95 %.1f, min %.1f, max %.1f", len(rates), bps/kib,
 		med/kib, p5/kib, p95/kib, rates[0]/kib, rates[len(rates)-1]/kib)
-	if med < 0.9*bps || med > 1.1*bps || p5 < 0.9*bps || p95 > 1.1*bps {
-		t.Errorf("client rates median %.1f KiB/s, p5 %.1f, p95 %.1f; want all within 64 ± 10%%", med/kib, p5/kib, p95/kib)
+	// The throttle must never let a client read faster than its rate:
+	// that bound is tight. A machine short of CPU can only make clients
+	// slower, so the lower bounds leave room for it (at a load average
+	// of 20 the median fell under 90 %); BenchmarkSlowClients measures
+	// how close to the rate they read (63.9 KiB/s of 64).
+	if med < 0.8*bps || med > 1.1*bps || p5 < 0.6*bps || p95 > 1.1*bps {
+		t.Errorf("client rates median %.1f KiB/s, p5 %.1f, p95 %.1f; want p95 and median at most 64 + 10%%, median at least 64 - 20%%, p5 at least 64 - 40%%", med/kib, p5/kib, p95/kib)
 	}
 }
 
@@ -192,8 +197,10 @@ func TestSlowUpload(t *testing.T) {
 	}
 	slices.Sort(rates)
 	t.Logf("%d uploads at %d KiB/s: server read at %.1f to %.1f KiB/s", len(rates), bps/kib, rates[0]/kib, rates[len(rates)-1]/kib)
-	if med := quantile(rates, 0.5); med < 0.9*bps || med > 1.1*bps || rates[len(rates)-1] > 1.15*bps {
-		t.Errorf("server read bodies at %.1f KiB/s (median), up to %.1f; want 64 ± 10%%", med/kib, rates[len(rates)-1]/kib)
+	// Tight above (the throttle's promise), looser below: a busy machine
+	// only slows the sender (see TestSlowClientsReadAtTheirRate).
+	if med := quantile(rates, 0.5); med < 0.8*bps || med > 1.1*bps || rates[len(rates)-1] > 1.15*bps {
+		t.Errorf("server read bodies at %.1f KiB/s (median), up to %.1f; want the median within 64 - 20%% and 64 + 10%%, none above 64 + 15%%", med/kib, rates[len(rates)-1]/kib)
 	}
 	if k := fig.Kinds[0]; k.BytesOut < s.Requests*size || k.UploadBytesPerSecond <= 0 {
 		t.Errorf("kind BytesOut %d, upload rate %v; want at least the bodies", k.BytesOut, k.UploadBytesPerSecond)
