@@ -4,8 +4,11 @@
 // Two traces are understood: Go's GODEBUG=gctrace=1 (written to stderr)
 // and Node.js's --trace-gc (V8 prints it with printf, so it arrives on the
 // target's stdout, mixed with the application's console.log output).
-// TraceArgs turns the trace on for a command; ParseGo and ParseNode turn
-// one line into an Event; a Tracker keeps the running figures a sampler
+// CPython has no trace of its own: PythonPreload, a sitecustomize module
+// put on PYTHONPATH (WithPythonPath), writes one line per collection from
+// gc.callbacks to the target's stdout. TraceArgs turns the Go and Node
+// traces on for a command; ParseGo, ParseNode and ParsePython turn one
+// line into an Event; a Tracker keeps the running figures a sampler
 // needs (cycles so far, heap after the latest cycle) without keeping the
 // events, so its memory does not grow with the length of a run.
 //

@@ -17,8 +17,11 @@ const mib = 1 << 20
 
 // Event is one garbage collection as the runtime's trace reports it.
 type Event struct {
-	// Runtime is RuntimeGo or RuntimeNode.
+	// Runtime is RuntimeGo, RuntimeNode or RuntimePython.
 	Runtime string
+	// PID is the process that wrote the line when the line says
+	// (Python's preload); 0 otherwise.
+	PID int
 	// Kind is "gc" for Go; for Node it is V8's collector name as printed:
 	// "Scavenge", "Mark-Compact", "Mark-Compact (reduce)",
 	// "Minor Mark-Sweep", "Minor Mark-Compact", "Mark-sweep", ...

@@ -1,6 +1,9 @@
 package gctrace
 
-import "sync"
+import (
+	"math"
+	"sync"
+)
 
 // Tracker keeps the running GC figures of one target from its trace
 // lines. Feed and Snapshot may be called from different goroutines (a
@@ -13,6 +16,10 @@ type Tracker struct {
 	parse func(string) (Event, bool)
 	// seqCounts is true for Go, whose trace numbers its cycles.
 	seqCounts bool
+	// perPID is set for Python, whose lines number each process's
+	// collections: the latest number of each process of the tree.
+	perPID map[int]pidSeq
+	tick   int64 // lines counted, to find the process heard from least recently
 
 	mu        sync.Mutex
 	count     int64
@@ -28,15 +35,73 @@ type Tracker struct {
 // not make the count fall behind; scavenger lines are not cycles. For
 // Node, every event V8 prints counts as one, minor collections
 // (Scavenge, Minor Mark-Sweep) included: in V8 those are the frequent
-// ones, and a rate of GC events is what the report shows.
+// ones, and a rate of GC events is what the report shows. For Python,
+// every collection of every generation of every process of the tree that
+// imported PythonPreload (a gunicorn master and its workers), counted by
+// each process's own numbering (feedPID); Python reports no heap figure,
+// so the heap after is -1, and the count is -1 until the first line.
 func NewTracker(runtime string) *Tracker {
 	switch runtime {
 	case RuntimeGo:
 		return &Tracker{parse: ParseGo, seqCounts: true, heapAfter: -1}
 	case RuntimeNode:
 		return &Tracker{parse: ParseNode, heapAfter: -1}
+	case RuntimePython:
+		// Unknown (-1) until the preload's first line: a python run with
+		// -S or -I never imports it, and its GC is not "0".
+		return &Tracker{parse: ParsePython, perPID: map[int]pidSeq{}, count: -1, heapAfter: -1}
 	}
 	return nil
+}
+
+// pidSeq is what a Tracker keeps of one Python process.
+type pidSeq struct {
+	seq  int64 // its latest SEQ
+	seen int64 // Tracker.tick when last heard from
+}
+
+// maxPIDs bounds the processes a Python Tracker keeps a number of; past
+// it, the one heard from least recently is forgotten (its collections
+// stay counted).
+const maxPIDs = 64
+
+// feedPID counts a Python event: each process numbers its own
+// collections, so the count grows by how far the process's number moved.
+// A process not known yet counts all its number says (it may have
+// collected before its first line was read); a number lower than the
+// last one is a new process under the same PID (a forked child numbers
+// from 0). The caller holds mu.
+func (t *Tracker) feedPID(ev Event) {
+	t.tick++
+	t.count = max(t.count, 0)
+	p, known := t.perPID[ev.PID]
+	var added int64
+	switch {
+	case !known:
+		added = ev.Seq
+		if len(t.perPID) >= maxPIDs {
+			t.forgetOldest()
+		}
+	case ev.Seq >= p.seq:
+		added = ev.Seq - p.seq
+	default:
+		added = ev.Seq
+	}
+	t.perPID[ev.PID] = pidSeq{seq: ev.Seq, seen: t.tick}
+	if added > 0 {
+		t.count += added
+		t.pauseMs += ev.PauseMs
+	}
+}
+
+func (t *Tracker) forgetOldest() {
+	oldest, at := 0, int64(math.MaxInt64)
+	for pid, p := range t.perPID {
+		if p.seen < at {
+			oldest, at = pid, p.seen
+		}
+	}
+	delete(t.perPID, oldest)
 }
 
 // Feed reads one line of the target's output (without its newline);
@@ -52,6 +117,10 @@ func (t *Tracker) Feed(line string) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.perPID != nil {
+		t.feedPID(ev)
+		return
+	}
 	if t.seqCounts {
 		if ev.Seq < t.count {
 			return // older than what was seen: keep the latest figures
@@ -88,5 +157,8 @@ func (t *Tracker) Pauses() (count int64, pauseMs float64) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.count < 0 {
+		return -1, -1
+	}
 	return t.count, t.pauseMs
 }
