@@ -37,7 +37,7 @@ const (
 
 // Names a scenario may use; read-only.
 var (
-	runtimes = []string{"go", "node", "other"}
+	runtimes = []string{RuntimeGo, RuntimeNode, RuntimeJVM, RuntimePython, RuntimeOther}
 	roles    = []string{"naive", "aware"}
 	restarts = []string{RestartNever, RestartOnFailure}
 	// outcomes may be expected; "gc-thrash" accepts a survivor that

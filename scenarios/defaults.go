@@ -110,21 +110,41 @@ func setIfZero[T comparable](p *T, v T) {
 	}
 }
 
-// detectRuntime guesses how a target's garbage collector can be traced:
-// builtins named "node-..." are Node.js and other builtins Go; a command
-// whose program (after any "env VAR=x") is node or nodejs is Node.js.
-// Anything else, Python and Go binaries included (a compiled Go program
-// cannot be told by its name), is "other": set runtime: go for those.
+// The runtimes a target may have; Runtimes lists them.
+const (
+	RuntimeGo     = "go"
+	RuntimeNode   = "node"
+	RuntimeJVM    = "jvm"
+	RuntimePython = "python"
+	RuntimeOther  = "other"
+)
+
+// Runtimes returns the runtime names a scenario may use, in the order
+// they are offered; the caller may keep the slice.
+func Runtimes() []string { return slices.Clone(runtimes) }
+
 // nodeLaunchers are the programs whose command is a Node.js target: node
 // itself and the package managers that start it (npm start).
 var nodeLaunchers = []string{"node", "nodejs", "npm", "npx", "yarn", "pnpm"}
 
+// pythonLaunchers are the programs whose command is a CPython target,
+// besides python, python3 and python3.X (see isPython).
+var pythonLaunchers = []string{"gunicorn", "uvicorn"}
+
+// detectRuntime guesses how a target's garbage collector can be traced:
+// builtins named "node-..." are Node.js and other builtins Go; a command
+// whose program (after any "env VAR=x") is node or nodejs (or npm, npx,
+// yarn, pnpm) is Node.js, java is the JVM, python, python3, python3.X,
+// gunicorn and uvicorn are Python. Anything else, Go binaries included (a
+// compiled Go program cannot be told by its name), is "other": set
+// runtime: go for those. A wrapper (sh -c "java ...") is "other" here;
+// the runner finds the runtime in its process tree.
 func detectRuntime(t Target) string {
 	if t.Builtin != "" {
 		if strings.HasPrefix(t.Builtin, "node-") {
-			return "node"
+			return RuntimeNode
 		}
-		return "go"
+		return RuntimeGo
 	}
 	words := t.Command
 	if len(words) > 0 && filepath.Base(words[0]) == "env" {
@@ -134,8 +154,39 @@ func detectRuntime(t Target) string {
 		}
 		words = words[i:]
 	}
-	if len(words) > 0 && slices.Contains(nodeLaunchers, filepath.Base(words[0])) {
-		return "node"
+	if len(words) == 0 {
+		return RuntimeOther
 	}
-	return "other"
+	return RuntimeOfProgram(words[0])
+}
+
+// RuntimeOfProgram names the runtime of a program by its base name:
+// RuntimeNode, RuntimeJVM, RuntimePython, or RuntimeOther when the name
+// does not tell. It serves a command's first word and a process's comm
+// alike (the runner reads a wrapper's tree with it).
+func RuntimeOfProgram(program string) string {
+	base := filepath.Base(program)
+	switch {
+	case slices.Contains(nodeLaunchers, base):
+		return RuntimeNode
+	case base == "java":
+		return RuntimeJVM
+	case isPython(base) || slices.Contains(pythonLaunchers, base):
+		return RuntimePython
+	}
+	return RuntimeOther
+}
+
+// isPython reports whether base is python, python3 or python3.X (X
+// digits).
+func isPython(base string) bool {
+	rest, ok := strings.CutPrefix(base, "python")
+	if !ok {
+		return false
+	}
+	if rest == "" || rest == "3" {
+		return true
+	}
+	minor, ok := strings.CutPrefix(rest, "3.")
+	return ok && minor != "" && strings.Trim(minor, "0123456789") == ""
 }

@@ -31,11 +31,11 @@ func (s *Scenario) SetTargetCommand(name string, argv []string) error {
 	return nil
 }
 
-// KeepRuntime drops every target whose runtime is not rt ("go", "node" or
-// "other"); it fails when none is left.
+// KeepRuntime drops every target whose runtime is not rt (one of
+// Runtimes); it fails when none is left.
 func (s *Scenario) KeepRuntime(rt string) error {
-	if !slices.Contains([]string{"go", "node", "other"}, rt) {
-		return fmt.Errorf("scenarios: runtime %q: want go, node, other or all", rt)
+	if !slices.Contains(runtimes, rt) {
+		return fmt.Errorf("scenarios: runtime %q: want %s or all", rt, strings.Join(runtimes, ", "))
 	}
 	kept := slices.DeleteFunc(slices.Clone(s.Targets), func(t Target) bool { return t.Runtime != rt })
 	if len(kept) == 0 {

@@ -29,7 +29,7 @@ func TestOverrides(t *testing.T) {
 	t.Run("add extends the deadline", func(t *testing.T) {
 		sc := base(t)
 		n, dl := len(sc.Targets), sc.Deadline
-		if err := sc.SetTargetCommand("mine", []string{"python3", "s.py"}); err != nil {
+		if err := sc.SetTargetCommand("mine", []string{"./srv", "-p"}); err != nil {
 			t.Fatal(err)
 		}
 		if len(sc.Targets) != n+1 || sc.Targets[n].Runtime != "other" || sc.Deadline <= dl {

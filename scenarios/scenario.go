@@ -52,8 +52,9 @@ type Target struct {
 	// ${DOWNSTREAM_URL} are expanded in every word; nothing else is (no
 	// shell: $HOME stays "$HOME"; `oomlab validate` warns about it).
 	Command Command `yaml:"command,omitempty" json:"command,omitempty"`
-	// Runtime is "go", "node" or "other"; empty means detect from the
-	// builtin or the command's first word. It decides how GC is traced.
+	// Runtime is one of Runtimes ("go", "node", "jvm", "python" or
+	// "other"); empty means detect from the builtin or the command's
+	// first word. It decides how GC is traced.
 	Runtime string `yaml:"runtime,omitempty" json:"runtime,omitempty"`
 	// Role is "naive" or "aware" (optional); reports use it.
 	Role string `yaml:"role,omitempty" json:"role,omitempty"`

@@ -61,7 +61,7 @@ func registerCompletions(root *cobra.Command) {
 		case "run":
 			c.ValidArgsFunction = completeScenario
 			_ = c.RegisterFlagCompletionFunc("target", completeTarget)
-			_ = c.RegisterFlagCompletionFunc("runtime", fixed("go", "node", "other", "all"))
+			_ = c.RegisterFlagCompletionFunc("runtime", fixed(append(scenarios.Runtimes(), "all")...))
 			_ = c.RegisterFlagCompletionFunc("limit-mode", fixed(runner.LimitAuto, runner.LimitCgroup, runner.LimitWatchdog))
 			_ = c.RegisterFlagCompletionFunc("memory-limit", fixed("128MiB", "256MiB", "512MiB", "1GiB", "2GiB"))
 		case "validate":

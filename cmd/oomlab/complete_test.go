@@ -16,7 +16,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"run", "upload"}, []string{"upload-proxy"}},
 		{[]string{"validate", "write"}, []string{"write-drain"}},
 		{[]string{"run", "upload-proxy", "--target", ""}, []string{"upload-naive=", "upload-aware=", "node-upload-aware="}},
-		{[]string{"run", "x", "--runtime", ""}, []string{"go", "node", "other", "all"}},
+		{[]string{"run", "x", "--runtime", ""}, []string{"go", "node", "jvm", "python", "other", "all"}},
 		{[]string{"run", "x", "--limit-mode", ""}, []string{"auto", "cgroup", "watchdog"}},
 		{[]string{"gate", "d", "--tolerance", ""}, []string{"15%"}},
 		{[]string{""}, []string{"run", "gate", "baseline", "completion"}},

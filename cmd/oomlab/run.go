@@ -67,7 +67,7 @@ and writes results.json, samples.csv, load.csv and the plots to --out.
 	fl := cmd.Flags()
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default oomlab-out/<scenario>-<time>-<random>)")
 	fl.StringArrayVar(&f.targets, "target", nil, "NAME=COMMAND: add a target, or replace the one of that name (repeatable; run without a shell)")
-	fl.StringVar(&f.runtime, "runtime", "all", "run only targets of this runtime: go, node, other or all")
+	fl.StringVar(&f.runtime, "runtime", "all", "run only targets of this runtime: "+strings.Join(scenarios.Runtimes(), ", ")+" or all")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow load to addresses other than loopback")
 	fl.StringVar(&f.limitMode, "limit-mode", runner.LimitAuto, "how the memory limit is enforced: auto, cgroup or watchdog")
 	fl.StringVar(&f.memoryLimit, "memory-limit", "", "override the scenario's memory limit (\"256MiB\")")

@@ -127,7 +127,12 @@ type Target struct {
 	Role    string   `json:"role,omitempty"`
 	Runtime string   `json:"runtime"`
 	Command []string `json:"command"`
-	Outcome string   `json:"outcome"`
+	// Injected lists each thing oomlab added to the target's environment
+	// or argv, in words a user can act on, e.g. "JAVA_TOOL_OPTIONS +=
+	// -Xlog:gc:stderr (switch off: gc_trace: false)"; empty when nothing
+	// was added.
+	Injected []string `json:"injected,omitempty"`
+	Outcome  string   `json:"outcome"`
 	// OutcomeDetail says in words how the outcome was decided.
 	OutcomeDetail string `json:"outcome_detail,omitempty"`
 	OOMKilled     bool   `json:"oom_killed"`
