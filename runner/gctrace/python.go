@@ -4,8 +4,6 @@ import (
 	_ "embed"
 	"math"
 	"os"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -69,20 +67,6 @@ func ParsePython(line string) (Event, bool) {
 }
 
 var pythonKinds = [...]string{"gen0", "gen1", "gen2", "gen?"}
-
-// pythonExeRE matches the base names of CPython's interpreter: python,
-// python3, python3.12, python3.12d.
-var pythonExeRE = regexp.MustCompile(`^python(\d+(\.\d+)?[a-z]?)?$`)
-
-// IsPythonProgram reports whether argv0's base name is a CPython
-// interpreter or a Python server whose script runs one (gunicorn,
-// uvicorn, hypercorn, daphne, waitress-serve).
-func IsPythonProgram(argv0 string) bool {
-	base := filepath.Base(argv0)
-	return pythonExeRE.MatchString(base) || slices.Contains(pythonServers, base)
-}
-
-var pythonServers = []string{"gunicorn", "uvicorn", "hypercorn", "daphne", "waitress-serve"}
 
 // WithPythonPath returns a copy of env (nil: os.Environ()) whose last
 // PYTHONPATH starts with dir, the directory holding PythonPreload as

@@ -147,18 +147,6 @@ func TestTrackerPythonBounded(t *testing.T) {
 	}
 }
 
-func TestIsPythonProgram(t *testing.T) {
-	for arg0, want := range map[string]bool{
-		"python": true, "python3": true, "/usr/bin/python3.11": true, "python3.12d": true, "python2": true,
-		"/root/.pyenv/shims/python3": true, "gunicorn": true, "/usr/local/bin/uvicorn": true,
-		"pythonista": false, "python-config": false, "python3-config": false, "node": false, "sh": false, "": false,
-	} {
-		if got := IsPythonProgram(arg0); got != want {
-			t.Errorf("IsPythonProgram(%q) = %v; want %v", arg0, got, want)
-		}
-	}
-}
-
 func TestWithPythonPath(t *testing.T) {
 	sep := string(os.PathListSeparator)
 	tests := []struct {
