@@ -130,10 +130,11 @@ func (r *targetRun) start(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		cmd, env, err := h.targetCommand(t, argv, targetVars(port, r.downURL, r.down.addr()))
+		cmd, env, injected, err := h.targetCommand(t, argv, targetVars(port, r.downURL, r.down.addr()))
 		if err != nil {
 			return err
 		}
+		r.res.Injected = injected
 		if env, err = r.evidenceEnv(env); err != nil {
 			return err
 		}
@@ -170,9 +171,13 @@ func (r *targetRun) launch(ctx context.Context) error {
 	// counted twice: read each runtime's trace from its own stream only.
 	r.signs = &memorySigns{}
 	spec.OnStderrLine = r.signs.Feed
-	if r.t.Runtime == "node" {
+	switch r.t.Runtime {
+	case "node":
 		spec.OnStdoutLine = r.nodeLines(tracker.Feed)
-	} else {
+	case "python":
+		// The preload writes on stdout, away from stderr's tail.
+		spec.OnStdoutLine = tracker.Feed
+	default:
 		signs := r.signs
 		spec.OnStderrLine = func(l string) { tracker.Feed(l); signs.Feed(l) }
 	}

@@ -88,7 +88,10 @@ def _oomlab_evidence(evdir):
         if filename.startswith("<"):
             return True  # <frozen importlib._bootstrap>, <string>
         real = os.path.realpath(filename)
-        return any(real.startswith(l) for l in libs) or os.sep + "site-packages" + os.sep in real
+        if any(real.startswith(l) for l in libs):
+            return True
+        # packages outside sysconfig's paths: Debian's dist-packages, a venv's
+        return os.sep + "site-packages" + os.sep in real or os.sep + "dist-packages" + os.sep in real
 
     def reading():
         t = time.perf_counter()
