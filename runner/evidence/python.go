@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/oomlab/oomlab/runner/results"
@@ -44,6 +45,9 @@ const (
 	maxPythonReading = 1 << 20
 	// maxPythonProcs bounds the processes asked at one mark.
 	maxPythonProcs = 16
+	// pythonRetryWait is the wait before asking again a process that
+	// closed the connection without answering.
+	pythonRetryWait = 200 * time.Millisecond
 )
 
 // PythonEnv returns env with the settings that make the preload start
@@ -158,13 +162,19 @@ func (c *Capturer) pythonHeaps(ev *results.Evidence, stem string, members []int)
 			break
 		}
 		raw, err := c.askPython(sock)
+		if err == nil && len(raw) == 0 {
+			// Closed without a word: a process between fork and its own
+			// listener (a worker booting) can drop a connection once.
+			time.Sleep(pythonRetryWait)
+			raw, err = c.askPython(sock)
+		}
 		if err != nil {
 			ev.Errors = append(ev.Errors, fmt.Sprintf("tracemalloc of PID %d: %v", pid, err))
 			continue
 		}
 		h, err := ParsePythonHeap(bytes.NewReader(raw), DefaultTopSites)
 		if err != nil {
-			ev.Errors = append(ev.Errors, err.Error())
+			ev.Errors = append(ev.Errors, fmt.Sprintf("PID %d: %v", pid, err))
 			continue
 		}
 		if files := c.write(ev, fmt.Sprintf("%s.pid%d.tracemalloc.json", stem, pid), raw); len(files) > 0 {
