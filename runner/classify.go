@@ -253,9 +253,16 @@ var (
 // heapFigure returns the heap figure a runtime printed before dying, in
 // words: V8's heap after its last GC (from the "Last few GCs" block, whose
 // lines it may run together), Go's bytes in use when an allocation was
-// refused. Python and the JVM print none beyond their message.
+// refused; the JVM's OutOfMemoryError kind (jvmOOMKind). Python prints
+// none beyond its message.
 func heapFigure(runtime string, lines []string) string {
 	switch runtime {
+	case "JVM":
+		for _, l := range lines {
+			if k := jvmOOMKind(l); k != "" {
+				return k
+			}
+		}
 	case "V8":
 		var last []string
 		for _, l := range lines {

@@ -33,11 +33,10 @@ func targetVars(port int, downURL, downAddr string) map[string]string {
 
 // targetCommand returns the argv and environment a target starts with:
 // the harness's environment, the target's env (expanded), every target
-// variable, its downstream_env, and what makes its runtime trace its GC,
-// with what was added for that in words (results' Target.Injected).
+// variable, its downstream_env, and what makes its runtime trace its GC.
 // The command words of a command target are expanded; a builtin's argv
 // is the harness's own.
-func (h *harness) targetCommand(t *scenarios.Target, argv []string, vars map[string]string) (_, _, injected []string, _ error) {
+func (h *harness) targetCommand(t *scenarios.Target, argv []string, vars map[string]string) ([]string, []string, error) {
 	if len(t.Command) > 0 {
 		argv = slices.Clone(argv)
 		for i, w := range argv {
@@ -67,19 +66,19 @@ func (h *harness) targetCommand(t *scenarios.Target, argv []string, vars map[str
 	argv, env = gctrace.TraceArgs(t.Runtime, argv, env)
 	switch {
 	case t.Runtime == gctrace.RuntimePython:
-		env, injected, err := h.pythonEnv(env)
-		return argv, env, injected, err
+		env, err := h.pythonEnv(env)
+		return argv, env, err
 	case t.Runtime == gctrace.RuntimeNode && !gctrace.TracesNode(argv, env):
 		// Started through npm, a shell or a script: --trace-gc must reach
 		// node wherever it is in the tree, and NODE_OPTIONS does not take
 		// V8 flags, but it takes a preload that sets one.
 		preload, err := h.scratch.file("oomlab-trace-gc.js", []byte(gctrace.NodeTracePreload))
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		env = gctrace.WithNodeOption(env, "--require", preload)
 	}
-	return argv, env, nil, nil
+	return argv, env, nil
 }
 
 func cmpOr(a, b string) string {

@@ -32,7 +32,7 @@ func TestTargetCommand(t *testing.T) {
 		Env:           map[string]string{"API": "${DOWNSTREAM_URL}/v1", "LIT": "$PORT"},
 		DownstreamEnv: &scenarios.DownstreamEnv{Name: "DATABASE_URL", URL: "${DOWNSTREAM_URL}/db"},
 	}
-	argv, env, _, err := h.targetCommand(tg, tg.Command, vars)
+	argv, env, err := h.targetCommand(tg, tg.Command, vars)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestTargetCommand(t *testing.T) {
 	// node itself gets --trace-gc as an argument, no preload; a builtin's
 	// argv is not expanded.
 	direct := &scenarios.Target{Name: "n", Runtime: "node", Builtin: "node-upload-naive"}
-	argv, env, _, err = h.targetCommand(direct, []string{"/usr/bin/node", "/tmp/${PORT}.js"}, vars)
+	argv, env, err = h.targetCommand(direct, []string{"/usr/bin/node", "/tmp/${PORT}.js"}, vars)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestTargetCommandPython(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tg := &scenarios.Target{Name: "py", Runtime: tt.runtime, Command: scenarios.Command{"python3", "app.py"}, Env: tt.env}
-			argv, env, injected, err := h.targetCommand(tg, tg.Command, vars)
+			argv, env, err := h.targetCommand(tg, tg.Command, vars)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,6 +99,8 @@ func TestTargetCommandPython(t *testing.T) {
 					last = v
 				}
 			}
+			plainArgv, plainEnv := h.untracedCommand(tg, tg.Command, vars)
+			injected := injected(plainArgv, plainEnv, argv, env)
 			if tt.wantPath == "-" {
 				if len(injected) != 0 || strings.Contains(last, pythonPreloadDir) {
 					t.Errorf("PYTHONPATH = %q, injected %q; want nothing added", last, injected)
@@ -112,7 +114,7 @@ func TestTargetCommandPython(t *testing.T) {
 			if b, err := os.ReadFile(filepath.Join(dir, "sitecustomize.py")); err != nil || !bytes.Equal(b, gctrace.PythonPreload) {
 				t.Errorf("sitecustomize.py in %s: %v; want the preload", dir, err)
 			}
-			if len(injected) != 1 || !strings.Contains(injected[0], dir) || !strings.Contains(injected[0], "switch off: runtime: other") {
+			if len(injected) != 1 || !strings.HasPrefix(injected[0], "PYTHONPATH: "+dir+" put first") || !strings.Contains(injected[0], "switch off: runtime: other") {
 				t.Errorf("injected = %q; want one entry naming %s and how to switch it off", injected, dir)
 			}
 		})

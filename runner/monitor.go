@@ -144,7 +144,7 @@ func (m *targetMonitor) take(el time.Duration, afterLoad bool) []decision {
 // read samples the process tree, the cgroup, the GC trace and the harness
 // itself, and takes the sample into the figures.
 func (m *targetMonitor) read(el time.Duration) (results.SampleRow, reading) {
-	row := results.SampleRow{Target: m.name, TSeconds: el.Seconds(), CgroupUsageBytes: -1, CgroupFailCount: -1, GCCount: -1, HeapBytes: -1}
+	row := results.SampleRow{Target: m.name, TSeconds: el.Seconds(), CgroupUsageBytes: -1, CgroupFailCount: -1, GCCount: -1, HeapBytes: -1, HeapCommittedBytes: -1}
 	r := reading{At: el, LastSuccess: time.Duration(m.lastSuccess.Load())}
 	// A process being torn down by the kernel reads RSS 0 before it turns
 	// zombie: that is not a sample of the live process.
@@ -161,6 +161,9 @@ func (m *targetMonitor) read(el time.Duration) (results.SampleRow, reading) {
 		r.Cgroup, r.NewOOMKills = &st, newKills
 	}
 	row.GCCount, row.HeapBytes = m.tracker.Snapshot()
+	if _, committed := m.tracker.Heap(); committed > 0 {
+		row.HeapCommittedBytes = committed
+	}
 	if row.GCCount >= 0 {
 		row.GCCount += m.gcBase
 	}

@@ -14,8 +14,8 @@ import (
 const pythonPreloadDir = "oomlab-python"
 
 // pythonEnv puts the GC preload first on a Python target's PYTHONPATH
-// (gctrace.PythonPreload) and says so in words for results.json.
-func (h *harness) pythonEnv(env []string) ([]string, []string, error) {
+// (gctrace.PythonPreload).
+func (h *harness) pythonEnv(env []string) ([]string, error) {
 	var dir string
 	err := h.scratch.use(func(root string) error {
 		dir = filepath.Join(root, pythonPreloadDir)
@@ -28,10 +28,9 @@ func (h *harness) pythonEnv(env []string) ([]string, []string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	injected := fmt.Sprintf("PYTHONPATH: %s put first; its sitecustomize.py reports each garbage collection (gc.callbacks) as a line \"oomlab-pygc PID SEQ GEN PAUSE_US\" on stdout, then runs your own sitecustomize if one is on the path (switch off: runtime: other)", dir)
-	return gctrace.WithPythonPath(env, dir), []string{injected}, nil
+	return gctrace.WithPythonPath(env, dir), nil
 }
 
 // pythonEvidenceEnv prepares a Python target's tracemalloc readings, when
@@ -47,7 +46,5 @@ func (r *targetRun) pythonEvidenceEnv(env []string, scratch string) ([]string, e
 		return nil, err
 	}
 	r.ev.pythonDir = dir
-	r.res.Injected = append(r.res.Injected, fmt.Sprintf("%s=%s and %s=%d: the preload starts tracemalloc (%d frames) and answers at each evidence mark with the top allocation sites (switch off: evidence.tracemalloc: false)",
-		evidence.PythonDirEnv, dir, evidence.PythonFramesEnv, evidence.PythonFrames, evidence.PythonFrames))
 	return env, nil
 }

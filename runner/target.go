@@ -130,14 +130,16 @@ func (r *targetRun) start(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		cmd, env, injected, err := h.targetCommand(t, argv, targetVars(port, r.downURL, r.down.addr()))
+		vars := targetVars(port, r.downURL, r.down.addr())
+		cmd, env, err := h.targetCommand(t, argv, vars)
 		if err != nil {
 			return err
 		}
-		r.res.Injected = injected
 		if env, err = r.evidenceEnv(env); err != nil {
 			return err
 		}
+		plainCmd, plainEnv := h.untracedCommand(t, argv, vars)
+		r.res.Injected = injected(plainCmd, plainEnv, cmd, env)
 		r.res.Command = cmd
 		r.spec = proc.Spec{Name: t.Name, Argv: cmd, Env: env, Dir: t.Dir}
 		r.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))

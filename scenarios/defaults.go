@@ -137,8 +137,8 @@ var pythonLaunchers = []string{"gunicorn", "uvicorn"}
 // yarn, pnpm) is Node.js, java is the JVM, python, python3, python3.X,
 // gunicorn and uvicorn are Python. Anything else, Go binaries included (a
 // compiled Go program cannot be told by its name), is "other": set
-// runtime: go for those. A wrapper (sh -c "java ...") is "other" here;
-// the runner finds the runtime in its process tree.
+// runtime: go for those. A shell wrapper (sh -c "exec java ...") is the
+// JVM or Python when its script names one (shellScriptRuntime).
 func detectRuntime(t Target) string {
 	if t.Builtin != "" {
 		if strings.HasPrefix(t.Builtin, "node-") {
@@ -157,7 +157,36 @@ func detectRuntime(t Target) string {
 	if len(words) == 0 {
 		return RuntimeOther
 	}
-	return RuntimeOfProgram(words[0])
+	if rt := RuntimeOfProgram(words[0]); rt != RuntimeOther {
+		return rt
+	}
+	return shellScriptRuntime(words)
+}
+
+// shells are the programs whose "-c SCRIPT" is read for a JVM or a
+// CPython it starts.
+var shells = []string{"sh", "bash", "dash", "ash", "zsh"}
+
+// shellScriptRuntime finds the runtime of a wrapper "sh -c SCRIPT": the
+// first word of SCRIPT (split at blanks and ; & | ( ) ` characters) that
+// names java or a Python program gives RuntimeJVM or RuntimePython;
+// otherwise, or for a command that is not a shell's -c, RuntimeOther.
+// Node.js behind a shell stays "other" here as it always was (its
+// preload reaches it through NODE_OPTIONS once runtime: node is set).
+func shellScriptRuntime(words []string) string {
+	if !slices.Contains(shells, filepath.Base(words[0])) {
+		return RuntimeOther
+	}
+	i := slices.Index(words, "-c")
+	if i < 0 || i+1 >= len(words) {
+		return RuntimeOther
+	}
+	for _, w := range strings.FieldsFunc(words[i+1], func(r rune) bool { return strings.ContainsRune(" \t\n;&|()`\"'", r) }) {
+		if rt := RuntimeOfProgram(w); rt == RuntimeJVM || rt == RuntimePython {
+			return rt
+		}
+	}
+	return RuntimeOther
 }
 
 // RuntimeOfProgram names the runtime of a program by its base name:

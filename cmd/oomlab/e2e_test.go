@@ -273,7 +273,7 @@ downstream:
 		t.Errorf("python: outcome %s, rss %d, gc %v; want survived, RSS > 0, GC read by the preload", py.Outcome, py.RSSPeakBytes, py.GCCount)
 	}
 	if py.Runtime != "python" {
-		t.Errorf("python runtime = %q; want python", py.Runtime)
+		t.Errorf("python runtime = %q; want python (detected from the program)", py.Runtime)
 	}
 	assertNothingLeft(t, lastPID)
 }

@@ -345,7 +345,7 @@ func hostileResults() []hostileCase {
 				var b bytes.Buffer
 				b.WriteString(strings.Join(results.SampleHeader, ",") + "\n")
 				for i := range 400_000 {
-					fmt.Fprintf(&b, "upload-aware,%.3f,%d,%d,1.0,7,17,-1,-1,-1,-1,1\n", float64(i)/10000, 20<<20+i, 20<<20+i)
+					fmt.Fprintf(&b, "upload-aware,%.3f,%d,%d,1.0,7,17,-1,-1,-1,-1,1,-1\n", float64(i)/10000, 20<<20+i, 20<<20+i)
 				}
 				putFile(t, filepath.Join(dir, results.SamplesFile), b.String())
 			}),

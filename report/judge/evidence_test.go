@@ -84,6 +84,29 @@ func TestEvidenceSymptoms(t *testing.T) {
 			},
 		},
 		{
+			name: "jvm: what holds the heap",
+			t: results.Target{Runtime: "jvm", RSSPeakBytes: 256 << 20, Evidence: []results.Evidence{
+				{Share: 0.8, AtSeconds: 6.1, PID: 7, RSSBytes: 205 << 20, Smaps: &results.Smaps{RSSBytes: 230 << 20},
+					JVM: &results.JVMMemory{PID: 7, HeapCommittedBytes: 196 << 20, LiveBytes: 190 << 20, Classes: []results.JVMClass{
+						{Name: "byte[]", Bytes: 180 << 20}, {Name: "java.lang.String", Bytes: 2 << 20}}}},
+			}},
+			want: []string{
+				"jcmd at 80 % of the limit (6.1 s): byte[] holds 180 MiB of a 196 MiB heap (live objects 190 MiB); next java.lang.String 2 MiB; RSS 230 MiB, at least 34 MiB outside the heap",
+				"smaps_rollup at 80 % of the limit (6.1 s): RSS 230 MiB = anonymous 0 MiB + file-backed 0 MiB (shared 0 MiB)",
+			},
+		},
+		{
+			name: "jvm: most of it outside the heap, native memory tracked",
+			t: results.Target{Runtime: "jvm", Evidence: []results.Evidence{
+				{Share: 0.8, AtSeconds: 9, PID: 8, RSSBytes: 214 << 20,
+					JVM: &results.JVMMemory{PID: 9, HeapCommittedBytes: 64 << 20, LiveBytes: 60 << 20, Classes: []results.JVMClass{{Name: "byte[]", Bytes: 50 << 20}},
+						NativeCommittedBytes: 220 << 20, Native: []results.JVMNativeArea{{Category: "Other", CommittedBytes: 120 << 20}, {Category: "Java Heap", CommittedBytes: 64 << 20}}}},
+			}},
+			want: []string{
+				"jcmd at 80 % of the limit (9.0 s): heap 64 MiB, but at least 150 MiB outside it (threads, metaspace, direct buffers, the JVM's own); byte[] holds 50 MiB (live objects 60 MiB); native memory tracking: 220 MiB committed (Other 120 MiB, Java Heap 64 MiB)",
+			},
+		},
+		{
 			name: "nothing captured: why",
 			t:    results.Target{Runtime: "go", Evidence: []results.Evidence{{Share: 0.5, Errors: []string{"heap profile: 404"}}}},
 			want: []string{"evidence not taken: heap profile: 404"},

@@ -88,6 +88,9 @@ func DashboardFigure(runs []*saved.Run) *Figure {
 		{Label: "errors/s (failures, timeouts)", Line: black(1.2, nil), Glyph: &draw.GlyphStyle{Color: color.Black, Radius: vg.Points(4), Shape: draw.CrossGlyph{}}},
 		{Label: "shed/s (503/429 at once)", Line: black(1.2, shedDashes)},
 		{Label: "offered rate", Line: draw.LineStyle{Color: offeredColor, Width: vg.Points(2.5), Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}}}
+	if anyCommitted(runs) {
+		keys = slices.Insert(keys, 2, legendItem{Label: "heap committed (JVM)", Line: draw.LineStyle{Color: color.Gray{Y: 120}, Width: vg.Points(1.5), Dashes: heapDashes}})
+	}
 	names := make([]string, len(runs))
 	for i, r := range runs {
 		names[i] = r.Results.Scenario
@@ -110,6 +113,7 @@ func memoryPanel(newPanel func(string) *plot.Plot, runs []*saved.Run, styles [][
 			st := styles[i][j]
 			addLines(p, s.T, s.CgroupMiB, 0, draw.LineStyle{Color: withAlpha(st.Color, 170), Width: vg.Points(1.5), Dashes: cgroupDashes})
 			addLines(p, s.T, s.HeapMiB, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(2.5), Dashes: heapDashes})
+			addLines(p, s.T, s.HeapCommittedMiB, 0, draw.LineStyle{Color: withAlpha(st.Color, 120), Width: vg.Points(1.5), Dashes: heapDashes})
 			addLines(p, s.T, s.RSSMiB, 0, draw.LineStyle{Color: st.Color, Width: vg.Points(3.5), Dashes: st.Dashes})
 			top = math.Max(top, math.Max(saved.FiniteMax(s.RSSMiB), saved.FiniteMax(s.CgroupMiB)))
 		}
@@ -302,4 +306,17 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ts
+}
+
+// anyCommitted reports whether a series has a committed heap to draw
+// (the JVM's): only then has the legend a key for it.
+func anyCommitted(runs []*saved.Run) bool {
+	for _, r := range runs {
+		for _, s := range r.Series {
+			if !math.IsNaN(saved.FiniteMax(s.HeapCommittedMiB)) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -80,7 +80,7 @@ func halve(slices ...*[]float64) {
 // decimateSamples applies the sample decimation after a row was added.
 func (s *Series) decimateSamples() {
 	if s.sampleDec.full(len(s.T)) {
-		halve(&s.T, &s.RSSMiB, &s.CPUPercent, &s.CgroupMiB, &s.HeapMiB, &s.GCCount)
+		halve(&s.T, &s.RSSMiB, &s.CPUPercent, &s.CgroupMiB, &s.HeapMiB, &s.HeapCommittedMiB, &s.GCCount)
 	}
 }
 

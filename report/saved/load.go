@@ -41,6 +41,9 @@ type Series struct {
 	CgroupMiB []float64
 	// HeapMiB is the runtime heap after the latest GC, NaN when unknown.
 	HeapMiB []float64
+	// HeapCommittedMiB is the heap the runtime had committed then (the
+	// JVM's), NaN when unknown.
+	HeapCommittedMiB []float64
 	// GCCount is the cumulative GC count, NaN when unknown.
 	GCCount []float64
 	// HarnessPeakMiB is the largest harness RSS seen in the samples.
@@ -177,6 +180,7 @@ func (r *Run) AddSample(row results.SampleRow) bool {
 	s.CPUPercent = append(s.CPUPercent, row.CPUPercent)
 	s.CgroupMiB = append(s.CgroupMiB, toMiB(row.CgroupUsageBytes))
 	s.HeapMiB = append(s.HeapMiB, toMiB(row.HeapBytes))
+	s.HeapCommittedMiB = append(s.HeapCommittedMiB, toMiB(row.HeapCommittedBytes))
 	gc := math.NaN()
 	if row.GCCount >= 0 {
 		gc = float64(row.GCCount)

@@ -37,7 +37,7 @@ const (
 type Config struct {
 	// Target names the target; files are named after it.
 	Target string
-	// Runtime is the scenario's runtime ("go", "node", "other").
+	// Runtime is the scenario's runtime ("go", "node", "jvm", "other").
 	Runtime string
 	// PID is the target's process when the Capturer starts; Attach
 	// follows a restart to the next one.
@@ -80,6 +80,8 @@ type Config struct {
 	// Tracker.Pauses). Two readings around a heap profile measure how
 	// long it stopped the target.
 	GC func() (count int64, pauseMs float64)
+	// Jcmd, when set, replaces RunJcmd for a JVM target (tests).
+	Jcmd JcmdFunc
 	// OnPanic, when set, is told of a panic while capturing (a fault of
 	// the harness's): the capture is recorded with the error and the
 	// Capturer goes on; the runner stops the run, as for any of its own
@@ -250,8 +252,9 @@ func (c *Capturer) captureGuarded(j job) (ev results.Evidence) {
 }
 
 // capture takes the evidence of one mark: smaps_rollup, then the heap
-// profile (Go), the latest memoryUsage reading and a snapshot (Node), or
-// tracemalloc's readings (Python).
+// profile (Go), the latest memoryUsage reading and a snapshot (Node),
+// jcmd's histogram, heap and native memory (JVM), or tracemalloc's
+// readings (Python).
 func (c *Capturer) capture(j job) results.Evidence {
 	p := c.current() // one process for the whole capture
 	ev := j.evidence()
@@ -294,6 +297,16 @@ func (c *Capturer) capture(j job) results.Evidence {
 		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
 		if answered {
 			ev.Cost.StallMs = &stall
+		}
+	case c.cfg.Runtime == "jvm":
+		// The class histogram collects first: its pauses are the stall.
+		asked := c.jvmEvidence(&ev, stem, members)
+		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
+		if !asked {
+			return ev
+		}
+		if ev.JVM != nil && len(ev.JVM.Classes) > 0 && gcCount >= 0 {
+			c.gcStall(&ev, p, gcCount, gcPause)
 		}
 	case c.cfg.SnapshotDir != "":
 		written := c.heapSnapshot(&ev, stem, members)

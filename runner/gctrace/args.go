@@ -14,15 +14,18 @@ import (
 // settings (a gctrace already at 1 or more is left alone). For
 // RuntimeNode, when argv[0]'s base name is "node" or "nodejs", it inserts
 // --trace-gc right after it, unless argv or NODE_OPTIONS already has
-// --trace-gc (or --trace_gc). Other runtimes get argv and env back
-// unchanged.
+// --trace-gc (or --trace_gc). For RuntimeJVM it appends JVMLogOption to
+// JAVA_TOOL_OPTIONS (read by every JVM, also one behind a wrapper),
+// unless argv, JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS already log the gc
+// tag to stderr. Other runtimes get argv and env back unchanged.
 //
 // env is the complete environment of the command; nil means the current
 // process's environment (os.Environ()), as in exec.Cmd, so the returned
 // env, which is then non-nil, still carries it.
 //
 // Note that V8 writes its trace to stdout: a Node target's stdout, not
-// its stderr, is what must be fed to a Tracker.
+// its stderr, is what must be fed to a Tracker. The JVM's goes to
+// stderr, as Go's does.
 func TraceArgs(runtime string, argv []string, env []string) (newArgv, newEnv []string) {
 	switch runtime {
 	case RuntimeGo:
@@ -30,6 +33,8 @@ func TraceArgs(runtime string, argv []string, env []string) (newArgv, newEnv []s
 			env = os.Environ()
 		}
 		return argv, withGCTrace(env)
+	case RuntimeJVM:
+		return argv, withJVMTrace(argv, env)
 	case RuntimeNode:
 		if len(argv) == 0 || !isNodeExe(argv[0]) || hasTraceGC(argv) || nodeOptionsTraceGC(env) {
 			return argv, env

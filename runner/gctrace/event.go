@@ -10,6 +10,7 @@ import (
 const (
 	RuntimeGo   = "go"
 	RuntimeNode = "node"
+	RuntimeJVM  = "jvm"
 )
 
 // mib is the size of the "MB" both traces print.
@@ -17,17 +18,16 @@ const mib = 1 << 20
 
 // Event is one garbage collection as the runtime's trace reports it.
 type Event struct {
-	// Runtime is RuntimeGo, RuntimeNode or RuntimePython.
+	// Runtime is RuntimeGo, RuntimeNode, RuntimeJVM or RuntimePython.
 	Runtime string
-	// PID is the process that wrote the line when the line says
-	// (Python's preload); 0 otherwise.
-	PID int
 	// Kind is "gc" for Go; for Node it is V8's collector name as printed:
 	// "Scavenge", "Mark-Compact", "Mark-Compact (reduce)",
-	// "Minor Mark-Sweep", "Minor Mark-Compact", "Mark-sweep", ...
+	// "Minor Mark-Sweep", "Minor Mark-Compact", "Mark-sweep", ...; for
+	// the JVM the message before its figures: "Pause Young (Normal) (G1
+	// Evacuation Pause)", "Pause Full (System.gc())", "Pause Remark".
 	Kind string
-	// Seq is Go's GC number (1 for the first cycle); 0 for Node, whose
-	// trace does not number its events.
+	// Seq is Go's GC number (1 for the first cycle), the JVM's GC(N) + 1;
+	// 0 for Node, whose trace does not number its events.
 	Seq int64
 	// AtSeconds is the time of the event since the process started, as
 	// the trace says (Go: the cycle's start; V8: the line's time stamp).
@@ -39,9 +39,17 @@ type Event struct {
 	// Go: the live heap marked by the cycle (C in "A->B->C MB");
 	// V8: the object size after the collection.
 	HeapAfterBytes int64
+	// HeapCommittedBytes is the heap the runtime holds from the system
+	// after the collection, used or not: the JVM's C in "A->B(C)"; 0
+	// when the trace does not say (Go, Node, ZGC).
+	HeapCommittedBytes int64
 	// HeapGoalBytes is Go's heap goal for the next cycle; -1 for V8, or
 	// when an old Go trace does not print it.
 	HeapGoalBytes int64
+	// PID is the process that printed the line, from the JVM's pid
+	// decorator or the Python preload's line; 0 when the trace does not
+	// say (Go, Node, a JVM logging without it).
+	PID int
 	// PauseMs is how long the application was stopped. Go: the two
 	// stop-the-world phases (first and last "ms clock" figures); V8: the
 	// collection's duration on the main thread (the first figure of

@@ -93,8 +93,8 @@ func TestTrackerPythonRecorded(t *testing.T) {
 			if _, p := tr.Pauses(); math.Abs(p-wantPause) > 1e-9 || p <= 0 {
 				t.Errorf("Pauses() after %s = %v ms; want %v", tt.file, p, wantPause)
 			}
-			if len(tr.perPID) != tt.wantPIDs {
-				t.Errorf("processes kept = %d; want %d", len(tr.perPID), tt.wantPIDs)
+			if len(tr.pyProcs) != tt.wantPIDs {
+				t.Errorf("processes kept = %d; want %d", len(tr.pyProcs), tt.wantPIDs)
 			}
 		})
 	}
@@ -128,22 +128,22 @@ func TestTrackerPythonPerProcess(t *testing.T) {
 }
 
 // TestTrackerPythonBounded: however many processes report, a Tracker
-// keeps at most maxPIDs, and forgetting one does not lower the count.
+// keeps at most maxTrackedPIDs, and forgetting one does not lower the count.
 func TestTrackerPythonBounded(t *testing.T) {
 	tr := NewTracker(RuntimePython)
-	for pid := 1; pid <= 10*maxPIDs; pid++ {
+	for pid := 1; pid <= 10*maxTrackedPIDs; pid++ {
 		tr.Feed(fmt.Sprintf("oomlab-pygc %d 2 0 1", pid))
 	}
-	if len(tr.perPID) > maxPIDs {
-		t.Errorf("processes kept = %d; want at most %d", len(tr.perPID), maxPIDs)
+	if len(tr.pyProcs) > maxTrackedPIDs {
+		t.Errorf("processes kept = %d; want at most %d", len(tr.pyProcs), maxTrackedPIDs)
 	}
-	if c, _ := tr.Snapshot(); c != 20*maxPIDs {
-		t.Errorf("count = %d; want %d", c, 20*maxPIDs)
+	if c, _ := tr.Snapshot(); c != 20*maxTrackedPIDs {
+		t.Errorf("count = %d; want %d", c, 20*maxTrackedPIDs)
 	}
 	// The most recent process is kept: its next line adds one.
-	tr.Feed(fmt.Sprintf("oomlab-pygc %d 3 0 1", 10*maxPIDs))
-	if c, _ := tr.Snapshot(); c != 20*maxPIDs+1 {
-		t.Errorf("count = %d; want %d", c, 20*maxPIDs+1)
+	tr.Feed(fmt.Sprintf("oomlab-pygc %d 3 0 1", 10*maxTrackedPIDs))
+	if c, _ := tr.Snapshot(); c != 20*maxTrackedPIDs+1 {
+		t.Errorf("count = %d; want %d", c, 20*maxTrackedPIDs+1)
 	}
 }
 

@@ -17,7 +17,7 @@ func TestNewTracker(t *testing.T) {
 		{"other", true},
 		{"", true},
 		{RuntimePython, false},
-		{"jvm", true},
+		{RuntimeJVM, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.runtime, func(t *testing.T) {

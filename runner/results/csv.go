@@ -27,6 +27,10 @@ type SampleRow struct {
 	// HeapBytes is the runtime heap after the latest GC, -1 when unknown.
 	HeapBytes       int64
 	HarnessRSSBytes int64
+	// HeapCommittedBytes is the heap the runtime had committed after the
+	// latest GC that says (the JVM's "A->B(C)"), -1 when unknown (Go,
+	// Node, ZGC, and runs made before the column existed).
+	HeapCommittedBytes int64
 }
 
 // sampleColumnsV1 are the columns every samples.csv of schema v1 has; a
@@ -36,13 +40,13 @@ var sampleColumnsV1 = []string{"target", "t_seconds", "rss_bytes", "hwm_bytes", 
 	"cgroup_usage_bytes", "cgroup_failcnt", "gc_count", "heap_bytes", "harness_rss_bytes"}
 
 // SampleHeader is the header row of samples.csv.
-var SampleHeader = append([]string(nil), sampleColumnsV1...)
+var SampleHeader = append(append([]string(nil), sampleColumnsV1...), "heap_committed_bytes")
 
 // Record renders the row for csv.Writer.
 func (r SampleRow) Record() []string {
 	return []string{r.Target, ftoa(r.TSeconds, 3), itoa(r.RSSBytes), itoa(r.HWMBytes), ftoa(r.CPUPercent, 1),
 		itoa(int64(r.Threads)), itoa(int64(r.FDs)), itoa(r.CgroupUsageBytes), itoa(r.CgroupFailCount),
-		itoa(r.GCCount), itoa(r.HeapBytes), itoa(r.HarnessRSSBytes)}
+		itoa(r.GCCount), itoa(r.HeapBytes), itoa(r.HarnessRSSBytes), itoa(r.HeapCommittedBytes)}
 }
 
 // LoadRow is the load's figures for one target over one window (one
@@ -93,7 +97,8 @@ func ReadSamples(r io.Reader, fn func(SampleRow) error) error {
 		row := SampleRow{Target: c.s("target"), TSeconds: c.f("t_seconds"), RSSBytes: c.i("rss_bytes"),
 			HWMBytes: c.i("hwm_bytes"), CPUPercent: c.f("cpu_percent"), Threads: int32(c.i("threads")),
 			FDs: int32(c.i("fds")), CgroupUsageBytes: c.i("cgroup_usage_bytes"), CgroupFailCount: c.i("cgroup_failcnt"),
-			GCCount: c.i("gc_count"), HeapBytes: c.i("heap_bytes"), HarnessRSSBytes: c.i("harness_rss_bytes")}
+			GCCount: c.i("gc_count"), HeapBytes: c.i("heap_bytes"), HarnessRSSBytes: c.i("harness_rss_bytes"),
+			HeapCommittedBytes: c.iOr("heap_committed_bytes", -1)}
 		if c.err != nil {
 			return c.err
 		}

@@ -29,8 +29,8 @@ func sampleCSV(t *testing.T, header []string, rows ...[]string) string {
 func TestSamplesRoundTrip(t *testing.T) {
 	want := []SampleRow{
 		{Target: "a", TSeconds: 0.1, RSSBytes: 10 << 20, HWMBytes: 11 << 20, CPUPercent: 12.5, Threads: 7, FDs: 9,
-			CgroupUsageBytes: -1, CgroupFailCount: -1, GCCount: 3, HeapBytes: 4 << 20, HarnessRSSBytes: 30 << 20},
-		{Target: "b", TSeconds: 0.2, RSSBytes: 1, HWMBytes: 2, CgroupUsageBytes: 5, CgroupFailCount: 6, GCCount: -1, HeapBytes: -1, HarnessRSSBytes: 7},
+			CgroupUsageBytes: -1, CgroupFailCount: -1, GCCount: 3, HeapBytes: 4 << 20, HarnessRSSBytes: 30 << 20, HeapCommittedBytes: 64 << 20},
+		{Target: "b", TSeconds: 0.2, RSSBytes: 1, HWMBytes: 2, CgroupUsageBytes: 5, CgroupFailCount: 6, GCCount: -1, HeapBytes: -1, HarnessRSSBytes: 7, HeapCommittedBytes: -1},
 	}
 	var rows [][]string
 	for _, r := range want {
@@ -57,7 +57,7 @@ func addColumn(rec []string, i int, v string) []string {
 // a file written before it existed.
 func TestSamplesAddedColumn(t *testing.T) {
 	row := SampleRow{Target: "naive", TSeconds: 1.5, RSSBytes: 100, HWMBytes: 120, CPUPercent: 3, Threads: 4, FDs: 5,
-		CgroupUsageBytes: 90, CgroupFailCount: 1, GCCount: 2, HeapBytes: 50, HarnessRSSBytes: 60}
+		CgroupUsageBytes: 90, CgroupFailCount: 1, GCCount: 2, HeapBytes: 50, HarnessRSSBytes: 60, HeapCommittedBytes: 70}
 	newer := sampleCSV(t, addColumn(SampleHeader, 3, "tree_rss_bytes"), addColumn(row.Record(), 3, "777"))
 	var got []SampleRow
 	if err := ReadSamples(strings.NewReader(newer), func(r SampleRow) error { got = append(got, r); return nil }); err != nil {
@@ -77,6 +77,9 @@ func TestSamplesAddedColumn(t *testing.T) {
 	err = readCSV(bytes.NewReader(old), sampleColumnsV1, func(c *columns) error {
 		if v := c.iOr("tree_rss_bytes", -1); v != -1 {
 			t.Errorf("tree_rss_bytes of an old file = %d; want -1", v)
+		}
+		if v := c.iOr("heap_committed_bytes", -1); v != -1 {
+			t.Errorf("heap_committed_bytes of an old file = %d; want -1 (unknown)", v)
 		}
 		if c.i("rss_bytes") <= 0 {
 			t.Errorf("rss_bytes = %d; want > 0", c.i("rss_bytes"))
@@ -137,7 +140,7 @@ func TestReadCSVErrors(t *testing.T) {
 		want string
 	}{
 		{"empty", "", "reading header"},
-		{"missing column", sampleCSV(t, SampleHeader[:len(SampleHeader)-1], good[:len(good)-1]), `no column "harness_rss_bytes"`},
+		{"missing column", sampleCSV(t, sampleColumnsV1[:len(sampleColumnsV1)-1], good[:len(sampleColumnsV1)-1]), `no column "harness_rss_bytes"`},
 		{"duplicate column", sampleCSV(t, append(slices.Clone(SampleHeader), "fds"), append(slices.Clone(good), "1")), `"fds" twice`},
 		{"bad number", sampleCSV(t, SampleHeader, slices.Replace(slices.Clone(good), 2, 3, "lots")), "row 2: column rss_bytes"},
 		{"short row", sampleCSV(t, SampleHeader) + "a,1\n", "wrong number of fields"},

@@ -33,6 +33,10 @@ type Evidence struct {
 	// Node is the latest process.memoryUsage() reading of a Node.js
 	// target at the mark.
 	Node *NodeMemory `json:"node,omitempty"`
+	// JVM is what jcmd said of the tree's largest JVM at the mark (class
+	// histogram, heap, native memory when tracked); nil for other
+	// runtimes or when jcmd could not attach.
+	JVM *JVMMemory `json:"jvm,omitempty"`
 	// Python is tracemalloc's reading of each Python process of the
 	// target's tree that answered at the mark (evidence.tracemalloc),
 	// the one with the most memory traced first.
@@ -124,6 +128,46 @@ type NodeMemory struct {
 	HeapUsedBytes     int64 `json:"heap_used_bytes"`
 	ExternalBytes     int64 `json:"external_bytes"`
 	ArrayBuffersBytes int64 `json:"array_buffers_bytes"`
+}
+
+// JVMMemory is a JVM's memory as jcmd reports it at an evidence mark:
+// GC.class_histogram (which collects first, so its bytes are live
+// objects), GC.heap_info and, when the JVM runs with
+// -XX:NativeMemoryTracking, VM.native_memory summary.
+type JVMMemory struct {
+	// PID is the JVM asked (the tree's java process with the most RSS).
+	PID int `json:"pid"`
+	// HeapUsedBytes and HeapCommittedBytes are GC.heap_info's used and
+	// committed ("total", "capacity") heap, summed over generations; 0
+	// when unread.
+	HeapUsedBytes      int64 `json:"heap_used_bytes"`
+	HeapCommittedBytes int64 `json:"heap_committed_bytes"`
+	// MetaspaceUsedBytes is GC.heap_info's Metaspace "used".
+	MetaspaceUsedBytes int64 `json:"metaspace_used_bytes"`
+	// LiveBytes is the class histogram's total: the heap's live objects.
+	LiveBytes int64 `json:"live_bytes"`
+	// Classes are the histogram's top classes by bytes, largest first.
+	Classes []JVMClass `json:"classes,omitempty"`
+	// NativeCommittedBytes is native memory tracking's committed total,
+	// 0 when tracking is off; Native its largest categories.
+	NativeCommittedBytes int64           `json:"native_committed_bytes,omitempty"`
+	Native               []JVMNativeArea `json:"native,omitempty"`
+}
+
+// JVMClass is one line of a class histogram; Name is written as in
+// Java ("byte[]", "java.lang.String", "java.lang.Object[]").
+type JVMClass struct {
+	Name      string `json:"name"`
+	Instances int64  `json:"instances"`
+	Bytes     int64  `json:"bytes"`
+}
+
+// JVMNativeArea is one category of native memory tracking's summary
+// ("Java Heap", "Thread", "Other" — where direct buffers are counted —,
+// "Class", "Code", "GC") with its committed bytes.
+type JVMNativeArea struct {
+	Category       string `json:"category"`
+	CommittedBytes int64  `json:"committed_bytes"`
 }
 
 // PythonHeap is tracemalloc's reading of one Python process at a mark:

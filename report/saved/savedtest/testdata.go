@@ -104,7 +104,7 @@ func LoadCurve(path string) (*saved.Run, error) {
 			return nil, fmt.Errorf("%s:%d: want t_seconds,rss_mib, got %q", path, line, text)
 		}
 		s.T, s.RSSMiB = append(s.T, t), append(s.RSSMiB, r)
-		for _, col := range []*[]float64{&s.CPUPercent, &s.CgroupMiB, &s.HeapMiB, &s.GCCount} {
+		for _, col := range []*[]float64{&s.CPUPercent, &s.CgroupMiB, &s.HeapMiB, &s.HeapCommittedMiB, &s.GCCount} {
 			*col = append(*col, math.NaN())
 		}
 	}
