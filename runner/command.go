@@ -64,7 +64,11 @@ func (h *harness) targetCommand(t *scenarios.Target, argv []string, vars map[str
 		env = append(env, e.Name+"="+scenarios.Expand(cmpOr(e.URL, scenarios.DefaultDownstreamURL), vars))
 	}
 	argv, env = gctrace.TraceArgs(t.Runtime, argv, env)
-	if t.Runtime == gctrace.RuntimeNode && !gctrace.TracesNode(argv, env) {
+	switch {
+	case t.Runtime == gctrace.RuntimePython:
+		env, err := h.pythonEnv(env)
+		return argv, env, err
+	case t.Runtime == gctrace.RuntimeNode && !gctrace.TracesNode(argv, env):
 		// Started through npm, a shell or a script: --trace-gc must reach
 		// node wherever it is in the tree, and NODE_OPTIONS does not take
 		// V8 flags, but it takes a preload that sets one.

@@ -31,7 +31,8 @@
 //	tree.go       the process tree's sampler and figures
 //	timeline.go   the stage and phase a target's load is in, as events
 //	command.go    a target's command and environment (execin.go: started in
-//	              its cgroup; npm.go: the npm packages of a Node.js builtin)
+//	              its cgroup; npm.go: the npm packages of a Node.js builtin;
+//	              python.go: the Python preload on PYTHONPATH, tracemalloc)
 //	scratch.go    the run's one temporary directory
 //	evidence.go   heap evidence near the limit
 //	downstream.go the mock downstream and the TCP fault proxy

@@ -18,6 +18,7 @@ import (
 type targetEvidence struct {
 	node        *evidence.NodeStream
 	snapshotDir string
+	pythonDir   string // where the Python processes answer (tracemalloc)
 	capt        *evidence.Capturer
 	begun       bool
 	last        results.SampleRow // the latest sample passed on
@@ -33,12 +34,24 @@ func (h *harness) evidenceMarks() []float64 {
 
 // evidenceEnv prepares a Node.js target's evidence before its first
 // start: the memoryUsage preload (NODE_OPTIONS) and, when the scenario
-// asks, the heap snapshot signal. Other runtimes are left as they are.
+// asks, the heap snapshot signal; and a Python target's tracemalloc,
+// when the scenario asks. Other runtimes are left as they are.
 func (r *targetRun) evidenceEnv(env []string) ([]string, error) {
-	if r.t.Runtime != "node" || len(r.h.evidenceMarks()) == 0 {
+	if len(r.h.evidenceMarks()) == 0 {
 		return env, nil
 	}
 	h := r.h
+	if r.t.Runtime == "python" && h.opts.Scenario.Evidence.Tracemalloc {
+		err := h.scratch.use(func(dir string) error {
+			var err error
+			env, err = r.pythonEvidenceEnv(env, dir)
+			return err
+		})
+		return env, err
+	}
+	if r.t.Runtime != "node" {
+		return env, nil
+	}
 	err := h.scratch.use(func(dir string) error {
 		if h.opts.Scenario.Evidence.HeapSnapshot {
 			r.ev.snapshotDir = filepath.Join(dir, r.t.Name+"-snapshots")
@@ -84,8 +97,9 @@ func (r *targetRun) evidenceAttach() {
 		PprofPath: r.h.opts.Scenario.Evidence.Pprof(), Pprof: r.t.Builtin != "" || r.h.opts.Scenario.Evidence.PprofPath != "",
 		OutDir:     r.h.opts.OutDir,
 		LimitBytes: int64(r.h.opts.Scenario.MemoryLimit), Marks: marks, Node: r.ev.node, SnapshotDir: r.ev.snapshotDir,
-		GC:      r.mon.gcPauses(), // the first process's, as PID; Attach follows restarts
-		OnPanic: r.h.notePanic,
+		PythonDir: r.ev.pythonDir,
+		GC:        r.mon.gcPauses(), // the first process's, as PID; Attach follows restarts
+		OnPanic:   r.h.notePanic,
 	})
 }
 

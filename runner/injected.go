@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -42,12 +43,19 @@ func injected(plainArgv, plainEnv, argv, env []string) []string {
 		v := after[k]
 		old, ok := before[k]
 		trimmed := strings.TrimSpace(old)
+		off := injectedOff
+		if strings.HasPrefix(k, "OOMLAB_PY_") {
+			off = "switch off: evidence.tracemalloc: false"
+		}
 		switch {
 		case ok && old == v:
 		case trimmed != "" && strings.HasPrefix(v, trimmed):
-			out = append(out, fmt.Sprintf("%s += %s (%s)", k, strings.TrimSpace(v[len(trimmed):]), injectedOff))
+			out = append(out, fmt.Sprintf("%s += %s (%s)", k, strings.TrimSpace(v[len(trimmed):]), off))
+		case k == "PYTHONPATH":
+			first, _, _ := strings.Cut(v, string(os.PathListSeparator))
+			out = append(out, fmt.Sprintf("PYTHONPATH: %s put first, whose sitecustomize.py writes a line per garbage collection on stdout, then runs your own sitecustomize (%s)", first, off))
 		default:
-			out = append(out, fmt.Sprintf("%s=%s (%s)", k, v, injectedOff))
+			out = append(out, fmt.Sprintf("%s=%s (%s)", k, v, off))
 		}
 	}
 	return out

@@ -173,9 +173,13 @@ func (r *targetRun) launch(ctx context.Context) error {
 	// counted twice: read each runtime's trace from its own stream only.
 	r.signs = &memorySigns{}
 	spec.OnStderrLine = r.signs.Feed
-	if r.t.Runtime == "node" {
+	switch r.t.Runtime {
+	case "node":
 		spec.OnStdoutLine = r.nodeLines(tracker.Feed)
-	} else {
+	case "python":
+		// The preload writes on stdout, away from stderr's tail.
+		spec.OnStdoutLine = tracker.Feed
+	default:
 		signs := r.signs
 		spec.OnStderrLine = func(l string) { tracker.Feed(l); signs.Feed(l) }
 	}

@@ -21,6 +21,11 @@ type Evidence struct {
 	// mark as well (--heapsnapshot-signal); it pauses the process while
 	// it writes and needs memory of the order of the V8 heap.
 	HeapSnapshot bool `yaml:"heap_snapshot,omitempty" json:"heap_snapshot,omitempty"`
+	// Tracemalloc asks Python targets for tracemalloc's top allocation
+	// sites at each mark: the preload starts tracemalloc when the process
+	// starts (tracing costs CPU and memory on every allocation for the
+	// whole run: off by default) and answers at each mark, per process.
+	Tracemalloc bool `yaml:"tracemalloc,omitempty" json:"tracemalloc,omitempty"`
 	// PprofPath is where Go targets serve net/http/pprof (default
 	// DefaultPprofPath); the heap profile is read from PprofPath + "heap".
 	PprofPath string `yaml:"pprof_path,omitempty" json:"pprof_path,omitempty"`

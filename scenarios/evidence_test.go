@@ -63,3 +63,36 @@ func TestEvidenceMarks(t *testing.T) {
 		})
 	}
 }
+
+// TestEvidenceTracemalloc: tracemalloc is off unless the scenario asks,
+// since it costs the target on every allocation for the whole run.
+func TestEvidenceTracemalloc(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    bool
+		wantErr string
+	}{
+		{name: "default off", in: minimal, want: false},
+		{name: "asked", in: minimal + "evidence: {tracemalloc: true}\n", want: true},
+		{name: "asked off", in: minimal + "evidence: {tracemalloc: false, at: [0.6]}\n", want: false},
+		{name: "not a bool", in: minimal + "evidence: {tracemalloc: 16}\n", wantErr: "evidence.tracemalloc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Parse("s.yaml", strings.NewReader(tt.in))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Parse(%q) = %v; want an error naming %s", tt.in, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Evidence.Tracemalloc != tt.want {
+				t.Errorf("Parse(%q).Evidence.Tracemalloc = %v; want %v", tt.in, s.Evidence.Tracemalloc, tt.want)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package judge
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 
 	"github.com/oomlab/oomlab/report/format"
@@ -11,14 +12,17 @@ import (
 
 // evidenceSymptoms words what the evidence taken near the limit shows:
 // for the latest capture with data, the top heap allocation site (Go),
-// the memoryUsage split (Node), the smaps_rollup split (any process);
-// the JVM's class histogram and heap (jcmd); for a Node.js target, its
-// last reading (the one before a kill); and
+// the memoryUsage split (Node), tracemalloc's top site (Python), the
+// smaps_rollup split (any process); the JVM's class histogram and heap
+// (jcmd); for a Node.js target, its last reading (the one before a kill); and
 // what capturing cost. Nothing when no evidence was taken.
 func evidenceSymptoms(t results.Target) []string {
 	var out []string
 	if ev := latestEvidence(t.Evidence, func(e results.Evidence) bool { return e.Heap != nil && len(e.Heap.Sites) > 0 }); ev != nil {
 		out = append(out, heapEvidenceText(*ev))
+	}
+	if ev := latestEvidence(t.Evidence, func(e results.Evidence) bool { return len(e.Python) > 0 && len(e.Python[0].Sites) > 0 }); ev != nil {
+		out = append(out, pythonEvidenceText(*ev))
 	}
 	if ev := latestEvidence(t.Evidence, func(e results.Evidence) bool { return e.JVM != nil }); ev != nil {
 		out = append(out, jvmEvidenceText(*ev))
@@ -82,6 +86,37 @@ func siteText(s results.HeapSite) string {
 	return fmt.Sprintf("%s in %s:%d", s.Function, s.File, s.Line)
 }
 
+// pythonEvidenceText: "tracemalloc at 80 % of the limit (19.1 s):
+// upload_naive.py:36 (body = self.rfile.read(length)) holds 120 MiB of
+// 124 MiB traced" — the top site of the process tracing the most, the
+// library line that allocated when it is not the program's own, and the
+// process when several answered.
+func pythonEvidenceText(e results.Evidence) string {
+	h := e.Python[0]
+	top := h.Sites[0]
+	s := fmt.Sprintf("tracemalloc %s: %s", markText(e), pythonSiteText(top))
+	s += fmt.Sprintf(" holds %s of %s traced", format.BytesMiB(top.Bytes), format.BytesMiB(h.TracedBytes))
+	if top.ViaFile != "" {
+		s += fmt.Sprintf(", allocated in %s:%d", filepath.Base(top.ViaFile), top.ViaLine)
+	}
+	if len(h.Sites) > 1 {
+		s += fmt.Sprintf("; next %s %s", pythonSiteText(h.Sites[1]), format.BytesMiB(h.Sites[1].Bytes))
+	}
+	if n := len(e.Python); n > 1 {
+		s += fmt.Sprintf(" (PID %d, the one tracing the most of %d Python processes)", h.PID, n)
+	}
+	return s
+}
+
+// pythonSiteText: "upload_naive.py:36 (body = self.rfile.read(length))".
+func pythonSiteText(s results.PythonSite) string {
+	text := fmt.Sprintf("%s:%d", filepath.Base(s.File), s.Line)
+	if code, _, _ := strings.Cut(s.Code, "#"); strings.TrimSpace(code) != "" {
+		text += " (" + strings.TrimSpace(code) + ")"
+	}
+	return text
+}
+
 // nodeMemoryText: "RSS 208 MiB, external 154 MiB (74 % of RSS;
 // arrayBuffers 152 MiB), V8 heap 7.7 MiB used of 8.0 MiB: 96 % of RSS
 // outside the V8 heap".
@@ -138,8 +173,11 @@ func evidenceCostText(t results.Target) string {
 
 // stallSource says where a runtime's stall figure comes from.
 func stallSource(runtime string) string {
-	if runtime == "node" {
+	switch runtime {
+	case "node":
 		return "the heap snapshot's duration"
+	case "python":
+		return "tracemalloc's snapshot holding the GIL"
 	}
 	return "stop-the-world pauses in its GC trace"
 }

@@ -67,6 +67,23 @@ func TestEvidenceSymptoms(t *testing.T) {
 			},
 		},
 		{
+			name: "python under gunicorn: the worker tracing the most, its own line and the library's",
+			t: results.Target{Runtime: "python", RSSPeakBytes: 200 << 20, Evidence: []results.Evidence{
+				{Share: 0.8, AtSeconds: 19.1, Cost: cost(120, ptr(95.5), 160<<20, 161<<20), Python: []results.PythonHeap{
+					{PID: 24265, TracedBytes: 124 << 20, Sites: []results.PythonSite{
+						{File: "/srv/upload_naive.py", Line: 64, Code: `body = environ["wsgi.input"].read(length)  # the whole body, in memory`,
+							ViaFile: "/usr/lib/python3/dist-packages/gunicorn/http/body.py", ViaLine: 219, Bytes: 120 << 20},
+						{File: "<frozen importlib._bootstrap_external>", Line: 729, Bytes: 2 << 20},
+					}},
+					{PID: 23538, TracedBytes: 20 << 20, Sites: []results.PythonSite{{File: "<frozen importlib._bootstrap_external>", Line: 729, Bytes: 6 << 20}}},
+				}},
+			}},
+			want: []string{
+				`tracemalloc at 80 % of the limit (19.1 s): upload_naive.py:64 (body = environ["wsgi.input"].read(length)) holds 120 MiB of 124 MiB traced, allocated in body.py:219; next <frozen importlib._bootstrap_external>:729 2 MiB (PID 24265, the one tracing the most of 2 Python processes)`,
+				"evidence stopped the target at most 96 ms per capture (tracemalloc's snapshot holding the GIL); a capture took at most 120 ms and 1 MiB of RSS (0.5 % of its peak) (1 capture)",
+			},
+		},
+		{
 			name: "jvm: what holds the heap",
 			t: results.Target{Runtime: "jvm", RSSPeakBytes: 256 << 20, Evidence: []results.Evidence{
 				{Share: 0.8, AtSeconds: 6.1, PID: 7, RSSBytes: 205 << 20, Smaps: &results.Smaps{RSSBytes: 230 << 20},

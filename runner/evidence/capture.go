@@ -67,6 +67,10 @@ type Config struct {
 	// SnapshotDir, when set, is where the Node.js target writes a heap
 	// snapshot on SnapshotSignal; one is asked for at each mark.
 	SnapshotDir string
+	// PythonDir, when set, is where each Python process of the target's
+	// tree answers with tracemalloc's reading (PythonEnv); each is asked
+	// at each mark.
+	PythonDir string
 	// ProcRoot is the proc file system (default "/proc").
 	ProcRoot string
 	// Client talks to the target (default: a client with no proxy).
@@ -254,8 +258,9 @@ func (c *Capturer) captureGuarded(j job) (ev results.Evidence) {
 }
 
 // capture takes the evidence of one mark: smaps_rollup, then the heap
-// profile (Go), the latest memoryUsage reading and a snapshot (Node), or
-// jcmd's histogram, heap and native memory (JVM).
+// profile (Go), the latest memoryUsage reading and a snapshot (Node),
+// jcmd's histogram, heap and native memory (JVM), or tracemalloc's
+// readings (Python).
 func (c *Capturer) capture(j job) results.Evidence {
 	p := c.current() // one process for the whole capture
 	ev := j.evidence()
@@ -292,6 +297,12 @@ func (c *Capturer) capture(j job) results.Evidence {
 		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
 		if ev.Heap != nil && gcCount >= 0 {
 			c.gcStall(&ev, p, gcCount, gcPause)
+		}
+	case c.cfg.PythonDir != "":
+		stall, answered := c.pythonHeaps(&ev, stem, members)
+		ev.Cost.Millis = float64(time.Since(start).Microseconds()) / 1000
+		if answered {
+			ev.Cost.StallMs = &stall
 		}
 	case c.cfg.Runtime == "jvm":
 		// The class histogram collects first: its pauses are the stall.

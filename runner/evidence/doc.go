@@ -5,7 +5,9 @@
 // its stdout by a preloaded script, so memory outside the V8 heap is
 // measured, not inferred) and, optionally, a V8 heap snapshot, a JVM's
 // class histogram, heap and native memory summary (jcmd, the JDK's own
-// tool, run against the tree's largest java process), and for any
+// tool, run against the tree's largest java process), a Python target's
+// tracemalloc top allocation sites when asked (each process of its tree
+// answers on a Unix socket of the preload's, by PID), and for any
 // process /proc/PID/smaps_rollup (anonymous, file-backed, shared).
 //
 // A Capturer is fed the samples the runner takes anyway and works on its
@@ -13,8 +15,9 @@
 // Each capture records what it cost the target (time, RSS before/after).
 //
 // The parsers (SummariseHeap, ParseSmapsRollup, ParseNodeLine,
-// ParseClassHistogram, ParseJVMHeapInfo, ParseNativeMemory) are pure
-// and tested on recorded files in testdata. The package is part of the
-// runner: it reads /proc, talks HTTP to targets and runs jcmd; report
-// reads only the summaries it leaves in results.
+// ParseClassHistogram, ParseJVMHeapInfo, ParseNativeMemory,
+// ParsePythonHeap) are pure and tested on recorded files in testdata.
+// The package is part of the runner: it reads /proc, talks HTTP (and
+// Unix sockets) to targets and runs jcmd; report reads only the
+// summaries it leaves in results.
 package evidence

@@ -5,9 +5,12 @@
 // stderr), Node.js's --trace-gc (V8 prints it with printf, so it arrives
 // on the target's stdout, mixed with the application's console.log
 // output) and the JVM's unified logging at the gc tag (-Xlog:gc, asked
-// for on stderr through JAVA_TOOL_OPTIONS). TraceArgs turns the trace on
-// for a command; ParseGo, ParseNode and ParseJVM turn one line into an
-// Event; a Tracker keeps the running figures a sampler
+// for on stderr through JAVA_TOOL_OPTIONS). CPython has no trace of its
+// own: PythonPreload, a sitecustomize module put on PYTHONPATH
+// (WithPythonPath), writes one line per collection from gc.callbacks to
+// the target's stdout. TraceArgs turns the Go, Node and JVM traces on
+// for a command; ParseGo, ParseNode, ParseJVM and ParsePython turn one
+// line into an Event; a Tracker keeps the running figures a sampler
 // needs (cycles so far, heap after the latest cycle) without keeping the
 // events, so its memory does not grow with the length of a run.
 //

@@ -18,7 +18,7 @@ const mib = 1 << 20
 
 // Event is one garbage collection as the runtime's trace reports it.
 type Event struct {
-	// Runtime is RuntimeGo, RuntimeNode or RuntimeJVM.
+	// Runtime is RuntimeGo, RuntimeNode, RuntimeJVM or RuntimePython.
 	Runtime string
 	// Kind is "gc" for Go; for Node it is V8's collector name as printed:
 	// "Scavenge", "Mark-Compact", "Mark-Compact (reduce)",
@@ -47,8 +47,8 @@ type Event struct {
 	// when an old Go trace does not print it.
 	HeapGoalBytes int64
 	// PID is the process that printed the line, from the JVM's pid
-	// decorator; 0 when the trace does not say (Go, Node, a JVM logging
-	// without it).
+	// decorator or the Python preload's line; 0 when the trace does not
+	// say (Go, Node, a JVM logging without it).
 	PID int
 	// PauseMs is how long the application was stopped. Go: the two
 	// stop-the-world phases (first and last "ms clock" figures); V8: the

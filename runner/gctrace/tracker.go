@@ -1,6 +1,9 @@
 package gctrace
 
-import "sync"
+import (
+	"math"
+	"sync"
+)
 
 // Tracker keeps the running GC figures of one target from its trace
 // lines. Feed and Snapshot may be called from different goroutines (a
@@ -24,6 +27,11 @@ type Tracker struct {
 	// a shell, several JVMs) numbers its own collections, so the count
 	// is the sum of each one's and the heap the sum of each one's latest.
 	perPID bool
+	// pyProcs is set for Python, whose lines number each process's
+	// collections (a forked child from 0): the latest number of each
+	// process of the tree (feedPython).
+	pyProcs map[int]pidSeq
+	tick    int64 // lines counted, to find the process heard from least recently
 
 	mu        sync.Mutex
 	count     int64
@@ -57,7 +65,12 @@ const maxTrackedPIDs = 64
 // cycle is one, as are each young and full pause; the pauses of every
 // line are summed (G1's Remark and Cleanup, Shenandoah's four pauses).
 // Several JVMs of one tree (told apart by the pid decorator) are counted
-// each by its own numbering, and their heaps summed.
+// each by its own numbering, and their heaps summed. For Python, every
+// collection of every generation of every process of the tree that
+// imported PythonPreload (a gunicorn master and its workers), counted by
+// each process's own numbering (feedPython); Python reports no heap
+// figure, so the heap after is -1, and the count is -1 until the first
+// line.
 func NewTracker(runtime string) *Tracker {
 	switch runtime {
 	case RuntimeGo:
@@ -66,8 +79,61 @@ func NewTracker(runtime string) *Tracker {
 		return &Tracker{parse: ParseJVM, seqCounts: true, perPID: true, heapAfter: -1, procs: map[int]*procGC{}}
 	case RuntimeNode:
 		return &Tracker{parse: ParseNode, heapAfter: -1}
+	case RuntimePython:
+		// Unknown (-1) until the preload's first line: a python run with
+		// -S or -I never imports it, and its GC is not "0".
+		return &Tracker{parse: ParsePython, pyProcs: map[int]pidSeq{}, count: -1, heapAfter: -1}
 	}
 	return nil
+}
+
+// pidSeq is what a Tracker keeps of one Python process.
+type pidSeq struct {
+	seq  int64 // its latest SEQ
+	seen int64 // Tracker.tick when last heard from
+}
+
+// A Python Tracker keeps the numbers of at most maxTrackedPIDs
+// processes; past it, the one heard from least recently is forgotten
+// (its collections stay counted).
+
+// feedPython counts a Python event: each process numbers its own
+// collections, so the count grows by how far the process's number moved.
+// A process not known yet counts all its number says (it may have
+// collected before its first line was read); a number lower than the
+// last one is a new process under the same PID (a forked child numbers
+// from 0). The caller holds mu.
+func (t *Tracker) feedPython(ev Event) {
+	t.tick++
+	t.count = max(t.count, 0)
+	p, known := t.pyProcs[ev.PID]
+	var added int64
+	switch {
+	case !known:
+		added = ev.Seq
+		if len(t.pyProcs) >= maxTrackedPIDs {
+			t.forgetOldest()
+		}
+	case ev.Seq >= p.seq:
+		added = ev.Seq - p.seq
+	default:
+		added = ev.Seq
+	}
+	t.pyProcs[ev.PID] = pidSeq{seq: ev.Seq, seen: t.tick}
+	if added > 0 {
+		t.count += added
+		t.pauseMs += ev.PauseMs
+	}
+}
+
+func (t *Tracker) forgetOldest() {
+	oldest, at := 0, int64(math.MaxInt64)
+	for pid, p := range t.pyProcs {
+		if p.seen < at {
+			oldest, at = pid, p.seen
+		}
+	}
+	delete(t.pyProcs, oldest)
 }
 
 // Feed reads one line of the target's output (without its newline);
@@ -83,6 +149,10 @@ func (t *Tracker) Feed(line string) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.pyProcs != nil {
+		t.feedPython(ev)
+		return
+	}
 	if t.perPID {
 		t.feedPID(ev)
 		return
@@ -168,5 +238,8 @@ func (t *Tracker) Pauses() (count int64, pauseMs float64) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.count < 0 {
+		return -1, -1
+	}
 	return t.count, t.pauseMs
 }

@@ -16,7 +16,8 @@ func TestNewTracker(t *testing.T) {
 		{RuntimeNode, false},
 		{"other", true},
 		{"", true},
-		{"python", true},
+		{RuntimePython, false},
+		{RuntimeJVM, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.runtime, func(t *testing.T) {

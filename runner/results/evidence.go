@@ -37,6 +37,10 @@ type Evidence struct {
 	// histogram, heap, native memory when tracked); nil for other
 	// runtimes or when jcmd could not attach.
 	JVM *JVMMemory `json:"jvm,omitempty"`
+	// Python is tracemalloc's reading of each Python process of the
+	// target's tree that answered at the mark (evidence.tracemalloc),
+	// the one with the most memory traced first.
+	Python []PythonHeap `json:"python,omitempty"`
 	// Files lists what was written, relative to the run's directory.
 	Files []string `json:"files,omitempty"`
 	// Cost is what the capture cost the target.
@@ -59,7 +63,8 @@ type EvidenceCost struct {
 	// target's GC trace reports them (its other goroutines run through
 	// the rest of the forced collection and the profile's writing).
 	// Node.js heap snapshot: the snapshot's whole duration, Millis, since
-	// V8 writes it with the program paused (an upper bound).
+	// V8 writes it with the program paused (an upper bound). Python
+	// tracemalloc: the longest a snapshot held one process's GIL.
 	StallMs *float64 `json:"stall_ms,omitempty"`
 	// Collections is how many garbage collections the GC trace reported
 	// during a heap profile's capture (1: the forced one alone).
@@ -163,4 +168,45 @@ type JVMClass struct {
 type JVMNativeArea struct {
 	Category       string `json:"category"`
 	CommittedBytes int64  `json:"committed_bytes"`
+}
+
+// PythonHeap is tracemalloc's reading of one Python process at a mark:
+// the memory Python's allocator handed out and still holds, by where the
+// program asked for it.
+type PythonHeap struct {
+	// PID is the process that answered.
+	PID int `json:"pid"`
+	// TracedBytes is the memory tracemalloc traces now (every block
+	// allocated through Python's allocators since tracing began, not
+	// freed); PeakTracedBytes its peak.
+	TracedBytes     int64 `json:"traced_bytes"`
+	PeakTracedBytes int64 `json:"peak_traced_bytes"`
+	// TracemallocBytes is what tracemalloc itself uses to trace them.
+	TracemallocBytes int64 `json:"tracemalloc_bytes"`
+	// Frames is how many frames each allocation's traceback keeps.
+	Frames int `json:"frames"`
+	// SnapshotMs is how long taking the snapshot held the process's GIL
+	// (its Python threads stopped meanwhile).
+	SnapshotMs float64 `json:"snapshot_ms"`
+	// Sites are the top allocation sites by bytes, largest first.
+	Sites []PythonSite `json:"sites"`
+	// File is the reading as received, relative to the run's directory.
+	File string `json:"file,omitempty"`
+}
+
+// PythonSite is one allocation site of a tracemalloc reading: the line
+// of the program's own code that allocated, or that called the library
+// (the standard library, a package) that did.
+type PythonSite struct {
+	// File and Line name the program's line; Code is its text.
+	File string `json:"file"`
+	Line int64  `json:"line"`
+	Code string `json:"code,omitempty"`
+	// ViaFile and ViaLine name the line that allocated, when it is a
+	// library's rather than File:Line itself.
+	ViaFile string `json:"via_file,omitempty"`
+	ViaLine int64  `json:"via_line,omitempty"`
+	// Bytes and Blocks are what the site holds now.
+	Bytes  int64 `json:"bytes"`
+	Blocks int64 `json:"blocks"`
 }
