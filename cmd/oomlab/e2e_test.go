@@ -282,7 +282,17 @@ downstream:
 // path of its samples.csv.
 func startRun(t *testing.T, out string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "run", "upload-proxy", "--out", out, "--quiet")
+	cmd, _ := startOomlab(t, "run", "upload-proxy", "--out", out, "--quiet")
+	return cmd, filepath.Join(out, results.SamplesFile)
+}
+
+// startOomlab starts oomlab with args in the background and returns it
+// with its output (stdout and stderr; read it once the command has been
+// waited for); when the test ends it is killed if still running, and its
+// output logged if the test failed.
+func startOomlab(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	if err := cmd.Start(); err != nil {
@@ -297,7 +307,7 @@ func startRun(t *testing.T, out string) (*exec.Cmd, string) {
 			t.Log(buf.String())
 		}
 	})
-	return cmd, filepath.Join(out, results.SamplesFile)
+	return cmd, &buf
 }
 
 // waitRows waits until the CSV file has at least n data rows, woken by

@@ -57,7 +57,7 @@ load:
 // code and the message listed, and never hang, panic or write where it
 // must not. Run with -v for the table of what each gave.
 func TestHostileInputs(t *testing.T) {
-	cases := append(hostileScenarios(), hostileResults()...)
+	cases := append(append(hostileScenarios(), hostileResults()...), hostileMerges()...)
 	t.Log("| input | exit | message | time (CPU, wall) |")
 	t.Log("|---|--:|---|--:|")
 	for _, tc := range cases {

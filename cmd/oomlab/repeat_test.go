@@ -232,21 +232,7 @@ load:
   request: {method: POST, path: /upload, body: {size: 16KiB}, timeout: 5s}
 `)
 	out := mkdir(t, filepath.Join(t.TempDir(), "out"))
-	cmd := exec.Command(bin, "run", sc, "--repeat", "3", "--quiet", "--out", out)
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-		if t.Failed() {
-			t.Log(buf.String())
-		}
-	})
+	cmd, buf := startOomlab(t, "run", sc, "--repeat", "3", "--quiet", "--out", out)
 	third := filepath.Join(out, "six-r03")
 	if !await(90*time.Second, []string{out}, nil, func() bool { _, err := os.Stat(third); return err == nil }) {
 		t.Fatalf("%s: not made within 90 s", third)

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oomlab/oomlab/runner/gctrace"
 	"github.com/oomlab/oomlab/runner/results"
 )
 
@@ -392,16 +393,8 @@ func jvmSize(digits, rest string) (int64, bool) {
 	if err != nil || rest == "" {
 		return 0, false
 	}
-	var shift uint
-	switch rest[0] {
-	case 'B':
-	case 'K':
-		shift = 10
-	case 'M':
-		shift = 20
-	case 'G':
-		shift = 30
-	default:
+	shift, ok := gctrace.JVMUnitShift(rest[0])
+	if !ok {
 		return 0, false
 	}
 	if n > (1<<62)>>shift {

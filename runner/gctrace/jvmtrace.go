@@ -242,16 +242,8 @@ func jvmSize(s string) (int64, bool) {
 	if len(s) < 2 {
 		return 0, false
 	}
-	var shift uint
-	switch s[len(s)-1] {
-	case 'B':
-	case 'K':
-		shift = 10
-	case 'M':
-		shift = 20
-	case 'G':
-		shift = 30
-	default:
+	shift, ok := JVMUnitShift(s[len(s)-1])
+	if !ok {
 		return 0, false
 	}
 	c := cursor{s: s[:len(s)-1]}
@@ -299,4 +291,20 @@ func trailingDuration(msg string) string {
 		return ""
 	}
 	return w
+}
+
+// JVMUnitShift is the power of 1024 of a HotSpot size unit, as its logs
+// and jcmd print them: B 0, K 10, M 20, G 30; false for any other.
+func JVMUnitShift(unit byte) (uint, bool) {
+	switch unit {
+	case 'B':
+		return 0, true
+	case 'K':
+		return 10, true
+	case 'M':
+		return 20, true
+	case 'G':
+		return 30, true
+	}
+	return 0, false
 }
