@@ -64,6 +64,7 @@ var fieldRules = map[string]fieldRule{
 	"Expectation.class":             {enum: verdictClasses(), unique: true},
 	"Expectation.min_success_ratio": {min: num(0), max: num(1)},
 	"Load.stages":                   {required: true, minItems: 1, maxItems: maxStages},
+	"Load.requests":                 {maxItems: MaxKinds},
 	"Load.max_workers":              {min: num(1), max: num(MaxWorkers), def: fmt.Sprint(DefaultMaxWorkers)},
 	"Load.max_connections":          {min: num(1), max: num(MaxWorkers), def: "max_workers"},
 	"Stage.rate":                    {required: true, exclMin: num(0), max: num(MaxRate)},
@@ -142,6 +143,57 @@ func needs(key string, props obj, others ...string) obj {
 	}
 	then["allOf"] = all
 	return obj{"if": given(key), "then": then}
+}
+
+// validatorOnly are the validator's rules a JSON Schema cannot state:
+// they compare values across fields or items, or read a value's units. A file the validator refuses may pass the schema only
+// when every problem it has is one of these; the editor's check is a
+// first line, `oomlab validate` the last. Each entry is a fragment of the
+// validator's message.
+var validatorOnly = []string{
+	"more than one YAML document", // a schema sees one document
+	"duplicate target name",       // uniqueness of a field across items
+	"duplicate header",            // names equal but for case
+	"is shorter than the load",    // deadline against the stages
+	"must be at most",             // a duration's size, with its units
+	"must be at least",            // a size or duration with its units
+	"must be > 0",                 // a zero written with its units
+	"an open-ended phase",         // order across items
+	"phases must be sorted",       // order across items
+	"overlaps phases",             // order across items
+	"is above max_rss",            // two fields
+	"empty command",               // a command split into words
+	"unterminated quote",          // a command split into words
+	"merge keys",                  // YAML merge keys, expanded before a schema sees them
+	"a body may be",               // a size with its units
+	"is below 1KiB/s",             // a rate with its units
+	"faster than loopback",        // a rate with its units
+	"duplicate kind name",         // uniqueness of a field across items
+	"unknown kind",                // names a kind of load.requests
+	"is it a scenario?",           // the file's size in bytes
+	"too many problems",           // a count of problems
+}
+
+// validatorOnlyFields are the keys naming a file the validator reads
+// (a suffix of an *Error's Field): what is wrong in that file, or with
+// it, no schema of the scenario can say.
+var validatorOnlyFields = []string{"load.targets_file", "body.file"}
+
+// ValidatorOnly returns the entry of validatorOnly or validatorOnlyFields
+// that a validator problem (an *Error's Field and Msg) falls under, or ""
+// when the schema states the rule it reports.
+func ValidatorOnly(field, msg string) string {
+	for _, f := range validatorOnlyFields {
+		if strings.HasSuffix(field, f) {
+			return f
+		}
+	}
+	for _, c := range validatorOnly {
+		if strings.Contains(msg, c) {
+			return c
+		}
+	}
+	return ""
 }
 
 // Schema returns the JSON Schema (draft 2020-12) of a scenario file,

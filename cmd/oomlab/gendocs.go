@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+
+	"github.com/oomlab/oomlab/scenarios"
 )
 
 // referenceDate is the date the man pages carry. It is fixed so that the
@@ -24,7 +26,7 @@ var referenceDate = time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
 func newReferenceCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:    "__reference DIR",
-		Short:  "Write the generated reference (CLI, man pages, exit codes) under DIR",
+		Short:  "Write the generated reference (CLI, man pages, exit codes, scenario schema) under DIR",
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -39,7 +41,8 @@ func newReferenceCmd() *cobra.Command {
 
 // reference renders every generated reference file of root, keyed by its
 // path under docs/reference: cli/*.md (cobra/doc's markdown), man/*.1
-// (cobra/doc's man pages) and exit-codes.md (from exitCodes).
+// (cobra/doc's man pages), exit-codes.md (from exitCodes) and
+// scenario.schema.json (scenarios.Schema).
 func reference(root *cobra.Command) (map[string][]byte, error) {
 	root.DisableAutoGenTag = true
 	root.InitDefaultHelpCmd()
@@ -63,7 +66,10 @@ func reference(root *cobra.Command) (map[string][]byte, error) {
 	if err := doc.GenManTree(root, header, man); err != nil {
 		return nil, fmt.Errorf("man pages: %w", err)
 	}
-	files := map[string][]byte{"exit-codes.md": exitCodesMarkdown()}
+	files := map[string][]byte{
+		"exit-codes.md":        exitCodesMarkdown(),
+		"scenario.schema.json": scenarios.Schema(),
+	}
 	err = filepath.WalkDir(tmp, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

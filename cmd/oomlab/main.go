@@ -45,7 +45,7 @@ samples their memory and GC, and plots and judges the result.`,
 	}
 	root.AddCommand(newRunCmd(), newListCmd(), newValidateCmd(), newReportCmd(), newCompareCmd(),
 		newFixtureCmd(), newCleanupCmd(), newDoctorCmd(), newBaselineCmd(), newGateCmd(), newInitCmd(), newEdgeCmd(), newServiceCmd(), newMergeCmd(),
-		newReferenceCmd())
+		newSchemaCmd(), newReferenceCmd())
 	classifyErrors(root)
 	registerCompletions(root)
 	return root
