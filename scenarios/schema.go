@@ -97,13 +97,26 @@ var fieldRules = map[string]fieldRule{
 // target has builtin or command (not both), a service one of builtin,
 // command and address, a body size or file, and a key that needs
 // another. Keys given no value count as left out, as in the decoder.
-var typeRules = map[string][]obj{
+var typeRules = map[string][]typeRule{
 	"Target": {
-		oneGiven("builtin", "command"),
-		needs("max_restarts", obj{"restart": obj{"const": RestartOnFailure}}, "restart"),
+		{"exactly one of builtin and command", oneGiven("builtin", "command")},
+		{"max_restarts needs restart: " + RestartOnFailure, needs("max_restarts", obj{"restart": obj{"const": RestartOnFailure}}, "restart")},
 	},
-	"Service": {oneGiven("builtin", "command", "address"), needs("env", nil, "command")},
-	"Body":    {atMostOneGiven("size", "file"), needs("kind", nil, "size")},
+	"Service": {
+		{"exactly one of builtin, command and address", oneGiven("builtin", "command", "address")},
+		{"env needs command", needs("env", nil, "command")},
+	},
+	"Body": {
+		{"size or file, not both", atMostOneGiven("size", "file")},
+		{"kind needs size", needs("kind", nil, "size")},
+	},
+}
+
+// typeRule is one rule across a mapping's keys: in words for the
+// reference, and as a schema.
+type typeRule struct {
+	words  string
+	schema obj
 }
 
 // given is the schema of a mapping where key has a value.
@@ -334,7 +347,7 @@ func structSchema(t reflect.Type) obj {
 	}
 	for _, r := range typeRules[t.Name()] {
 		all, _ := s["allOf"].([]any)
-		s["allOf"] = append(all, r)
+		s["allOf"] = append(all, r.schema)
 	}
 	return s
 }

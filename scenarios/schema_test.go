@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -158,4 +159,70 @@ func invalidFiles() []namedFile {
 var hostileOnly = map[string]bool{
 	"a body may be": true, "is below 1KiB/s": true, "faster than loopback": true, "duplicate kind name": true,
 	"unknown kind": true, "is it a scenario?": true, "too many problems": true, "load.targets_file": true, "body.file": true,
+}
+
+// TestFieldRulesNameFields: every key of fieldRules and typeRules names a
+// type reached from Scenario and, for fieldRules, one of its yaml keys; a
+// misspelt entry would silently leave a rule out of the schema and the
+// reference.
+func TestFieldRulesNameFields(t *testing.T) {
+	keys := map[string]bool{}
+	types := map[string]bool{}
+	var walk func(rt reflect.Type)
+	walk = func(rt reflect.Type) {
+		for rt.Kind() == reflect.Pointer || rt.Kind() == reflect.Slice {
+			rt = rt.Elem()
+		}
+		if rt.Kind() != reflect.Struct || types[rt.Name()] {
+			return
+		}
+		types[rt.Name()] = true
+		for i := range rt.NumField() {
+			key, _, _ := strings.Cut(rt.Field(i).Tag.Get("yaml"), ",")
+			if key == "" || key == "-" {
+				continue
+			}
+			keys[rt.Name()+"."+key] = true
+			walk(rt.Field(i).Type)
+		}
+	}
+	walk(reflect.TypeFor[Scenario]())
+	for k := range fieldRules {
+		if !keys[k] {
+			t.Errorf("fieldRules[%q]: no such key in a scenario", k)
+		}
+	}
+	for k := range typeRules {
+		if !types[k] {
+			t.Errorf("typeRules[%q]: no such type in a scenario", k)
+		}
+	}
+}
+
+// TestReferenceNamesEveryKey: the scenario reference has a row for every
+// key the schema knows, and its defaults are the validator's constants.
+func TestReferenceNamesEveryKey(t *testing.T) {
+	ref := string(Reference())
+	for _, row := range []string{
+		"| `name` | string |  | required;",
+		"| `memory_limit` | size (\"256MiB\", \"1MB\", bytes) | 256MiB |",
+		"| `load.stages[].rate` | number |  | required; more than 0; at most 1e+06 |",
+		"| `targets[].runtime` | string | detected from builtin or command | one of go, node, jvm, python, other |",
+		"| `downstream.phases[].at` |",
+		"| `services[].builtin` |",
+		"| `evidence.at` |",
+	} {
+		if !strings.Contains(ref, row) {
+			t.Errorf("the reference lacks %q", row)
+		}
+	}
+	var rows int
+	for _, line := range strings.Split(ref, "\n") {
+		if strings.HasPrefix(line, "| `") {
+			rows++
+		}
+	}
+	if rows < 90 {
+		t.Errorf("the reference has %d key rows; want every key (90 or more)", rows)
+	}
 }

@@ -42,7 +42,7 @@ func newReferenceCmd() *cobra.Command {
 // reference renders every generated reference file of root, keyed by its
 // path under docs/reference: cli/*.md (cobra/doc's markdown), man/*.1
 // (cobra/doc's man pages), exit-codes.md (from exitCodes) and
-// scenario.schema.json (scenarios.Schema).
+// scenario.schema.json and scenario.md (scenarios.Schema, Reference).
 func reference(root *cobra.Command) (map[string][]byte, error) {
 	root.DisableAutoGenTag = true
 	root.InitDefaultHelpCmd()
@@ -69,6 +69,7 @@ func reference(root *cobra.Command) (map[string][]byte, error) {
 	files := map[string][]byte{
 		"exit-codes.md":        exitCodesMarkdown(),
 		"scenario.schema.json": scenarios.Schema(),
+		"scenario.md":          scenarios.Reference(),
 	}
 	err = filepath.WalkDir(tmp, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
