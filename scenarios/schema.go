@@ -209,11 +209,12 @@ func ValidatorOnly(field, msg string) string {
 	return ""
 }
 
-// Schema returns the JSON Schema (draft 2020-12) of a scenario file,
+// Schema returns the JSON Schema (draft-07, the draft editors' YAML
+// language servers read best) of a scenario file,
 // derived from the Go types the decoder walks and from fieldRules.
 func Schema() []byte {
 	s := schemaOf(reflect.TypeFor[Scenario](), fieldRule{})
-	s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+	s["$schema"] = "http://json-schema.org/draft-07/schema#"
 	s["$id"] = SchemaID
 	s["title"] = "oomlab scenario"
 	b, err := json.MarshalIndent(s, "", "  ")

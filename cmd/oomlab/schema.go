@@ -12,7 +12,7 @@ func newSchemaCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "schema",
 		Short: "Print the JSON Schema of scenario files, for editors and CI checks",
-		Long: `Schema prints the JSON Schema (draft 2020-12) of oomlab scenario files on
+		Long: `Schema prints the JSON Schema (draft-07) of oomlab scenario files on
 stdout. It is generated from the same types and tables as the validator, and
 published as ` + scenarios.SchemaID + `.
 
