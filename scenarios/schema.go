@@ -213,7 +213,14 @@ func ValidatorOnly(field, msg string) string {
 // language servers read best) of a scenario file,
 // derived from the Go types the decoder walks and from fieldRules.
 func Schema() []byte {
-	s := schemaOf(reflect.TypeFor[Scenario](), fieldRule{})
+	return schemaFrom(fieldRules)
+}
+
+// schemaFrom is Schema with the given rules (a test weakens them to see
+// the agreement test fail).
+func schemaFrom(rules map[string]fieldRule) []byte {
+	g := schemaGen{rules}
+	s := g.schemaOf(reflect.TypeFor[Scenario](), fieldRule{})
 	s["$schema"] = "http://json-schema.org/draft-07/schema#"
 	s["$id"] = SchemaID
 	s["title"] = "oomlab scenario"
@@ -259,8 +266,11 @@ func windowedSchema(value obj) obj {
 	}, "description": `one bound, a mapping of window names ("stage N" or a phase's name) to bounds, {kind, window, value}, or a list of those`}
 }
 
+// schemaGen makes a schema from rules by Go type and key.
+type schemaGen struct{ rules map[string]fieldRule }
+
 // schemaOf is the schema of a value of type t with rule r.
-func schemaOf(t reflect.Type, r fieldRule) obj {
+func (g schemaGen) schemaOf(t reflect.Type, r fieldRule) obj {
 	switch t {
 	case reflect.TypeFor[Duration]():
 		return durationSchema
@@ -279,11 +289,11 @@ func schemaOf(t reflect.Type, r fieldRule) obj {
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		return schemaOf(t.Elem(), r)
+		return g.schemaOf(t.Elem(), r)
 	case reflect.Struct:
-		return structSchema(t)
+		return g.structSchema(t)
 	case reflect.Slice:
-		return listSchema(t, r)
+		return g.listSchema(t, r)
 	case reflect.Map:
 		return mapSchema(r)
 	case reflect.String:
@@ -315,7 +325,7 @@ func schemaOf(t reflect.Type, r fieldRule) obj {
 	panic("scenarios: no schema for " + t.String())
 }
 
-func structSchema(t reflect.Type) obj {
+func (g schemaGen) structSchema(t reflect.Type) obj {
 	props := obj{}
 	var required []any
 	for i := range t.NumField() {
@@ -323,8 +333,8 @@ func structSchema(t reflect.Type) obj {
 		if key == "" || key == "-" {
 			continue
 		}
-		r := fieldRules[t.Name()+"."+key]
-		p := schemaOf(t.Field(i).Type, r)
+		r := g.rules[t.Name()+"."+key]
+		p := g.schemaOf(t.Field(i).Type, r)
 		if r.def != "" {
 			p = withDefault(p, r.def)
 		}
@@ -365,8 +375,8 @@ func withDefault(p obj, def string) obj {
 	return c
 }
 
-func listSchema(t reflect.Type, r fieldRule) obj {
-	item := schemaOf(t.Elem(), fieldRule{enum: r.enum, pattern: r.pattern})
+func (g schemaGen) listSchema(t reflect.Type, r fieldRule) obj {
+	item := g.schemaOf(t.Elem(), fieldRule{enum: r.enum, pattern: r.pattern})
 	s := obj{"type": "array", "items": item, "maxItems": maxListItems}
 	if r.minItems > 0 {
 		s["minItems"] = r.minItems

@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -109,27 +111,9 @@ func TestSchemaAcceptsValid(t *testing.T) {
 // cannot state (validatorOnly); and at least 50 of them are refused by
 // both.
 func TestSchemaRefusesInvalid(t *testing.T) {
-	s := compiledSchema(t)
-	both := 0
-	used := map[string]bool{}
-	for _, tc := range invalidFiles() {
-		msgs := validatorRefusal(tc.in)
-		if msgs == nil {
-			t.Errorf("%s: the validator accepts it", tc.name)
-			continue
-		}
-		if ok, _ := schemaAccepts(s, tc.in); !ok {
-			both++
-			continue
-		}
-		for _, m := range msgs {
-			field, msg, _ := strings.Cut(m, "\x00")
-			if c := ValidatorOnly(field, msg); c != "" {
-				used[c] = true
-			} else {
-				t.Errorf("%s: the schema accepts a file the validator refuses with %q", tc.name, m)
-			}
-		}
+	both, used, disagree := agreement(t, compiledSchema(t))
+	for _, d := range disagree {
+		t.Error(d)
 	}
 	for _, c := range append(validatorOnly, validatorOnlyFields...) {
 		if !used[c] && !hostileOnly[c] {
@@ -139,6 +123,58 @@ func TestSchemaRefusesInvalid(t *testing.T) {
 	t.Logf("%d invalid files refused by both", both)
 	if both < 50 {
 		t.Errorf("only %d invalid files refused by both the schema and the validator; want at least 50", both)
+	}
+}
+
+// agreement runs the invalid files through the validator and c: it
+// counts those both refuse, notes the validatorOnly entries used, and
+// lists each file the schema accepts for a rule it should state.
+func agreement(t *testing.T, c *schemacheck.Checker) (both int, used map[string]bool, disagree []string) {
+	t.Helper()
+	used = map[string]bool{}
+	for _, tc := range invalidFiles() {
+		msgs := validatorRefusal(tc.in)
+		if msgs == nil {
+			disagree = append(disagree, tc.name+": the validator accepts it")
+			continue
+		}
+		if ok, _ := schemaAccepts(c, tc.in); !ok {
+			both++
+			continue
+		}
+		for _, m := range msgs {
+			field, msg, _ := strings.Cut(m, "\x00")
+			if e := ValidatorOnly(field, msg); e != "" {
+				used[e] = true
+			} else {
+				disagree = append(disagree, fmt.Sprintf("%s: the schema accepts a file the validator refuses with %s: %s", tc.name, field, msg))
+			}
+		}
+	}
+	return both, used, disagree
+}
+
+// TestSchemaDriftCaught shows the agreement test can fail: a schema built
+// with a rule left out accepts invalid files the validator refuses, and
+// agreement names them.
+func TestSchemaDriftCaught(t *testing.T) {
+	for _, tc := range []struct{ drop, want string }{
+		{"Target.runtime", "targets[0].runtime: unknown name"},
+		{"Stage.rate", "load.stages[0].rate: missing"},
+		{"Scenario.name", "name: missing"},
+	} {
+		t.Run(tc.drop, func(t *testing.T) {
+			rules := maps.Clone(fieldRules)
+			delete(rules, tc.drop)
+			c, err := schemacheck.New(SchemaID, schemaFrom(rules))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, disagree := agreement(t, c)
+			if got := strings.Join(disagree, "\n"); !strings.Contains(got, tc.want) {
+				t.Errorf("without %s, agreement does not report %q; got:\n%s", tc.drop, tc.want, got)
+			}
+		})
 	}
 }
 
