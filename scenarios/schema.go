@@ -36,8 +36,11 @@ func num(f float64) *float64 { return &f }
 // Shapes of strings the validator checks with nameOK, pathOK, isToken and
 // envNameOK.
 const (
-	namePattern  = `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`
-	pathPattern  = `^/[^\s\x00-\x1f\x7f]*$`
+	namePattern = `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`
+	// pathPattern: no control character nor unicode.IsSpace, written
+	// out (the two regexp dialects read \s differently); the non-ASCII
+	// ones are literal characters, which both read alike.
+	pathPattern  = `^/[^\x00-\x20\x7f-\xa0` + "\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000" + `]*$`
 	tokenPattern = "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"
 	envPattern   = `^[A-Za-z_][A-Za-z0-9_]*$`
 )

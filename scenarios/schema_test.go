@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -260,5 +261,29 @@ func TestReferenceNamesEveryKey(t *testing.T) {
 	}
 	if rows < 90 {
 		t.Errorf("the reference has %d key rows; want every key (90 or more)", rows)
+	}
+}
+
+// TestPatternsMatchValidator: the schema's string shapes accept what the
+// validator's own checks (nameOK, pathOK, isToken, envNameOK) accept.
+func TestPatternsMatchValidator(t *testing.T) {
+	samples := []string{"", "a", "A1", "a.b_c-d", "-a", ".a", "_a", "a b", "a/b", "1", strings.Repeat("a", 64), strings.Repeat("a", 65),
+		"/", "/x?y=1", "x", "/a b", "/a\tb", "/a\x7f", "/é", "GET", "get", "X-Req", "a:b", "a\"b", "9A", "A9", "A_B", "é",
+		"/a\u0085", "/a\u00a0", "/a\u2003", "/a\u3000", "/a\ufeff", "/a\u0080", "/a\u009f", "/a\u00a1"}
+	for _, tc := range []struct {
+		pattern string
+		check   func(string) bool
+	}{
+		{namePattern, nameOK},
+		{pathPattern, pathOK},
+		{tokenPattern, isToken},
+		{envPattern, envNameOK},
+	} {
+		re := regexp.MustCompile(tc.pattern)
+		for _, s := range samples {
+			if got, want := re.MatchString(s), tc.check(s); got != want {
+				t.Errorf("pattern %s on %q: %v; the validator says %v", tc.pattern, s, got, want)
+			}
+		}
 	}
 }
