@@ -6,7 +6,7 @@ LDFLAGS := -X main.version=$(VERSION)
 PKGS    := ./...
 FUZZTIME ?= 20s
 
-.PHONY: all build demo test test-short bench fuzz lint tidy-check catalog clean proxy-check gate-robustness
+.PHONY: all build reference demo test test-short bench fuzz lint tidy-check catalog clean proxy-check gate-robustness
 
 all: build
 
@@ -75,6 +75,11 @@ fuzz:
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; done
+
+## reference: regenerate docs/reference (CLI pages, man pages, exit codes, scenario reference and JSON Schema)
+## from the code; TestReferenceUpToDate fails until this is run and committed
+reference:
+	$(GO) generate ./cmd/oomlab
 
 ## lint: formatting, vet, and staticcheck when it is installed
 lint:

@@ -13,7 +13,8 @@ import (
 	"github.com/oomlab/oomlab/scenarios"
 )
 
-// Exit codes: exitTable says the same to people, in --help and the README.
+// Exit codes: exitCodes says the same to people, in --help, the README
+// and docs/reference/exit-codes.md, all rendered from it.
 const (
 	exitOK          = 0
 	exitFailed      = 1 // an expectation or a baseline check failed
@@ -22,14 +23,43 @@ const (
 	exitInterrupted = 130
 )
 
+// exitCodes is the one table of exit statuses and what they mean.
+var exitCodes = []struct {
+	code    int
+	meaning string
+}{
+	{exitOK, "every expectation (and baseline check) held"},
+	{exitFailed, "an expectation or a baseline check failed, or a target could not start"},
+	{exitBadInput, "usage, scenario or harness error: a bad flag or argument, a scenario problem, a run the harness could not carry out"},
+	{exitNothing, "nothing to judge: no targets, no samples, no expectations, empty results"},
+	{exitInterrupted, "interrupted (Ctrl-C or SIGTERM)"},
+}
+
 // exitTable is printed at the end of every command's --help.
-const exitTable = `Exit status:
-  0    every expectation (and baseline check) held
-  1    an expectation or a baseline check failed, or a target could not start
-  2    usage, scenario or harness error: a bad flag or argument, a scenario
-       problem, a run the harness could not carry out
-  3    nothing to judge: no targets, no samples, no expectations, empty results
-  130  interrupted (Ctrl-C or SIGTERM)`
+var exitTable = renderExitTable()
+
+// renderExitTable is exitCodes for a terminal: one status a line, the
+// meaning wrapped at 78 columns under its own indent.
+func renderExitTable() string {
+	var b strings.Builder
+	b.WriteString("Exit status:")
+	for _, e := range exitCodes {
+		fmt.Fprintf(&b, "\n  %-4d ", e.code)
+		col := 7
+		for i, w := range strings.Fields(e.meaning) {
+			if i > 0 && col+1+len(w) > 78 {
+				b.WriteString("\n       ")
+				col = 7
+			} else if i > 0 {
+				b.WriteString(" ")
+				col++
+			}
+			b.WriteString(w)
+			col += len(w)
+		}
+	}
+	return b.String()
+}
 
 // exitError carries an exit code through cobra to main.
 type exitError struct {

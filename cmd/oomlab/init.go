@@ -72,7 +72,7 @@ func renderStarter(command, name, file string) (string, error) {
 	}
 	var b strings.Builder
 	err = template.Must(template.New("starter").Parse(starterTemplate)).Execute(&b, map[string]string{
-		"Name": name, "Command": "[" + strings.Join(quoted, ", ") + "]", "File": file,
+		"Name": name, "Command": "[" + strings.Join(quoted, ", ") + "]", "File": file, "Schema": scenarios.SchemaID,
 	})
 	if err != nil {
 		return "", fmt.Errorf("init: %w", err)

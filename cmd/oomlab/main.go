@@ -44,7 +44,8 @@ samples their memory and GC, and plots and judges the result.`,
 		Version:       buildVersion(),
 	}
 	root.AddCommand(newRunCmd(), newListCmd(), newValidateCmd(), newReportCmd(), newCompareCmd(),
-		newFixtureCmd(), newCleanupCmd(), newDoctorCmd(), newBaselineCmd(), newGateCmd(), newInitCmd(), newEdgeCmd(), newServiceCmd(), newMergeCmd())
+		newFixtureCmd(), newCleanupCmd(), newDoctorCmd(), newBaselineCmd(), newGateCmd(), newInitCmd(), newEdgeCmd(), newServiceCmd(), newMergeCmd(),
+		newSchemaCmd(), newReferenceCmd())
 	classifyErrors(root)
 	registerCompletions(root)
 	return root
