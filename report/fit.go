@@ -92,7 +92,7 @@ func writeBlock(w io.Writer, indent string, widths, block []int, cells []string)
 // hanging (spaces, usually, so a wrapped item reads as one). A word longer
 // than a line (a URL, a command) keeps a line of its own rather than being
 // cut. Runs of spaces inside text become one; a check's mark (✓ ✗) stays
-// on the line of the word before it.
+// on the line of the word before it, a `code span` on one line.
 func writeWrapped(w io.Writer, width int, first, hanging, text string) {
 	var b strings.Builder
 	b.WriteString(first)
@@ -115,13 +115,19 @@ func writeWrapped(w io.Writer, width int, first, hanging, text string) {
 	io.WriteString(w, b.String())
 }
 
-// wrapWords are text's words as writeWrapped places them: a lone check
-// mark joined to the word before, so "ran) ✗" never leaves the ✗ alone on
-// a line (nor "✗;").
+// wrapWords are text's words as writeWrapped places them: a check mark
+// joined to the word before, so "ran) ✗" never leaves the ✗ alone on a
+// line (nor "✗;"), and a command between backticks kept whole, so it can
+// be read (and copied) from one line.
 func wrapWords(text string) []string {
 	var words []string
+	inCode := false
 	for _, f := range strings.Fields(text) {
-		if (strings.HasPrefix(f, "✓") || strings.HasPrefix(f, "✗")) && len(words) > 0 {
+		glue := inCode || strings.HasPrefix(f, "✓") || strings.HasPrefix(f, "✗")
+		if strings.Count(f, "`")%2 == 1 {
+			inCode = !inCode
+		}
+		if glue && len(words) > 0 {
 			words[len(words)-1] += " " + f
 			continue
 		}

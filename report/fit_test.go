@@ -41,6 +41,8 @@ func TestWriteWrapped(t *testing.T) {
 		{"a long first word stays after the prefix", "x: ", "  ", "http://example.com/long", 10, "x: http://example.com/long\n"},
 		{"a check mark stays with its word", "  ", "    ", "not measured (the target never ran) ✗", 37, "  not measured (the target never\n    ran) ✗\n"},
 		{"and with its punctuation", "", "  ", "never ran) ✗; expected", 11, "never\n  ran) ✗;\n  expected\n"},
+		{"a code span stays whole", "", "  ", "run `go tool pprof http://x/heap` under load", 20, "run\n  `go tool pprof http://x/heap`\n  under load\n"},
+		{"an unclosed backtick glues to the end", "", "", "a `b c d", 3, "a\n`b c d\n"},
 		{"runes, not bytes", "", "", "→ ✓ ✗ —", 7, "→ ✓ ✗ —\n"},
 		{"spaces collapse", "", "", "a   b\tc", 80, "a b c\n"},
 		{"empty text", "note: ", "  ", "", 80, "note: \n"},
