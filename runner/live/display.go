@@ -95,7 +95,7 @@ func (d *Display) RunStarted(info results.RunInfo) {
 	d.started = true
 	d.mu.Unlock()
 	if d.Narrate {
-		d.queue(">> " + d.narr.start() + "\n")
+		d.queue(narration(d.narr.start()))
 	}
 	d.wg.Add(1)
 	go d.loop()
@@ -166,7 +166,7 @@ func (d *Display) Event(e results.RunEvent) {
 	}
 	d.mu.Unlock()
 	if line != "" {
-		d.queue(">> " + line + "\n")
+		d.queue(narration(line))
 	}
 	if e.Kind == results.EventWarning {
 		fmt.Fprintf(d.errw, "warning: %s: %s\n", e.Target, e.Detail)
