@@ -11,6 +11,8 @@ import (
 	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/live/web"
+	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
 )
 
 // TestReplay shows a saved run through the browser view, as report
@@ -71,5 +73,37 @@ func TestReplay(t *testing.T) {
 	}
 	if !strings.Contains(death, `"target":"upload-naive"`) || !strings.Contains(death, `"outcome":"oom-killed"`) {
 		t.Errorf("death event = %s; want upload-naive oom-killed", death)
+	}
+}
+
+// TestReplaySchedule: report --serve names the schedule the run had —
+// results.json's, which `run --parallel` makes parallel for a sequential
+// scenario — and the scenario's own only for a run without the field.
+func TestReplaySchedule(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		schedule   string
+		specParall bool
+		want       bool
+	}{
+		{"run --parallel of a sequential scenario", results.ScheduleParallel, false, true},
+		{"sequential as recorded", results.ScheduleSequential, true, false},
+		{"older run: the scenario's", "", true, true},
+		{"older run, sequential scenario", "", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := &results.Results{Scenario: "s", Schedule: tc.schedule, ScenarioSpec: &scenarios.Scenario{Parallel: tc.specParall},
+				Targets: []results.Target{{Name: "a"}, {Name: "b"}}}
+			info := replayInfo(res)
+			if info.Parallel != tc.want {
+				t.Errorf("Parallel = %v; want %v", info.Parallel, tc.want)
+			}
+			if len(info.Targets) != 2 {
+				t.Errorf("targets %+v; want a and b", info.Targets)
+			}
+		})
+	}
+	if info := replayInfo(&results.Results{}); info.Parallel {
+		t.Errorf("no schedule and no scenario: Parallel; want one after another")
 	}
 }
