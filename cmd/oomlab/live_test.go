@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func TestReplay(t *testing.T) {
 	defer resp.Body.Close()
 	count := map[string]int{}
 	targets := map[string]bool{}
-	death := ""
+	death, finished := "", ""
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	kind := ""
@@ -64,6 +65,9 @@ func TestReplay(t *testing.T) {
 		if kind == "event" && strings.Contains(data, `"kind":"death"`) {
 			death = data
 		}
+		if kind == "finished" {
+			finished = data
+		}
 	}
 	if count["info"] != 1 || count["sample"] < 100 || count["window"] < 10 || count["finished"] != 1 || count["verdicts"] != 1 {
 		t.Errorf("replayed stream: %v; want info, ≥ 100 samples, ≥ 10 windows, finished and verdicts", count)
@@ -74,6 +78,29 @@ func TestReplay(t *testing.T) {
 	if !strings.Contains(death, `"target":"upload-naive"`) || !strings.Contains(death, `"outcome":"oom-killed"`) {
 		t.Errorf("death event = %s; want upload-naive oom-killed", death)
 	}
+	// The cards show the whole run's figures, not the last second's.
+	var fin web.Finished
+	if err := json.Unmarshal([]byte(finished), &fin); err != nil {
+		t.Fatalf("finished %q: %v", finished, err)
+	}
+	if len(fin.Targets) != len(run.Results.Targets) {
+		t.Fatalf("finished has %d targets; want %d", len(fin.Targets), len(run.Results.Targets))
+	}
+	for i, ft := range fin.Targets {
+		want := sumRequests(run.Results.Targets[i].Stages)
+		if ft.Run.Requests == 0 || ft.Run.Requests != want {
+			t.Errorf("finished %s: run %+v; want the %d requests of every stage", ft.Name, ft.Run, want)
+		}
+	}
+}
+
+// sumRequests is the requests of every stage.
+func sumRequests(stages []results.Stage) uint64 {
+	var n uint64
+	for _, st := range stages {
+		n += st.Requests
+	}
+	return n
 }
 
 // TestReplaySchedule: report --serve names the schedule the run had —
