@@ -75,6 +75,11 @@ func TestPlain(t *testing.T) {
 	if n := strings.Count(out.String(), "target"); n != 1 {
 		t.Errorf("header printed %d times; want once", n)
 	}
+	for i, line := range strings.Split(out.String(), "\n") {
+		if n := utf8.RuneCountInString(line); n > 80 {
+			t.Errorf("plain line %d is %d columns (> 80): %q", i+1, n, line)
+		}
+	}
 }
 
 // TestTerminal draws through mpb as on a terminal and checks what a
