@@ -18,6 +18,12 @@ import (
 // the first block, beside the target's name.
 var terminalHeads = []string{"TARGET", "VERDICT", "OUTCOME", "KILLED AT", "PEAK RSS", "GC/s", "SUCCESS", "SHED", "GOODPUT", "P95 LAST"}
 
+// terminalLegend spells out the table's abbreviations once, under it.
+const terminalLegend = "RSS: resident memory; GC/s: garbage collections per second, the busiest stage's; " +
+	"SUCCESS: answered 2xx; SHED: turned away on purpose (503, 429); GOODPUT: the share of the downstream's " +
+	"capacity kept busy (of slow clients' reading capacity used, without a downstream); " +
+	"P95 LAST: the 95th-percentile latency of the last stage."
+
 // Terminal writes the plain-text summary printed at the end of a run: an
 // aligned table (target, verdict, outcome, killed at, peak RSS, GC,
 // success, shed, goodput, p95 of the last stage), a block per target with a request mix (its
@@ -41,6 +47,8 @@ func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict, gate judge.
 			killedAt(v), peakCell(v), gcMax(v), successCell(v), format.Percent(v.ShedRatio), goodput(v), p95Last(v)})
 	}
 	writeFitTable(w, TermColumns, "", terminalHeads, rows)
+	io.WriteString(w, "\n")
+	writeWrapped(w, TermColumns, "", "", terminalLegend)
 	terminalKinds(w, verdicts)
 	for _, v := range verdicts {
 		io.WriteString(w, "\n")
