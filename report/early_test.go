@@ -28,7 +28,7 @@ func TestEarlyStopEveryOutput(t *testing.T) {
 	if err := writeHTML(&html, []*saved.Run{run}, [][]judge.Verdict{vs}, gate, []byte(`<svg id="dashboard"></svg>`), []byte(`<svg id="memory"></svg>`)); err != nil {
 		t.Fatal(err)
 	}
-	for name, out := range map[string]string{"terminal": term.String(), "summary.md": md.String(), "report.html": stdhtml.UnescapeString(html.String())} {
+	for name, out := range map[string]string{"terminal": unwrapped(term.String()), "summary.md": md.String(), "report.html": stdhtml.UnescapeString(html.String())} {
 		for _, want := range []string{"stopped early at 38.0 s of 40 s under --fast: memory flat (slope +0.19 MiB/s, upper bound +0.23", "over 32.5–38.0 s)"} {
 			if n := strings.Count(out, want); n != 1 {
 				t.Errorf("%s says %q %d times; want once (for the aware target)", name, want, n)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/dustin/go-humanize"
 	"github.com/oomlab/oomlab/report/format"
@@ -61,12 +60,15 @@ func terminalKinds(w io.Writer, verdicts []judge.Verdict) {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s by request kind:\n", v.Target)
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "  %s\n", strings.ToUpper(strings.Join(kindHeads, "\t")))
-		for _, k := range v.Kinds {
-			fmt.Fprintf(tw, "  %s\n", strings.Join(kindCells(k), "\t"))
+		heads := make([]string, len(kindHeads))
+		for i, h := range kindHeads {
+			heads[i] = strings.ToUpper(h)
 		}
-		tw.Flush()
+		rows := make([][]string, 0, len(v.Kinds))
+		for _, k := range v.Kinds {
+			rows = append(rows, kindCells(k))
+		}
+		writeFitTable(w, TermColumns, "  ", heads, rows)
 	}
 }
 

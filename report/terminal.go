@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/oomlab/oomlab/report/format"
 
@@ -14,13 +13,26 @@ import (
 	"github.com/oomlab/oomlab/report/saved"
 )
 
+// terminalHeads are the heads of the end-of-run table, one column each.
+// The verdict comes second: when the table wraps by column it stays on
+// the first block, beside the target's name.
+var terminalHeads = []string{"TARGET", "VERDICT", "OUTCOME", "KILLED AT", "PEAK RSS", "GC/s", "SUCCESS", "SHED", "GOODPUT", "P95 LAST"}
+
+// terminalLegend spells out the table's abbreviations once, under it.
+const terminalLegend = "RSS: resident memory; GC/s: garbage collections per second, the busiest stage's; " +
+	"SUCCESS: answered 2xx; SHED: turned away on purpose (503, 429); GOODPUT: the share of the downstream's " +
+	"capacity kept busy (of slow clients' reading capacity used, without a downstream); " +
+	"P95 LAST: the 95th-percentile latency of the last stage."
+
 // Terminal writes the plain-text summary printed at the end of a run: an
-// aligned table (target, outcome, killed at, peak RSS, GC, success, p95 of
-// the last stage, verdict), a block per target with a request mix (its
+// aligned table (target, verdict, outcome, killed at, peak RSS, GC,
+// success, shed, goodput, p95 of the last stage), a block per target with a request mix (its
 // figures per kind), then each verdict's symptoms, checks and
 // advice, then the run's notes and the gate's line and warnings.
 // verdicts are Judge(run)'s (or Files.Verdicts), gate the status decided
-// from them. Errors writing to w are ignored, as fmt.Fprint's are.
+// from them. Every line fits TermColumns by design: the table wraps by
+// column (writeFitTable), the prose between words (writeWrapped); only a
+// single word longer than a line (a URL) overflows. Errors writing to w are ignored, as fmt.Fprint's are.
 func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict, gate judge.GateStatus) {
 	w = format.TermWriter{W: w}
 	res := run.Results
@@ -29,39 +41,45 @@ func Terminal(w io.Writer, run *saved.Run, verdicts []judge.Verdict, gate judge.
 		head += " — " + format.Limit(b, res.LimitMode) + " limit"
 	}
 	fmt.Fprintf(w, "%s\n\n", head)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TARGET\tOUTCOME\tKILLED AT\tPEAK RSS\tGC/s\tSUCCESS\tSHED\tGOODPUT\tP95 LAST\tVERDICT\t")
+	rows := make([][]string, 0, len(verdicts))
 	for _, v := range verdicts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", v.Target, v.Outcome, killedAt(v), peakCell(v),
-			gcMax(v), successCell(v), format.Percent(v.ShedRatio), goodput(v), p95Last(v), v.Class+" "+strings.ToUpper(verdictMark(v))+judge.Worry(v))
+		rows = append(rows, []string{v.Target, v.Class + " " + strings.ToUpper(verdictMark(v)) + judge.Worry(v), v.Outcome,
+			killedAt(v), peakCell(v), gcMax(v), successCell(v), format.Percent(v.ShedRatio), goodput(v), p95Last(v)})
 	}
-	tw.Flush()
+	writeFitTable(w, TermColumns, "", terminalHeads, rows)
+	io.WriteString(w, "\n")
+	writeWrapped(w, TermColumns, "", "", terminalLegend)
 	terminalKinds(w, verdicts)
 	for _, v := range verdicts {
-		fmt.Fprintf(w, "\n%s: %s%s\n", v.Target, cmp.Or(v.Story, v.Class), limitNote(v))
+		io.WriteString(w, "\n")
+		writeWrapped(w, TermColumns, v.Target+": ", "  ", cmp.Or(v.Story, v.Class)+limitNote(v))
 		for _, s := range v.Symptoms {
-			fmt.Fprintf(w, "  - %s\n", s)
+			writeWrapped(w, TermColumns, "  - ", "    ", s)
 		}
 		for _, c := range v.Expectations {
-			fmt.Fprintf(w, "  %s\n", c.Text)
+			writeWrapped(w, TermColumns, "  ", "    ", c.Text)
 		}
 		if v.Recommendation != "" && v.Class != judge.ClassBounded {
-			fmt.Fprintf(w, "  → %s\n", v.Recommendation)
+			writeWrapped(w, TermColumns, "  → ", "    ", v.Recommendation)
 		}
 	}
 	for _, n := range run.Notes {
-		fmt.Fprintf(w, "\nnote: %s\n", n)
+		io.WriteString(w, "\n")
+		writeWrapped(w, TermColumns, "note: ", "  ", n)
 	}
 	if res.LimitNote != "" {
-		fmt.Fprintf(w, "\nnote: %s\n", res.LimitNote)
+		io.WriteString(w, "\n")
+		writeWrapped(w, TermColumns, "note: ", "  ", res.LimitNote)
 	}
 	if h := res.Harness; h.RSSPeakBytes > 0 {
 		fmt.Fprintf(w, "\noomlab itself: peak RSS %s, mean %s\n", format.MiB(float64(h.RSSPeakBytes)/format.BytesPerMiB), format.MiB(float64(h.RSSMeanBytes)/format.BytesPerMiB))
 	}
 	for _, warn := range gate.Warnings {
-		fmt.Fprintf(w, "\nwarning: %s\n", warn)
+		io.WriteString(w, "\n")
+		writeWrapped(w, TermColumns, "warning: ", "  ", warn)
 	}
-	fmt.Fprintf(w, "\n%s\n", gate.Line())
+	io.WriteString(w, "\n")
+	writeWrapped(w, TermColumns, "", "  ", gate.Line())
 }
 
 // goodput writes the verdict's goodput ratio (the downstream's, or the

@@ -99,6 +99,7 @@ func (r *targetRun) evidenceAttach() {
 		LimitBytes: int64(r.h.opts.Scenario.MemoryLimit), Marks: marks, Node: r.ev.node, SnapshotDir: r.ev.snapshotDir,
 		PythonDir: r.ev.pythonDir,
 		GC:        r.mon.gcPauses(), // the first process's, as PID; Attach follows restarts
+		OnTaken:   r.logEvidence,
 		OnPanic:   r.h.notePanic,
 	})
 }
@@ -141,23 +142,33 @@ func (r *targetRun) evidenceEnd() {
 	r.ev.capt.Flush() // before the target is stopped
 }
 
+// logEvidence writes the run log's line for one capture, as it is taken
+// (the Capturer's OnTaken): between the lines before and after it in
+// time, not after the target's end.
+func (r *targetRun) logEvidence(e results.Evidence) {
+	fmt.Fprint(r.h.opts.Log, evidenceLine(r.t.Name, e))
+}
+
+// evidenceLine is the run log's line for a capture: "  upload-naive
+// evidence at 50% of the limit (8.7 s): 3 files, took 41 ms".
+func evidenceLine(target string, e results.Evidence) string {
+	what := "at"
+	if e.EndOfLoad {
+		what = "at the end of the load,"
+	}
+	stall := ""
+	if e.Cost.StallMs != nil {
+		stall = fmt.Sprintf(", stopped it %.1f ms", *e.Cost.StallMs)
+	}
+	return fmt.Sprintf("  %s evidence %s %.0f%% of the limit (%.1f s): %d files, took %.0f ms%s\n",
+		target, what, e.Share*100, e.AtSeconds, len(e.Files), e.Cost.Millis, stall)
+}
+
 // evidenceFinish stops the Capturer and records what it took.
 func (r *targetRun) evidenceFinish() {
 	if r.ev.capt != nil {
 		r.res.Evidence = r.ev.capt.Close()
 		r.ev.capt = nil
-		for _, e := range r.res.Evidence {
-			what := "at"
-			if e.EndOfLoad {
-				what = "at the end of the load,"
-			}
-			stall := ""
-			if e.Cost.StallMs != nil {
-				stall = fmt.Sprintf(", stopped it %.1f ms", *e.Cost.StallMs)
-			}
-			fmt.Fprintf(r.h.opts.Log, "  %s evidence %s %.0f%% of the limit (%.1f s): %d files, took %.0f ms%s\n",
-				r.t.Name, what, e.Share*100, e.AtSeconds, len(e.Files), e.Cost.Millis, stall)
-		}
 	}
 	if r.ev.node != nil {
 		r.res.NodeMemoryLast = r.ev.node.Latest()

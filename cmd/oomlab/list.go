@@ -6,8 +6,8 @@ import (
 	"io"
 	"math"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -27,7 +27,8 @@ func newListCmd() *cobra.Command {
 		Short: "List the built-in scenarios, one line each, or plan shards of them",
 		Long: `List prints the built-in scenarios with how long each is expected to run
 (measured; see scenarios.Info.ExpectedSeconds), one after another or with
---parallel as run --parallel does.
+--parallel as run --parallel does, and each one's setting (its description
+up to the colon), within 80 columns; --json has the whole description.
 
 --shards N prints the plan that 'oomlab run --all --shard I/N' follows (or,
 given scenario files or names, 'oomlab run FILE... --shard I/N'): which
@@ -111,12 +112,84 @@ func listScenarios(w io.Writer, f listFlags) error {
 		}
 		return writeJSON(w, doc)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCENARIO\tRUNTIMES\tEXPECTED\tDESCRIPTION")
+	rows := make([][]string, 0, len(infos))
 	for _, in := range infos {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", in.Name, strings.Join(in.Runtimes, ","), expected[in.Name].Round(time.Second), in.Description)
+		rows = append(rows, []string{in.Name, strings.Join(in.Runtimes, ","), expected[in.Name].Round(time.Second).String(), setting(in.Description)})
 	}
-	return tw.Flush()
+	return writeListTable(w, listColumns, []string{"SCENARIO", "RUNTIMES", "EXPECTED", "SETTING"}, rows)
+}
+
+// listColumns is the width `oomlab list` fits: a terminal at 80 columns.
+const listColumns = 80
+
+// setting is the part of a scenario's description before its first
+// colon: the service and its trouble ("An upload proxy in front of a slow
+// downstream"), short enough for a row; the whole description is in
+// --json and at the top of `oomlab run`'s output.
+func setting(description string) string {
+	head, _, _ := strings.Cut(description, ": ")
+	return head
+}
+
+// writeListTable writes rows under heads within width columns: the
+// columns but the last aligned, the last wrapped between words in the
+// room left (at least minLastColumn), its further lines under its first.
+// Every row has len(heads) cells. Lines carry no trailing spaces.
+func writeListTable(w io.Writer, width int, heads []string, rows [][]string) error {
+	const gap, minLastColumn = 2, 24
+	last := len(heads) - 1
+	widths := make([]int, last)
+	all := append([][]string{heads}, rows...)
+	indent := 0
+	for i := range widths {
+		for _, r := range all {
+			widths[i] = max(widths[i], utf8.RuneCountInString(r[i]))
+		}
+		indent += widths[i] + gap
+	}
+	var b strings.Builder
+	for _, r := range all {
+		for i := range widths {
+			b.WriteString(r[i] + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(r[i])+gap))
+		}
+		for i, line := range wrapWords(r[last], max(width-indent, minLastColumn)) {
+			if i > 0 {
+				b.WriteString("\n" + strings.Repeat(" ", indent))
+			}
+			b.WriteString(line)
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, trimLineEnds(b.String()))
+	return err
+}
+
+// wrapWords breaks text between words into lines of at most width
+// columns; a word longer than a line keeps a line of its own.
+func wrapWords(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width:
+			lines = append(lines, line)
+			line = word
+		default:
+			line += " " + word
+		}
+	}
+	return append(lines, line)
+}
+
+// trimLineEnds drops the spaces at the end of each line of s.
+func trimLineEnds(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 type shardEntry struct {
@@ -169,16 +242,15 @@ func listShards(cmd *cobra.Command, args []string, f listFlags) error {
 	if f.json {
 		return writeJSON(w, plan)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SHARD\tEXPECTED\tSCENARIOS")
+	rows := make([][]string, 0, len(plan.Shards))
 	for _, e := range plan.Shards {
 		names := strings.Join(e.Scenarios, " ")
 		if names == "" {
 			names = "(nothing to run)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Shard, time.Duration(e.ExpectedSeconds*float64(time.Second)).Round(time.Second), names)
+		rows = append(rows, []string{e.Shard, time.Duration(e.ExpectedSeconds * float64(time.Second)).Round(time.Second).String(), names})
 	}
-	return tw.Flush()
+	return writeListTable(w, listColumns, []string{"SHARD", "EXPECTED", "SCENARIOS"}, rows)
 }
 
 func writeJSON(w io.Writer, v any) error {

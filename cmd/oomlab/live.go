@@ -130,17 +130,28 @@ func isTerminal(w io.Writer) bool {
 
 // replay feeds a finished run from its folder into hub, as if it were
 // happening: the page then shows it the same way as a live one.
-func replay(hub *web.Hub, run *saved.Run, verdicts []judge.Verdict) error {
-	res := run.Results
+// replayInfo is the RunInfo a finished run started with, as the live view
+// would have had it. The schedule is the one the run really had
+// (results.json's schedule: `run --parallel` makes a sequential scenario
+// parallel), the scenario's own only for a run that predates the field.
+func replayInfo(res *results.Results) results.RunInfo {
 	info := results.RunInfo{Scenario: res.Scenario, MemoryLimitBytes: res.MemoryLimitBytes, LimitMode: res.LimitMode,
 		StartedAt: res.StartedAt, Stages: res.Stages, Phases: res.Phases}
-	if res.ScenarioSpec != nil {
+	switch {
+	case res.Schedule != "":
+		info.Parallel = res.Schedule == results.ScheduleParallel
+	case res.ScenarioSpec != nil:
 		info.Parallel = res.ScenarioSpec.Parallel
 	}
 	for _, t := range res.Targets {
 		info.Targets = append(info.Targets, results.TargetInfo{Name: t.Name, Role: t.Role, Runtime: t.Runtime})
 	}
-	hub.RunStarted(info)
+	return info
+}
+
+func replay(hub *web.Hub, run *saved.Run, verdicts []judge.Verdict) error {
+	res := run.Results
+	hub.RunStarted(replayInfo(res))
 	for _, f := range []struct {
 		name string
 		read func(io.Reader) error

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/oomlab/oomlab/report/judge"
 	"github.com/oomlab/oomlab/report/saved"
 	"github.com/oomlab/oomlab/runner/live/web"
+	"github.com/oomlab/oomlab/runner/results"
+	"github.com/oomlab/oomlab/scenarios"
 )
 
 // TestReplay shows a saved run through the browser view, as report
@@ -41,7 +44,7 @@ func TestReplay(t *testing.T) {
 	defer resp.Body.Close()
 	count := map[string]int{}
 	targets := map[string]bool{}
-	death := ""
+	death, finished := "", ""
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	kind := ""
@@ -62,6 +65,9 @@ func TestReplay(t *testing.T) {
 		if kind == "event" && strings.Contains(data, `"kind":"death"`) {
 			death = data
 		}
+		if kind == "finished" {
+			finished = data
+		}
 	}
 	if count["info"] != 1 || count["sample"] < 100 || count["window"] < 10 || count["finished"] != 1 || count["verdicts"] != 1 {
 		t.Errorf("replayed stream: %v; want info, ≥ 100 samples, ≥ 10 windows, finished and verdicts", count)
@@ -71,5 +77,60 @@ func TestReplay(t *testing.T) {
 	}
 	if !strings.Contains(death, `"target":"upload-naive"`) || !strings.Contains(death, `"outcome":"oom-killed"`) {
 		t.Errorf("death event = %s; want upload-naive oom-killed", death)
+	}
+	// The cards show the whole run's figures, not the last second's.
+	var fin web.Finished
+	if err := json.Unmarshal([]byte(finished), &fin); err != nil {
+		t.Fatalf("finished %q: %v", finished, err)
+	}
+	if len(fin.Targets) != len(run.Results.Targets) {
+		t.Fatalf("finished has %d targets; want %d", len(fin.Targets), len(run.Results.Targets))
+	}
+	for i, ft := range fin.Targets {
+		want := sumRequests(run.Results.Targets[i].Stages)
+		if ft.Run.Requests == 0 || ft.Run.Requests != want {
+			t.Errorf("finished %s: run %+v; want the %d requests of every stage", ft.Name, ft.Run, want)
+		}
+	}
+}
+
+// sumRequests is the requests of every stage.
+func sumRequests(stages []results.Stage) uint64 {
+	var n uint64
+	for _, st := range stages {
+		n += st.Requests
+	}
+	return n
+}
+
+// TestReplaySchedule: report --serve names the schedule the run had —
+// results.json's, which `run --parallel` makes parallel for a sequential
+// scenario — and the scenario's own only for a run without the field.
+func TestReplaySchedule(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		schedule   string
+		specParall bool
+		want       bool
+	}{
+		{"run --parallel of a sequential scenario", results.ScheduleParallel, false, true},
+		{"sequential as recorded", results.ScheduleSequential, true, false},
+		{"older run: the scenario's", "", true, true},
+		{"older run, sequential scenario", "", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := &results.Results{Scenario: "s", Schedule: tc.schedule, ScenarioSpec: &scenarios.Scenario{Parallel: tc.specParall},
+				Targets: []results.Target{{Name: "a"}, {Name: "b"}}}
+			info := replayInfo(res)
+			if info.Parallel != tc.want {
+				t.Errorf("Parallel = %v; want %v", info.Parallel, tc.want)
+			}
+			if len(info.Targets) != 2 {
+				t.Errorf("targets %+v; want a and b", info.Targets)
+			}
+		})
+	}
+	if info := replayInfo(&results.Results{}); info.Parallel {
+		t.Errorf("no schedule and no scenario: Parallel; want one after another")
 	}
 }

@@ -160,8 +160,14 @@ func ratioText(v float64) string {
 	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
 }
 
-// ProbeLine is one probe in a line: "12.5/s  fails  slope +2.41 MiB/s
-// ttl 90 s  success 100 %  goodput 0.98  p95 5.2 s  RSS 81 MiB — RSS climbs".
+// ProbeLine is one probe in two lines (a third for the first reason, if
+// any), each within 78 columns so that with the log's indent of two it
+// fits 80, and with every figure named in full ("time to limit", not
+// "ttl"):
+//
+//	12.5/s  fails  slope +2.41 MiB/s, time to limit 90 s, success 100%
+//	        goodput 0.98, p95 5200 ms, peak RSS 81 MiB
+//	        — RSS climbs
 func ProbeLine(p results.EdgeProbe) string {
 	verdict := "holds"
 	switch {
@@ -178,10 +184,11 @@ func ProbeLine(p results.EdgeProbe) string {
 	if p.GoodputRatio != nil {
 		goodput = fmt.Sprintf("%.2f", *p.GoodputRatio)
 	}
-	s := fmt.Sprintf("%7s/s  %s  slope %+.2f MiB/s  ttl %-6s  success %3.0f %%  goodput %s  p95 %6.0f ms  peak RSS %.0f MiB",
+	const cont = "\n           "
+	s := fmt.Sprintf("%7s/s  %s  slope %+.2f MiB/s, time to limit %s, success %.0f%%"+cont+"goodput %s, p95 %.0f ms, peak RSS %.0f MiB",
 		rateText(p.RatePerSecond), verdict, p.SlopeMiBPerSec, ttl, 100*p.SuccessRatio, goodput, p.P95Ms, float64(p.RSSPeakBytes)/(1<<20))
 	if len(p.Reasons) > 0 {
-		s += " — " + p.Reasons[0]
+		s += cont + "— " + p.Reasons[0]
 	}
 	return s
 }

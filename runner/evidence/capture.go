@@ -85,6 +85,11 @@ type Config struct {
 	// AttachDir is where JVMs make their attach sockets (default "/tmp";
 	// tests).
 	AttachDir string
+	// OnTaken, when set, is told of each capture as soon as it is
+	// recorded, in the order taken, on the Capturer's goroutine (so the
+	// run log can say so then, in time order with the other lines,
+	// rather than at Close); it must not call the Capturer.
+	OnTaken func(results.Evidence)
 	// OnPanic, when set, is told of a panic while capturing (a fault of
 	// the harness's): the capture is recorded with the error and the
 	// Capturer goes on; the runner stops the run, as for any of its own
@@ -195,6 +200,9 @@ func (c *Capturer) work() {
 		c.mu.Lock()
 		c.evidence = append(c.evidence, ev)
 		c.mu.Unlock()
+		if c.cfg.OnTaken != nil {
+			c.cfg.OnTaken(ev)
+		}
 		c.pending.Done()
 	}
 }

@@ -248,3 +248,40 @@ func TestCapturerPanic(t *testing.T) {
 		t.Errorf("OnPanic called %d times; want once", len(got))
 	}
 }
+
+// TestCapturerOnTaken: each capture is told as it is recorded, before
+// Close — once Flush returns, the marks passed so far have been told, in
+// the order taken — so the run log prints it in time order.
+func TestCapturerOnTaken(t *testing.T) {
+	var mu sync.Mutex
+	var told []results.Evidence
+	c := New(Config{Target: "t", Runtime: "other", PID: os.Getpid(), BaseURL: "http://127.0.0.1:1", OutDir: t.TempDir(),
+		LimitBytes: 100, Marks: []float64{0.5, 0.8}, OnTaken: func(e results.Evidence) {
+			mu.Lock()
+			defer mu.Unlock()
+			told = append(told, e)
+		}})
+	count := func() int { mu.Lock(); defer mu.Unlock(); return len(told) }
+	c.Observe(time.Second, 60, -1)
+	c.Flush()
+	if n := count(); n != 1 {
+		t.Fatalf("after the 50%% mark and Flush: told %d; want 1", n)
+	}
+	c.Observe(2*time.Second, 90, -1)
+	c.Flush()
+	if n := count(); n != 2 {
+		t.Fatalf("after the 80%% mark and Flush: told %d; want 2", n)
+	}
+	evs := c.Close()
+	if len(evs) != 2 || count() != 2 {
+		t.Fatalf("Close = %d evidence, told %d; want 2 and 2", len(evs), count())
+	}
+	for i := range evs {
+		if told[i].Share != evs[i].Share || told[i].AtSeconds != evs[i].AtSeconds {
+			t.Errorf("told %d = %.1f at %.1f s; Close has %.1f at %.1f s", i, told[i].Share, told[i].AtSeconds, evs[i].Share, evs[i].AtSeconds)
+		}
+	}
+	if told[0].AtSeconds >= told[1].AtSeconds {
+		t.Errorf("told out of order: %.1f s then %.1f s", told[0].AtSeconds, told[1].AtSeconds)
+	}
+}

@@ -95,7 +95,7 @@ func (d *Display) RunStarted(info results.RunInfo) {
 	d.started = true
 	d.mu.Unlock()
 	if d.Narrate {
-		d.queue(">> " + d.narr.start() + "\n")
+		d.queue(narration(d.narr.start()))
 	}
 	d.wg.Add(1)
 	go d.loop()
@@ -166,7 +166,7 @@ func (d *Display) Event(e results.RunEvent) {
 	}
 	d.mu.Unlock()
 	if line != "" {
-		d.queue(">> " + line + "\n")
+		d.queue(narration(line))
 	}
 	if e.Kind == results.EventWarning {
 		fmt.Fprintf(d.errw, "warning: %s: %s\n", e.Target, e.Detail)
@@ -258,8 +258,10 @@ func (d *Display) updateBars() {
 	}
 }
 
-// printPlain writes a line per target whose load runs, under a header the
-// first time.
+// printPlain writes two lines per target whose load runs, within 80
+// columns (the terminal's two lines: RSS against the limit and the
+// downstream's phase, then the stage and load figures, indented), under a
+// header the first time.
 func (d *Display) printPlain() {
 	d.st.mu.Lock()
 	defer d.st.mu.Unlock()
@@ -270,7 +272,7 @@ func (d *Display) printPlain() {
 			continue
 		}
 		el := d.st.now().Sub(t.loadStart).Seconds()
-		lines = append(lines, fmt.Sprintf("%6.1fs  %-*s  %-22s  %s", el, w, t.info.Name, d.st.memory(t), d.st.line(t)))
+		lines = append(lines, fmt.Sprintf("%6.1fs  %-*s  %s\n%s%s", el, w, t.info.Name, d.st.memoryPhase(t), plainIndent, d.st.compact(t)))
 	}
 	if len(lines) == 0 {
 		return
@@ -279,12 +281,16 @@ func (d *Display) printPlain() {
 	defer d.mu.Unlock()
 	if !d.header {
 		d.header = true
-		fmt.Fprintf(d.out, "%7s  %-*s  %-22s  %s\n", "t", w, "target", "RSS / limit", "stage, time left, downstream phase, GC cycles/s, successes/s of offered, p95, shed/s (503, 429), errors/s")
+		fmt.Fprintf(d.out, "%7s  %-*s  %s\n%s%s\n", "t", w, "target", "RSS / limit, downstream phase", plainIndent,
+			"stage, time left; GC/s; ok/offered per s; p95; shed (503, 429)/s; errors/s")
 	}
 	for _, l := range lines {
 		fmt.Fprintln(d.out, l)
 	}
 }
+
+// plainIndent starts a target's second line in plain mode.
+const plainIndent = "    "
 
 // Log returns where the runner's step lines should go: above the bars on
 // a terminal, else out. Writes never wait for the screen's refresh: the

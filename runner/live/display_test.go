@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/oomlab/oomlab/runner/results"
 )
@@ -73,6 +74,11 @@ func TestPlain(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), "target"); n != 1 {
 		t.Errorf("header printed %d times; want once", n)
+	}
+	for i, line := range strings.Split(out.String(), "\n") {
+		if n := utf8.RuneCountInString(line); n > 80 {
+			t.Errorf("plain line %d is %d columns (> 80): %q", i+1, n, line)
+		}
 	}
 }
 
@@ -197,6 +203,11 @@ func TestNarration(t *testing.T) {
 	d.Event(results.RunEvent{Kind: results.EventDeath, Target: "upload-naive", AtSeconds: 21.9, Outcome: "oom-killed"})
 	d.Close()
 	golden(t, out.String())
+	for i, line := range strings.Split(out.String(), "\n") {
+		if n := utf8.RuneCountInString(line); n > narrationColumns {
+			t.Errorf("narration line %d is %d columns (> %d): %q", i+1, n, narrationColumns, line)
+		}
+	}
 }
 
 // TestDrawingPanic makes the clock panic once the run is under way, as a
@@ -228,6 +239,24 @@ func TestDrawingPanic(t *testing.T) {
 			}
 			if n := strings.Count(errw.String(), "internal error"); n != 1 {
 				t.Errorf("fault said %d times; want once", n)
+			}
+		})
+	}
+}
+
+func TestNarrationWraps(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, want string
+	}{
+		{"short", "downstream \"slow\": healthy", ">> downstream \"slow\": healthy\n"},
+		{"80 columns exactly", strings.Repeat("x", 77), ">> " + strings.Repeat("x", 77) + "\n"},
+		{"one past", strings.Repeat("x", 70) + " abcdefg", ">> " + strings.Repeat("x", 70) + "\n   abcdefg\n"},
+		{"a long word keeps its own line", "a " + strings.Repeat("y", 90) + " b", ">> a\n   " + strings.Repeat("y", 90) + "\n   b\n"},
+		{"runes, not bytes", strings.Repeat("—", 77), ">> " + strings.Repeat("—", 77) + "\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := narration(tc.text); got != tc.want {
+				t.Errorf("got\n%q\nwant\n%q", got, tc.want)
 			}
 		})
 	}

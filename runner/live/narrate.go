@@ -3,6 +3,7 @@ package live
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/oomlab/oomlab/runner/results"
 )
@@ -121,4 +122,34 @@ func phaseText(p results.PhaseSpan) string {
 		return "healthy"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// narrationColumns is the width narration is wrapped to: a workshop's
+// terminal at 80 columns reads each line whole.
+const narrationColumns = 80
+
+// narration is a line of narration as printed: after ">> ", wrapped
+// between words to narrationColumns with the further lines indented
+// under the first word, and ending in a newline. A word longer than a
+// line keeps a line of its own rather than being cut.
+func narration(text string) string {
+	const first, hanging = ">> ", "   "
+	var b strings.Builder
+	b.WriteString(first)
+	col, start := len(first), true
+	for _, word := range strings.Fields(text) {
+		n := utf8.RuneCountInString(word)
+		if !start && col+1+n > narrationColumns {
+			b.WriteString("\n" + hanging)
+			col, start = len(hanging), true
+		}
+		if !start {
+			b.WriteString(" ")
+			col++
+		}
+		b.WriteString(word)
+		col += n
+		start = false
+	}
+	return b.String() + "\n"
 }

@@ -128,34 +128,6 @@ func (s *state) loadSeconds() float64 {
 	return 0
 }
 
-// line is one target's figures in words, fixed columns, for both the
-// terminal and plain output. The caller holds s.mu.
-func (s *state) line(t *target) string {
-	stage := "waiting"
-	if !t.loadStart.IsZero() {
-		left := s.loadSeconds() - s.now().Sub(t.loadStart).Seconds()
-		stage = fmt.Sprintf("stage %d/%d %3.0fs left", max(t.stage, 0)+1, len(s.info.Stages), math.Max(left, 0))
-	}
-	phase := t.phase
-	if phase == "" {
-		phase = "-"
-	}
-	gc := "  -"
-	if !math.IsNaN(t.gcPerSecond) {
-		gc = fmt.Sprintf("%4.1f", t.gcPerSecond)
-	}
-	rate, p95, shed, errs := "   -", "     -", "  -", "  -"
-	if t.haveLoad {
-		rate = fmt.Sprintf("%4d", t.last.Successes)
-		if t.last.Done > 0 {
-			p95 = formatMs(t.last.P95Ms)
-		}
-		shed, errs = fmt.Sprintf("%3d", t.last.Shed), fmt.Sprintf("%3d", t.last.Errors)
-	}
-	return fmt.Sprintf("%-17s  %-15s  GC %s/s  ok %s/s of %3.0f  p95 %6s  shed %s/s  err %s/s",
-		stage, trunc(phase, 15), gc, rate, t.last.OfferedPerSecond, p95, shed, errs)
-}
-
 // memory is RSS against the limit in words: "134.2 MiB / 256 MiB".
 func (s *state) memory(t *target) string {
 	return fmt.Sprintf("%9s / %s", mibText(t.rssBytes), mibText(s.info.MemoryLimitBytes))

@@ -66,6 +66,36 @@ type FinishedTarget struct {
 	Outcome      string   `json:"outcome"`
 	OOMAtSeconds *float64 `json:"oom_at_seconds"`
 	RSSPeakMiB   float64  `json:"rss_peak_mib"`
+	// Run is the target's load over the whole run, so that a finished
+	// run's card shows what the target did, not its last second.
+	Run RunFigures `json:"run"`
+}
+
+// RunFigures are a target's requests summed over every stage of its load.
+type RunFigures struct {
+	// Requests were sent; Successes answered 2xx; Shed turned away on
+	// purpose (503/429, results.IsShed); Errors are the rest.
+	Requests  uint64 `json:"requests"`
+	Successes uint64 `json:"successes"`
+	Shed      uint64 `json:"shed"`
+	Errors    uint64 `json:"errors"`
+	// WorstP95Ms is the highest stage p95, in milliseconds.
+	WorstP95Ms float64 `json:"worst_p95_ms"`
+}
+
+// runFigures sums a target's stages.
+func runFigures(stages []results.Stage) RunFigures {
+	var f RunFigures
+	for _, st := range stages {
+		f.Requests += st.Requests
+		f.Successes += st.Successes
+		f.Shed += st.Shed
+		f.WorstP95Ms = max(f.WorstP95Ms, st.LatencyP95Ms)
+	}
+	if f.Requests > f.Successes+f.Shed {
+		f.Errors = f.Requests - f.Successes - f.Shed
+	}
+	return f
 }
 
 // message is one encoded Server-Sent Event.
@@ -220,7 +250,7 @@ func (h *Hub) RunFinished(res *results.Results) {
 	f := Finished{Partial: res.Partial}
 	for _, t := range res.Targets {
 		f.Targets = append(f.Targets, FinishedTarget{Name: t.Name, Outcome: t.Outcome, OOMAtSeconds: t.OOMAtSeconds,
-			RSSPeakMiB: math.Round(float64(t.RSSPeakBytes)/(1<<20)*10) / 10})
+			RSSPeakMiB: math.Round(float64(t.RSSPeakBytes)/(1<<20)*10) / 10, Run: runFigures(t.Stages)})
 	}
 	m := encode("finished", f)
 	h.mu.Lock()

@@ -63,7 +63,7 @@
     sample: d => addSample(d),
     window: d => { target(d.target).window = d; },
     event: d => onEvent(d),
-    finished: d => { st.finished = d; d.targets.forEach(ft => { target(ft.name).outcome = ft.outcome; }); },
+    finished: d => { st.finished = d; d.targets.forEach(ft => { const t = target(ft.name); t.outcome = ft.outcome; t.run = ft.run; }); },
     verdicts: d => { st.verdicts = d; },
   };
   Object.keys(handlers).forEach(kind => es.addEventListener(kind, ev => {
@@ -186,7 +186,14 @@
       if (t.last) rows.push(["RSS", t.last.rss.toFixed(1) + " MiB"]);
       if (st.info && t.stage >= 0) rows.push(["stage", (t.stage + 1) + " of " + st.info.stages.length]);
       if (t.phase) rows.push(["downstream", t.phase]);
-      if (t.window) {
+      if (t.run && t.run.requests > 0) {
+        // A finished run: the whole run's figures, not its last second.
+        const r = t.run, pct = n => (100 * n / r.requests).toFixed(1) + "%";
+        rows.push(["ok of sent, whole run", r.successes + " of " + r.requests + " (" + pct(r.successes) + ")"]);
+        rows.push(["shed, whole run", r.shed + " (" + pct(r.shed) + ")"]);
+        rows.push(["errors, whole run", r.errors + " (" + pct(r.errors) + ")"]);
+        rows.push(["worst stage p95", r.worst_p95_ms >= 1000 ? (r.worst_p95_ms / 1000).toFixed(2) + " s" : Math.round(r.worst_p95_ms) + " ms"]);
+      } else if (t.window) {
         rows.push(["ok/s of offered", t.window.ok + " of " + Math.round(t.window.offered)]);
         rows.push(["p95", t.window.p95 >= 1000 ? (t.window.p95 / 1000).toFixed(2) + " s" : Math.round(t.window.p95) + " ms"]);
         rows.push(["errors/s", String(t.window.err)]);
