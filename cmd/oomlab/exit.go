@@ -155,3 +155,16 @@ func exitFor(g judge.GateStatus, noGate bool) error {
 	}
 	return &exitError{code: exitBadInput, err: fmt.Errorf("unknown gate state %v: %s", g.State, g.Reason)}
 }
+
+// codeOf is the exit status err leads to, as exitCode decides it, without
+// printing anything.
+func codeOf(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitBadInput
+}
