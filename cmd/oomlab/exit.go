@@ -74,6 +74,9 @@ func classifyErrors(root *cobra.Command) {
 	walk = func(c *cobra.Command) {
 		if args := c.Args; args != nil {
 			c.Args = func(cmd *cobra.Command, a []string) error {
+				if err := addrHint(cmd, a); err != nil {
+					return err
+				}
 				if err := args(cmd, a); err != nil {
 					return &usageError{cmd: cmd.CommandPath(), err: err}
 				}
