@@ -52,7 +52,7 @@ func (s *Scenario) SetMemoryLimit(size string) error {
 		return fmt.Errorf("scenarios: memory limit: %w", err)
 	}
 	if b < MinMemoryLimit {
-		return fmt.Errorf("scenarios: memory limit %s is below the %s minimum", b, MinMemoryLimit)
+		return fmt.Errorf("scenarios: memory limit %s is below the %s minimum%s", b, MinMemoryLimit, BareSizeHint(b))
 	}
 	s.MemoryLimit = b
 	return nil

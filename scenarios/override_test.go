@@ -72,6 +72,14 @@ func TestOverrides(t *testing.T) {
 				t.Errorf("SetMemoryLimit(%q) = nil; want an error", bad)
 			}
 		}
+		for in, want := range map[string]string{
+			"256m": `did you mean "256MiB"?`,
+			"256":  `a number without a unit is bytes: did you mean "256MiB"?`,
+		} {
+			if err := sc.SetMemoryLimit(in); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("SetMemoryLimit(%q) = %v; want an error saying %q", in, err, want)
+			}
+		}
 	})
 }
 
