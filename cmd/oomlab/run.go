@@ -130,6 +130,13 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 	if err := applyFlags(sc, f); err != nil {
 		return files, usage(cmd, "%w", err)
 	}
+	if len(f.targets)+len(f.addTargets) > 0 {
+		// Commands given on the command line: a program that is not
+		// there is said once, before anything starts.
+		if err := runner.Check(sc); err != nil {
+			return files, &exitError{code: exitBadInput, err: err}
+		}
+	}
 	for _, w := range scenarios.Warnings(arg, sc) {
 		fmt.Fprintln(cmd.ErrOrStderr(), "oomlab: warning:", w)
 	}
