@@ -3,8 +3,10 @@ package runner
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/oomlab/oomlab/scenarios"
@@ -80,5 +82,28 @@ func TestCheckProgram(t *testing.T) {
 	sc.Targets[0].Command[0] = "python3"
 	if err := Check(sc); err != nil {
 		t.Errorf("Check with python3 in the target's PATH = %v; want nil", err)
+	}
+}
+
+// TestExecFailure: what exec-in prints when it cannot start a program,
+// the line a run shows as the reason: plain, without package prefixes.
+func TestExecFailure(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "srv")
+	os.WriteFile(script, []byte("#!/nonexistent/python3 -u\nprint(1)\n"), 0o755)
+	tests := []struct {
+		program string
+		err     error
+		want    string
+	}{
+		{"pyhton3", exec.ErrNotFound, "cannot start pyhton3: not found in PATH"},
+		{script, syscall.ENOENT, "cannot start " + script + ": its interpreter /nonexistent/python3 (its #! line) does not exist"},
+		{"/bin/x", syscall.EACCES, "cannot start /bin/x: permission denied"},
+		{"/bin/y", syscall.ENOENT, "cannot start /bin/y: no such file or directory"},
+	}
+	for _, tt := range tests {
+		if got := execFailure(tt.program, tt.err).Error(); got != tt.want {
+			t.Errorf("execFailure(%s, %v) = %q; want %q", tt.program, tt.err, got, tt.want)
+		}
 	}
 }

@@ -27,7 +27,8 @@ const exitTable = `Exit status:
   0    every expectation (and baseline check) held
   1    an expectation or a baseline check failed, or a target could not start
   2    usage, scenario or harness error: a bad flag or argument, a scenario
-       problem, a run the harness could not carry out
+       problem, a run the harness could not carry out or where no target
+       could start
   3    nothing to judge: no targets, no samples, no expectations, empty results
   130  interrupted (Ctrl-C or SIGTERM)`
 

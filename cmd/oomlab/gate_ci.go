@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,21 +41,9 @@ func (o gateOutputs) write(w io.Writer, rows []judge.BaselineRow, gate judge.Gat
 	return nil
 }
 
-// harnessJUnit passes err through; when it is a harness or input error
-// (exit 2: a baseline refused, a folder that cannot be read) and --junit
-// was given, it first writes a JUnit file with one failed test case
-// saying so, so that CI shows why the gate did not run instead of
-// nothing.
+// harnessJUnit passes err through, writing first the JUnit file of a
+// gate that could not be carried out (exit 2: a baseline refused, a
+// folder that cannot be read) when --junit was given.
 func (o gateOutputs) harnessJUnit(err error) error {
-	if err == nil || o.junit == "" || codeOf(err) != exitBadInput {
-		return err
-	}
-	var b bytes.Buffer
-	if werr := report.WriteErrorJUnit(&b, "oomlab gate "+o.before+" → "+o.after, err.Error()); werr != nil {
-		return errors.Join(err, werr)
-	}
-	if werr := writeUserFile(o.junit, b.Bytes()); werr != nil {
-		return errors.Join(err, fmt.Errorf("--junit: %w", werr))
-	}
-	return err
+	return junitOnHarnessError(o.junit, "oomlab gate "+o.before+" → "+o.after, err)
 }

@@ -117,8 +117,14 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
 // runScenario runs one scenario, renders its report and returns what was
 // written and judged (Files.Verdicts, Files.Gate: empty when the run or
 // its report failed) with the command's result.
-func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, error) {
-	var files report.Files
+func runScenario(cmd *cobra.Command, arg string, f runFlags) (files report.Files, err error) {
+	ciWritten := false
+	defer func() {
+		// A harness error still writes the JUnit file CI asked for.
+		if !ciWritten && !f.merged {
+			err = junitOnHarnessError(f.junit, "oomlab run "+arg, err)
+		}
+	}()
 	var repErr error
 	sc, err := loadScenario(arg)
 	if err != nil {
@@ -166,6 +172,9 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 	if res == nil {
 		return files, &exitError{code: exitBadInput, err: runErr}
 	}
+	if runErr == nil && nothingStarted(res) {
+		return files, &exitError{code: exitBadInput, err: nothingStartedError(res, out)}
+	}
 	_, files, repErr = renderReport(stdout, out)
 	if repErr == nil {
 		view.showVerdicts(files.Verdicts)
@@ -182,6 +191,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 		return files, &exitError{code: exitBadInput, err: repErr}
 	}
 	if !f.merged { // the merge of a campaign writes the CI outputs of all its runs once
+		ciWritten = true
 		if err := ciOutputs(stdout, out, f.junit, files); err != nil {
 			return files, &exitError{code: exitBadInput, err: err}
 		}
