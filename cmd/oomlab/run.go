@@ -172,6 +172,11 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (files report.Files
 	if res == nil {
 		return files, &exitError{code: exitBadInput, err: runErr}
 	}
+	if runErr != nil && !errors.Is(runErr, runner.ErrInterrupted) && len(res.Targets) == 0 {
+		// The harness stopped before any target (a cgroup it was told to
+		// use and cannot make): one message, no empty report.
+		return files, &exitError{code: exitBadInput, err: runErr}
+	}
 	if runErr == nil && nothingStarted(res) {
 		return files, &exitError{code: exitBadInput, err: nothingStartedError(res, out)}
 	}
