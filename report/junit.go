@@ -137,3 +137,24 @@ func verdictDetail(v judge.Verdict) string {
 	}
 	return b.String()
 }
+
+// WriteErrorJUnit writes the JUnit file of a command that could not be
+// carried out (exit 2: a harness or input error): one suite named name
+// holding one failed testcase "oomlab.harness" / "run" whose message is
+// msg, so that CI, which asked for the file, shows why instead of
+// nothing.
+func WriteErrorJUnit(w io.Writer, name, msg string) error {
+	tc := junitCase{ClassName: "oomlab.harness", Name: "run", Failure: &junitMessage{Message: msg, Type: "harness error", Text: msg}}
+	doc := junitSuites{Name: "oomlab", Tests: 1, Failures: 1,
+		Suites: []junitSuite{{Name: name, Tests: 1, Failures: 1, Cases: []junitCase{tc}}}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("report: junit: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

@@ -12,7 +12,9 @@ import (
 
 // Check reports what in a parsed scenario only the runner can judge:
 // builtins it does not ship (a Go target must name a Go fixture, a
-// Node.js target a Node.js one) and a request body it would refuse (over
+// Node.js target a Node.js one), a command whose program cannot be
+// started here (not in PATH, with a did-you-mean; a path that is missing
+// or not executable: see findProgram) and a request body it would refuse (over
 // scenarios.MaxBodyBytes, or a body.file that is not a regular file). It
 // reads no body and starts nothing, so `oomlab validate` calls it as
 // `oomlab run` does (Run calls it first): what validate accepts, run
@@ -25,6 +27,11 @@ func Check(sc *scenarios.Scenario) error {
 	}
 	for i, t := range sc.Targets {
 		if t.Builtin == "" {
+			if len(t.Command) > 0 {
+				if err := findProgram(t.Command[0], t.Dir, targetPath(t)); err != nil {
+					bad(fmt.Sprintf("targets[%d].command", i), "%s: %v", t.Name, err)
+				}
+			}
 			continue
 		}
 		field := fmt.Sprintf("targets[%d].builtin", i)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -41,12 +42,55 @@ func ExecIn(args []string) error {
 	}
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
-		return fmt.Errorf("runner: exec-in: %w", err)
+		// What the target's stderr tail shows: said plainly, as
+		// findProgram says it before the run.
+		return execFailure(argv[0], err)
 	}
 	if err := syscall.Exec(path, argv, os.Environ()); err != nil {
-		return fmt.Errorf("runner: exec-in: exec %s: %w", path, err)
+		return execFailure(path, err)
 	}
 	return nil // not reached
+}
+
+// execFailure words why program could not be started, in one line
+// without package prefixes: it is the last line of the target's stderr
+// tail, which the run shows as the reason it did not start. A script
+// whose "#!" interpreter is missing fails with "no such file or
+// directory" although it exists: that is said.
+func execFailure(program string, err error) error {
+	if errors.Is(err, exec.ErrNotFound) {
+		return fmt.Errorf("cannot start %s: not found in PATH", program)
+	}
+	if errors.Is(err, syscall.ENOENT) {
+		if interp := shebang(program); interp != "" {
+			return fmt.Errorf("cannot start %s: its interpreter %s (its #! line) does not exist", program, interp)
+		}
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return fmt.Errorf("cannot start %s: %s", program, errno.Error())
+	}
+	return fmt.Errorf("cannot start %s: %w", program, err)
+}
+
+// shebang returns the interpreter named by program's "#!" line, or "".
+func shebang(program string) string {
+	f, err := os.Open(program)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	buf := make([]byte, 256)
+	n, _ := f.Read(buf)
+	line, _, _ := strings.Cut(string(buf[:n]), "\n")
+	rest, ok := strings.CutPrefix(line, "#!")
+	if !ok {
+		return ""
+	}
+	if fields := strings.Fields(rest); len(fields) > 0 {
+		return fields[0]
+	}
+	return ""
 }
 
 // joinCgroup writes pid into a cgroup.procs file, as cgroup.Group.Add does.

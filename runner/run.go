@@ -258,7 +258,7 @@ func (h *harness) setupLimits() error {
 		reason = m.Reason()
 	}
 	if h.opts.LimitMode == LimitCgroup {
-		return fmt.Errorf("runner: --limit-mode cgroup: %s", reason)
+		return fmt.Errorf("--limit-mode cgroup: no memory cgroup can be made here: %s; run as root or in a delegated cgroup ('oomlab doctor' says what this machine allows), or leave --limit-mode at auto to use the watchdog", reason)
 	}
 	h.res.LimitMode = results.MechanismWatchdog
 	h.res.LimitNote = "no cgroup could be made (" + reason + "): a watchdog stands in and kills a target whose RSS passes the limit; the kernel does not"

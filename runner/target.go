@@ -206,6 +206,13 @@ func (r *targetRun) launch(ctx context.Context) error {
 	rctx, cancel := context.WithTimeout(ctx, r.t.ReadyTimeout.D())
 	defer cancel()
 	if err := proc.WaitReady(rctx, p, r.addr, r.t.ReadyPath); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			// Still running, not ready: say what it listens on instead.
+			listening, lerr := proc.ListeningAddrs("/proc", sampler.Members())
+			if lerr == nil {
+				return fmt.Errorf("%w; %s", err, portHint(r.addr, listening))
+			}
+		}
 		return err
 	}
 	return r.checkListener(sampler)

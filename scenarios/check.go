@@ -135,7 +135,7 @@ func (c *checker) scenario(s *Scenario) {
 	}
 	c.name("pattern", s.Pattern)
 	if c.given["memory_limit"] && s.MemoryLimit < MinMemoryLimit {
-		c.errf("memory_limit", "must be at least %s, got %s", exactBytes(int64(MinMemoryLimit)), exactBytes(int64(s.MemoryLimit)))
+		c.errf("memory_limit", "must be at least %s, got %s%s", exactBytes(int64(MinMemoryLimit)), exactBytes(int64(s.MemoryLimit)), BareSizeHint(s.MemoryLimit))
 	}
 	if c.given["sample_interval"] && s.SampleInterval < MinSampleInterval {
 		c.errf("sample_interval", "must be at least %s, got %s", MinSampleInterval, s.SampleInterval)

@@ -232,18 +232,28 @@ func unknownField(key string, known []string) string {
 	if key == "<<" {
 		return "merge keys (<<) are not supported"
 	}
-	best, dist := "", 1<<30
-	for _, k := range known {
-		if e := editDistance(strings.ToLower(key), k); e < dist {
-			best, dist = k, e
-		}
-	}
-	if dist <= 2 || dist <= len(key)/3 {
+	if best := Nearest(strings.ToLower(key), known); best != "" {
 		return fmt.Sprintf("unknown field %q (did you mean %q?)", key, best)
 	}
 	sorted := append([]string(nil), known...)
 	sort.Strings(sorted)
 	return fmt.Sprintf("unknown field %q (known: %s)", key, strings.Join(sorted, ", "))
+}
+
+// Nearest returns the word of known closest to word, when it is close
+// enough to be a misspelling of it (an edit distance of at most 2, or of
+// a third of word's length); "" otherwise.
+func Nearest(word string, known []string) string {
+	best, dist := "", 1<<30
+	for _, k := range known {
+		if e := editDistance(word, k); e < dist {
+			best, dist = k, e
+		}
+	}
+	if dist <= 2 || dist <= len(word)/3 {
+		return best
+	}
+	return ""
 }
 
 // editDistance is the Levenshtein distance between a and b.

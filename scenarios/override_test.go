@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -17,19 +18,19 @@ func TestOverrides(t *testing.T) {
 	t.Run("replace keeps expectations, detects runtime", func(t *testing.T) {
 		sc := base(t)
 		want := sc.Targets[0].Expect
-		if err := sc.SetTargetCommand("upload-naive", []string{"node", "server.js"}); err != nil {
+		if err := sc.ReplaceTargetCommand("upload-naive", []string{"node", "server.js"}); err != nil {
 			t.Fatal(err)
 		}
 		got := sc.Targets[0]
 		if got.Builtin != "" || got.Runtime != "node" || !slices.Equal(got.Command, Command{"node", "server.js"}) ||
 			!slices.Equal(got.Expect.Outcomes, want.Outcomes) {
-			t.Errorf("SetTargetCommand = %+v; want the node command with the old expectations", got)
+			t.Errorf("ReplaceTargetCommand = %+v; want the node command with the old expectations", got)
 		}
 	})
 	t.Run("add extends the deadline", func(t *testing.T) {
 		sc := base(t)
 		n, dl := len(sc.Targets), sc.Deadline
-		if err := sc.SetTargetCommand("mine", []string{"./srv", "-p"}); err != nil {
+		if err := sc.AddTargetCommand("mine", []string{"./srv", "-p"}); err != nil {
 			t.Fatal(err)
 		}
 		if len(sc.Targets) != n+1 || sc.Targets[n].Runtime != "other" || sc.Deadline <= dl {
@@ -38,11 +39,32 @@ func TestOverrides(t *testing.T) {
 	})
 	t.Run("bad names and commands", func(t *testing.T) {
 		sc := base(t)
-		if err := sc.SetTargetCommand("has space", []string{"x"}); err == nil {
-			t.Error("SetTargetCommand(\"has space\") = nil; want an error")
+		for name, set := range map[string]func(string, []string) error{"Replace": sc.ReplaceTargetCommand, "Add": sc.AddTargetCommand} {
+			if err := set("has space", []string{"x"}); err == nil {
+				t.Errorf("%sTargetCommand(\"has space\") = nil; want an error", name)
+			}
+			if err := set("upload-naive", nil); err == nil {
+				t.Errorf("%sTargetCommand(empty argv) = nil; want an error", name)
+			}
 		}
-		if err := sc.SetTargetCommand("x", nil); err == nil {
-			t.Error("SetTargetCommand(empty argv) = nil; want an error")
+	})
+	t.Run("replace an unknown name, add a known one", func(t *testing.T) {
+		sc := base(t)
+		n := len(sc.Targets)
+		err := sc.ReplaceTargetCommand("upload-naiv", []string{"./srv"})
+		var ue *UnknownTargetError
+		const want = "scenarios: upload-proxy has no target upload-naiv (did you mean upload-naive?); its targets: upload-naive, upload-aware, node-upload-naive, node-upload-aware. To run your command beside them, use --add-target upload-naiv=COMMAND"
+		if !errors.As(err, &ue) || err.Error() != want {
+			t.Errorf("ReplaceTargetCommand(upload-naiv) = %v;\nwant %s", err, want)
+		}
+		if err := sc.ReplaceTargetCommand("mine", []string{"./srv"}); err == nil || strings.Contains(err.Error(), "did you mean") {
+			t.Errorf("ReplaceTargetCommand(mine) = %v; want an error without a suggestion", err)
+		}
+		if err := sc.AddTargetCommand("upload-aware", []string{"./srv"}); err == nil || !strings.Contains(err.Error(), "use --target upload-aware=COMMAND") {
+			t.Errorf("AddTargetCommand(upload-aware) = %v; want an error pointing to --target", err)
+		}
+		if len(sc.Targets) != n {
+			t.Errorf("after refused overrides: %d targets; want %d", len(sc.Targets), n)
 		}
 	})
 	t.Run("keep runtime", func(t *testing.T) {
@@ -70,6 +92,14 @@ func TestOverrides(t *testing.T) {
 		for _, bad := range []string{"1MiB", "lots", "-5MiB"} {
 			if err := sc.SetMemoryLimit(bad); err == nil {
 				t.Errorf("SetMemoryLimit(%q) = nil; want an error", bad)
+			}
+		}
+		for in, want := range map[string]string{
+			"256m": `did you mean "256MiB"?`,
+			"256":  `a number without a unit is bytes: did you mean "256MiB"?`,
+		} {
+			if err := sc.SetMemoryLimit(in); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("SetMemoryLimit(%q) = %v; want an error saying %q", in, err, want)
 			}
 		}
 	})

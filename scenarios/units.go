@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -58,6 +59,14 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 
 // ByteSize is a count of bytes written as "256MiB", "1MB" (10^6) or a
 // plain integer in YAML; in JSON it is a plain integer.
+//
+// Units are spelt out: IEC (KiB, MiB, GiB, and Kubernetes' Ki, Mi, Gi),
+// SI (kB, MB, GB) or B. A unit of one letter ("256m", "256M", "1g") is
+// refused with a did-you-mean (see AmbiguousSizeError): the container
+// world disagrees on it — Docker reads 256m and 256M as 256 MiB,
+// Kubernetes reads 256M as 256 MB (244 MiB) and 256m as 0.256 bytes — and
+// a memory limit 5% off that nobody notices is worse than one more
+// letter to type.
 type ByteSize int64
 
 // UnmarshalYAML parses sizes with SI (kB, MB) or IEC (KiB, MiB) units.
@@ -91,6 +100,10 @@ func (r *ByteRate) UnmarshalYAML(n *yaml.Node) error {
 	c := *n
 	c.Value = strings.TrimSuffix(strings.TrimSpace(c.Value), "/s")
 	v, err := parseBytes(&c)
+	var amb *AmbiguousSizeError
+	if errors.As(err, &amb) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("want a rate such as \"1MB/s\", got %q", n.Value)
 	}
@@ -112,6 +125,9 @@ func parseBytes(n *yaml.Node) (int64, error) {
 	if strings.HasPrefix(s, "-") {
 		return 0, fmt.Errorf("want a size >= 0, got %q", n.Value)
 	}
+	if err := ambiguousUnit(s); err != nil {
+		return 0, err
+	}
 	v, err := humanize.ParseBytes(s)
 	if err != nil {
 		return 0, fmt.Errorf("want a size such as \"256MiB\", got %q", n.Value)
@@ -120,6 +136,50 @@ func parseBytes(n *yaml.Node) (int64, error) {
 		return 0, fmt.Errorf("size %q is too large", n.Value)
 	}
 	return int64(v), nil
+}
+
+// AmbiguousSizeError is a size whose unit is one letter ("256m", "1G"):
+// Docker and Kubernetes read it differently, so it is refused with the
+// two spellings that say what was meant.
+type AmbiguousSizeError struct {
+	Value  string // as written: "256m"
+	Number string // "256"
+	Letter string // "m"
+}
+
+func (e *AmbiguousSizeError) Error() string {
+	up := strings.ToUpper(e.Letter)
+	si := up + "B"
+	if up == "K" {
+		si = "kB"
+	}
+	return fmt.Sprintf("%q: a one-letter unit means powers of 1024 to Docker and of 1000 to Kubernetes: did you mean \"%s%siB\"? (or \"%s%s\" for powers of 1000)",
+		e.Value, e.Number, up, e.Number, si)
+}
+
+// ambiguousUnit returns an *AmbiguousSizeError when s is a number
+// followed by one of the letters k, m, g, t, p, e (either case) and
+// nothing else; nil otherwise.
+func ambiguousUnit(s string) error {
+	i := strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.' || r == ' ') })
+	if i <= 0 {
+		return nil
+	}
+	num, unit := strings.TrimSpace(s[:i]), s[i:]
+	if len(unit) == 1 && strings.ContainsAny(strings.ToLower(unit), "kmgtpe") {
+		return &AmbiguousSizeError{Value: s, Number: num, Letter: unit}
+	}
+	return nil
+}
+
+// BareSizeHint is what to add to an error about a size too small to be
+// meant (a memory limit of 256 bytes): a number without a unit is bytes,
+// "did you mean 256MiB?". It is "" for sizes of 1 MiB and more, or 0.
+func BareSizeHint(b ByteSize) string {
+	if b <= 0 || b >= 1<<20 {
+		return ""
+	}
+	return fmt.Sprintf(" (a number without a unit is bytes: did you mean \"%dMiB\"?)", int64(b))
 }
 
 // Command is an argv. In YAML it is a list of words or one string split

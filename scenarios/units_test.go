@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -68,5 +69,44 @@ func TestByteSizeRoundTrip(t *testing.T) {
 		if err := yaml.Unmarshal(out, &rate); err != nil || rate != ByteRate(tt.v) {
 			t.Errorf("Marshal(ByteRate(%d)) = %q, read back %d (%v)", tt.v, out, rate, err)
 		}
+	}
+}
+
+// TestByteSizeUnits: units spelt out (IEC, Kubernetes' Mi, SI, B, none)
+// are read; a one-letter unit, which Docker and Kubernetes read
+// differently, is refused with the spelling that says what was meant.
+func TestByteSizeUnits(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    ByteSize
+		wantErr string
+	}{
+		{"256MiB", 256 << 20, ""},
+		{"256Mi", 256 << 20, ""},
+		{"256 MiB", 256 << 20, ""},
+		{"256MB", 256e6, ""},
+		{"1kB", 1000, ""},
+		{"1500", 1500, ""},
+		{"1500B", 1500, ""},
+		{"256m", 0, `did you mean "256MiB"?`},
+		{"256M", 0, `did you mean "256MiB"?`},
+		{"1.5g", 0, `did you mean "1.5GiB"?`},
+		{"64k", 0, `did you mean "64KiB"? (or "64kB" for powers of 1000)`},
+		{"2T", 0, `did you mean "2TiB"?`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var got ByteSize
+			err := yaml.Unmarshal([]byte("v: "+tt.in), &struct{ V *ByteSize }{&got})
+			if tt.wantErr == "" {
+				if err != nil || got != tt.want {
+					t.Errorf("ByteSize(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ByteSize(%q) = %d, %v; want an error saying %q", tt.in, got, err, tt.wantErr)
+			}
+		})
 	}
 }

@@ -232,8 +232,8 @@ func TestListShowsBuiltins(t *testing.T) {
 	}
 }
 
-// TestUserTargets runs a user's own command as a target: one that does not
-// exist (failed-to-start, the run goes on, exit 1) and a Python server
+// TestUserTargets runs a user's own command as a target: one that cannot
+// start (failed-to-start, the run goes on, exit 1) and a Python server
 // (RSS sampled, GC read through the sitecustomize preload).
 func TestUserTargets(t *testing.T) {
 	if testing.Short() {
@@ -248,10 +248,18 @@ func TestUserTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := filepath.Join(t.TempDir(), "tiny.yaml")
+	// A program that is there but cannot start (its interpreter is
+	// missing) passes validate's check and fails at run time; a program
+	// that is not there at all is refused before (TestMissingProgram).
+	dir := t.TempDir()
+	broken := writeFile(t, dir, "broken-server", "#!/nonexistent/interpreter\n")
+	if err := os.Chmod(broken, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sc := filepath.Join(dir, "tiny.yaml")
 	os.WriteFile(sc, []byte(`name: tiny
 targets:
-  - {name: missing, command: /nonexistent/server}
+  - {name: missing, command: `+broken+`}
   - {name: python, command: "python3 `+server+`"}
 load:
   stages: [{rate: 5, duration: 3s}]

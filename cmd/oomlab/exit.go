@@ -29,8 +29,8 @@ var exitCodes = []struct {
 	meaning string
 }{
 	{exitOK, "every expectation (and baseline check) held"},
-	{exitFailed, "an expectation or a baseline check failed, or a target could not start"},
-	{exitBadInput, "usage, scenario or harness error: a bad flag or argument, a scenario problem, a run the harness could not carry out"},
+	{exitFailed, "an expectation or a baseline check failed, or one of the targets could not start"},
+	{exitBadInput, "usage, scenario or harness error: a bad flag or argument, a scenario problem, a run the harness could not carry out or where no target could start"},
 	{exitNothing, "nothing to judge: no targets, no samples, no expectations, empty results"},
 	{exitInterrupted, "interrupted (Ctrl-C or SIGTERM)"},
 }
@@ -104,6 +104,9 @@ func classifyErrors(root *cobra.Command) {
 	walk = func(c *cobra.Command) {
 		if args := c.Args; args != nil {
 			c.Args = func(cmd *cobra.Command, a []string) error {
+				if err := addrHint(cmd, a); err != nil {
+					return err
+				}
 				if err := args(cmd, a); err != nil {
 					return &usageError{cmd: cmd.CommandPath(), err: err}
 				}
@@ -184,4 +187,17 @@ func exitFor(g judge.GateStatus, noGate bool) error {
 		return &exitError{code: exitNothing, err: fmt.Errorf("nothing to judge: %s", g.Reason)}
 	}
 	return &exitError{code: exitBadInput, err: fmt.Errorf("unknown gate state %v: %s", g.State, g.Reason)}
+}
+
+// codeOf is the exit status err leads to, as exitCode decides it, without
+// printing anything.
+func codeOf(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitBadInput
 }

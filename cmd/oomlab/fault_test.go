@@ -122,7 +122,8 @@ func exitCodeOf(err error, ee *exec.ExitError) int {
 }
 
 // TestTargetExitingAtOnce: a target that exits as soon as it starts is
-// reported with its exit status and its stderr, not as a process gone.
+// reported with its exit status and its stderr, not as a process gone;
+// being the only target, nothing started: exit 2 with that one line.
 func TestTargetExitingAtOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end run")
@@ -136,8 +137,9 @@ load:
 `), 0o644)
 	out := t.TempDir()
 	text, code := oomlab(t, time.Minute, "run", sc, "--out", out)
-	if code != exitFailed {
-		t.Errorf("exit code = %d; want %d\n%s", code, exitFailed, text)
+	const line = "  quits: exited before listening on "
+	if code != exitBadInput || !strings.Contains(text, line) || !strings.Contains(text, "(exit status 3): config.yaml: no such file\n") {
+		t.Errorf("exit code = %d; want %d and %q… saying the exit status and the stderr line\n%s", code, exitBadInput, line, text)
 	}
 	tr := target(t, readResults(t, out), "quits")
 	if tr.Outcome != results.OutcomeFailedToStart || tr.Exit.Code == nil || *tr.Exit.Code != 3 {

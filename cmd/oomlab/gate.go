@@ -82,7 +82,7 @@ written per scenario, OUT_DIR/<scenario>.json; of a scenario's repeats
 }
 
 func newGateCmd() *cobra.Command {
-	var baseline, tolerance string
+	var baseline, tolerance, junit string
 	var allowMismatch bool
 	cmd := &cobra.Command{
 		Use:   "gate RUN_DIR|CATALOG_DIR --baseline FILE_OR_RUN|BASELINE_DIR",
@@ -111,9 +111,16 @@ CATALOG_DIR OUT_DIR' writes), one baseline file, or another catalog folder.
 One table (targets named <run folder>/<target>), one gate, one exit status.
 A scenario without a baseline is judged on its own expectations only, with a
 warning; a baseline without any run of its scenario (a lost shard leg)
-counts as worse.`,
+counts as worse.
+
+--junit FILE writes the gate as JUnit XML for CI test views: one test case
+per target and gated figure (before, after, change and tolerance in the
+failure message) and one per expectation of the run. Under GitHub Actions
+the table is appended to the job summary (GITHUB_STEP_SUMMARY) and each
+failure is an ::error annotation.`,
 		Example: `  oomlab baseline save oomlab-out/last-week baseline.json
   oomlab gate out/ --baseline baseline.json --tolerance 15%
+  oomlab gate out/ --baseline baseline.json --junit gate.xml
   oomlab gate merged/ --baseline baselines/`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -121,35 +128,41 @@ counts as worse.`,
 			if err != nil {
 				return usage(cmd, "%w", err)
 			}
+			out := gateOutputs{before: baseline, after: args[0], junit: junit}
 			if subs := catalogRuns(args[0]); len(subs) > 0 {
-				return gateCatalog(cmd, args[0], subs, baseline, tol, allowMismatch)
+				return out.harnessJUnit(gateCatalog(cmd, out, subs, tol, allowMismatch))
 			}
-			before, err := judge.ReadBaseline(baseline)
-			if err != nil {
-				return err
-			}
-			run, err := saved.Load(args[0])
-			if err != nil {
-				return err
-			}
-			verdicts := judge.Judge(run)
-			after := judge.NewBaseline(run, verdicts)
-			rows, gate, err := baselineGate(before, after, verdicts, tol, allowMismatch)
-			if err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			if err := printBaselineGate(w, baseline, args[0], rows, gate, verdicts); err != nil {
-				return err
-			}
-			return exitFor(gate, false)
+			return out.harnessJUnit(gateRun(cmd, out, tol, allowMismatch))
 		},
 	}
 	cmd.Flags().StringVar(&baseline, "baseline", "", "baseline file (oomlab baseline save) or a run's folder; for a catalog folder also a folder of <scenario>.json baseline files (required)")
 	cmd.Flags().StringVar(&tolerance, "tolerance", defaultTolerance, "how much worse a figure may get before the gate fails (\"15%\" or 0.15)")
 	cmd.Flags().BoolVar(&allowMismatch, "allow-mismatch", false, "compare with a baseline made under another scenario, memory limit, limit mode or request shape (with a warning) instead of refusing it")
+	cmd.Flags().StringVar(&junit, "junit", "", "also write the gate as a JUnit XML report to this file (one test case per target and gated figure, one per expectation); written on a harness error too")
 	_ = cmd.MarkFlagRequired("baseline")
 	return cmd
+}
+
+// gateRun is 'oomlab gate RUN_DIR' for one run's folder.
+func gateRun(cmd *cobra.Command, out gateOutputs, tol float64, allowMismatch bool) error {
+	before, err := judge.ReadBaseline(out.before)
+	if err != nil {
+		return err
+	}
+	run, err := saved.Load(out.after)
+	if err != nil {
+		return err
+	}
+	verdicts := judge.Judge(run)
+	after := judge.NewBaseline(run, verdicts)
+	rows, gate, err := baselineGate(before, after, verdicts, tol, allowMismatch)
+	if err != nil {
+		return err
+	}
+	if err := out.write(cmd.OutOrStdout(), rows, gate, verdicts); err != nil {
+		return err
+	}
+	return exitFor(gate, false)
 }
 
 // baselineGate decides the one gate status of a run (after, own its

@@ -166,8 +166,8 @@ func gateRuns(runDirs []string, set map[string]scenarioBaseline, tol float64, al
 // gateCatalog is 'oomlab gate DIR' for a catalog folder DIR whose run
 // folders are runDirs: one table, one gate, one exit status, and the
 // table appended to GITHUB_STEP_SUMMARY as the single-run gate does.
-func gateCatalog(cmd *cobra.Command, dir string, runDirs []string, baseline string, tol float64, allowMismatch bool) error {
-	set, err := readBaselineSet(baseline)
+func gateCatalog(cmd *cobra.Command, out gateOutputs, runDirs []string, tol float64, allowMismatch bool) error {
+	set, err := readBaselineSet(out.before)
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func gateCatalog(cmd *cobra.Command, dir string, runDirs []string, baseline stri
 	gate := judge.GateOf(g.own).WithBaseline(g.rows, tol).WithWarnings(g.warnings...)
 	w := cmd.OutOrStdout()
 	printPairs(w, g.pairs)
-	if err := printBaselineGate(w, baseline, dir, g.rows, gate, g.own); err != nil {
+	if err := out.write(w, g.rows, gate, g.own); err != nil {
 		return err
 	}
 	return exitFor(gate, false)

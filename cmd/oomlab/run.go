@@ -25,7 +25,8 @@ type runFlags struct {
 	// the run itself writes none.
 	merged      bool
 	out         string
-	targets     []string
+	targets     []string // --target NAME=COMMAND
+	addTargets  []string // --add-target NAME=COMMAND
 	runtime     string
 	allowRemote bool
 	limitMode   string
@@ -67,6 +68,7 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
 		Example: `  oomlab run upload-proxy
   oomlab run my-scenario.yaml --out out/
   oomlab run upload-proxy --target upload-naive="node server.js"
+  oomlab run upload-proxy --add-target mine="./server" --runtime go
   oomlab run --all --shard 2/3 --out leg2/
   oomlab run a.yaml b.yaml c.yaml --shard 1/2 --out leg1/
   oomlab run upload-proxy --repeat 5 --out spread/`,
@@ -89,7 +91,8 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.out, "out", "o", "", "output directory (default oomlab-out/<scenario>-<time>-<random>)")
-	fl.StringArrayVar(&f.targets, "target", nil, "NAME=COMMAND: add a target, or replace the one of that name (repeatable; run without a shell)")
+	fl.StringArrayVar(&f.targets, "target", nil, "NAME=COMMAND: run COMMAND in place of the scenario's target NAME, keeping its expectations (repeatable; run without a shell)")
+	fl.StringArrayVar(&f.addTargets, "add-target", nil, "NAME=COMMAND: add a target of your own beside the scenario's, without expectations (repeatable; run without a shell)")
 	fl.StringVar(&f.runtime, "runtime", "all", "run only targets of this runtime: "+strings.Join(scenarios.Runtimes(), ", ")+" or all")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow load to addresses other than loopback")
 	fl.StringVar(&f.limitMode, "limit-mode", runner.LimitAuto, "how the memory limit is enforced: auto, cgroup or watchdog")
@@ -114,8 +117,14 @@ A leg with nothing to run (more legs than scenarios) says so and exits 0.
 // runScenario runs one scenario, renders its report and returns what was
 // written and judged (Files.Verdicts, Files.Gate: empty when the run or
 // its report failed) with the command's result.
-func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, error) {
-	var files report.Files
+func runScenario(cmd *cobra.Command, arg string, f runFlags) (files report.Files, err error) {
+	ciWritten := false
+	defer func() {
+		// A harness error still writes the JUnit file CI asked for.
+		if !ciWritten && !f.merged {
+			err = junitOnHarnessError(f.junit, "oomlab run "+arg, err)
+		}
+	}()
 	var repErr error
 	sc, err := loadScenario(arg)
 	if err != nil {
@@ -126,6 +135,13 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 	}
 	if err := applyFlags(sc, f); err != nil {
 		return files, usage(cmd, "%w", err)
+	}
+	if len(f.targets)+len(f.addTargets) > 0 {
+		// Commands given on the command line: a program that is not
+		// there is said once, before anything starts.
+		if err := runner.Check(sc); err != nil {
+			return files, &exitError{code: exitBadInput, err: err}
+		}
 	}
 	for _, w := range scenarios.Warnings(arg, sc) {
 		fmt.Fprintln(cmd.ErrOrStderr(), "oomlab: warning:", w)
@@ -156,6 +172,14 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 	if res == nil {
 		return files, &exitError{code: exitBadInput, err: runErr}
 	}
+	if runErr != nil && !errors.Is(runErr, runner.ErrInterrupted) && len(res.Targets) == 0 {
+		// The harness stopped before any target (a cgroup it was told to
+		// use and cannot make): one message, no empty report.
+		return files, &exitError{code: exitBadInput, err: runErr}
+	}
+	if runErr == nil && nothingStarted(res) {
+		return files, &exitError{code: exitBadInput, err: nothingStartedError(res, out)}
+	}
 	_, files, repErr = renderReport(stdout, out)
 	if repErr == nil {
 		view.showVerdicts(files.Verdicts)
@@ -172,6 +196,7 @@ func runScenario(cmd *cobra.Command, arg string, f runFlags) (report.Files, erro
 		return files, &exitError{code: exitBadInput, err: repErr}
 	}
 	if !f.merged { // the merge of a campaign writes the CI outputs of all its runs once
+		ciWritten = true
 		if err := ciOutputs(stdout, out, f.junit, files); err != nil {
 			return files, &exitError{code: exitBadInput, err: err}
 		}
@@ -210,26 +235,38 @@ func renderReport(w io.Writer, path string) (*saved.Run, report.Files, error) {
 	return run, files, nil
 }
 
-// applyFlags changes the scenario as the flags ask: targets added or
-// replaced, a runtime filter, a memory limit.
+// applyFlags changes the scenario as the flags ask: targets replaced
+// (--target) or added (--add-target), a runtime filter, a memory limit.
 func applyFlags(sc *scenarios.Scenario, f runFlags) error {
-	// The runtime filter comes first: a target named with --target always runs.
-	if f.runtime != "all" {
-		if err := sc.KeepRuntime(f.runtime); err != nil {
-			return fmt.Errorf("--runtime: %w", err)
+	var named []string
+	for _, o := range []struct {
+		flag  string
+		specs []string
+		apply func(string, []string) error
+	}{
+		{"--target", f.targets, sc.ReplaceTargetCommand},
+		{"--add-target", f.addTargets, sc.AddTargetCommand},
+	} {
+		for _, spec := range o.specs {
+			name, command, ok := strings.Cut(spec, "=")
+			if !ok || name == "" || strings.TrimSpace(command) == "" {
+				return fmt.Errorf("%s %q: want NAME=COMMAND", o.flag, spec)
+			}
+			argv, err := scenarios.SplitWords(command)
+			if err != nil {
+				return fmt.Errorf("%s %q: %w", o.flag, spec, err)
+			}
+			if err := o.apply(name, argv); err != nil {
+				return fmt.Errorf("%s %q: %w", o.flag, spec, err)
+			}
+			named = append(named, name)
 		}
 	}
-	for _, spec := range f.targets {
-		name, command, ok := strings.Cut(spec, "=")
-		if !ok || name == "" || strings.TrimSpace(command) == "" {
-			return fmt.Errorf("--target %q: want NAME=COMMAND", spec)
-		}
-		argv, err := scenarios.SplitWords(command)
-		if err != nil {
-			return fmt.Errorf("--target %q: %w", spec, err)
-		}
-		if err := sc.SetTargetCommand(name, argv); err != nil {
-			return fmt.Errorf("--target %q: %w", spec, err)
+	// A target named with --target or --add-target always runs, whatever
+	// --runtime keeps.
+	if f.runtime != "all" {
+		if err := sc.KeepRuntime(f.runtime, named...); err != nil {
+			return fmt.Errorf("--runtime: %w", err)
 		}
 	}
 	if f.restart {
