@@ -240,7 +240,9 @@ type obj = map[string]any
 var (
 	durationSchema = obj{"type": "string", "pattern": `^\s*\+?(0|(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)\s*$`,
 		"description": `a duration such as "250ms", "10s" or "1m30s"`}
-	sizeUnits  = `([KkMmGgTtPpEe][Ii]?[Bb]?|[Bb])?`
+	// sizeUnits: a prefix letter needs i, iB or B after it (a
+	// one-letter unit is refused: see ambiguousUnit), or plain B.
+	sizeUnits  = `([KkMmGgTtPpEe]([Ii][Bb]?|[Bb])|[Bb])?`
 	sizeSchema = obj{"anyOf": []any{
 		obj{"type": "integer", "minimum": 0},
 		obj{"type": "string", "pattern": `^\s*([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*` + sizeUnits + `\s*$`},
