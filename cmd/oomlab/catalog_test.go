@@ -93,7 +93,7 @@ func TestCatalogPatternsShortened(t *testing.T) {
 						}
 					}
 				}
-				assertNothingLeft(t, lastPID)
+				assertNothingLeft(t, pidOf(t))
 			})
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,9 +25,63 @@ import (
 // subprocesses all the way down, as a user runs them.
 var bin string
 
-// lastPID is the pid of the latest run started by oomlab(); tests run one
-// at a time.
-var lastPID int
+// parallelTests: the tests marked "see parallelTests" run two at a time
+// (go test's -parallel, GOMAXPROCS by default) once the others are done.
+// Each either runs no target or checks nothing that another run beside
+// it could change: exit codes, files, messages, CPU time of its own
+// children, events it waits for. Tests that judge a run's timing or a
+// kill (the catalog, edge, fail-fast, fast) stay serial. Every harness
+// a test starts carries the test's name in its environment, so
+// assertNothingLeft looks only at its own.
+//
+// runs records the harness started last by each test (oomlab, oomlabIn,
+// startOomlab), so that tests running in parallel each check what their
+// own harness left (pidOf, assertNothingLeft).
+var runs struct {
+	sync.Mutex
+	started []startedRun
+}
+
+type startedRun struct {
+	test string
+	pid  int
+}
+
+// testMarker is the variable each harness a test starts (and so every
+// target it starts) carries in its environment: the test's name.
+const testMarker = "OOMLAB_E2E_TEST"
+
+// markRun gives cmd the test's marker; call before cmd.Start.
+func markRun(t *testing.T, cmd *exec.Cmd) {
+	cmd.Env = append(os.Environ(), testMarker+"="+t.Name())
+}
+
+// recordRun notes the harness cmd started for t.
+func recordRun(t *testing.T, cmd *exec.Cmd) {
+	runs.Lock()
+	defer runs.Unlock()
+	runs.started = append(runs.started, startedRun{t.Name(), cmd.Process.Pid})
+}
+
+// pidOf is the pid of the harness t (or, failing that, one of its
+// subtests, or its parent) started last; 0 when none.
+func pidOf(t *testing.T) int {
+	runs.Lock()
+	defer runs.Unlock()
+	name := t.Name()
+	for _, match := range []func(string) bool{
+		func(n string) bool { return n == name },
+		func(n string) bool { return strings.HasPrefix(n, name+"/") },
+		func(n string) bool { return strings.HasPrefix(name, n+"/") },
+	} {
+		for i := len(runs.started) - 1; i >= 0; i-- {
+			if match(runs.started[i].test) {
+				return runs.started[i].pid
+			}
+		}
+	}
+	return 0
+}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "oomlab-e2e-")
@@ -50,14 +105,23 @@ func TestMain(m *testing.M) {
 // combined output and exit code.
 func oomlab(t *testing.T, timeout time.Duration, args ...string) (string, int) {
 	t.Helper()
+	return oomlabWith(t, nil, timeout, args...)
+}
+
+// oomlabWith is oomlab with env (KEY=VALUE) added to the environment: a
+// test running in parallel cannot use t.Setenv.
+func oomlabWith(t *testing.T, env []string, timeout time.Duration, args ...string) (string, int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
+	markRun(t, cmd)
+	cmd.Env = append(cmd.Env, env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Start()
 	if err == nil {
-		lastPID = cmd.Process.Pid
+		recordRun(t, cmd)
 		err = cmd.Wait()
 	}
 	if ctx.Err() != nil {
@@ -143,7 +207,7 @@ func TestRunKillsNaiveNotAware(t *testing.T) {
 			t.Errorf("%s: missing or empty (%v)", f, err)
 		}
 	}
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 }
 
 // TestInterruptWritesPartialAndLeavesNothing sends SIGINT mid-run: the
@@ -283,7 +347,7 @@ downstream:
 	if py.Runtime != "python" {
 		t.Errorf("python runtime = %q; want python (detected from the program)", py.Runtime)
 	}
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 }
 
 // startRun starts a long run in the background and returns it with the
@@ -301,11 +365,13 @@ func startRun(t *testing.T, out string) (*exec.Cmd, string) {
 func startOomlab(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
+	markRun(t, cmd)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	recordRun(t, cmd)
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			cmd.Process.Kill()
@@ -333,6 +399,14 @@ func waitRows(t *testing.T, path string, n int, timeout time.Duration) {
 
 // processesOf lists the pids whose command line starts with exe.
 func processesOf(exe string) []int {
+	return processesOfTest(exe, "")
+}
+
+// processesOfTest is processesOf, keeping only the processes whose
+// environment marks them as started by test (or one of its subtests,
+// or its parent); test "" keeps them all. A process whose environment
+// cannot be read is kept.
+func processesOfTest(exe, test string) []int {
 	var pids []int
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
@@ -341,18 +415,38 @@ func processesOf(exe string) []int {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err == nil && bytes.HasPrefix(b, []byte(exe+"\x00")) {
-			pids = append(pids, pid)
+		if err != nil || !bytes.HasPrefix(b, []byte(exe+"\x00")) {
+			continue
 		}
+		if test != "" {
+			if env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ")); err == nil && !startedBy(env, test) {
+				continue
+			}
+		}
+		pids = append(pids, pid)
 	}
 	return pids
 }
 
-// assertNothingLeft fails when a process of the test binary is still
-// running, or when a cgroup of the harness with that pid is left.
+// startedBy reports whether an environment (NUL-separated) carries the
+// marker of test, of a subtest of it, or of its parent.
+func startedBy(env []byte, test string) bool {
+	top, _, _ := strings.Cut(test, "/")
+	for _, kv := range bytes.Split(env, []byte{0}) {
+		if v, ok := bytes.CutPrefix(kv, []byte(testMarker+"=")); ok {
+			mark, _, _ := strings.Cut(string(v), "/")
+			return mark == top
+		}
+	}
+	return false
+}
+
+// assertNothingLeft fails when a process of the test binary that the
+// test started is still running, or when a cgroup of the harness with
+// that pid is left. Tests that run in parallel each see only their own.
 func assertNothingLeft(t *testing.T, harnessPID int) {
 	t.Helper()
-	if left := processesOf(bin); len(left) > 0 {
+	if left := processesOfTest(bin, t.Name()); len(left) > 0 {
 		t.Errorf("processes left: %v", left)
 	}
 	parent := memoryCgroupDir()

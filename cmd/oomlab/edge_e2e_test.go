@@ -76,7 +76,7 @@ func TestEdgeFindsTheDownstreamsCapacity(t *testing.T) {
 	if !strings.Contains(text, "downstream capacity by Little's law") || !strings.Contains(text, "confidence:") {
 		t.Errorf("output lacks the Little's-law line or the confidence statement")
 	}
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 }
 
 // checkEvidence checks the evidence of a short-upload run: the naive

@@ -59,6 +59,7 @@ type planDoc struct {
 // run as it is, by bash, on recorded legs and committed baselines — exit
 // 0 without a regression, 1 with one or with a leg lost.
 func TestExampleMatrixWorkflow(t *testing.T) {
+	t.Parallel() // see parallelTests
 	data, err := os.ReadFile(matrixWorkflow)
 	if err != nil {
 		t.Fatal(err)

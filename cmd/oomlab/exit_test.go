@@ -56,6 +56,7 @@ func writeFile(t *testing.T, dir, name, content string) string {
 // expectation (1), nothing to judge (3) and a pass (0). Runs that need a
 // target under load are in e2e_test.go (0, 1, 130).
 func TestExitCodes(t *testing.T) {
+	t.Parallel() // see parallelTests
 	empty := t.TempDir()
 	nullDir := t.TempDir()
 	writeFile(t, nullDir, "results.json", "null\n")
@@ -162,7 +163,7 @@ load:
 	if code != exitNothing || !strings.Contains(text, "nothing to judge") {
 		t.Errorf("run without expectations: exit %d; want %d, \"nothing to judge\"\n%s", code, exitNothing, text)
 	}
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 }
 
 // TestHelpHasExitTable checks that every command's --help ends with the

@@ -46,5 +46,5 @@ downstream:
 	if f := naive.Forecast; f.LatestSeconds == nil || *f.LatestSeconds > 120 {
 		t.Errorf("forecast %+v; want a latest crossing before the load's end (120 s)", f)
 	}
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 }

@@ -48,5 +48,5 @@ downstream:
 	if !strings.Contains(string(md), "stopped early at") {
 		t.Errorf("summary.md does not say the load stopped early:\n%s", md)
 	}
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 }

@@ -153,5 +153,5 @@ load:
 	if strings.Contains(tr.Error, "gone") {
 		t.Errorf("error = %q; want the exit, not a process gone", tr.Error)
 	}
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 }

@@ -63,6 +63,7 @@ func awarePeak(mib float64) func(map[string]any) {
 // CATALOG DIR', then on baselines changed case by case: one table, one
 // gate and exit status over every run, the same in the step summary.
 func TestGateCatalog(t *testing.T) {
+	t.Parallel() // see parallelTests
 	cat := savedCatalog(t, "upload-proxy-r01", "upload-proxy-r02", "json-body")
 	saved := filepath.Join(t.TempDir(), "baselines")
 	text, code := oomlab(t, 30*time.Second, "baseline", "save", cat, saved)

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,24 +12,10 @@ import (
 )
 
 // oomlabEnv runs the binary as oomlab does, with env added to the
-// environment (GITHUB_STEP_SUMMARY, GITHUB_ACTIONS).
+// environment (GITHUB_STEP_SUMMARY, GITHUB_ACTIONS), within 30 s.
 func oomlabEnv(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
-	if ctx.Err() != nil {
-		t.Fatalf("oomlab %v: still running after 30 s\n%s", args, out)
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return string(out), ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("oomlab %v: %v", args, err)
-	}
-	return string(out), 0
+	return oomlabWith(t, env, 30*time.Second, args...)
 }
 
 func readText(t *testing.T, path string) string {
@@ -115,6 +99,7 @@ func TestGateOwnExpectationsFail(t *testing.T) {
 // step summary and compare's summary.md. A cgroup v2 baseline for a
 // cgroup v1 run is a kernel limit as well: accepted.
 func TestGateBaselineMismatch(t *testing.T) {
+	t.Parallel() // see parallelTests
 	pass := savedRun(t, nil)
 	tests := []struct {
 		name  string

@@ -147,6 +147,7 @@ func catalogTable(t *testing.T, path string) string {
 // same catalog run in one process; the same exit code; and the same
 // JUnit.
 func TestMergeShardsEqualsOneProcess(t *testing.T) {
+	t.Parallel() // see parallelTests
 	dir := t.TempDir()
 	copyTree(t, mergeTestdata, dir)
 	single := filepath.Join(dir, "single")
@@ -221,6 +222,7 @@ func loadCatalog(t *testing.T, dir string) []*saved.Run {
 // equal one folder of all those repeats: the same runs, numbered r01 …
 // r05 by start, the same spread rows and the same spread.md.
 func TestMergeRepeatFoldersEqualsOne(t *testing.T) {
+	t.Parallel() // see parallelTests
 	dir := t.TempDir()
 	a, b, one := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "one")
 	for k := 1; k <= 5; k++ {
@@ -292,6 +294,7 @@ func judgeRow(t *testing.T, rows []judge.SpreadRow, target, figure string) int {
 // TestMergeInPlaceKeepsRuns: merging a folder into itself copies
 // nothing and moves nothing when the names hold, and may be repeated.
 func TestMergeInPlaceKeepsRuns(t *testing.T) {
+	t.Parallel() // see parallelTests
 	d := t.TempDir()
 	for k := 1; k <= 3; k++ {
 		repeatRun(t, filepath.Join(d, fmt.Sprintf("bounded-concurrency-r%02d", k)), k, 3)
@@ -324,6 +327,7 @@ func TestMergeInPlaceKeepsRuns(t *testing.T) {
 // TestMergeRefuses: input a merge must refuse, exit 2, with a message
 // naming the folders.
 func TestMergeRefuses(t *testing.T) {
+	t.Parallel() // see parallelTests
 	leg := func(t *testing.T, dir, name string, edit func(map[string]any)) string {
 		p := filepath.Join(dir, name, "bounded-concurrency")
 		copyTree(t, filepath.Join(mergeTestdata, "single", "bounded-concurrency"), p)

@@ -94,6 +94,7 @@ func pythonExample(t *testing.T) string {
 // TestPythonExample runs fixtures/examples/upload_naive.py
 // (http.server) under the short upload load with tracemalloc on.
 func TestPythonExample(t *testing.T) {
+	t.Parallel() // see parallelTests
 	dir := pythonExample(t)
 	out := t.TempDir()
 	text, _ := oomlab(t, 2*time.Minute, "run", pythonScenario(t, "python3 "+filepath.Join(dir, "upload_naive.py"), "256MiB", 0.2), "--out", out)
@@ -102,13 +103,14 @@ func TestPythonExample(t *testing.T) {
 		t.Log(text)
 	}
 	checkPythonTarget(t, target(t, res, "py"), 36, 1)
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 }
 
 // TestPythonGunicorn runs the same app under gunicorn, a master and two
 // forked workers: each process reports its own collections and answers
 // for its own tracemalloc, named by its PID.
 func TestPythonGunicorn(t *testing.T) {
+	t.Parallel() // see parallelTests
 	dir := pythonExample(t)
 	if _, err := exec.LookPath("gunicorn"); err != nil {
 		t.Skip("SKIPPED: gunicorn is not installed (apt-get install -y gunicorn, or pip install gunicorn); the Python tree test did not run")
@@ -132,5 +134,5 @@ func TestPythonGunicorn(t *testing.T) {
 	if t.Failed() {
 		t.Log(text)
 	}
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 }

@@ -153,6 +153,7 @@ load:
 // the spread's pass count in spread.md and on the terminal, a JUnit file
 // of both runs, and the gate over both as the exit status.
 func TestRepeat(t *testing.T) {
+	t.Parallel() // see parallelTests
 	if testing.Short() {
 		t.Skip("runs a real target four times for two seconds")
 	}
@@ -173,9 +174,8 @@ func TestRepeat(t *testing.T) {
 			// As under GitHub Actions: the job summary gets the merged
 			// summary once, not each run's as well.
 			stepSummary := filepath.Join(t.TempDir(), "step-summary.md")
-			t.Setenv("GITHUB_STEP_SUMMARY", stepSummary)
-			t.Setenv("GITHUB_ACTIONS", "true")
-			text, code := oomlab(t, 2*time.Minute, "run", tinyRepeat(t, tt.failing), "--repeat", "2", "--parallel",
+			gha := []string{"GITHUB_STEP_SUMMARY=" + stepSummary, "GITHUB_ACTIONS=true"}
+			text, code := oomlabWith(t, gha, 2*time.Minute, "run", tinyRepeat(t, tt.failing), "--repeat", "2", "--parallel",
 				"--quiet", "--out", out, "--junit", junit)
 			if code != tt.code {
 				t.Errorf("exit %d; want %d\n%s", code, tt.code, text)
@@ -212,7 +212,7 @@ func TestRepeat(t *testing.T) {
 			if err != nil || len(merged) == 0 || !bytes.HasPrefix(got, merged) || bytes.Count(got, merged[:bytes.IndexByte(merged, '\n')+1]) != 1 {
 				t.Errorf("GITHUB_STEP_SUMMARY (%v) is not the merged summary.md once:\n%s", err, got)
 			}
-			assertNothingLeft(t, lastPID)
+			assertNothingLeft(t, pidOf(t))
 		})
 	}
 }
@@ -221,6 +221,7 @@ func TestRepeat(t *testing.T) {
 // exits 130, the third run keeps its partial results, and the two that
 // finished are merged into the spread.
 func TestRepeatInterrupted(t *testing.T) {
+	t.Parallel() // see parallelTests
 	if testing.Short() {
 		t.Skip("runs a real target for about 20 s")
 	}
@@ -284,6 +285,7 @@ func mkdir(t *testing.T, dir string) string {
 // run's k of 4, and merges its share in place; merging the two legs gives
 // the four runs numbered r01…r04 and a spread of four.
 func TestRepeatShards(t *testing.T) {
+	t.Parallel() // see parallelTests
 	if testing.Short() {
 		t.Skip("runs a real target four times for two seconds")
 	}
@@ -322,7 +324,7 @@ func TestRepeatShards(t *testing.T) {
 	if spread, err := os.ReadFile(filepath.Join(merged, "spread.md")); err != nil || !bytes.Contains(spread, []byte("4 of 4")) {
 		t.Errorf("merged spread.md (%v) lacks \"4 of 4\":\n%s", err, spread)
 	}
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 }
 
 // TestKeepRuntime: --all --runtime R drops the runs of built-ins with no

@@ -279,6 +279,7 @@ downstream:
 // it writes catalog.md of its share; a fourth leg of four has nothing to
 // run and passes, saying so.
 func TestShardFilesEndToEnd(t *testing.T) {
+	t.Parallel() // see parallelTests
 	if testing.Short() {
 		t.Skip("end-to-end runs of about 15 s")
 	}
@@ -327,7 +328,7 @@ func TestShardFilesEndToEnd(t *testing.T) {
 				t.Errorf("shard %s: --junit has no suite of %s\n%s", shard, name, xml)
 			}
 		}
-		assertNothingLeft(t, lastPID)
+		assertNothingLeft(t, pidOf(t))
 	}
 	for _, name := range []string{"sa", "sb", "sc"} {
 		if ran[name] != 1 {

@@ -51,7 +51,7 @@ func runWrapped(t *testing.T, dir, targetLines string) results.Target {
 			t.Log(text)
 		}
 	})
-	assertNothingLeft(t, lastPID)
+	assertNothingLeft(t, pidOf(t))
 	return tg
 }
 
