@@ -54,7 +54,7 @@ gate-robustness: build
 
 ## test: the whole suite with the race detector (under 10 minutes on 2 cores)
 test:
-	$(GO) test -race -timeout 9m -count=1 $(PKGS)
+	$(GO) test -race -timeout 9m -count=1 -parallel 4 $(PKGS)
 
 ## test-short: skip the slow end-to-end runs
 test-short:

@@ -63,6 +63,7 @@ func TestHostileInputs(t *testing.T) {
 	t.Log("|---|--:|---|--:|")
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each case has a folder of its own; budgets are its own CPU time
 			dir := t.TempDir()
 			args := tc.setup(t, dir)
 			start := time.Now()
