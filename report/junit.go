@@ -92,16 +92,7 @@ func WriteJUnit(w io.Writer, runs []*saved.Run, verdicts [][]judge.Verdict, gate
 		doc.Skipped += suite.Skipped
 		doc.Suites = append(doc.Suites, suite)
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("report: junit: %w", err)
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return encodeJUnit(w, doc)
 }
 
 // gateSuite is the suite of the gate's own testcase, when the gate needs
@@ -147,6 +138,12 @@ func WriteErrorJUnit(w io.Writer, name, msg string) error {
 	tc := junitCase{ClassName: "oomlab.harness", Name: "run", Failure: &junitMessage{Message: msg, Type: "harness error", Text: msg}}
 	doc := junitSuites{Name: "oomlab", Tests: 1, Failures: 1,
 		Suites: []junitSuite{{Name: name, Tests: 1, Failures: 1, Cases: []junitCase{tc}}}}
+	return encodeJUnit(w, doc)
+}
+
+// encodeJUnit writes doc as a JUnit XML file: the header, the document
+// indented, a final newline.
+func encodeJUnit(w io.Writer, doc junitSuites) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 
@@ -56,16 +55,7 @@ func WriteBaselineJUnit(w io.Writer, before, after string, rows []judge.Baseline
 		doc.Failures += s.Failures
 		doc.Skipped += s.Skipped
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("report: junit: %w", err)
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return encodeJUnit(w, doc)
 }
 
 // baselineRowText is one compared figure in words: "peak RSS 16.1 MiB →
