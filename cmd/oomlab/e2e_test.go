@@ -25,12 +25,13 @@ import (
 // subprocesses all the way down, as a user runs them.
 var bin string
 
-// parallelTests: the tests marked "see parallelTests" run two at a time
-// (go test's -parallel, GOMAXPROCS by default) once the others are done.
+// parallelTests: the tests marked "see parallelTests" run up to four at
+// a time (make test's -parallel 4) once the others are done.
 // Each either runs no target or checks nothing that another run beside
 // it could change: exit codes, files, messages, CPU time of its own
 // children, events it waits for. Tests that judge a run's timing or a
-// kill (the catalog, edge, fail-fast, fast) stay serial. Every harness
+// kill (the catalog, edge, fail-fast, fast), and the Python runs whose
+// tracemalloc snapshots need the CPU, stay serial. Every harness
 // a test starts carries the test's name in its environment, so
 // assertNothingLeft looks only at its own.
 //

@@ -94,7 +94,6 @@ func pythonExample(t *testing.T) string {
 // TestPythonExample runs fixtures/examples/upload_naive.py
 // (http.server) under the short upload load with tracemalloc on.
 func TestPythonExample(t *testing.T) {
-	t.Parallel() // see parallelTests
 	dir := pythonExample(t)
 	out := t.TempDir()
 	text, _ := oomlab(t, 2*time.Minute, "run", pythonScenario(t, "python3 "+filepath.Join(dir, "upload_naive.py"), "256MiB", 0.2), "--out", out)
@@ -110,7 +109,6 @@ func TestPythonExample(t *testing.T) {
 // forked workers: each process reports its own collections and answers
 // for its own tracemalloc, named by its PID.
 func TestPythonGunicorn(t *testing.T) {
-	t.Parallel() // see parallelTests
 	dir := pythonExample(t)
 	if _, err := exec.LookPath("gunicorn"); err != nil {
 		t.Skip("SKIPPED: gunicorn is not installed (apt-get install -y gunicorn, or pip install gunicorn); the Python tree test did not run")

@@ -192,10 +192,16 @@ func (c *Capturer) pythonHeaps(ev *results.Evidence, stem string, members []int)
 	return stallMs, answered
 }
 
+// pythonTimeout bounds one process's tracemalloc answer. A snapshot
+// holds the GIL for 0.3-1.4 s on a quiet machine, but beside two CPU
+// hogs and other tests a gunicorn worker's took more than 10 s (the
+// bound every other capture has), so it gets longer.
+const pythonTimeout = 30 * time.Second
+
 // askPython reads one answer from a process's socket, within
-// captureTimeout.
+// pythonTimeout.
 func (c *Capturer) askPython(sock string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(c.ctx, captureTimeout)
+	ctx, cancel := context.WithTimeout(c.ctx, pythonTimeout)
 	defer cancel()
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "unix", sock)
