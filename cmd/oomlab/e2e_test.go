@@ -222,21 +222,7 @@ func TestInterruptWritesPartialAndLeavesNothing(t *testing.T) {
 	cmd, samples := startRun(t, out)
 	waitRows(t, samples, 20, 20*time.Second)
 	pid := cmd.Process.Pid
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
-			t.Errorf("exit after SIGINT = %v; want code %d", err, exitInterrupted)
-		}
-	case <-time.After(20 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("oomlab did not exit within 20 s of SIGINT")
-	}
+	interruptAndWait(t, cmd, 20*time.Second)
 	res := readResults(t, out)
 	if !res.Partial {
 		t.Error("results.json partial = false after SIGINT; want true")
@@ -475,4 +461,26 @@ func memoryCgroupDir() string {
 		}
 	}
 	return ""
+}
+
+// interruptAndWait sends cmd SIGINT and waits up to within for it to exit
+// with exitInterrupted; it fails the test otherwise (killing a harness
+// that does not exit).
+func interruptAndWait(t *testing.T, cmd *exec.Cmd, within time.Duration) {
+	t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+			t.Errorf("exit after SIGINT = %v; want code %d", err, exitInterrupted)
+		}
+	case <-time.After(within):
+		cmd.Process.Kill()
+		t.Fatalf("oomlab did not exit within %s of SIGINT", within)
+	}
 }

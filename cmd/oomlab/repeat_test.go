@@ -2,13 +2,10 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -239,20 +236,7 @@ load:
 		t.Fatalf("%s: not made within 90 s", third)
 	}
 	waitRows(t, filepath.Join(third, "samples.csv"), 3, 30*time.Second)
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
-			t.Errorf("exit after SIGINT = %v; want code %d", err, exitInterrupted)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("oomlab did not exit within 30 s of SIGINT")
-	}
+	interruptAndWait(t, cmd, 30*time.Second)
 	// The interrupted run is set aside, out of the merge and of a
 	// later `oomlab merge OUT` or `oomlab report OUT`.
 	if res := readResults(t, filepath.Join(out, "unfinished", "six-r03")); !res.Partial || res.Repeat != 3 {
